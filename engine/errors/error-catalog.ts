@@ -1,0 +1,25 @@
+// Every error the engine may throw, with its HTTP status. The server maps AppError to HTTP in one
+// place (server/middleware/error-handler.ts); a test keeps this table and README's list in sync.
+export const ERROR_CATALOG = {
+  BAD_REQUEST: { status: 400, message: 'The request is malformed' },
+  VALIDATION_FAILED: { status: 400, message: 'The request body is not valid' },
+  UNAUTHENTICATED: { status: 401, message: 'Authentication required' },
+  INVALID_CREDENTIALS: { status: 401, message: 'Invalid email or password' },
+  FORBIDDEN: { status: 403, message: 'You are not allowed to do this' },
+  NOT_FOUND: { status: 404, message: 'Not found' },
+  APP_NOT_FOUND: { status: 404, message: 'Unknown app' },
+  ENTITY_NOT_FOUND: { status: 404, message: 'Unknown entity' },
+  EVENT_NOT_FOUND: { status: 404, message: 'Unknown event' },
+  RECORD_NOT_FOUND: { status: 404, message: 'Record not found' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'No such route' },
+  DUPLICATE: { status: 409, message: 'A record with this value already exists' },
+  VERSION_MISMATCH: { status: 412, message: 'The record has changed since you read it' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json' },
+  INVALID_TRANSITION: { status: 422, message: 'Invalid status transition' },
+  REMARKS_REQUIRED: { status: 422, message: 'Remarks are required for an override' },
+  DEFINITION_INVALID: { status: 422, message: 'The definition is not valid' },
+  INTERNAL: { status: 500, message: 'Internal error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -1,0 +1,65 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import type { AppDef, EntityDef, FieldSchema } from '../registry/definition-types.ts';
+import type { CompiledWorkflow } from '../workflow/compiled-workflow.ts';
+import { addFieldFormats } from '../support/field-formats.ts';
+
+export interface CompiledEntity {
+  name: string;
+  label: string;
+  fields: Readonly<Record<string, FieldSchema>>;
+  workflow?: CompiledWorkflow;
+  /** Fields that ownership scopes look at; each becomes a "field:value" scope tag on the record. */
+  scopeFields: readonly string[];
+  uniqueKeys: readonly { name: string; fields: readonly string[]; caseInsensitive: boolean }[];
+  filterable: ReadonlySet<string>;
+  sortable: ReadonlySet<string>;
+  validateCreate: ValidateFunction;
+  validatePatch: ValidateFunction;
+  /** Validates a transition's `input` against the workflow's declared input fields. */
+  validateInput: ValidateFunction;
+  createSchema: object;
+  patchSchema: object;
+  inputSchema: object;
+  definition: EntityDef;
+}
+
+// One ajv for all record validation: formats registered once, schemas compiled once at load.
+const ajv = addFieldFormats(new Ajv({ allErrors: true, strict: true, strictRequired: false, useDefaults: false, coerceTypes: false }));
+ajv.addKeyword({ keyword: 'label', schemaType: 'string' });
+
+function stripLabels(schema: FieldSchema): object {
+  return JSON.parse(JSON.stringify(schema)) as object;
+}
+
+export function compileEntity(def: EntityDef, app: AppDef, workflow: CompiledWorkflow | undefined): CompiledEntity {
+  const properties = Object.fromEntries(Object.entries(def.fields).map(([k, v]) => [k, stripLabels(v)]));
+  const createSchema = { type: 'object', additionalProperties: false, properties, required: def.required ?? [] };
+  const patchSchema = { type: 'object', additionalProperties: false, properties, minProperties: 1 };
+  const inputSchema = {
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(Object.entries(workflow?.definition.input ?? {}).map(([k, v]) => [k, stripLabels(v)])),
+  };
+  const scopeFields = new Set<string>();
+  for (const role of Object.values(app.roles)) {
+    const scope = role.permissions?.[def.name]?.scope;
+    if (scope) scopeFields.add(scope.field);
+  }
+  return {
+    name: def.name,
+    label: def.label ?? def.name,
+    fields: def.fields,
+    workflow,
+    scopeFields: [...scopeFields],
+    uniqueKeys: (def.uniqueKeys ?? []).map((k) => ({ name: k.name, fields: k.fields, caseInsensitive: k.caseInsensitive ?? false })),
+    filterable: new Set(def.filterable ?? []),
+    sortable: new Set(['createdAt', 'updatedAt', ...(def.sortable ?? [])]),
+    validateCreate: ajv.compile(createSchema),
+    validatePatch: ajv.compile(patchSchema),
+    validateInput: ajv.compile(inputSchema),
+    createSchema,
+    patchSchema,
+    inputSchema,
+    definition: def,
+  };
+}

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { compileEntity } from '../records/compile-entity.ts';
+import { deepFreeze } from '../support/deep-freeze.ts';
+import { compileWorkflow } from '../workflow/compile-workflow.ts';
+import type { CompiledApp } from './compiled-app.ts';
+import { crossCheck, type AppDefinitions } from './cross-check.ts';
+import { validateDefinitionShape } from './definition-schemas.ts';
+import type { AppDef, DefinitionProblem, EntityDef, WorkflowDef } from './definition-types.ts';
+import { readDefinitionFiles, type RawDefinitionFile } from './load-definition-files.ts';
+
+export interface AppLoadResult {
+  app?: CompiledApp;
+  problems: DefinitionProblem[];
+  /** The authored files, as stored in the definitions table. */
+  files: RawDefinitionFile[];
+}
+
+/** Validate at the edge (schema, then cross-check, collecting every problem), then compile and freeze. */
+export function compileAppFiles(files: RawDefinitionFile[], parseProblems: DefinitionProblem[] = [], root = ''): AppLoadResult {
+  const problems = [...parseProblems];
+  const rel = (f: string) => (root ? path.relative(root, f) : f);
+  const valid: AppDefinitions = { app: undefined as never, entities: [], workflows: [] };
+  const apps: { file: string; definition: AppDef }[] = [];
+  for (const { file, content } of files) {
+    const shapeProblems = validateDefinitionShape(rel(file), content);
+    problems.push(...shapeProblems);
+    if (shapeProblems.length) continue;
+    const def = deepFreeze(structuredClone(content)) as AppDef | EntityDef | WorkflowDef;
+    const sourced = { file: rel(file), definition: def };
+    if (def.kind === 'app') apps.push(sourced as { file: string; definition: AppDef });
+    else if (def.kind === 'entity') valid.entities.push(sourced as { file: string; definition: EntityDef });
+    else valid.workflows.push(sourced as { file: string; definition: WorkflowDef });
+  }
+  if (apps.length !== 1) {
+    const where = files[0] ? rel(path.dirname(files[0].file)) : rel(root);
+    problems.push({ file: apps[1]?.file ?? where, path: '$', message: apps.length ? 'An app folder holds exactly one definition of kind "app"' : 'The folder has no definition of kind "app"' });
+  } else {
+    valid.app = apps[0]!;
+    problems.push(...crossCheck(valid));
+  }
+  if (problems.length) return { problems, files };
+
+  const appDef = valid.app.definition;
+  const workflows = new Map(valid.workflows.map((w) => [w.definition.name, compileWorkflow(w.definition)]));
+  const entities = new Map(
+    valid.entities.map((e) => [e.definition.name, compileEntity(e.definition, appDef, e.definition.workflow ? workflows.get(e.definition.workflow) : undefined)]),
+  );
+  const checksum = createHash('sha256')
+    .update(JSON.stringify(files.map((f) => [rel(f.file), f.content])))
+    .digest('hex');
+  const app: CompiledApp = Object.freeze({
+    id: appDef.id,
+    name: appDef.name,
+    basePath: appDef.basePath ?? `/${appDef.id}`,
+    roles: appDef.roles,
+    entities,
+    workflows,
+    routes: appDef.routes ?? [],
+    accessTokenMinutes: appDef.auth?.accessTokenMinutes ?? 60,
+    passwordLogin: appDef.auth?.password ?? true,
+    checksum,
+    definition: appDef,
+  });
+  return { app, problems: [], files };
+}
+
+/** Reads and compiles one app folder. */
+export function loadAppDir(dir: string, root = path.dirname(dir)): AppLoadResult {
+  const { files, problems } = readDefinitionFiles(dir);
+  return compileAppFiles(files, problems, root);
+}

@@ -1,0 +1,23 @@
+import type { CompiledEntity } from '../records/compile-entity.ts';
+import type { CompiledWorkflow } from '../workflow/compiled-workflow.ts';
+import type { AppDef, RoleDef, RouteAliasDef } from './definition-types.ts';
+
+export interface CompiledApp {
+  id: string;
+  name: string;
+  basePath: string;
+  roles: Readonly<Record<string, RoleDef>>;
+  entities: ReadonlyMap<string, CompiledEntity>;
+  workflows: ReadonlyMap<string, CompiledWorkflow>;
+  routes: readonly RouteAliasDef[];
+  accessTokenMinutes: number;
+  passwordLogin: boolean;
+  /** sha256 over the app's authored files: a new version is stored only when this changes. */
+  checksum: string;
+  definition: AppDef;
+}
+
+/** What the engine serves: every app that loaded, each as one immutable compiled unit. */
+export interface Registry {
+  apps: ReadonlyMap<string, CompiledApp>;
+}

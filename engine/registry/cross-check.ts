@@ -1,0 +1,156 @@
+// The checks a JSON Schema cannot express: every name a definition uses must exist in its app.
+import { isValidPath } from '../support/object-path.ts';
+import { normalizeTransitions } from '../workflow/normalize-transitions.ts';
+import type { AppDef, Condition, DefinitionProblem, Effect, EntityDef, SourcedDefinition, WorkflowDef } from './definition-types.ts';
+
+export interface AppDefinitions {
+  app: SourcedDefinition<AppDef>;
+  entities: SourcedDefinition<EntityDef>[];
+  workflows: SourcedDefinition<WorkflowDef>[];
+}
+
+/** Fields every record has besides its declared ones; they can be sorted and filtered on. */
+export const SYSTEM_FIELDS = ['id', 'createdAt', 'updatedAt', 'createdBy', 'version'] as const;
+
+export function crossCheck(defs: AppDefinitions): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  const { app } = defs;
+  const roles = new Set(Object.keys(app.definition.roles));
+  const entities = new Map(defs.entities.map((e) => [e.definition.name, e]));
+  const workflows = new Map(defs.workflows.map((w) => [w.definition.name, w]));
+  const add = (file: string, path: string, message: string) => problems.push({ file, path, message });
+
+  duplicates(defs.entities.map((e) => [e.definition.name, e.file]), 'entity', add);
+  duplicates(defs.workflows.map((w) => [w.definition.name, w.file]), 'workflow', add);
+
+  for (const [role, def] of Object.entries(app.definition.roles)) {
+    for (const [entityName, perm] of Object.entries(def.permissions ?? {})) {
+      const path = `$.roles.${role}.permissions.${entityName}`;
+      const entity = entities.get(entityName);
+      if (!entity) {
+        add(app.file, path, `Entity "${entityName}" is not defined in this app`);
+        continue;
+      }
+      if (perm.scope && !(perm.scope.field in entity.definition.fields)) {
+        add(app.file, `${path}.scope.field`, `Entity "${entityName}" has no field "${perm.scope.field}"`);
+      }
+      if (perm.transition && !entity.definition.workflow) {
+        add(app.file, `${path}.transition`, `Entity "${entityName}" has no workflow to transition`);
+      }
+    }
+  }
+
+  const seenRoutes = new Set<string>();
+  (app.definition.routes ?? []).forEach((route, i) => {
+    const path = `$.routes[${i}]`;
+    const key = `${route.method} ${route.path.replace(/\{[^}]+\}/g, '{}')}`;
+    if (seenRoutes.has(key)) add(app.file, path, `Route ${route.method} ${route.path} is declared twice`);
+    seenRoutes.add(key);
+    const params = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+    if (route.operation === 'auth.login') return;
+    const entity = route.entity ? entities.get(route.entity) : undefined;
+    if (!route.entity) return add(app.file, `${path}.entity`, `Operation ${route.operation} needs an "entity"`);
+    if (!entity) return add(app.file, `${path}.entity`, `Entity "${route.entity}" is not defined in this app`);
+    const needsId = !['records.create', 'records.list'].includes(route.operation);
+    if (needsId && !params.includes('id')) add(app.file, `${path}.path`, `Operation ${route.operation} needs an {id} in its path`);
+    if (route.operation === 'records.moveTo' && !route.targetField) add(app.file, `${path}.targetField`, 'records.moveTo needs a "targetField" naming the body field with the target state');
+    if ((route.operation === 'records.moveTo' || route.operation === 'records.event') && !entity.definition.workflow) {
+      add(app.file, `${path}.operation`, `Entity "${route.entity}" has no workflow`);
+    }
+    if (route.operation === 'records.event') {
+      const wf = entity.definition.workflow ? workflows.get(entity.definition.workflow) : undefined;
+      if (!route.event) add(app.file, `${path}.event`, 'records.event needs an "event"');
+      else if (wf && !normalizeTransitions(wf.definition).some((t) => t.event === route.event)) {
+        add(app.file, `${path}.event`, `Workflow "${wf.definition.name}" has no event "${route.event}"`);
+      }
+    }
+  });
+
+  for (const { file, definition: e } of defs.entities) {
+    const fields = new Set(Object.keys(e.fields));
+    const known = (f: string) => fields.has(f) || (SYSTEM_FIELDS as readonly string[]).includes(f);
+    (e.required ?? []).forEach((f, i) => fields.has(f) || add(file, `$.required[${i}]`, `"${f}" is not a field of entity "${e.name}"`));
+    (e.uniqueKeys ?? []).forEach((k, i) =>
+      k.fields.forEach((f, j) => fields.has(f) || add(file, `$.uniqueKeys[${i}].fields[${j}]`, `"${f}" is not a field of entity "${e.name}"`)),
+    );
+    (e.filterable ?? []).forEach((f, i) => known(f) || add(file, `$.filterable[${i}]`, `"${f}" is not a field of entity "${e.name}"`));
+    (e.sortable ?? []).forEach((f, i) => known(f) || add(file, `$.sortable[${i}]`, `"${f}" is not a field of entity "${e.name}"`));
+    if (e.workflow) {
+      const wf = workflows.get(e.workflow);
+      if (!wf) add(file, '$.workflow', `Workflow "${e.workflow}" is not defined in this app`);
+      else if (wf.definition.entity !== e.name) add(file, '$.workflow', `Workflow "${e.workflow}" belongs to entity "${wf.definition.entity}", not "${e.name}"`);
+      const stateField = wf?.definition.field ?? 'status';
+      if (fields.has(stateField)) add(file, `$.fields.${stateField}`, `"${stateField}" is owned by workflow "${e.workflow}" and cannot also be a field`);
+    }
+  }
+
+  for (const { file, definition: wf } of defs.workflows) checkWorkflow(file, wf, entities.get(wf.entity)?.definition, roles, add);
+  return problems;
+}
+
+function duplicates(pairs: [string, string][], kind: string, add: (f: string, p: string, m: string) => void) {
+  const seen = new Map<string, string>();
+  for (const [name, file] of pairs) {
+    if (seen.has(name)) add(file, '$.name', `The ${kind} "${name}" is already defined in ${seen.get(name)}`);
+    seen.set(name, file);
+  }
+}
+
+function checkWorkflow(file: string, wf: WorkflowDef, entity: EntityDef | undefined, roles: Set<string>, add: (f: string, p: string, m: string) => void) {
+  const states = new Set(Object.keys(wf.states));
+  if (!entity) add(file, '$.entity', `Entity "${wf.entity}" is not defined in this app`);
+  else if (entity.workflow !== wf.name) add(file, '$.entity', `Entity "${wf.entity}" does not name this workflow in its "workflow"`);
+  if (!states.has(wf.initial)) add(file, '$.initial', `State "${wf.initial}" is not declared in "states"`);
+  if (!wf.transitions && !wf.matrix) add(file, '$', 'A workflow needs "transitions" or a "matrix"');
+
+  for (const [from, row] of Object.entries(wf.matrix ?? {})) {
+    if (!states.has(from)) add(file, `$.matrix.${from}`, `State "${from}" is not declared in "states"`);
+    for (const to of Object.keys(row)) if (!states.has(to)) add(file, `$.matrix.${from}.${to}`, `State "${to}" is not declared in "states"`);
+  }
+  const transitions = normalizeTransitions(wf);
+  const seen = new Map<string, string>();
+  for (const t of transitions) {
+    if (!wf.matrix?.[t.from]) {
+      if (!states.has(t.from)) add(file, `${t.source}.from`, `State "${t.from}" is not declared in "states"`);
+      if (!states.has(t.to)) add(file, `${t.source}.to`, `State "${t.to}" is not declared in "states"`);
+    }
+    if (wf.states[t.from]?.final) add(file, t.source, `State "${t.from}" is final: it cannot have outgoing transitions (admins move out of it by override)`);
+    t.roles.forEach((r, i) => roles.has(r) || add(file, `${t.source}.roles[${i}]`, `Role "${r}" is not declared by the app`));
+    const key = `${t.from}/${t.event}`;
+    if (seen.has(key)) add(file, t.source, `Event "${t.event}" from "${t.from}" is already defined at ${seen.get(key)}`);
+    seen.set(key, t.source);
+    if (t.when) checkCondition(file, `${t.source}.when`, t.when, entity, wf, add);
+    t.effects.forEach((e, i) => checkEffect(file, `${t.source}.effects[${i}]`, e, entity, add));
+  }
+  (wf.effects ?? []).forEach((e, i) => checkEffect(file, `$.effects[${i}]`, e, entity, add));
+  (wf.override?.roles ?? []).forEach((r, i) => roles.has(r) || add(file, `$.override.roles[${i}]`, `Role "${r}" is not declared by the app`));
+}
+
+function checkCondition(file: string, path: string, c: Condition, entity: EntityDef | undefined, wf: WorkflowDef, add: (f: string, p: string, m: string) => void) {
+  if ('all' in c) return c.all.forEach((x, i) => checkCondition(file, `${path}.all[${i}]`, x, entity, wf, add));
+  if ('any' in c) return c.any.forEach((x, i) => checkCondition(file, `${path}.any[${i}]`, x, entity, wf, add));
+  if ('not' in c) return checkCondition(file, `${path}.not`, c.not, entity, wf, add);
+  if (c.path && !isValidPath(c.path)) return add(file, `${path}.path`, `"${c.path}" is not a plain dotted path such as $.field`);
+  const first = c.path?.slice(2).split('.')[0];
+  if (!first) return;
+  if (c.fact === 'record' && entity && !(first in entity.fields) && first !== (wf.field ?? 'status') && !['id', 'version'].includes(first)) {
+    add(file, `${path}.path`, `Entity "${entity.name}" has no field "${first}"`);
+  }
+  if (c.fact === 'input' && !(first in (wf.input ?? {}))) add(file, `${path}.path`, `Workflow input has no field "${first}"`);
+  if (c.fact === 'actor' && !['id', 'email', 'phone', 'role'].includes(first)) add(file, `${path}.path`, `The actor has no "${first}" (id, email, phone, role)`);
+}
+
+function checkEffect(file: string, path: string, effect: Effect, entity: EntityDef | undefined, add: (f: string, p: string, m: string) => void) {
+  for (const [field, value] of Object.entries(effect.set)) {
+    if (entity && !(field in entity.fields)) add(file, `${path}.set.${field}`, `Entity "${entity.name}" has no field "${field}"`);
+    if (typeof value === 'string') {
+      for (const m of value.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
+        const ref = m[1] ?? '';
+        const root = ref.split('.')[0] ?? '';
+        if (!isValidPath(ref) || !['record', 'actor', 'input', 'remarks', 'now'].includes(root)) {
+          add(file, `${path}.set.${field}`, `"{{${ref}}}" must be a path under record, actor, input, remarks or now`);
+        }
+      }
+    }
+  }
+}

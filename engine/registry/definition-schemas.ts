@@ -1,0 +1,39 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { ajvProblems } from '../support/ajv-problems.ts';
+import type { DefinitionKind, DefinitionProblem } from './definition-types.ts';
+
+export const SCHEMA_DIR = path.resolve(import.meta.dirname, '../../definitions/_schema');
+const KINDS: DefinitionKind[] = ['app', 'entity', 'workflow'];
+
+let validators: Map<DefinitionKind, ValidateFunction> | undefined;
+
+/** Compiles the JSON Schema of every definition kind once per process. */
+function kindValidators(): Map<DefinitionKind, ValidateFunction> {
+  if (validators) return validators;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json'))) {
+    ajv.addSchema(JSON.parse(readFileSync(path.join(SCHEMA_DIR, file), 'utf8')) as object);
+  }
+  validators = new Map(KINDS.map((k) => [k, ajv.getSchema(`https://rulepath.dev/schema/${k}.schema.json`)!]));
+  return validators;
+}
+
+export function isDefinitionKind(kind: unknown): kind is DefinitionKind {
+  return typeof kind === 'string' && (KINDS as string[]).includes(kind);
+}
+
+/** Validates one parsed file against the schema of the kind it declares. */
+export function validateDefinitionShape(file: string, content: unknown): DefinitionProblem[] {
+  if (content === null || typeof content !== 'object' || Array.isArray(content)) {
+    return [{ file, path: '$', message: 'A definition must be a mapping with a "kind"' }];
+  }
+  const kind = (content as { kind?: unknown }).kind;
+  if (!isDefinitionKind(kind)) {
+    return [{ file, path: '$.kind', message: `"kind" must be one of: ${KINDS.join(', ')}` }];
+  }
+  const validate = kindValidators().get(kind)!;
+  if (validate(content)) return [];
+  return ajvProblems(validate.errors).map((d) => ({ file, ...d }));
+}

@@ -1,0 +1,127 @@
+// The authored shapes of each definition kind, as their JSON Schemas in definitions/_schema/ allow.
+
+export type FieldSchema = {
+  type: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
+  label?: string;
+  format?: string;
+  enum?: unknown[];
+  [key: string]: unknown;
+};
+
+export type Condition =
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition }
+  | { fact: 'record' | 'input' | 'actor'; path?: string; operator: string; value: unknown };
+
+export type Effect = { set: Record<string, unknown> };
+
+export interface ScopeRule {
+  field: string;
+  actor: 'id' | 'email' | 'phone';
+}
+
+export interface EntityPermission {
+  read?: boolean;
+  create?: boolean;
+  update?: boolean;
+  delete?: boolean;
+  transition?: boolean;
+  scope?: ScopeRule;
+}
+
+export interface RoleDef {
+  label?: string;
+  permissions?: Record<string, EntityPermission>;
+}
+
+export type Operation =
+  | 'auth.login'
+  | 'records.create'
+  | 'records.list'
+  | 'records.get'
+  | 'records.patch'
+  | 'records.delete'
+  | 'records.timeline'
+  | 'records.event'
+  | 'records.moveTo';
+
+export interface RouteAliasDef {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  operation: Operation;
+  entity?: string;
+  event?: string;
+  targetField?: string;
+  summary?: string;
+}
+
+export interface AppDef {
+  kind: 'app';
+  id: string;
+  name: string;
+  basePath?: string;
+  auth?: { password?: boolean; accessTokenMinutes?: number };
+  roles: Record<string, RoleDef>;
+  routes?: RouteAliasDef[];
+}
+
+export interface EntityDef {
+  kind: 'entity';
+  name: string;
+  label?: string;
+  workflow?: string;
+  fields: Record<string, FieldSchema>;
+  required?: string[];
+  uniqueKeys?: { name: string; fields: string[]; caseInsensitive?: boolean }[];
+  filterable?: string[];
+  sortable?: string[];
+}
+
+export interface StateDef {
+  label?: string;
+  final?: boolean;
+  stage?: number;
+  progress?: number;
+}
+
+export interface TransitionDef {
+  event: string;
+  from: string | string[];
+  to: string;
+  roles: string[];
+  when?: Condition;
+  effects?: Effect[];
+}
+
+export type MatrixCell = string[] | { event?: string; roles: string[]; when?: Condition; effects?: Effect[] };
+
+export interface WorkflowDef {
+  kind: 'workflow';
+  name: string;
+  entity: string;
+  field?: string;
+  initial: string;
+  input?: Record<string, FieldSchema>;
+  states: Record<string, StateDef>;
+  transitions?: TransitionDef[];
+  matrix?: Record<string, Record<string, MatrixCell>>;
+  effects?: Effect[];
+  override?: { roles: string[]; remarks?: 'required' | 'optional' };
+}
+
+export type AnyDefinition = AppDef | EntityDef | WorkflowDef;
+export type DefinitionKind = AnyDefinition['kind'];
+
+/** A definition with the file it came from, so every problem can name its file. */
+export interface SourcedDefinition<D = AnyDefinition> {
+  file: string;
+  definition: D;
+}
+
+/** One problem in one definition: file, JSON path, a sentence. */
+export interface DefinitionProblem {
+  file: string;
+  path: string;
+  message: string;
+}

@@ -1,0 +1,30 @@
+// npm run validate [-- <definitions root | app folder>]: prints every problem, exits non-zero on any.
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { loadAppDir } from './compile-app.ts';
+import { listAppDirs } from './load-definition-files.ts';
+
+const DEFAULT_ROOT = path.resolve(import.meta.dirname, '../../definitions');
+
+function appDirsFor(target: string): string[] {
+  const isAppDir = existsSync(path.join(target, 'app.yaml')) || existsSync(path.join(target, 'app.yml')) || existsSync(path.join(target, 'app.json'));
+  return isAppDir ? [target] : listAppDirs(target);
+}
+
+const target = path.resolve(process.argv[2] ?? DEFAULT_ROOT);
+if (!existsSync(target) || !statSync(target).isDirectory()) {
+  console.error(`Not a folder: ${target}`);
+  process.exit(2);
+}
+let failed = 0;
+for (const dir of appDirsFor(target)) {
+  const result = loadAppDir(dir, process.cwd());
+  if (result.app) {
+    console.log(`ok    ${path.relative(process.cwd(), dir) || '.'}  (app "${result.app.id}": ${result.app.entities.size} entities, ${result.app.workflows.size} workflows)`);
+  } else {
+    failed++;
+    console.log(`FAIL  ${path.relative(process.cwd(), dir) || '.'}`);
+    for (const p of result.problems) console.log(`  ${p.file}  ${p.path}  ${p.message}`);
+  }
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,33 @@
+import type { AnyStateMachine } from 'xstate';
+import type { ConditionGuard } from '../rules/condition-guard.ts';
+import type { Effect, StateDef, WorkflowDef } from '../registry/definition-types.ts';
+
+export interface CompiledTransition {
+  /** Position in `transitions`; the xstate guard receives guard results by this index. */
+  index: number;
+  event: string;
+  from: string;
+  to: string;
+  roles: ReadonlySet<string>;
+  guard?: ConditionGuard;
+  effects: readonly Effect[];
+}
+
+export interface CompiledWorkflow {
+  name: string;
+  entity: string;
+  field: string;
+  initial: string;
+  states: Readonly<Record<string, StateDef>>;
+  transitions: readonly CompiledTransition[];
+  /** Outgoing transitions per state, in definition order. */
+  byState: ReadonlyMap<string, readonly CompiledTransition[]>;
+  events: ReadonlySet<string>;
+  commonEffects: readonly Effect[];
+  overrideRoles: ReadonlySet<string>;
+  overrideRemarksRequired: boolean;
+  /** True when states carry stage numbers: responses then include journeyStatus. */
+  isJourney: boolean;
+  machine: AnyStateMachine;
+  definition: WorkflowDef;
+}

@@ -1,0 +1,35 @@
+import type { Condition, Effect, WorkflowDef } from '../registry/definition-types.ts';
+
+/** One move of a workflow, whichever form (list or matrix) it was written in. */
+export interface NormalizedTransition {
+  event: string;
+  from: string;
+  to: string;
+  roles: string[];
+  when?: Condition;
+  effects: Effect[];
+  /** JSON path of the place in the definition, for problems. */
+  source: string;
+}
+
+/**
+ * Flattens both authoring forms into one list. A matrix cell's event is its target state unless
+ * the cell names one, so `PATCH .../status { newStatus: won }` and `events/won` mean the same.
+ */
+export function normalizeTransitions(wf: WorkflowDef): NormalizedTransition[] {
+  const out: NormalizedTransition[] = [];
+  (wf.transitions ?? []).forEach((t, i) => {
+    const froms = Array.isArray(t.from) ? t.from : [t.from];
+    for (const from of froms) {
+      out.push({ event: t.event, from, to: t.to, roles: [...t.roles], when: t.when, effects: t.effects ?? [], source: `$.transitions[${i}]` });
+    }
+  });
+  for (const [from, row] of Object.entries(wf.matrix ?? {})) {
+    for (const [to, cell] of Object.entries(row)) {
+      const source = `$.matrix.${from}.${to}`;
+      if (Array.isArray(cell)) out.push({ event: to, from, to, roles: [...cell], effects: [], source });
+      else out.push({ event: cell.event ?? to, from, to, roles: [...cell.roles], when: cell.when, effects: cell.effects ?? [], source });
+    }
+  }
+  return out;
+}
