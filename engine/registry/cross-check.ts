@@ -40,6 +40,8 @@ export function crossCheck(defs: AppDefinitions): DefinitionProblem[] {
     }
   }
 
+  (app.definition.demoUsers ?? []).forEach((u, i) => roles.has(u.role) || add(app.file, `$.demoUsers[${i}].role`, `Role "${u.role}" is not declared by the app`));
+
   const seenRoutes = new Set<string>();
   (app.definition.routes ?? []).forEach((route, i) => {
     const path = `$.routes[${i}]`;

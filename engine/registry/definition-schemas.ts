@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { ajvProblems } from '../support/ajv-problems.ts';
+import { addFieldFormats } from '../support/field-formats.ts';
 import type { DefinitionKind, DefinitionProblem } from './definition-types.ts';
 
 export const SCHEMA_DIR = path.resolve(import.meta.dirname, '../../definitions/_schema');
@@ -12,7 +13,7 @@ let validators: Map<DefinitionKind, ValidateFunction> | undefined;
 /** Compiles the JSON Schema of every definition kind once per process. */
 function kindValidators(): Map<DefinitionKind, ValidateFunction> {
   if (validators) return validators;
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  const ajv = addFieldFormats(new Ajv({ allErrors: true, strict: false }));
   for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json'))) {
     ajv.addSchema(JSON.parse(readFileSync(path.join(SCHEMA_DIR, file), 'utf8')) as object);
   }

@@ -64,6 +64,15 @@ export interface AppDef {
   auth?: { password?: boolean; accessTokenMinutes?: number };
   roles: Record<string, RoleDef>;
   routes?: RouteAliasDef[];
+  demoUsers?: DemoUserDef[];
+}
+
+export interface DemoUserDef {
+  email?: string;
+  phone?: string;
+  role: string;
+  displayName?: string;
+  password: string;
 }
 
 export interface EntityDef {

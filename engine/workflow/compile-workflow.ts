@@ -1,4 +1,4 @@
-import { setup } from 'xstate';
+import { setup, type AnyStateMachine } from 'xstate';
 import type { WorkflowDef } from '../registry/definition-types.ts';
 import { compileConditionGuard } from '../rules/condition-guard.ts';
 import type { CompiledTransition, CompiledWorkflow } from './compiled-workflow.ts';
@@ -44,7 +44,7 @@ export function compileWorkflow(def: WorkflowDef): CompiledWorkflow {
       allowed: ({ event }, params: { roles: string[]; index: number }) =>
         params.roles.includes(event.role) && event.guardResults[params.index] !== false,
     },
-  }).createMachine({ id: def.name, initial: def.initial, states: states as never });
+  }).createMachine({ id: def.name, initial: def.initial, states: states as never }) as unknown as AnyStateMachine;
 
   return {
     name: def.name,

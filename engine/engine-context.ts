@@ -1,0 +1,14 @@
+import type { AccessTokens } from './auth/access-tokens.ts';
+import type { Registry } from './registry/compiled-app.ts';
+import type { Database } from './store/database.ts';
+import type { Logger } from './support/logger.ts';
+
+/** What every engine service is given: injected, so tests can pass a fake clock. */
+export interface EngineContext {
+  db: Database;
+  /** The current registry; replaced atomically when definitions are reloaded. */
+  registry(): Registry;
+  tokens: AccessTokens;
+  logger: Logger;
+  clock: () => Date;
+}

@@ -1,0 +1,77 @@
+// The engine's public entry point: the only module server/ imports.
+import { createAccessTokens } from './auth/access-tokens.ts';
+import type { Actor } from './auth/actor.ts';
+import { seedDemoUsers } from './auth/demo-users.ts';
+import { login } from './auth/login-service.ts';
+import { loadTokenSecret } from './auth/token-secret.ts';
+import type { EngineContext } from './engine-context.ts';
+import type { Registry } from './registry/compiled-app.ts';
+import { loadRegistry, type RegistryLoadReport } from './registry/load-registry.ts';
+import { createRecordService } from './records/record-service.ts';
+import { resolveApp } from './records/resolve-target.ts';
+import type { Database } from './store/database.ts';
+import type { Logger } from './support/logger.ts';
+import { createTransitionService } from './workflow/transition-service.ts';
+
+export { AppError, isAppError, type ErrorDetail } from './errors/app-error.ts';
+export { ERROR_CATALOG, type ErrorCode } from './errors/error-catalog.ts';
+export { createDatabase, type Database } from './store/database.ts';
+export { startEmbeddedPostgres } from './store/embedded-postgres.ts';
+export { migrate } from './store/migrate.ts';
+export { createLogger, type Logger } from './support/logger.ts';
+export { hashPassword } from './auth/passwords.ts';
+export { LOGIN_BODY_SCHEMA } from './auth/login-service.ts';
+export type { Actor } from './auth/actor.ts';
+export type { CompiledApp, Registry } from './registry/compiled-app.ts';
+export type { CompiledEntity } from './records/compile-entity.ts';
+export type { RouteAliasDef, Operation } from './registry/definition-types.ts';
+
+export interface EngineOptions {
+  db: Database;
+  definitionsDir: string;
+  dataDir: string;
+  production: boolean;
+  logger: Logger;
+  jwtSecret?: string;
+  clock?: () => Date;
+}
+
+export async function createEngine(options: EngineOptions) {
+  const { db, logger } = options;
+  const clock = options.clock ?? (() => new Date());
+  let current: Registry = { apps: new Map() };
+  const tokens = createAccessTokens(loadTokenSecret({ dataDir: options.dataDir, production: options.production, env: options.jwtSecret }), clock);
+  const ctx: EngineContext = { db, registry: () => current, tokens, logger, clock };
+
+  const reload = async (): Promise<RegistryLoadReport> => {
+    const report = await loadRegistry(db, options.definitionsDir, logger, current);
+    current = report.registry; // one assignment: requests see the old or the new registry, never a mix
+    return report;
+  };
+  const initial = await reload();
+
+  return {
+    loadReport: initial,
+    registry: () => current,
+    reload,
+    records: createRecordService(ctx),
+    transitions: createTransitionService(ctx),
+    auth: {
+      login: (appId: string, body: unknown) => login(db, tokens, resolveApp(current, appId), body),
+      verify: (token: string, appId: string): Promise<Actor> => tokens.verify(token, appId),
+      issue: tokens.issue,
+    },
+    async seedDemoUsers(): Promise<Record<string, number>> {
+      if (options.production) return {};
+      const seeded: Record<string, number> = {};
+      for (const app of current.apps.values()) seeded[app.id] = await seedDemoUsers(db, app);
+      return seeded;
+    },
+    async health(): Promise<{ database: 'ok' }> {
+      await db.$queryRaw`SELECT 1`;
+      return { database: 'ok' };
+    },
+  };
+}
+
+export type Engine = Awaited<ReturnType<typeof createEngine>>;

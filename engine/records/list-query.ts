@@ -1,0 +1,67 @@
+import { AppError, type ErrorDetail } from '../errors/app-error.ts';
+import type { CompiledEntity } from './compile-entity.ts';
+
+export interface ListQuery {
+  filters: { field: string; values: string[] }[];
+  sort: { field: string; descending: boolean };
+  limit: number;
+  cursor?: { value: unknown; id: string };
+}
+
+const RESERVED = new Set(['sort', 'limit', 'cursor']);
+const MAX_LIMIT = 100;
+
+/** Parses ?field=value&sort=-field&limit=&cursor= against what the entity declares filterable/sortable. */
+export function parseListQuery(entity: CompiledEntity, query: Record<string, unknown>): ListQuery {
+  const details: ErrorDetail[] = [];
+  const stateField = entity.workflow?.field;
+  const filters: ListQuery['filters'] = [];
+  for (const [key, raw] of Object.entries(query)) {
+    if (RESERVED.has(key)) continue;
+    const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === 'string');
+    if (!entity.filterable.has(key) && key !== stateField) {
+      details.push({ path: `$.query.${key}`, message: `"${key}" is not a filterable field of ${entity.name}` });
+    } else if (values.length === 0 || values.length > 50) {
+      details.push({ path: `$.query.${key}`, message: 'Give between 1 and 50 values' });
+    } else filters.push({ field: key, values });
+  }
+
+  let sort = { field: 'createdAt', descending: true };
+  if (query.sort !== undefined) {
+    const s = typeof query.sort === 'string' ? query.sort : '';
+    const field = s.replace(/^[-+]/, '');
+    if (!entity.sortable.has(field)) details.push({ path: '$.query.sort', message: `Sort by one of: ${[...entity.sortable].join(', ')} (prefix - for descending)` });
+    else sort = { field, descending: s.startsWith('-') };
+  }
+
+  let limit = 20;
+  if (query.limit !== undefined) {
+    const n = typeof query.limit === 'string' && /^\d{1,4}$/.test(query.limit) ? Number(query.limit) : NaN;
+    if (!(n >= 1 && n <= MAX_LIMIT)) details.push({ path: '$.query.limit', message: `limit must be a whole number from 1 to ${MAX_LIMIT}` });
+    else limit = n;
+  }
+
+  let cursor: ListQuery['cursor'];
+  if (query.cursor !== undefined) {
+    cursor = decodeCursor(query.cursor);
+    if (!cursor) details.push({ path: '$.query.cursor', message: 'The cursor is not one this server issued' });
+  }
+  if (details.length) throw new AppError('BAD_REQUEST', 'The query is not valid', { details });
+  return { filters, sort, limit, cursor };
+}
+
+export function encodeCursor(value: unknown, id: string): string {
+  return Buffer.from(JSON.stringify([value, id])).toString('base64url');
+}
+
+function decodeCursor(raw: unknown): ListQuery['cursor'] | undefined {
+  if (typeof raw !== 'string' || raw.length > 2000) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[1] !== 'string') return undefined;
+    if (!/^[0-9a-f-]{36}$/.test(parsed[1])) return undefined;
+    return { value: parsed[0], id: parsed[1] };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../auth/actor.ts';
+import { actorScopeValue, requiredScopeTag, requirePermission } from '../auth/permissions.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import type { EngineContext } from '../engine-context.ts';
+import { AppError } from '../errors/app-error.ts';
+import type { EntityPermission } from '../registry/definition-types.ts';
+import type { Prisma } from '../store/database.ts';
+import { isUniqueViolation } from '../support/database-errors.ts';
+import { assertValid } from '../support/validate-body.ts';
+import { allowedEvents } from '../workflow/decide-transition.ts';
+import { journeyStatus, type JourneyStatus } from '../workflow/journey-status.ts';
+import type { CompiledEntity } from './compile-entity.ts';
+import { scopeTags, uniqueKeyValues } from './derived-columns.ts';
+import { encodeCursor, parseListQuery } from './list-query.ts';
+import type { RecordRow } from './record-row.ts';
+import { findRecord, listRecords } from './record-store.ts';
+import { recordView } from './record-view.ts';
+import { parseIfMatch, resolveApp, resolveEntity } from './resolve-target.ts';
+
+export interface RecordTarget {
+  app: string;
+  entity: string;
+}
+
+export interface RecordResult {
+  data: Record<string, unknown>;
+  journeyStatus?: JourneyStatus;
+}
+
+// Interactive transactions wait for a pooled connection under load instead of failing at 2 s.
+export const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
+
+export function isObjectBody(body: unknown): body is Record<string, unknown> {
+  return body !== null && typeof body === 'object' && !Array.isArray(body);
+}
+
+/** 403 when a scoped actor reaches for a record outside their scope (it exists; it is not theirs). */
+export function assertInScope(actor: Actor, permission: EntityPermission, row: RecordRow): void {
+  const tag = requiredScopeTag(actor, permission);
+  if (tag !== undefined && !row.scopeTags.includes(tag)) throw new AppError('FORBIDDEN', 'This record is outside your scope');
+}
+
+/** A scoped actor may only create or move records into their own scope: stamp it, refuse others. */
+function applyScopeOnWrite(actor: Actor, permission: EntityPermission, data: Record<string, unknown>, creating: boolean): void {
+  const scope = permission.scope;
+  if (!scope) return;
+  const own = actorScopeValue(actor, scope);
+  if (scope.field in data && data[scope.field] !== own) {
+    throw new AppError('FORBIDDEN', `You may only set "${scope.field}" to yourself`, { details: [{ path: `$.${scope.field}`, message: 'Outside your scope' }] });
+  }
+  if (creating && own !== undefined) data[scope.field] = own;
+}
+
+function duplicateError(entity: CompiledEntity, data: Record<string, unknown>, err: unknown): AppError {
+  const keys = uniqueKeyValues(entity, data);
+  return new AppError('DUPLICATE', `A ${entity.name} with the same ${keys.map((k) => k.fields.join(' + ')).join(' or ')} already exists`, {
+    details: keys.flatMap((k) => k.fields.map((f) => ({ path: `$.${f}`, message: 'Already used by another record' }))),
+    cause: err,
+  });
+}
+
+export function createRecordService(ctx: EngineContext) {
+  const target = (t: RecordTarget) => {
+    const app = resolveApp(ctx.registry(), t.app);
+    return { app, entity: resolveEntity(app, t.entity) };
+  };
+
+  async function loadVisible(t: RecordTarget, actor: Actor, id: string, action: 'read' | 'update' | 'delete' | 'transition') {
+    const { app, entity } = target(t);
+    const permission = requirePermission(app, actor, entity.name, action);
+    const row = await findRecord(ctx.db, app.id, entity.name, id);
+    if (!row) throw new AppError('RECORD_NOT_FOUND', `No ${entity.name} with id "${id}"`);
+    assertInScope(actor, permission, row);
+    return { app, entity, permission, row };
+  }
+
+  async function eventsFor(entity: CompiledEntity, actor: Actor, permission: EntityPermission, row: RecordRow): Promise<string[] | undefined> {
+    if (!entity.workflow) return undefined;
+    if (!permission.transition || row.state === null) return [];
+    return allowedEvents(entity.workflow, row.state, actor.role, { record: recordView(entity, row), input: {}, actor: { ...actor } });
+  }
+
+  async function writeKeys(tx: Prisma.TransactionClient, app: string, entity: CompiledEntity, recordId: string, data: Record<string, unknown>) {
+    await tx.recordKey.deleteMany({ where: { recordId } });
+    const keys = uniqueKeyValues(entity, data);
+    if (keys.length) await tx.recordKey.createMany({ data: keys.map((k) => ({ app, entity: entity.name, keyName: k.keyName, value: k.value, recordId })) });
+  }
+
+  return {
+    async create(t: RecordTarget, actor: Actor, body: unknown): Promise<RecordResult> {
+      const { app, entity } = target(t);
+      const permission = requirePermission(app, actor, entity.name, 'create');
+      if (!isObjectBody(body)) throw new AppError('VALIDATION_FAILED', 'The body must be a JSON object');
+      const data = { ...body };
+      applyScopeOnWrite(actor, permission, data, true);
+      assertValid(entity.validateCreate, data);
+      const now = ctx.clock();
+      const id = randomUUID();
+      const state = entity.workflow?.initial ?? null;
+      try {
+        const row = await ctx.db.$transaction(async (tx) => {
+          const created = await tx.record.create({
+            data: { id, app: app.id, entity: entity.name, state, data: data as Prisma.InputJsonObject, scopeTags: scopeTags(entity, data), createdBy: actor.id, createdAt: now, updatedAt: now },
+          });
+          await writeKeys(tx, app.id, entity, id, data);
+          if (state !== null) {
+            await tx.timelineEntry.create({ data: { recordId: id, app: app.id, entity: entity.name, event: 'create', fromState: null, toState: state, actorId: actor.id, role: actor.role, at: now } });
+          }
+          await appendAudit(tx, { app: app.id, entity: entity.name, recordId: id, action: 'record.create', actor, after: { state, data }, at: now });
+          return created as unknown as RecordRow;
+        }, TX_OPTIONS);
+        return { data: recordView(entity, row), journeyStatus: journeyStatus(entity.workflow, row.state) };
+      } catch (err) {
+        if (isUniqueViolation(err)) throw duplicateError(entity, data, err);
+        throw err;
+      }
+    },
+
+    async list(t: RecordTarget, actor: Actor, query: Record<string, unknown>) {
+      const { app, entity } = target(t);
+      const permission = requirePermission(app, actor, entity.name, 'read');
+      const q = parseListQuery(entity, query);
+      const { rows, sortValues } = await listRecords(
+        ctx.db,
+        { app: app.id, entity: entity.name, stateField: entity.workflow?.field, scopeTag: requiredScopeTag(actor, permission) },
+        q,
+      );
+      const page = rows.slice(0, q.limit);
+      const last = page.length ? page.length - 1 : -1;
+      const nextCursor = rows.length > q.limit && last >= 0 ? encodeCursor(sortValues[last], page[last]!.id) : null;
+      return { items: page.map((r) => recordView(entity, r)), nextCursor };
+    },
+
+    async get(t: RecordTarget, actor: Actor, id: string): Promise<RecordResult> {
+      const { entity, permission, row } = await loadVisible(t, actor, id, 'read');
+      const events = await eventsFor(entity, actor, permission, row);
+      return { data: { ...recordView(entity, row), ...(events ? { allowedEvents: events } : {}) }, journeyStatus: journeyStatus(entity.workflow, row.state) };
+    },
+
+    async patch(t: RecordTarget, actor: Actor, id: string, body: unknown, ifMatch?: string): Promise<RecordResult> {
+      const { app, entity } = target(t);
+      const permission = requirePermission(app, actor, entity.name, 'update');
+      if (!isObjectBody(body)) throw new AppError('VALIDATION_FAILED', 'The body must be a JSON object');
+      const expected = parseIfMatch(ifMatch);
+      assertValid(entity.validatePatch, body);
+      const changes = { ...body };
+      applyScopeOnWrite(actor, permission, changes, false);
+      const now = ctx.clock();
+      let merged: Record<string, unknown> = {};
+      try {
+        const row = await ctx.db.$transaction(async (tx) => {
+          const current = await findRecord(tx, app.id, entity.name, id, true);
+          if (!current) throw new AppError('RECORD_NOT_FOUND', `No ${entity.name} with id "${id}"`);
+          assertInScope(actor, permission, current);
+          if (expected !== undefined && expected !== current.version) throw new AppError('VERSION_MISMATCH', undefined, { data: { currentVersion: current.version } });
+          merged = { ...current.data, ...changes };
+          const updated = await tx.record.update({
+            where: { id },
+            data: { data: merged as Prisma.InputJsonObject, version: { increment: 1 }, scopeTags: scopeTags(entity, merged), updatedAt: now },
+          });
+          await writeKeys(tx, app.id, entity, id, merged);
+          await appendAudit(tx, { app: app.id, entity: entity.name, recordId: id, action: 'record.update', actor, before: current.data, after: merged, at: now });
+          return updated as unknown as RecordRow;
+        }, TX_OPTIONS);
+        return { data: recordView(entity, row), journeyStatus: journeyStatus(entity.workflow, row.state) };
+      } catch (err) {
+        if (isUniqueViolation(err)) throw duplicateError(entity, merged, err);
+        throw err;
+      }
+    },
+
+    async remove(t: RecordTarget, actor: Actor, id: string, ifMatch?: string): Promise<{ id: string; deleted: true }> {
+      const { app, entity } = target(t);
+      const permission = requirePermission(app, actor, entity.name, 'delete');
+      const expected = parseIfMatch(ifMatch);
+      const now = ctx.clock();
+      await ctx.db.$transaction(async (tx) => {
+        const current = await findRecord(tx, app.id, entity.name, id, true);
+        if (!current) throw new AppError('RECORD_NOT_FOUND', `No ${entity.name} with id "${id}"`);
+        assertInScope(actor, permission, current);
+        if (expected !== undefined && expected !== current.version) throw new AppError('VERSION_MISMATCH', undefined, { data: { currentVersion: current.version } });
+        // Soft delete keeps the timeline and audit trail; the unique values become free again.
+        await tx.record.update({ where: { id }, data: { deletedAt: now, version: { increment: 1 } } });
+        await tx.recordKey.deleteMany({ where: { recordId: id } });
+        await appendAudit(tx, { app: app.id, entity: entity.name, recordId: id, action: 'record.delete', actor, before: { state: current.state, data: current.data }, at: now });
+      }, TX_OPTIONS);
+      return { id, deleted: true };
+    },
+
+    async timeline(t: RecordTarget, actor: Actor, id: string) {
+      const { row } = await loadVisible(t, actor, id, 'read');
+      const entries = await ctx.db.timelineEntry.findMany({ where: { recordId: row.id }, orderBy: { id: 'asc' }, take: 1000 });
+      return entries.map((e) => ({
+        id: Number(e.id),
+        event: e.event,
+        from: e.fromState,
+        to: e.toState,
+        actorId: e.actorId,
+        role: e.role,
+        override: e.override,
+        remarks: e.remarks,
+        input: e.input,
+        at: e.at.toISOString(),
+      }));
+    },
+  };
+}
+
+export type RecordService = ReturnType<typeof createRecordService>;

@@ -1,0 +1,21 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import { AppError } from '../errors/app-error.ts';
+import { ajvProblems } from './ajv-problems.ts';
+import { addFieldFormats } from './field-formats.ts';
+
+const ajv = addFieldFormats(new Ajv({ allErrors: true, strict: true }));
+
+/** Compiles a request-body schema once; the returned function throws a 400 listing every problem. */
+export function bodyValidator<T>(schema: object): (body: unknown) => T {
+  const validate = ajv.compile(schema);
+  return (body) => {
+    assertValid(validate, body);
+    return body as T;
+  };
+}
+
+export function assertValid(validate: ValidateFunction, value: unknown, prefix = ''): void {
+  if (validate(value)) return;
+  const details = ajvProblems(validate.errors).map((d) => ({ path: prefix ? d.path.replace(/^\$/, prefix) : d.path, message: d.message }));
+  throw new AppError('VALIDATION_FAILED', undefined, { details });
+}

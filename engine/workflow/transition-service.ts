@@ -1,0 +1,143 @@
+import type { Actor } from '../auth/actor.ts';
+import { requirePermission } from '../auth/permissions.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import type { EngineContext } from '../engine-context.ts';
+import { AppError, isAppError } from '../errors/app-error.ts';
+import { assertInScope, isObjectBody, TX_OPTIONS, type RecordResult, type RecordTarget } from '../records/record-service.ts';
+import { findRecord } from '../records/record-store.ts';
+import { recordView } from '../records/record-view.ts';
+import { parseIfMatch, resolveApp, resolveEntity } from '../records/resolve-target.ts';
+import { scopeTags } from '../records/derived-columns.ts';
+import type { Prisma } from '../store/database.ts';
+import { assertValid, bodyValidator } from '../support/validate-body.ts';
+import { allowedEvents, decideTransition, type TransitionDecision } from './decide-transition.ts';
+import { journeyStatus } from './journey-status.ts';
+import { fieldChanges } from './resolve-effects.ts';
+
+export interface TransitionBody {
+  input?: Record<string, unknown>;
+  override?: boolean;
+  remarks?: string;
+}
+
+const REMARKS = { type: 'string', maxLength: 2000 } as const;
+const validateEventBody = bodyValidator<TransitionBody>({
+  type: 'object',
+  additionalProperties: false,
+  properties: { input: { type: 'object' }, override: { type: 'boolean' }, remarks: REMARKS },
+});
+
+/** A change request: the event to fire, or (seed-style) the state to move to. */
+export type TransitionAsk = { event: string } | { target: string };
+
+export function createTransitionService(ctx: EngineContext) {
+  async function run(t: RecordTarget, actor: Actor, id: string, ask: TransitionAsk, body: TransitionBody, ifMatch?: string): Promise<RecordResult> {
+    const app = resolveApp(ctx.registry(), t.app);
+    const entity = resolveEntity(app, t.entity);
+    const wf = entity.workflow;
+    if (!wf) throw new AppError('EVENT_NOT_FOUND', `Entity "${entity.name}" has no workflow`);
+    const permission = requirePermission(app, actor, entity.name, 'transition');
+    if ('event' in ask && !wf.events.has(ask.event)) throw new AppError('EVENT_NOT_FOUND', `Workflow "${wf.name}" has no event "${ask.event}"`);
+    const input = body.input ?? {};
+    assertValid(entity.validateInput, input, '$.input');
+    const expected = parseIfMatch(ifMatch);
+    const now = ctx.clock();
+    const actorFacts = { ...actor } as Record<string, unknown>;
+
+    let attempted: { from: string | null } = { from: null };
+    try {
+      const { row, decision } = await ctx.db.$transaction(async (tx) => {
+        // The row lock serialises concurrent changes: last write wins, and every one is logged.
+        const current = await findRecord(tx, app.id, entity.name, id, true);
+        if (!current) throw new AppError('RECORD_NOT_FOUND', `No ${entity.name} with id "${id}"`);
+        assertInScope(actor, permission, current);
+        if (expected !== undefined && expected !== current.version) throw new AppError('VERSION_MISMATCH', undefined, { data: { currentVersion: current.version } });
+        const state = current.state ?? wf.initial;
+        attempted = { from: state };
+        const recordFacts = recordView(entity, current);
+        const decision: TransitionDecision = await decideTransition(
+          wf,
+          state,
+          { role: actor.role, ...ask, override: body.override, remarks: body.remarks },
+          { record: recordFacts, input, actor: actorFacts },
+        );
+        const effects = [...wf.commonEffects, ...(decision.transition?.effects ?? [])];
+        const changes = fieldChanges(effects, { record: recordFacts, actor: actorFacts, input, remarks: body.remarks, now: now.toISOString() });
+        if (Object.keys(changes).length) assertValid(entity.validatePatch, changes, '$.effects');
+        const data = { ...current.data, ...changes };
+        const updated = await tx.record.update({
+          where: { id: current.id },
+          data: { state: decision.to, data: data as Prisma.InputJsonObject, version: { increment: 1 }, scopeTags: scopeTags(entity, data), updatedAt: now },
+        });
+        await tx.timelineEntry.create({
+          data: {
+            recordId: current.id,
+            app: app.id,
+            entity: entity.name,
+            event: decision.event,
+            fromState: decision.from,
+            toState: decision.to,
+            actorId: actor.id,
+            role: actor.role,
+            override: decision.override,
+            remarks: body.remarks,
+            input: Object.keys(input).length ? (input as Prisma.InputJsonObject) : undefined,
+            at: now,
+          },
+        });
+        await appendAudit(tx, {
+          app: app.id,
+          entity: entity.name,
+          recordId: current.id,
+          action: decision.override ? 'transition.override' : 'transition',
+          actor,
+          before: { state: current.state, data: current.data },
+          after: { state: decision.to, data },
+          detail: { event: decision.event, remarks: body.remarks },
+          at: now,
+        });
+        return { row: { ...current, state: updated.state, version: updated.version, data, updatedAt: updated.updatedAt }, decision };
+      }, TX_OPTIONS);
+      const events = await allowedEvents(wf, row.state ?? wf.initial, actor.role, { record: recordView(entity, row), input: {}, actor: actorFacts });
+      return {
+        data: { ...recordView(entity, row), allowedEvents: events, transition: { event: decision.event, from: decision.from, to: decision.to, override: decision.override } },
+        journeyStatus: journeyStatus(wf, row.state),
+      };
+    } catch (err) {
+      // Refused attempts are part of "every attempt logged" (seed 001 §3.1), outside the rolled-back transaction.
+      if (isAppError(err) && (err.code === 'INVALID_TRANSITION' || err.code === 'REMARKS_REQUIRED')) {
+        await appendAudit(ctx.db, {
+          app: app.id,
+          entity: entity.name,
+          recordId: id,
+          action: 'transition',
+          outcome: 'refused',
+          actor,
+          detail: { ...ask, from: attempted.from, override: body.override ?? false, remarks: body.remarks, code: err.code },
+          at: now,
+        }).catch((auditErr: unknown) => ctx.logger.error({ err: auditErr }, 'could not audit a refused transition'));
+      }
+      throw err;
+    }
+  }
+
+  return {
+    /** POST .../{id}/events/{event} { input?, override?, remarks? } */
+    fire(t: RecordTarget, actor: Actor, id: string, event: string, body: unknown, ifMatch?: string) {
+      return run(t, actor, id, { event }, validateEventBody(body ?? {}), ifMatch);
+    },
+    /** Seed-style status change: the body names the target state in `targetField`; other fields are input. */
+    moveTo(t: RecordTarget, actor: Actor, id: string, targetField: string, body: unknown, ifMatch?: string) {
+      if (!isObjectBody(body)) throw new AppError('VALIDATION_FAILED', 'The body must be a JSON object');
+      const { [targetField]: target, override, remarks, ...input } = body;
+      const details = [];
+      if (typeof target !== 'string' || target === '') details.push({ path: `$.${targetField}`, message: `"${targetField}" is required and must be a state name` });
+      if (override !== undefined && typeof override !== 'boolean') details.push({ path: '$.override', message: 'Must be of type boolean' });
+      if (remarks !== undefined && (typeof remarks !== 'string' || remarks.length > 2000)) details.push({ path: '$.remarks', message: 'Must be a string of at most 2000 characters' });
+      if (details.length) throw new AppError('VALIDATION_FAILED', undefined, { details });
+      return run(t, actor, id, { target: target as string }, { input, override: override as boolean | undefined, remarks: remarks as string | undefined }, ifMatch);
+    },
+  };
+}
+
+export type TransitionService = ReturnType<typeof createTransitionService>;

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Engine, Logger } from '../engine/index.ts';
+import { errorHandler, notFound } from './middleware/error-handler.ts';
+import { jsonBody } from './middleware/json-body.ts';
+import { buildOpenApi } from './openapi/build-openapi.ts';
+import { docsRoutes } from './openapi/docs-page.ts';
+import { aliasRoutes } from './routes/alias-routes.ts';
+import { genericRoutes } from './routes/generic-routes.ts';
+
+export interface AppOptions {
+  /** A bare JSON echo at POST /_echo: the baseline the benchmarks compare against. */
+  echoRoute?: boolean;
+}
+
+/** HTTP only: middleware and the route table; every decision is the engine's. */
+export function createHttpApp(engine: Engine, logger: Logger, options: AppOptions = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }), res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
+    }),
+  );
+  app.use(jsonBody);
+
+  app.get('/healthz', async (_req, res) => {
+    const health = await engine.health();
+    res.json({ success: true, data: { status: 'ok', ...health, apps: [...engine.registry().apps.keys()] } });
+  });
+  let openApi: { registry: unknown; doc: unknown } | undefined;
+  app.get('/openapi.json', (_req, res) => {
+    const registry = engine.registry();
+    if (openApi?.registry !== registry) openApi = { registry, doc: buildOpenApi(registry) };
+    res.json(openApi.doc);
+  });
+  app.use(docsRoutes());
+  if (options.echoRoute) app.post('/_echo', (req, res) => void res.json({ success: true, data: req.body ?? null }));
+
+  app.use(genericRoutes(engine));
+  app.use(aliasRoutes(engine));
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

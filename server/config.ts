@@ -1,0 +1,24 @@
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** Process settings, from the environment, with development defaults. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env) {
+  const production = env.NODE_ENV === 'production';
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}"`);
+  return {
+    production,
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(ROOT, env.DATA_DIR ?? '.data'),
+    embeddedPgPort: Number(env.EMBEDDED_PG_PORT ?? 54329),
+    definitionsDir: path.resolve(ROOT, env.DEFINITIONS_DIR ?? 'definitions'),
+    jwtSecret: env.JWT_SECRET,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    echoRoute: env.ECHO_ROUTE === '1',
+  };
+}
+
+export type Config = ReturnType<typeof readConfig>;

@@ -1,0 +1,44 @@
+// npm start: serves every reference app and prints where to go.
+import { readConfig } from './config.ts';
+import { startServer } from './start-server.ts';
+
+const config = readConfig();
+const started = Date.now();
+const running = await startServer(config).catch((err: unknown) => {
+  console.error('Rulepath could not start:', err);
+  process.exit(1);
+});
+
+const registry = running.engine.registry();
+const lines = [
+  '',
+  `Rulepath is serving on ${running.url}  (ready in ${Date.now() - started} ms)`,
+  `  API docs     ${running.url}/docs   (OpenAPI: ${running.url}/openapi.json)`,
+  `  health       ${running.url}/healthz`,
+];
+for (const app of registry.apps.values()) {
+  lines.push(`  app ${app.id.padEnd(12)} ${running.url}${app.basePath}  (generic: ${running.url}/v1/apps/${app.id})`);
+  if (!config.production) {
+    for (const u of app.definition.demoUsers ?? []) lines.push(`      demo ${u.role.padEnd(10)} ${u.email ?? u.phone}  /  ${u.password}`);
+  }
+}
+for (const refused of running.engine.loadReport.refused) {
+  lines.push(`  ! app ${refused.app}: definitions refused (${refused.problems.length} problems; ${refused.servingLastPublished ? 'serving the last published version' : 'not served'}); run npm run validate`);
+}
+console.log(lines.join('\n') + '\n');
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    running.logger.info({ signal }, 'stopping');
+    running.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  });
+}

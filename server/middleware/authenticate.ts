@@ -1,0 +1,10 @@
+import type { Request } from 'express';
+import { AppError, type Actor, type Engine } from '../../engine/index.ts';
+
+/** Reads `Authorization: Bearer <jwt>` and verifies it for this app; every failure is a 401. */
+export async function authenticate(engine: Engine, req: Request, appId: string): Promise<Actor> {
+  const header = req.headers.authorization;
+  const match = header ? /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(header.trim()) : null;
+  if (!match) throw new AppError('UNAUTHENTICATED', header ? 'Use "Authorization: Bearer <token>"' : 'Authentication required');
+  return engine.auth.verify(match[1]!, appId);
+}

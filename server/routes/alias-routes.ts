@@ -1,0 +1,62 @@
+import type { RequestHandler } from 'express';
+import type { Engine, Registry, RouteAliasDef } from '../../engine/index.ts';
+import { OPERATIONS, send } from './operations.ts';
+
+interface CompiledAlias {
+  app: string;
+  method: string;
+  pattern: RegExp;
+  params: string[];
+  route: RouteAliasDef;
+}
+
+const cache = new WeakMap<Registry, CompiledAlias[]>();
+
+function escape(s: string) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Seed endpoints declared by each app, mounted under its base path; rebuilt when definitions reload. */
+export function compileAliases(registry: Registry): CompiledAlias[] {
+  const hit = cache.get(registry);
+  if (hit) return hit;
+  const aliases: CompiledAlias[] = [];
+  for (const app of registry.apps.values()) {
+    for (const route of app.routes) {
+      const params: string[] = [];
+      const source = (app.basePath + route.path)
+        .split(/(\{[a-zA-Z]+\})/)
+        .map((part) => {
+          const m = /^\{([a-zA-Z]+)\}$/.exec(part);
+          if (!m) return escape(part);
+          params.push(m[1]!);
+          return '([^/]+)';
+        })
+        .join('');
+      aliases.push({ app: app.id, method: route.method, pattern: new RegExp(`^${source}/?$`), params, route });
+    }
+  }
+  cache.set(registry, aliases);
+  return aliases;
+}
+
+export function aliasRoutes(engine: Engine): RequestHandler {
+  return async (req, res, next) => {
+    const aliases = compileAliases(engine.registry());
+    let pathMatched = false;
+    for (const alias of aliases) {
+      const m = alias.pattern.exec(req.path);
+      if (!m) continue;
+      pathMatched = true;
+      if (alias.method !== req.method) continue;
+      const values = Object.fromEntries(alias.params.map((p, i) => [p, decodeURIComponent(m[i + 1]!)]));
+      const { route } = alias;
+      send(res, await OPERATIONS[route.operation](engine, req, { app: alias.app, entity: route.entity, id: values.id, event: route.event, targetField: route.targetField }));
+      return;
+    }
+    if (pathMatched) {
+      res.setHeader('Allow', aliases.filter((a) => a.pattern.test(req.path)).map((a) => a.method).join(', '));
+    }
+    next();
+  };
+}

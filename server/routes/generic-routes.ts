@@ -1,0 +1,22 @@
+import { Router, type Request, type Response } from 'express';
+import type { Engine, Operation } from '../../engine/index.ts';
+import { OPERATIONS, send, type OperationCall } from './operations.ts';
+
+/** The REST engine every app gets: /v1/apps/{app}/... (DESIGN.md, API surface). */
+export function genericRoutes(engine: Engine): Router {
+  const router = Router();
+  const route = (operation: Operation) => async (req: Request, res: Response) => {
+    const p = req.params as Record<string, string | undefined>;
+    const call: OperationCall = { app: p.app!, entity: p.entity, id: p.id, event: p.event };
+    send(res, await OPERATIONS[operation](engine, req, call));
+  };
+  router.post('/v1/apps/:app/auth/login', route('auth.login'));
+  router.post('/v1/apps/:app/records/:entity', route('records.create'));
+  router.get('/v1/apps/:app/records/:entity', route('records.list'));
+  router.get('/v1/apps/:app/records/:entity/:id', route('records.get'));
+  router.patch('/v1/apps/:app/records/:entity/:id', route('records.patch'));
+  router.delete('/v1/apps/:app/records/:entity/:id', route('records.delete'));
+  router.get('/v1/apps/:app/records/:entity/:id/timeline', route('records.timeline'));
+  router.post('/v1/apps/:app/records/:entity/:id/events/:event', route('records.event'));
+  return router;
+}

@@ -1,0 +1,89 @@
+// Every operation the REST engine offers, once. Generic routes and route aliases both call these.
+import type { Request } from 'express';
+import { AppError, type Engine, type Operation } from '../../engine/index.ts';
+import { authenticate } from '../middleware/authenticate.ts';
+
+export interface OperationCall {
+  app: string;
+  entity?: string;
+  id?: string;
+  event?: string;
+  targetField?: string;
+}
+
+export interface OperationResult {
+  status: number;
+  body: { success: true; message?: string; data: unknown; journeyStatus?: unknown };
+  etag?: string;
+}
+
+type Handler = (engine: Engine, req: Request, call: OperationCall) => Promise<OperationResult>;
+
+const ok = (data: unknown, extra: { message?: string; journeyStatus?: unknown } = {}, status = 200): OperationResult => ({
+  status,
+  body: { success: true, ...(extra.message ? { message: extra.message } : {}), data, ...(extra.journeyStatus ? { journeyStatus: extra.journeyStatus } : {}) },
+});
+
+const need = <T>(value: T | undefined, what: string): T => {
+  if (value === undefined) throw new AppError('NOT_FOUND', `Missing ${what}`);
+  return value;
+};
+
+const label = (engine: Engine, call: OperationCall) => engine.registry().apps.get(call.app)?.entities.get(call.entity ?? '')?.label ?? 'Record';
+const ifMatch = (req: Request) => req.header('if-match');
+const target = (call: OperationCall) => ({ app: call.app, entity: need(call.entity, 'entity') });
+const withEtag = (r: OperationResult, version: unknown): OperationResult => ({ ...r, etag: typeof version === 'number' ? `"${version}"` : undefined });
+
+export const OPERATIONS: Record<Operation, Handler> = {
+  'auth.login': async (engine, req, call) => ok(await engine.auth.login(call.app, req.body), { message: 'Logged in' }),
+
+  'records.create': async (engine, req, call) => {
+    const actor = await authenticate(engine, req, call.app);
+    const r = await engine.records.create(target(call), actor, req.body);
+    return withEtag(ok(r.data, { message: `${label(engine, call)} created`, journeyStatus: r.journeyStatus }, 201), r.data.version);
+  },
+
+  'records.list': async (engine, req, call) => {
+    const actor = await authenticate(engine, req, call.app);
+    return ok(await engine.records.list(target(call), actor, req.query as Record<string, unknown>));
+  },
+
+  'records.get': async (engine, req, call) => {
+    const actor = await authenticate(engine, req, call.app);
+    const r = await engine.records.get(target(call), actor, need(call.id, 'id'));
+    return withEtag(ok(r.data, { journeyStatus: r.journeyStatus }), r.data.version);
+  },
+
+  'records.patch': async (engine, req, call) => {
+    const actor = await authenticate(engine, req, call.app);
+    const r = await engine.records.patch(target(call), actor, need(call.id, 'id'), req.body, ifMatch(req));
+    return withEtag(ok(r.data, { message: `${label(engine, call)} updated`, journeyStatus: r.journeyStatus }), r.data.version);
+  },
+
+  'records.delete': async (engine, req, call) => {
+    const actor = await authenticate(engine, req, call.app);
+    return ok(await engine.records.remove(target(call), actor, need(call.id, 'id'), ifMatch(req)), { message: `${label(engine, call)} deleted` });
+  },
+
+  'records.timeline': async (engine, req, call) => {
+    const actor = await authenticate(engine, req, call.app);
+    return ok(await engine.records.timeline(target(call), actor, need(call.id, 'id')));
+  },
+
+  'records.event': async (engine, req, call) => {
+    const actor = await authenticate(engine, req, call.app);
+    const r = await engine.transitions.fire(target(call), actor, need(call.id, 'id'), need(call.event, 'event'), req.body, ifMatch(req));
+    return withEtag(ok(r.data, { message: 'Status updated', journeyStatus: r.journeyStatus }), r.data.version);
+  },
+
+  'records.moveTo': async (engine, req, call) => {
+    const actor = await authenticate(engine, req, call.app);
+    const r = await engine.transitions.moveTo(target(call), actor, need(call.id, 'id'), need(call.targetField, 'targetField'), req.body, ifMatch(req));
+    return withEtag(ok(r.data, { message: 'Status updated', journeyStatus: r.journeyStatus }), r.data.version);
+  },
+};
+
+export function send(res: import('express').Response, result: OperationResult): void {
+  if (result.etag) res.setHeader('ETag', result.etag);
+  res.status(result.status).json(result.body);
+}
