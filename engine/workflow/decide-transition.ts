@@ -68,7 +68,7 @@ export async function decideTransition(wf: CompiledWorkflow, state: string, req:
   if (req.override && wf.overrideRoles.has(req.role)) {
     const to = req.target ?? wf.transitions.find((t) => t.event === req.event)?.to;
     if (to === undefined || !(to in wf.states)) throw new AppError('INVALID_TRANSITION', `Invalid status transition: "${req.target ?? req.event}" is not a state of this workflow`);
-    if (to === state) throw new AppError('INVALID_TRANSITION', `Invalid status transition: the record is already "${state}"`);
+    // to === state is allowed: an override that re-asserts the state is logged like any other write.
     if (wf.overrideRemarksRequired && !req.remarks?.trim()) throw new AppError('REMARKS_REQUIRED');
     return { event: req.event ?? to, from: state, to, override: true };
   }

@@ -1,0 +1,28 @@
+// Starts one embedded PostgreSQL for the whole run and migrates a template database; each test
+// file then clones the template (CREATE DATABASE ... TEMPLATE), so files run in parallel in isolation.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { createLogger, migrate, startEmbeddedPostgres } from '../../engine/index.ts';
+import { freePort } from './free-port.ts';
+
+export const TEMPLATE_DB = 'rulepath_template';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgresBaseUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-test-'));
+  const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: TEMPLATE_DB, logger: createLogger('warn') });
+  await migrate(pg.url);
+  project.provide('postgresBaseUrl', pg.url.slice(0, pg.url.lastIndexOf('/')));
+  return async () => {
+    await pg.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    if (pg.clusterDir !== path.join(dataDir, 'postgres')) rmSync(pg.clusterDir, { recursive: true, force: true });
+  };
+}

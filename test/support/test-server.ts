@@ -1,0 +1,62 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import supertest from 'supertest';
+import { createDatabase, createEngine, createLogger, type Engine } from '../../engine/index.ts';
+import { createHttpApp } from '../../server/app.ts';
+import { createTestDatabase } from './test-database.ts';
+
+export const DEFINITIONS_DIR = path.resolve(import.meta.dirname, '../../definitions');
+export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+
+export interface TestServer {
+  engine: Engine;
+  request: supertest.Agent;
+  http: ReturnType<typeof createHttpApp>;
+  databaseUrl: string;
+  clock: { now: Date };
+  /** Logs a demo user in and returns their bearer token. */
+  login(email: string, app?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The real server (engine + HTTP) on its own database, with demo users and a settable clock. */
+export async function startTestServer(options: { definitionsDir?: string; echoRoute?: boolean } = {}): Promise<TestServer> {
+  const database = await createTestDatabase();
+  const db = createDatabase(database.url);
+  const clock = { now: new Date() };
+  const logger = createLogger('silent');
+  const engine = await createEngine({
+    db,
+    definitionsDir: options.definitionsDir ?? DEFINITIONS_DIR,
+    dataDir: mkdtempSync(path.join(os.tmpdir(), 'rulepath-data-')),
+    production: false,
+    logger,
+    jwtSecret: TEST_SECRET,
+    clock: () => clock.now,
+  });
+  await engine.seedDemoUsers();
+  const http = createHttpApp(engine, logger, { echoRoute: options.echoRoute });
+  const request = supertest.agent(http);
+  const tokens = new Map<string, string>();
+  return {
+    engine,
+    request,
+    http,
+    databaseUrl: database.url,
+    clock,
+    async login(email, app = 'solarium') {
+      const key = `${app}/${email}`;
+      if (!tokens.has(key)) {
+        const res = await supertest(http).post(`/v1/apps/${app}/auth/login`).send({ email, password: 'demo1234' });
+        if (res.status !== 200) throw new Error(`login ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+        tokens.set(key, res.body.data.accessToken as string);
+      }
+      return tokens.get(key)!;
+    },
+    async close() {
+      await db.$disconnect();
+      await database.drop();
+    },
+  };
+}
