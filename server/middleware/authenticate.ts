@@ -3,6 +3,8 @@ import { AppError, type Actor, type Engine } from '../../engine/index.ts';
 
 /** Reads `Authorization: Bearer <jwt>` and verifies it for this app; every failure is a 401. */
 export async function authenticate(engine: Engine, req: Request, appId: string): Promise<Actor> {
+  // An unknown app is a 404 whoever asks: there is no audience to check a token against.
+  if (!engine.registry().apps.has(appId)) throw new AppError('APP_NOT_FOUND', `Unknown app "${appId}"`);
   const header = req.headers.authorization;
   const match = header ? /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(header.trim()) : null;
   if (!match) throw new AppError('UNAUTHENTICATED', header ? 'Use "Authorization: Bearer <token>"' : 'Authentication required');

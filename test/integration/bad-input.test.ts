@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+
+let s: TestServer;
+let token: string;
+let leadId: string;
+beforeAll(async () => {
+  s = await startTestServer();
+  token = await s.login('admin@solarium.test');
+  const res = await s.request.post('/solarium/leads').set('Authorization', `Bearer ${token}`).send({ name: 'Bad Input', phone: '9300000000', city: 'Pune' });
+  leadId = res.body.data.id;
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+// Every route with a body, generic and alias; {id} is a real lead so that only the body is wrong.
+const ROUTES: { method: 'post' | 'patch'; path: () => string }[] = [
+  { method: 'post', path: () => '/solarium/auth/login' },
+  { method: 'post', path: () => '/v1/apps/solarium/auth/login' },
+  { method: 'post', path: () => '/solarium/leads' },
+  { method: 'post', path: () => '/v1/apps/solarium/records/lead' },
+  { method: 'patch', path: () => `/v1/apps/solarium/records/lead/${leadId}` },
+  { method: 'patch', path: () => `/solarium/leads/${leadId}/status` },
+  { method: 'post', path: () => `/v1/apps/solarium/records/lead/${leadId}/events/in_discussion` },
+];
+
+function expectErrorFormat(res: { status: number; body: Record<string, unknown> }, status: number) {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(res.body).toMatchObject({ success: false, error: { code: expect.any(String), message: expect.any(String) }, traceId: expect.any(String) });
+}
+
+function deep(n: number): string {
+  return '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+}
+
+describe('bad input on every route', () => {
+  for (const route of ROUTES) {
+    describe(`${route.method.toUpperCase()} ${route.path().replace(/[0-9a-f-]{36}/, '{id}')}`, () => {
+      const send = (body: string, type = 'application/json') =>
+        s.request[route.method](route.path()).set('Authorization', `Bearer ${token}`).set('Content-Type', type).send(body);
+
+      it('answers 400 to malformed JSON', async () => expectErrorFormat(await send('{"name": '), 400));
+      it('answers 400 to wrong types', async () => expectErrorFormat(await send('{"name": 5, "phone": true, "email": [], "newStatus": 7, "input": 3}'), 400));
+      it('answers 400 to unknown fields', async () => expectErrorFormat(await send('{"definitelyUnknown": 1, "newStatus": "in_discussion", "email": "a@b.co", "password": "x"}'), 400));
+      it('answers 400 to a JSON array or a bare string', async () => {
+        expectErrorFormat(await send('[1,2,3]'), 400);
+        expectErrorFormat(await send('"hello"'), 400);
+      });
+      it('answers 413 to a 1 MB body', async () => expectErrorFormat(await send(JSON.stringify({ name: 'x'.repeat(1024 * 1024) })), 413));
+      it('answers 400 to JSON nested 10,000 deep', async () => expectErrorFormat(await send(deep(10_000)), 400));
+      it('answers 400 to __proto__ and constructor keys, leaving Object.prototype alone', async () => {
+        expectErrorFormat(await send('{"__proto__": {"polluted": true}, "name": "x"}'), 400);
+        expectErrorFormat(await send('{"constructor": {"prototype": {"polluted": true}}}'), 400);
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      });
+      it('answers 415 to a body that is not JSON', async () => expectErrorFormat(await send('name=x', 'application/x-www-form-urlencoded'), 415));
+    });
+  }
+});
+
+describe('unknown things', () => {
+  const get = (path: string) => s.request.get(path).set('Authorization', `Bearer ${token}`);
+  it('answers 404 to an unknown app, entity, id, event and route', async () => {
+    expectErrorFormat(await get('/v1/apps/nope/records/lead'), 404);
+    expectErrorFormat(await get('/v1/apps/solarium/records/nope'), 404);
+    expectErrorFormat(await get('/v1/apps/solarium/records/lead/00000000-0000-4000-8000-000000000000'), 404);
+    expectErrorFormat(await get('/v1/apps/solarium/records/lead/not-a-uuid'), 404);
+    expectErrorFormat(await get('/v1/apps/solarium/records/lead/%E0%A4%A'), 400);
+    const ev = await s.request.post(`/v1/apps/solarium/records/lead/${leadId}/events/fly`).set('Authorization', `Bearer ${token}`).send({});
+    expectErrorFormat(ev, 404);
+    expect(ev.body.error.code).toBe('EVENT_NOT_FOUND');
+    expectErrorFormat(await get('/nowhere'), 404);
+  });
+
+  it('answers 400 to unknown filters, sorts, limits and cursors', async () => {
+    expectErrorFormat(await get('/solarium/leads?password=x'), 400);
+    expectErrorFormat(await get('/solarium/leads?sort=-secret'), 400);
+    expectErrorFormat(await get('/solarium/leads?limit=100000'), 400);
+    expectErrorFormat(await get('/solarium/leads?cursor=garbage'), 400);
+    expectErrorFormat(await get('/solarium/leads?cursor=' + Buffer.from('[1,"x"]').toString('base64url')), 400);
+  });
+
+  it('answers 400 to a malformed If-Match', async () => {
+    const res = await s.request.patch(`/solarium/leads/${leadId}/status`).set('Authorization', `Bearer ${token}`).set('If-Match', 'yesterday').send({ newStatus: 'in_discussion' });
+    expectErrorFormat(res, 400);
+  });
+
+  it('keeps serving after all of the above', async () => {
+    const res = await get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body.data.database).toBe('ok');
+  });
+});
+
+describe('list pagination', () => {
+  it('walks every lead exactly once with a cursor, in the requested order', async () => {
+    const h = { Authorization: `Bearer ${token}` };
+    for (let i = 0; i < 7; i++) {
+      await s.request.post('/solarium/leads').set(h).send({ name: `Page ${i}`, phone: String(9300000100 + i), city: 'Paginate', capacityKw: (i * 3) % 5 + 1 });
+    }
+    const seen: { id: string; capacityKw: number }[] = [];
+    let cursor: string | null = null;
+    do {
+      const q: string = `/solarium/leads?city=Paginate&sort=capacityKw&limit=3${cursor ? `&cursor=${cursor}` : ''}`;
+      const res = await s.request.get(q).set(h);
+      expect(res.status).toBe(200);
+      seen.push(...res.body.data.items);
+      cursor = res.body.data.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(7);
+    expect(new Set(seen.map((l) => l.id)).size).toBe(7);
+    const caps = seen.map((l) => l.capacityKw);
+    expect(caps).toEqual([...caps].sort((a, b) => a - b));
+  });
+});
