@@ -20,19 +20,28 @@ export interface AppLoadResult {
 export function compileAppFiles(files: RawDefinitionFile[], parseProblems: DefinitionProblem[] = [], root = ''): AppLoadResult {
   const problems = [...parseProblems];
   const rel = (f: string) => (root ? path.relative(root, f) : f);
-  const valid: AppDefinitions = { app: undefined as never, entities: [], workflows: [] };
+  const valid: AppDefinitions = { app: undefined as never, entities: [], workflows: [], malformed: new Set() };
   const apps: { file: string; definition: AppDef }[] = [];
+  let appShapeInvalid = false;
   for (const { file, content } of files) {
     const shapeProblems = validateDefinitionShape(rel(file), content);
     problems.push(...shapeProblems);
-    if (shapeProblems.length) continue;
+    if (shapeProblems.length) {
+      // Keep the name of a malformed definition known, so the cross-check does not repeat its problem as "X is not defined".
+      const c = content as { kind?: unknown; name?: unknown };
+      if (c?.kind === 'app') appShapeInvalid = true;
+      else if (typeof c?.name === 'string' && (c.kind === 'entity' || c.kind === 'workflow')) valid.malformed.add(`${c.kind}:${c.name}`);
+      continue;
+    }
     const def = deepFreeze(structuredClone(content)) as AppDef | EntityDef | WorkflowDef;
     const sourced = { file: rel(file), definition: def };
     if (def.kind === 'app') apps.push(sourced as { file: string; definition: AppDef });
     else if (def.kind === 'entity') valid.entities.push(sourced as { file: string; definition: EntityDef });
     else valid.workflows.push(sourced as { file: string; definition: WorkflowDef });
   }
-  if (apps.length !== 1) {
+  if (appShapeInvalid) {
+    // Without a readable app there are no roles or entities to check names against.
+  } else if (apps.length !== 1) {
     const where = files[0] ? rel(path.dirname(files[0].file)) : rel(root);
     problems.push({ file: apps[1]?.file ?? where, path: '$', message: apps.length ? 'An app folder holds exactly one definition of kind "app"' : 'The folder has no definition of kind "app"' });
   } else {

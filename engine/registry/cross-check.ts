@@ -7,6 +7,8 @@ export interface AppDefinitions {
   app: SourcedDefinition<AppDef>;
   entities: SourcedDefinition<EntityDef>[];
   workflows: SourcedDefinition<WorkflowDef>[];
+  /** "kind:name" of definitions refused by their schema: known to exist, not checked further. */
+  malformed: Set<string>;
 }
 
 /** Fields every record has besides its declared ones; they can be sorted and filtered on. */
@@ -28,7 +30,7 @@ export function crossCheck(defs: AppDefinitions): DefinitionProblem[] {
       const path = `$.roles.${role}.permissions.${entityName}`;
       const entity = entities.get(entityName);
       if (!entity) {
-        add(app.file, path, `Entity "${entityName}" is not defined in this app`);
+        if (!defs.malformed.has(`entity:${entityName}`)) add(app.file, path, `Entity "${entityName}" is not defined in this app`);
         continue;
       }
       if (perm.scope && !(perm.scope.field in entity.definition.fields)) {
@@ -52,7 +54,7 @@ export function crossCheck(defs: AppDefinitions): DefinitionProblem[] {
     if (route.operation === 'auth.login') return;
     const entity = route.entity ? entities.get(route.entity) : undefined;
     if (!route.entity) return add(app.file, `${path}.entity`, `Operation ${route.operation} needs an "entity"`);
-    if (!entity) return add(app.file, `${path}.entity`, `Entity "${route.entity}" is not defined in this app`);
+    if (!entity) return defs.malformed.has(`entity:${route.entity}`) || add(app.file, `${path}.entity`, `Entity "${route.entity}" is not defined in this app`);
     const needsId = !['records.create', 'records.list'].includes(route.operation);
     if (needsId && !params.includes('id')) add(app.file, `${path}.path`, `Operation ${route.operation} needs an {id} in its path`);
     if (route.operation === 'records.moveTo' && !route.targetField) add(app.file, `${path}.targetField`, 'records.moveTo needs a "targetField" naming the body field with the target state');
@@ -79,14 +81,17 @@ export function crossCheck(defs: AppDefinitions): DefinitionProblem[] {
     (e.sortable ?? []).forEach((f, i) => known(f) || add(file, `$.sortable[${i}]`, `"${f}" is not a field of entity "${e.name}"`));
     if (e.workflow) {
       const wf = workflows.get(e.workflow);
-      if (!wf) add(file, '$.workflow', `Workflow "${e.workflow}" is not defined in this app`);
-      else if (wf.definition.entity !== e.name) add(file, '$.workflow', `Workflow "${e.workflow}" belongs to entity "${wf.definition.entity}", not "${e.name}"`);
+      if (!wf && !defs.malformed.has(`workflow:${e.workflow}`)) add(file, '$.workflow', `Workflow "${e.workflow}" is not defined in this app`);
+      else if (wf && wf.definition.entity !== e.name) add(file, '$.workflow', `Workflow "${e.workflow}" belongs to entity "${wf.definition.entity}", not "${e.name}"`);
       const stateField = wf?.definition.field ?? 'status';
       if (fields.has(stateField)) add(file, `$.fields.${stateField}`, `"${stateField}" is owned by workflow "${e.workflow}" and cannot also be a field`);
     }
   }
 
-  for (const { file, definition: wf } of defs.workflows) checkWorkflow(file, wf, entities.get(wf.entity)?.definition, roles, add);
+  for (const { file, definition: wf } of defs.workflows) {
+    if (!entities.has(wf.entity) && defs.malformed.has(`entity:${wf.entity}`)) continue;
+    checkWorkflow(file, wf, entities.get(wf.entity)?.definition, roles, add);
+  }
   return problems;
 }
 

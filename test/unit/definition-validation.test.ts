@@ -1,0 +1,141 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { compileAppFiles } from '../../engine/registry/compile-app.ts';
+
+const SOLARIUM = path.resolve(import.meta.dirname, '../../definitions/solarium');
+const read = (file: string) => parse(readFileSync(path.join(SOLARIUM, file), 'utf8')) as Record<string, unknown>;
+const good = () => ({ app: read('app.yaml'), entity: read('lead.entity.yaml'), workflow: read('lead-status.workflow.yaml') });
+
+function problemsOf(change: (d: ReturnType<typeof good>) => void) {
+  const d = good();
+  change(d);
+  const result = compileAppFiles([
+    { file: 'solarium/app.yaml', content: d.app },
+    { file: 'solarium/lead.entity.yaml', content: d.entity },
+    { file: 'solarium/lead-status.workflow.yaml', content: d.workflow },
+  ]);
+  expect(result.app === undefined).toBe(result.problems.length > 0);
+  return result.problems;
+}
+
+describe('definition validation', () => {
+  it('accepts the Solarium reference app', () => {
+    expect(problemsOf(() => {})).toEqual([]);
+  });
+
+  describe('app', () => {
+    it('names an unknown property with its path', () => {
+      expect(problemsOf((d) => (d.app.colour = 'blue'))).toEqual([{ file: 'solarium/app.yaml', path: '$.colour', message: 'Unknown property "colour" is not allowed' }]);
+    });
+    it('refuses a permission on an entity the app does not define', () => {
+      expect(problemsOf((d) => ((d.app.roles as any).cp.permissions.invoice = { read: true }))).toEqual([
+        { file: 'solarium/app.yaml', path: '$.roles.cp.permissions.invoice', message: 'Entity "invoice" is not defined in this app' },
+      ]);
+    });
+    it('refuses a scope on a field the entity lacks, and a route operation with a typo', () => {
+      const problems = problemsOf((d) => {
+        (d.app.roles as any).cp.permissions.lead.scope.field = 'owner';
+        (d.app.routes as any[])[1].operation = 'records.creat';
+      });
+      expect(problems).toEqual(
+        expect.arrayContaining([
+          { file: 'solarium/app.yaml', path: '$.routes[1].operation', message: expect.stringMatching(/^Must be one of: "auth.login"/) },
+        ]),
+      );
+    });
+  });
+
+  describe('entity', () => {
+    it('refuses a field type that does not exist, with the field path', () => {
+      expect(problemsOf((d) => ((d.entity.fields as any).city.type = 'text'))).toEqual([
+        { file: 'solarium/lead.entity.yaml', path: '$.fields.city.type', message: expect.stringMatching(/^Must be one of: "string"/) },
+      ]);
+    });
+    it('refuses a unique key over a missing field and a regex pattern (formats only)', () => {
+      const problems = problemsOf((d) => {
+        (d.entity.uniqueKeys as any[])[0].fields = ['mobile'];
+        (d.entity.fields as any).name.pattern = '(a+)+$';
+      });
+      expect(problems).toEqual([{ file: 'solarium/lead.entity.yaml', path: '$.fields.name.pattern', message: 'Unknown property "pattern" is not allowed' }]);
+    });
+    it('refuses a unique key over a missing field', () => {
+      expect(problemsOf((d) => ((d.entity.uniqueKeys as any[])[0].fields = ['mobile']))).toEqual([
+        { file: 'solarium/lead.entity.yaml', path: '$.uniqueKeys[0].fields[0]', message: '"mobile" is not a field of entity "lead"' },
+      ]);
+    });
+    it('refuses a workflow that does not exist', () => {
+      const problems = problemsOf((d) => (d.entity.workflow = 'lead-flow'));
+      expect(problems).toContainEqual({ file: 'solarium/lead.entity.yaml', path: '$.workflow', message: 'Workflow "lead-flow" is not defined in this app' });
+    });
+  });
+
+  describe('workflow', () => {
+    it('refuses a matrix move to an undeclared state', () => {
+      expect(problemsOf((d) => ((d.workflow.matrix as any).won.paid = ['admin']))).toEqual([
+        { file: 'solarium/lead-status.workflow.yaml', path: '$.matrix.won.paid', message: 'State "paid" is not declared in "states"' },
+      ]);
+    });
+    it('refuses a role the app does not declare', () => {
+      expect(problemsOf((d) => ((d.workflow.matrix as any).new_lead.lost = ['cp', 'manager']))).toEqual([
+        { file: 'solarium/lead-status.workflow.yaml', path: '$.matrix.new_lead.lost.roles[1]', message: 'Role "manager" is not declared by the app' },
+      ]);
+    });
+    it('refuses an effect on a field the entity lacks and an expression that is not a path', () => {
+      const problems = problemsOf((d) => ((d.workflow.effects as any[])[0].set = { colour: 'red', remarks: '{{ constructor.constructor }}' }));
+      expect(problems).toEqual([
+        { file: 'solarium/lead-status.workflow.yaml', path: '$.effects[0].set.colour', message: 'Entity "lead" has no field "colour"' },
+        { file: 'solarium/lead-status.workflow.yaml', path: '$.effects[0].set.remarks', message: '"{{constructor.constructor}}" must be a path under record, actor, input, remarks or now' },
+      ]);
+    });
+    it('refuses a guard over an unknown fact, with the path of the comparison', () => {
+      const problems = problemsOf((d) => {
+        (d.workflow.matrix as any).won.executed = { roles: ['cp'], when: { all: [{ fact: 'process', path: '$.env', operator: 'equal', value: 1 }] } };
+      });
+      expect(problems).toEqual([{ file: 'solarium/lead-status.workflow.yaml', path: '$.matrix.won.executed.when.all[0].fact', message: 'Must be one of: "record", "input", "actor"' }]);
+    });
+    it('refuses a guard over a field the entity lacks', () => {
+      const problems = problemsOf((d) => {
+        (d.workflow.matrix as any).won.executed = { roles: ['cp'], when: { fact: 'record', path: '$.quoteId', operator: 'notEqual', value: null } };
+      });
+      expect(problems).toEqual([{ file: 'solarium/lead-status.workflow.yaml', path: '$.matrix.won.executed.when.path', message: 'Entity "lead" has no field "quoteId"' }]);
+    });
+    it('reports every problem at once, across files', () => {
+      const problems = problemsOf((d) => {
+        d.workflow.initial = 'start';
+        (d.entity.required as string[]).push('country');
+        (d.app.demoUsers as any[])[0].role = 'superuser';
+      });
+      expect(problems.map((p) => `${p.file} ${p.path}`).sort()).toEqual([
+        'solarium/app.yaml $.demoUsers[0].role',
+        'solarium/lead-status.workflow.yaml $.initial',
+        'solarium/lead.entity.yaml $.required[3]',
+      ]);
+    });
+  });
+});
+
+describe('npm run validate', () => {
+  const run = promisify(execFile);
+  const cli = path.resolve(import.meta.dirname, '../../engine/registry/validate-cli.ts');
+  const tsx = path.resolve(import.meta.dirname, '../../node_modules/.bin/tsx');
+
+  it('exits 0 on the shipped definitions', async () => {
+    const { stdout } = await run(tsx, [cli]);
+    expect(stdout).toContain('ok    definitions/solarium');
+  });
+
+  it('prints file, path and sentence for each problem and exits non-zero', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-defs-'));
+    cpSync(SOLARIUM, path.join(dir, 'solarium'), { recursive: true });
+    const wfFile = path.join(dir, 'solarium', 'lead-status.workflow.yaml');
+    writeFileSync(wfFile, readFileSync(wfFile, 'utf8').replace('initial: new_lead', 'initial: fresh'));
+    const err = await run(tsx, [cli, dir], { cwd: dir }).then(() => undefined, (e: { code: number; stdout: string }) => e);
+    expect(err?.code).toBe(1);
+    expect(err?.stdout).toContain('solarium/lead-status.workflow.yaml  $.initial  State "fresh" is not declared in "states"');
+  });
+});
