@@ -3,7 +3,6 @@ import { readConfig } from './config.ts';
 import { startServer } from './start-server.ts';
 
 const config = readConfig();
-const started = Date.now();
 const running = await startServer(config).catch((err: unknown) => {
   console.error('Rulepath could not start:', err);
   process.exit(1);
@@ -12,7 +11,7 @@ const running = await startServer(config).catch((err: unknown) => {
 const registry = running.engine.registry();
 const lines = [
   '',
-  `Rulepath is serving on ${running.url}  (ready in ${Date.now() - started} ms)`,
+  `Rulepath is serving on ${running.url}  (ready ${Math.round(process.uptime() * 1000)} ms after the process started)`,
   `  API docs     ${running.url}/docs   (OpenAPI: ${running.url}/openapi.json)`,
   `  health       ${running.url}/healthz`,
 ];
@@ -26,6 +25,14 @@ for (const refused of running.engine.loadReport.refused) {
   lines.push(`  ! app ${refused.app}: definitions refused (${refused.problems.length} problems; ${refused.servingLastPublished ? 'serving the last published version' : 'not served'}); run npm run validate`);
 }
 console.log(lines.join('\n') + '\n');
+
+// SIGHUP reloads definitions: a valid change goes live, a refused one leaves the running version serving.
+process.on('SIGHUP', () => {
+  running.engine.reload().then(
+    (report) => running.logger.info({ refused: report.refused.map((r) => r.app) }, 'definitions reloaded'),
+    (err: unknown) => running.logger.error({ err }, 'definitions reload failed'),
+  );
+});
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
