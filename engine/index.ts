@@ -15,7 +15,7 @@ import { createTransitionService } from './workflow/transition-service.ts';
 
 export { AppError, isAppError, type ErrorDetail } from './errors/app-error.ts';
 export { ERROR_CATALOG, type ErrorCode } from './errors/error-catalog.ts';
-export { createDatabase, type Database } from './store/database.ts';
+export { closeDatabase, createDatabase, type Database } from './store/database.ts';
 export { startEmbeddedPostgres } from './store/embedded-postgres.ts';
 export { migrate } from './store/migrate.ts';
 export { createLogger, type Logger } from './support/logger.ts';

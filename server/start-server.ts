@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { createDatabase, createEngine, createLogger, migrate, startEmbeddedPostgres, type Engine, type Logger } from '../engine/index.ts';
+import { closeDatabase, createDatabase, createEngine, createLogger, migrate, startEmbeddedPostgres, type Engine, type Logger } from '../engine/index.ts';
 import { createHttpApp } from './app.ts';
 import type { Config } from './config.ts';
 
@@ -18,7 +18,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     ? undefined
     : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, database: 'rulepath', logger });
   const databaseUrl = config.databaseUrl ?? embedded!.url;
-  const db = createDatabase(databaseUrl);
+  const db = createDatabase(databaseUrl, { onIdleError: (err) => logger.warn({ err }, 'idle database connection lost') });
   let server: Server | undefined;
   try {
     const applied = await migrate(databaseUrl);
@@ -44,13 +44,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
           running.close(() => resolve());
           running.closeIdleConnections();
         });
-        await db.$disconnect();
+        await closeDatabase(db);
         await embedded?.stop();
       },
     };
   } catch (err) {
     server?.close();
-    await db.$disconnect().catch(() => undefined);
+    await closeDatabase(db).catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     throw err;
   }

@@ -13,6 +13,7 @@ export const ERROR_CATALOG = {
   RECORD_NOT_FOUND: { status: 404, message: 'Record not found' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No such route' },
   DUPLICATE: { status: 409, message: 'A record with this value already exists' },
+  CONFLICT: { status: 409, message: 'The record was changed by someone else; try again' },
   VERSION_MISMATCH: { status: 412, message: 'The record has changed since you read it' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json' },

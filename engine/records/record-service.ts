@@ -14,7 +14,7 @@ import type { CompiledEntity } from './compile-entity.ts';
 import { scopeTags, uniqueKeyValues } from './derived-columns.ts';
 import { encodeCursor, parseListQuery } from './list-query.ts';
 import type { RecordRow } from './record-row.ts';
-import { findRecord, listRecords } from './record-store.ts';
+import { findRecord, listRecords, lockRecord } from './record-store.ts';
 import { recordView } from './record-view.ts';
 import { parseIfMatch, resolveApp, resolveEntity } from './resolve-target.ts';
 
@@ -150,7 +150,7 @@ export function createRecordService(ctx: EngineContext) {
       let merged: Record<string, unknown> = {};
       try {
         const row = await ctx.db.$transaction(async (tx) => {
-          const current = await findRecord(tx, app.id, entity.name, id, true);
+          const current = await lockRecord(tx, app.id, entity.name, id);
           if (!current) throw new AppError('RECORD_NOT_FOUND', `No ${entity.name} with id "${id}"`);
           assertInScope(actor, permission, current);
           if (expected !== undefined && expected !== current.version) throw new AppError('VERSION_MISMATCH', undefined, { data: { currentVersion: current.version } });
@@ -176,7 +176,7 @@ export function createRecordService(ctx: EngineContext) {
       const expected = parseIfMatch(ifMatch);
       const now = ctx.clock();
       await ctx.db.$transaction(async (tx) => {
-        const current = await findRecord(tx, app.id, entity.name, id, true);
+        const current = await lockRecord(tx, app.id, entity.name, id);
         if (!current) throw new AppError('RECORD_NOT_FOUND', `No ${entity.name} with id "${id}"`);
         assertInScope(actor, permission, current);
         if (expected !== undefined && expected !== current.version) throw new AppError('VERSION_MISMATCH', undefined, { data: { currentVersion: current.version } });

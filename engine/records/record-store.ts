@@ -3,7 +3,6 @@ import { Prisma, type Database } from '../store/database.ts';
 import type { ListQuery } from './list-query.ts';
 import type { RecordRow } from './record-row.ts';
 
-type Tx = Prisma.TransactionClient | Database;
 
 interface RawRow {
   id: string;
@@ -20,7 +19,8 @@ interface RawRow {
   sort_value?: unknown;
 }
 
-const COLUMNS = Prisma.sql`id, app, entity, state, version, data, scope_tags, created_by, created_at, updated_at, deleted_at`;
+const COLUMN_LIST = 'id, app, entity, state, version, data, scope_tags, created_by, created_at, updated_at, deleted_at';
+const COLUMNS = Prisma.raw(COLUMN_LIST);
 
 function toRow(r: RawRow): RecordRow {
   return {
@@ -40,13 +40,25 @@ function toRow(r: RawRow): RecordRow {
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Loads a live record, optionally locking it (FOR UPDATE) for the rest of the transaction. */
-export async function findRecord(tx: Tx, app: string, entity: string, id: string, lock = false): Promise<RecordRow | undefined> {
+/** Loads a live record (no lock: decisions are checked against its version when written). */
+export async function findRecord(db: Database, app: string, entity: string, id: string): Promise<RecordRow | undefined> {
+  if (!UUID_RE.test(id)) return undefined;
+  // Named: each pooled connection prepares the statement once and reuses its plan.
+  const { rows } = await db.sql.query<RawRow>({
+    name: 'rulepath-find-record',
+    text: `SELECT ${COLUMN_LIST} FROM records WHERE id = $1::uuid AND app = $2 AND entity = $3 AND deleted_at IS NULL`,
+    values: [id, app, entity],
+  });
+  return rows[0] ? toRow(rows[0]) : undefined;
+}
+
+/** Loads and locks a live record (FOR UPDATE) for the rest of the transaction. */
+export async function lockRecord(tx: Prisma.TransactionClient, app: string, entity: string, id: string): Promise<RecordRow | undefined> {
   if (!UUID_RE.test(id)) return undefined;
   const rows = await tx.$queryRaw<RawRow[]>`
     SELECT ${COLUMNS} FROM records
     WHERE id = ${id}::uuid AND app = ${app} AND entity = ${entity} AND deleted_at IS NULL
-    ${lock ? Prisma.sql`FOR UPDATE` : Prisma.empty}`;
+    FOR UPDATE`;
   return rows[0] ? toRow(rows[0]) : undefined;
 }
 
@@ -93,4 +105,49 @@ export async function listRecords(
     rows: rows.map(toRow),
     sortValues: rows.map((r) => (r.sort_value instanceof Date ? r.sort_value.toISOString() : r.sort_value)),
   };
+}
+
+export interface TransitionWrite {
+  id: string;
+  /** The version the decision was made on: the write lands only if nobody wrote in between. */
+  expectedVersion: number;
+  toState: string;
+  data: Record<string, unknown>;
+  scopeTags: string[];
+  at: Date;
+  timeline: { event: string; fromState: string | null; actorId: string; role: string; override: boolean; remarks?: string; input?: Record<string, unknown> };
+  audit: { action: string; before: unknown; after: unknown; detail: unknown };
+}
+
+const jsonb = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+
+/**
+ * The record update, its timeline entry and its audit entry as one statement: atomic without an
+ * explicit transaction, and one round trip on the hottest path of the engine. Returns undefined
+ * when the version moved on (a concurrent change won the race): the caller decides again.
+ */
+export async function writeTransition(db: Database, w: TransitionWrite): Promise<RecordRow | undefined> {
+  const t = w.timeline;
+  const { rows } = await db.sql.query<RawRow>({
+    name: 'rulepath-write-transition',
+    text: `WITH updated AS (
+       UPDATE records
+       SET state = $3, data = $4::jsonb, version = version + 1, scope_tags = $5::text[], updated_at = $6
+       WHERE id = $1::uuid AND version = $2 AND deleted_at IS NULL
+       RETURNING ${COLUMN_LIST}
+     ), timeline AS (
+       INSERT INTO timeline_entries (record_id, app, entity, event, from_state, to_state, actor_id, role, override, remarks, input, at)
+       SELECT id, app, entity, $7, $8, state, $9, $10, $11, $12, $13::jsonb, $6 FROM updated
+     ), audit AS (
+       INSERT INTO audit_entries (app, entity, record_id, action, outcome, actor_id, role, before, after, detail, at)
+       SELECT app, entity, id, $14, 'accepted', $9, $10, $15::jsonb, $16::jsonb, $17::jsonb, $6 FROM updated
+     )
+     SELECT * FROM updated`,
+    values: [
+      w.id, w.expectedVersion, w.toState, JSON.stringify(w.data), w.scopeTags, w.at,
+      t.event, t.fromState, t.actorId, t.role, t.override, t.remarks ?? null, jsonb(t.input),
+      w.audit.action, jsonb(w.audit.before), jsonb(w.audit.after), jsonb(w.audit.detail),
+    ],
+  });
+  return rows[0] ? toRow(rows[0]) : undefined;
 }

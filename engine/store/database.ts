@@ -1,11 +1,27 @@
 // The only module that creates the Prisma client. Everything else receives a `Database`.
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from './generated/client.ts';
 
-export type Database = PrismaClient;
 export { Prisma } from './generated/client.ts';
 
-export function createDatabase(databaseUrl: string, poolSize = 20): Database {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: poolSize });
-  return new PrismaClient({ adapter });
+/**
+ * Prisma for everything, plus the very pg pool Prisma runs on for the engine's hottest
+ * statements: Prisma's per-query overhead measured ~5x pg's here (SELECT 1 from 16 workers:
+ * 3.8k/s through Prisma, 21k/s through pg), and a status change is two statements.
+ */
+export type Database = PrismaClient & { readonly sql: pg.Pool };
+
+export function createDatabase(databaseUrl: string, options: { poolSize?: number; onIdleError?: (err: Error) => void } = {}): Database {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 20 });
+  // An idle connection dropped by the server (restart, failover) must not crash the process;
+  // the pool replaces it on the next checkout.
+  pool.on('error', options.onIdleError ?? (() => undefined));
+  const client = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return Object.assign(client, { sql: pool });
+}
+
+export async function closeDatabase(db: Database): Promise<void> {
+  await db.$disconnect();
+  if (!db.sql.ending) await db.sql.end();
 }

@@ -3,12 +3,11 @@ import { requirePermission } from '../auth/permissions.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { AppError, isAppError } from '../errors/app-error.ts';
-import { assertInScope, isObjectBody, TX_OPTIONS, type RecordResult, type RecordTarget } from '../records/record-service.ts';
-import { findRecord } from '../records/record-store.ts';
+import { assertInScope, isObjectBody, type RecordResult, type RecordTarget } from '../records/record-service.ts';
+import { findRecord, writeTransition } from '../records/record-store.ts';
 import { recordView } from '../records/record-view.ts';
 import { parseIfMatch, resolveApp, resolveEntity } from '../records/resolve-target.ts';
 import { scopeTags } from '../records/derived-columns.ts';
-import type { Prisma } from '../store/database.ts';
 import { assertValid, bodyValidator } from '../support/validate-body.ts';
 import { allowedEvents, decideTransition, type TransitionDecision } from './decide-transition.ts';
 import { journeyStatus } from './journey-status.ts';
@@ -19,6 +18,11 @@ export interface TransitionBody {
   override?: boolean;
   remarks?: string;
 }
+
+// Under a burst on one record every round lets at least one writer through; the cap only stops a
+// pathological livelock, and the jittered pause spreads the losers out.
+const MAX_ATTEMPTS = 200;
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 + attempt, 20)));
 
 const REMARKS = { type: 'string', maxLength: 2000 } as const;
 const validateEventBody = bodyValidator<TransitionBody>({
@@ -46,9 +50,12 @@ export function createTransitionService(ctx: EngineContext) {
 
     let attempted: { from: string | null } = { from: null };
     try {
-      const { row, decision } = await ctx.db.$transaction(async (tx) => {
-        // The row lock serialises concurrent changes: last write wins, and every one is logged.
-        const current = await findRecord(tx, app.id, entity.name, id, true);
+      // Optimistic last-write-wins: decide on the row as read, write only if it is still that
+      // version, otherwise read again and decide again. Every change is judged against the state
+      // it really lands on, every accepted one is in the timeline, and no row lock is held
+      // across the decision (guards are async).
+      for (let attempt = 0; ; attempt++) {
+        const current = await findRecord(ctx.db, app.id, entity.name, id);
         if (!current) throw new AppError('RECORD_NOT_FOUND', `No ${entity.name} with id "${id}"`);
         assertInScope(actor, permission, current);
         if (expected !== undefined && expected !== current.version) throw new AppError('VERSION_MISMATCH', undefined, { data: { currentVersion: current.version } });
@@ -65,44 +72,32 @@ export function createTransitionService(ctx: EngineContext) {
         const changes = fieldChanges(effects, { record: recordFacts, actor: actorFacts, input, remarks: body.remarks, now: now.toISOString() });
         if (Object.keys(changes).length) assertValid(entity.validatePatch, changes, '$.effects');
         const data = { ...current.data, ...changes };
-        const updated = await tx.record.update({
-          where: { id: current.id },
-          data: { state: decision.to, data: data as Prisma.InputJsonObject, version: { increment: 1 }, scopeTags: scopeTags(entity, data), updatedAt: now },
-        });
-        await tx.timelineEntry.create({
-          data: {
-            recordId: current.id,
-            app: app.id,
-            entity: entity.name,
-            event: decision.event,
-            fromState: decision.from,
-            toState: decision.to,
-            actorId: actor.id,
-            role: actor.role,
-            override: decision.override,
-            remarks: body.remarks,
-            input: Object.keys(input).length ? (input as Prisma.InputJsonObject) : undefined,
-            at: now,
+        const row = await writeTransition(ctx.db, {
+          id: current.id,
+          expectedVersion: current.version,
+          toState: decision.to,
+          data,
+          scopeTags: scopeTags(entity, data),
+          at: now,
+          timeline: { event: decision.event, fromState: decision.from, actorId: actor.id, role: actor.role, override: decision.override, remarks: body.remarks, input: Object.keys(input).length ? input : undefined },
+          audit: {
+            action: decision.override ? 'transition.override' : 'transition',
+            before: { state: current.state, data: current.data },
+            after: { state: decision.to, data },
+            detail: { event: decision.event, remarks: body.remarks },
           },
         });
-        await appendAudit(tx, {
-          app: app.id,
-          entity: entity.name,
-          recordId: current.id,
-          action: decision.override ? 'transition.override' : 'transition',
-          actor,
-          before: { state: current.state, data: current.data },
-          after: { state: decision.to, data },
-          detail: { event: decision.event, remarks: body.remarks },
-          at: now,
-        });
-        return { row: { ...current, state: updated.state, version: updated.version, data, updatedAt: updated.updatedAt }, decision };
-      }, TX_OPTIONS);
-      const events = await allowedEvents(wf, row.state ?? wf.initial, actor.role, { record: recordView(entity, row), input: {}, actor: actorFacts });
-      return {
-        data: { ...recordView(entity, row), allowedEvents: events, transition: { event: decision.event, from: decision.from, to: decision.to, override: decision.override } },
-        journeyStatus: journeyStatus(wf, row.state),
-      };
+        if (!row) {
+          if (attempt >= MAX_ATTEMPTS) throw new AppError('CONFLICT', 'The record is changing too fast; try again');
+          await backoff(attempt);
+          continue;
+        }
+        const events = await allowedEvents(wf, decision.to, actor.role, { record: recordView(entity, row), input: {}, actor: actorFacts });
+        return {
+          data: { ...recordView(entity, row), allowedEvents: events, transition: { event: decision.event, from: decision.from, to: decision.to, override: decision.override } },
+          journeyStatus: journeyStatus(wf, row.state),
+        };
+      }
     } catch (err) {
       // Refused attempts are part of "every attempt logged" (seed 001 §3.1), outside the rolled-back transaction.
       if (isAppError(err) && (err.code === 'INVALID_TRANSITION' || err.code === 'REMARKS_REQUIRED')) {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, createEngine, createLogger } from '../../engine/index.ts';
+import { closeDatabase, createDatabase, createEngine, createLogger } from '../../engine/index.ts';
 import { DEFINITIONS_DIR, startTestServer, TEST_SECRET, type TestServer } from '../support/test-server.ts';
 
 let dir: string;
@@ -59,7 +59,7 @@ describe('definition versions and reload', () => {
     const engine = await createEngine({ db, definitionsDir: dir, dataDir: dir, production: false, logger: createLogger('silent'), jwtSecret: TEST_SECRET });
     expect(engine.loadReport.refused[0]).toMatchObject({ app: 'solarium', servingLastPublished: true });
     expect(engine.registry().apps.get('solarium')?.workflows.get('lead-status')?.initial).toBe('new_lead');
-    await db.$disconnect();
+    await closeDatabase(db);
     writeFileSync(wfFile(), readFileSync(wfFile(), 'utf8').replace('initial: nowhere', 'initial: new_lead'));
   });
 

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import supertest from 'supertest';
-import { createDatabase, createEngine, createLogger, type Engine } from '../../engine/index.ts';
+import { closeDatabase, createDatabase, createEngine, createLogger, type Engine } from '../../engine/index.ts';
 import { createHttpApp } from '../../server/app.ts';
 import { createTestDatabase } from './test-database.ts';
 
@@ -55,7 +55,7 @@ export async function startTestServer(options: { definitionsDir?: string; echoRo
       return tokens.get(key)!;
     },
     async close() {
-      await db.$disconnect();
+      await closeDatabase(db);
       await database.drop();
     },
   };

@@ -1,0 +1,114 @@
+// npm run bench:transitions: the status-change route against a bare JSON echo of the same server.
+// Both run in one process, one after the other, so the ratio is fair on a noisy machine.
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { freePort } from '../support/free-port.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+
+async function startServer() {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-bench-'));
+  chmodSync(dataDir, 0o755);
+  const port = await freePort();
+  // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the server, to see where a route spends its time.
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), EMBEDDED_PG_PORT: String(await freePort()), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ECHO_ROUTE: '1', DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('Rulepath is serving on')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  return {
+    base: `http://127.0.0.1:${port}`,
+    rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function json(url: string, method: string, body: unknown, token?: string) {
+  const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+  const parsed = (await res.json()) as { data: Record<string, unknown> };
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(parsed)}`);
+  return parsed.data;
+}
+
+function run(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+const server = await startServer();
+try {
+  const login = await json(`${server.base}/solarium/auth/login`, 'POST', { email: 'cp1@solarium.test', password: 'demo1234' });
+  const token = login.accessToken as string;
+  // One lead per connection, so that connections do not queue on each other's row lock.
+  const leads: string[] = [];
+  for (let i = 0; i < CONNECTIONS; i++) {
+    const lead = await json(`${server.base}/solarium/leads`, 'POST', { name: `Bench ${i}`, phone: String(9600000000 + i), city: 'Pune' }, token);
+    await json(`${server.base}/solarium/leads/${lead.id}/status`, 'PATCH', { newStatus: 'in_discussion' }, token);
+    leads.push(lead.id as string);
+  }
+  // The echo gets the same body the status route gets.
+  const body = JSON.stringify({ newStatus: 'on_hold', remarks: 'benchmark' });
+  // autocannon takes the path from the url (a separate `path` option is ignored).
+  const echoRun = (duration: number) => run({ url: `${server.base}/_echo`, connections: CONNECTIONS, duration, method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  await echoRun(2); // warm-up
+  const echo = await echoRun(DURATION);
+
+  // in_discussion -> on_hold -> in_discussion: a valid loop of moves for a CP. autocannon resets a
+  // connection's context after each pass over `requests`, so a pass borrows a free lead for its
+  // two moves and gives it back: no two connections ever race on one lead (no lock waits, no 422).
+  const free = [...leads];
+  const status = new Map(leads.map((id) => [id, 'in_discussion']));
+  const move = (last: boolean): autocannon.Request => ({
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    setupRequest: (req: autocannon.Request, context: object) => {
+      const c = context as { leadId?: string };
+      c.leadId ??= free.pop();
+      const target = status.get(c.leadId!) === 'on_hold' ? 'in_discussion' : 'on_hold';
+      return { ...req, path: `/solarium/leads/${c.leadId}/status`, body: JSON.stringify({ newStatus: target, remarks: 'benchmark' }) };
+    },
+    onResponse: (code: number, resBody: string, context: object) => {
+      const c = context as { leadId?: string };
+      if (code === 200) status.set(c.leadId!, (JSON.parse(resBody) as { data: { status: string } }).data.status);
+      if (last) free.push(c.leadId!);
+    },
+  });
+  const transitions = await run({ url: server.base, connections: CONNECTIONS, duration: DURATION, requests: [move(false), move(true)] });
+
+  const rows = [
+    ['(a) POST /_echo', echo],
+    ['(b) PATCH /solarium/leads/{id}/status', transitions],
+  ] as const;
+  console.log(`\ntransitions benchmark: ${CONNECTIONS} connections, ${DURATION} s each, loopback, ${os.cpus().length} cores`);
+  for (const [name, r] of rows) {
+    console.log(`${name.padEnd(42)} ${r.requests.average.toFixed(0).padStart(7)} req/s   p99 ${String(r.latency.p99).padStart(4)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`);
+  }
+  const ratio = transitions.requests.average / echo.requests.average;
+  console.log(`ratio b/a: ${ratio.toFixed(3)} (goal >= 0.3)`);
+  console.log(`server RSS after the run: ${server.rssMb().toFixed(0)} MB`);
+  if (transitions.non2xx || transitions.errors) {
+    console.error('some status changes failed: the figures above are not valid');
+    process.exitCode = 1;
+  }
+} finally {
+  await server.stop();
+}
