@@ -11,8 +11,13 @@ export interface AccessTokens {
   verify(token: string, app: string): Promise<Actor>;
 }
 
+// Verified tokens, by their exact text: the same bytes verify the same way until they expire, and
+// an HMAC check per request (WebCrypto, async) is a measurable share of a status change.
+const CACHE_LIMIT = 10_000;
+
 export function createAccessTokens(secret: Uint8Array, clock: () => Date = () => new Date()): AccessTokens {
   const nowSeconds = () => Math.floor(clock().getTime() / 1000);
+  const verified = new Map<string, { app: string; actor: Actor; exp: number }>();
   return {
     async issue(actor, minutes) {
       const now = nowSeconds();
@@ -27,6 +32,8 @@ export function createAccessTokens(secret: Uint8Array, clock: () => Date = () =>
       return { accessToken, expiresIn: minutes * 60 };
     },
     async verify(token, app) {
+      const hit = verified.get(token);
+      if (hit && hit.app === app && nowSeconds() < hit.exp) return hit.actor;
       try {
         const { payload } = await jwtVerify(token, secret, {
           algorithms: [ALGORITHM],
@@ -38,13 +45,16 @@ export function createAccessTokens(secret: Uint8Array, clock: () => Date = () =>
         if (payload.app !== app || typeof payload.role !== 'string' || typeof payload.sub !== 'string') {
           throw new AppError('UNAUTHENTICATED', 'The token is not valid for this app');
         }
-        return {
+        const actor: Actor = Object.freeze({
           id: payload.sub,
           app,
           role: payload.role,
           email: typeof payload.email === 'string' ? payload.email : undefined,
           phone: typeof payload.phone === 'string' ? payload.phone : undefined,
-        };
+        });
+        if (verified.size >= CACHE_LIMIT) verified.delete(verified.keys().next().value!);
+        verified.set(token, { app, actor, exp: payload.exp! });
+        return actor;
       } catch (err) {
         if (err instanceof AppError) throw err;
         const message = err instanceof joseErrors.JWTExpired ? 'The token has expired' : 'The token is not valid';
