@@ -12,6 +12,7 @@ import { resolveApp } from './records/resolve-target.ts';
 import type { Database } from './store/database.ts';
 import type { Logger } from './support/logger.ts';
 import { createTransitionService } from './workflow/transition-service.ts';
+import { AppError } from './errors/app-error.ts';
 
 export { AppError, isAppError, type ErrorDetail } from './errors/app-error.ts';
 export { ERROR_CATALOG, type ErrorCode } from './errors/error-catalog.ts';
@@ -68,7 +69,11 @@ export async function createEngine(options: EngineOptions) {
       return seeded;
     },
     async health(): Promise<{ database: 'ok' }> {
-      await db.$queryRaw`SELECT 1`;
+      try {
+        await db.sql.query('SELECT 1');
+      } catch (err) {
+        throw new AppError('UNAVAILABLE', 'The database does not answer', { cause: err });
+      }
       return { database: 'ok' };
     },
   };

@@ -19,8 +19,8 @@ export const ERROR_CATALOG = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json' },
   INVALID_TRANSITION: { status: 422, message: 'Invalid status transition' },
   REMARKS_REQUIRED: { status: 422, message: 'Remarks are required for an override' },
-  DEFINITION_INVALID: { status: 422, message: 'The definition is not valid' },
   INTERNAL: { status: 500, message: 'Internal error' },
+  UNAVAILABLE: { status: 503, message: 'A service the server depends on is unavailable' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

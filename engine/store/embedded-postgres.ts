@@ -108,10 +108,17 @@ async function reachableBinaries(bins: Binaries, runAs: RunAs | undefined, logge
   const target = path.join('/var/tmp', `rulepath-postgres-${version}`);
   if (!existsSync(path.join(target, '.complete'))) {
     logger.info({ target }, 'copying PostgreSQL binaries where the postgres user can run them');
+    // Copy beside the target and rename: a concurrent start never sees a half-copied tree.
+    const staging = `${target}.${process.pid}.tmp`;
+    await fs.rm(staging, { recursive: true, force: true });
+    await fs.cp(nativeDir, staging, { recursive: true, verbatimSymlinks: true });
+    await fs.chmod(staging, 0o755);
+    await fs.writeFile(path.join(staging, '.complete'), '');
     await fs.rm(target, { recursive: true, force: true });
-    await fs.cp(nativeDir, target, { recursive: true, verbatimSymlinks: true });
-    await fs.chmod(target, 0o755);
-    await fs.writeFile(path.join(target, '.complete'), '');
+    await fs.rename(staging, target).catch(async (err: NodeJS.ErrnoException) => {
+      if (!existsSync(path.join(target, '.complete'))) throw err; // someone else finished first: use theirs
+      await fs.rm(staging, { recursive: true, force: true });
+    });
   }
   return { initdb: path.join(target, 'bin', 'initdb'), postgres: path.join(target, 'bin', 'postgres') };
 }

@@ -9,6 +9,8 @@ export interface TransitionRequest {
   /** Either the event to fire or the state to move to (seed-style PATCH .../status). */
   event?: string;
   target?: string;
+  /** The body field that named the target, so that a refusal points at it. */
+  targetField?: string;
   override?: boolean;
   remarks?: string;
 }
@@ -74,6 +76,6 @@ export async function decideTransition(wf: CompiledWorkflow, state: string, req:
   }
 
   throw new AppError('INVALID_TRANSITION', undefined, {
-    details: [{ path: req.target !== undefined ? '$.target' : '$.event', message: `"${req.target ?? req.event}" is not allowed from "${state}" for role "${req.role}"` }],
+    details: [{ path: req.target !== undefined ? `$.${req.targetField ?? 'target'}` : '$.event', message: `"${req.target ?? req.event}" is not allowed from "${state}" for role "${req.role}"` }],
   });
 }

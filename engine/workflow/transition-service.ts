@@ -32,10 +32,11 @@ const validateEventBody = bodyValidator<TransitionBody>({
 });
 
 /** A change request: the event to fire, or (seed-style) the state to move to. */
-export type TransitionAsk = { event: string } | { target: string };
+export type TransitionAsk = { event: string } | { target: string; targetField?: string };
 
 export function createTransitionService(ctx: EngineContext) {
-  async function run(t: RecordTarget, actor: Actor, id: string, ask: TransitionAsk, body: TransitionBody, ifMatch?: string): Promise<RecordResult> {
+  /** `inputPath` is where the input sits in the caller's body ($.input generically, $ for an alias). */
+  async function run(t: RecordTarget, actor: Actor, id: string, ask: TransitionAsk, body: TransitionBody, ifMatch: string | undefined, inputPath: string): Promise<RecordResult> {
     const app = resolveApp(ctx.registry(), t.app);
     const entity = resolveEntity(app, t.entity);
     const wf = entity.workflow;
@@ -43,7 +44,7 @@ export function createTransitionService(ctx: EngineContext) {
     const permission = requirePermission(app, actor, entity.name, 'transition');
     if ('event' in ask && !wf.events.has(ask.event)) throw new AppError('EVENT_NOT_FOUND', `Workflow "${wf.name}" has no event "${ask.event}"`);
     const input = body.input ?? {};
-    assertValid(entity.validateInput, input, '$.input');
+    assertValid(entity.validateInput, input, inputPath);
     const expected = parseIfMatch(ifMatch);
     const now = ctx.clock();
     const actorFacts = { ...actor } as Record<string, unknown>;
@@ -119,7 +120,7 @@ export function createTransitionService(ctx: EngineContext) {
   return {
     /** POST .../{id}/events/{event} { input?, override?, remarks? } */
     fire(t: RecordTarget, actor: Actor, id: string, event: string, body: unknown, ifMatch?: string) {
-      return run(t, actor, id, { event }, validateEventBody(body ?? {}), ifMatch);
+      return run(t, actor, id, { event }, validateEventBody(body ?? {}), ifMatch, '$.input');
     },
     /** Seed-style status change: the body names the target state in `targetField`; other fields are input. */
     moveTo(t: RecordTarget, actor: Actor, id: string, targetField: string, body: unknown, ifMatch?: string) {
@@ -130,7 +131,7 @@ export function createTransitionService(ctx: EngineContext) {
       if (override !== undefined && typeof override !== 'boolean') details.push({ path: '$.override', message: 'Must be of type boolean' });
       if (remarks !== undefined && (typeof remarks !== 'string' || remarks.length > 2000)) details.push({ path: '$.remarks', message: 'Must be a string of at most 2000 characters' });
       if (details.length) throw new AppError('VALIDATION_FAILED', undefined, { details });
-      return run(t, actor, id, { target: target as string }, { input, override: override as boolean | undefined, remarks: remarks as string | undefined }, ifMatch);
+      return run(t, actor, id, { target: target as string, targetField }, { input, override: override as boolean | undefined, remarks: remarks as string | undefined }, ifMatch, '$');
     },
   };
 }

@@ -114,3 +114,14 @@ describe('list pagination', () => {
     expect(caps).toEqual([...caps].sort((a, b) => a - b));
   });
 });
+
+describe('health', () => {
+  it('answers 503 UNAVAILABLE in the error format when the database is gone, not 500', async () => {
+    const other = await startTestServer();
+    await other.engine.health();
+    await other.close(); // drops the database and closes the pool
+    const res = await other.request.get('/healthz');
+    expectErrorFormat(res, 503);
+    expect(res.body.error.code).toBe('UNAVAILABLE');
+  });
+});

@@ -85,12 +85,36 @@ describe('solarium lead lifecycle', () => {
   });
 });
 
+describe('lead validation from the entity definition', () => {
+  it('refuses a phone that is not 10 digits, a bad email, a missing city and a negative capacity, all at once', async () => {
+    const res = await s.request.post('/solarium/leads').set(auth(await s.login('cp1@solarium.test'))).send({ name: 'V', phone: '12345', email: 'nope', capacityKw: -1 });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['$.capacityKw', '$.city', '$.email', '$.phone']);
+    expect(res.body.error.details.find((d: { path: string }) => d.path === '$.phone').message).toBe('Must be a valid phone');
+  });
+
+  it('refuses setting the status through a field write: only the workflow moves it', async () => {
+    const lead = await createLead('cp1@solarium.test');
+    const res = await s.request.patch(`/v1/apps/solarium/records/lead/${lead.id}`).set(auth(await s.login('admin@solarium.test'))).send({ status: 'won' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ path: '$.status', message: 'Unknown property "status" is not allowed' }]);
+  });
+
+  it('points a bad follow-up date at the field the client sent', async () => {
+    const lead = await createLead('cp1@solarium.test');
+    const res = await move('cp1@solarium.test', lead.id, { newStatus: 'in_discussion', followUpDate: 'tomorrow' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ path: '$.followUpDate', message: 'Must be a valid date' }]);
+  });
+});
+
 describe('solarium status matrix enforcement', () => {
   it('refuses new_lead -> won for a CP with 422 INVALID_TRANSITION and logs the refused attempt', async () => {
     const lead = await createLead('cp1@solarium.test');
     const res = await move('cp1@solarium.test', lead.id, { newStatus: 'won' });
     expect(res.status).toBe(422);
-    expect(res.body).toMatchObject({ success: false, error: { code: 'INVALID_TRANSITION', message: 'Invalid status transition' } });
+    expect(res.body).toMatchObject({ success: false, error: { code: 'INVALID_TRANSITION', message: 'Invalid status transition', details: [{ path: '$.newStatus' }] } });
     expect(res.body.traceId).toEqual(expect.any(String));
     const db = new pg.Client({ connectionString: s.databaseUrl });
     await db.connect();
