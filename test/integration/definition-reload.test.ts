@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -17,6 +17,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await s?.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 async function versions() {

@@ -1,6 +1,6 @@
 // Starts one embedded PostgreSQL for the whole run and migrates a template database; each test
 // file then clones the template (CREATE DATABASE ... TEMPLATE), so files run in parallel in isolation.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -17,12 +17,12 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-test-'));
+  chmodSync(dataDir, 0o755); // reachable by the postgres user when tests run as root: the cluster stays inside
   const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: TEMPLATE_DB, logger: createLogger('warn') });
   await migrate(pg.url);
   project.provide('postgresBaseUrl', pg.url.slice(0, pg.url.lastIndexOf('/')));
   return async () => {
     await pg.stop();
     rmSync(dataDir, { recursive: true, force: true });
-    if (pg.clusterDir !== path.join(dataDir, 'postgres')) rmSync(pg.clusterDir, { recursive: true, force: true });
   };
 }

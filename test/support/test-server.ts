@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import supertest from 'supertest';
@@ -26,10 +26,11 @@ export async function startTestServer(options: { definitionsDir?: string; echoRo
   const db = createDatabase(database.url);
   const clock = { now: new Date() };
   const logger = createLogger('silent');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-data-'));
   const engine = await createEngine({
     db,
     definitionsDir: options.definitionsDir ?? DEFINITIONS_DIR,
-    dataDir: mkdtempSync(path.join(os.tmpdir(), 'rulepath-data-')),
+    dataDir,
     production: false,
     logger,
     jwtSecret: TEST_SECRET,
@@ -57,6 +58,7 @@ export async function startTestServer(options: { definitionsDir?: string; echoRo
     async close() {
       await closeDatabase(db);
       await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -137,5 +137,6 @@ describe('npm run validate', () => {
     const err = await run(tsx, [cli, dir], { cwd: dir }).then(() => undefined, (e: { code: number; stdout: string }) => e);
     expect(err?.code).toBe(1);
     expect(err?.stdout).toContain('solarium/lead-status.workflow.yaml  $.initial  State "fresh" is not declared in "states"');
+    rmSync(dir, { recursive: true, force: true });
   });
 });
