@@ -217,6 +217,7 @@ function startPostmaster(bins: Binaries, clusterDir: string, port: number, runAs
 async function stopPostmaster(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.ref(); // the child was unref'd so as not to hold the process open; now we do want to wait for it
   child.kill('SIGINT');
   await exited;
 }
