@@ -2,6 +2,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import type { AppDef, EntityDef, FieldSchema } from '../registry/definition-types.ts';
 import type { CompiledWorkflow } from '../workflow/compiled-workflow.ts';
 import { addFieldFormats } from '../support/field-formats.ts';
+import { SORTABLE_SYSTEM_FIELDS } from '../registry/cross-check.ts';
 
 export interface CompiledEntity {
   name: string;
@@ -53,7 +54,7 @@ export function compileEntity(def: EntityDef, app: AppDef, workflow: CompiledWor
     scopeFields: [...scopeFields],
     uniqueKeys: (def.uniqueKeys ?? []).map((k) => ({ name: k.name, fields: k.fields, caseInsensitive: k.caseInsensitive ?? false })),
     filterable: new Set(def.filterable ?? []),
-    sortable: new Set(['createdAt', 'updatedAt', ...(def.sortable ?? [])]),
+    sortable: new Set([...SORTABLE_SYSTEM_FIELDS, ...(def.sortable ?? [])]),
     validateCreate: ajv.compile(createSchema),
     validatePatch: ajv.compile(patchSchema),
     validateInput: ajv.compile(inputSchema),

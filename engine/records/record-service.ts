@@ -29,7 +29,7 @@ export interface RecordResult {
 }
 
 // Interactive transactions wait for a pooled connection under load instead of failing at 2 s.
-export const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
+const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
 
 export function isObjectBody(body: unknown): body is Record<string, unknown> {
   return body !== null && typeof body === 'object' && !Array.isArray(body);

@@ -1,7 +1,10 @@
 import type { CompiledEntity } from './compile-entity.ts';
 import type { RecordRow } from './record-row.ts';
 
-/** The record as clients see it: its fields flat, the workflow state under the workflow's field. */
+/**
+ * The record as clients see it: its fields flat, the workflow state under the workflow's field.
+ * Guards see the same view as `record`, so definitions and clients name fields alike.
+ */
 export function recordView(entity: CompiledEntity, row: RecordRow): Record<string, unknown> {
   const view: Record<string, unknown> = { id: row.id, ...row.data };
   if (entity.workflow) view[entity.workflow.field] = row.state;
@@ -11,6 +14,3 @@ export function recordView(entity: CompiledEntity, row: RecordRow): Record<strin
   view.updatedAt = row.updatedAt.toISOString();
   return view;
 }
-
-/** The facts a guard sees as `record`: the same view, so guards and clients name fields alike. */
-export const recordFacts = recordView;

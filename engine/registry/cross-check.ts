@@ -11,8 +11,8 @@ export interface AppDefinitions {
   malformed: Set<string>;
 }
 
-/** Fields every record has besides its declared ones; they can be sorted and filtered on. */
-export const SYSTEM_FIELDS = ['id', 'createdAt', 'updatedAt', 'createdBy', 'version'] as const;
+/** Columns every record has besides its declared fields, which lists can also be sorted by. */
+export const SORTABLE_SYSTEM_FIELDS = ['createdAt', 'updatedAt'] as const;
 
 export function crossCheck(defs: AppDefinitions): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
@@ -72,13 +72,13 @@ export function crossCheck(defs: AppDefinitions): DefinitionProblem[] {
 
   for (const { file, definition: e } of defs.entities) {
     const fields = new Set(Object.keys(e.fields));
-    const known = (f: string) => fields.has(f) || (SYSTEM_FIELDS as readonly string[]).includes(f);
+    const sortableSystem = (f: string) => (SORTABLE_SYSTEM_FIELDS as readonly string[]).includes(f);
     (e.required ?? []).forEach((f, i) => fields.has(f) || add(file, `$.required[${i}]`, `"${f}" is not a field of entity "${e.name}"`));
     (e.uniqueKeys ?? []).forEach((k, i) =>
       k.fields.forEach((f, j) => fields.has(f) || add(file, `$.uniqueKeys[${i}].fields[${j}]`, `"${f}" is not a field of entity "${e.name}"`)),
     );
-    (e.filterable ?? []).forEach((f, i) => known(f) || add(file, `$.filterable[${i}]`, `"${f}" is not a field of entity "${e.name}"`));
-    (e.sortable ?? []).forEach((f, i) => known(f) || add(file, `$.sortable[${i}]`, `"${f}" is not a field of entity "${e.name}"`));
+    (e.filterable ?? []).forEach((f, i) => fields.has(f) || add(file, `$.filterable[${i}]`, `"${f}" is not a field of entity "${e.name}"`));
+    (e.sortable ?? []).forEach((f, i) => fields.has(f) || sortableSystem(f) || add(file, `$.sortable[${i}]`, `"${f}" is not a field of entity "${e.name}"`));
     if (e.workflow) {
       const wf = workflows.get(e.workflow);
       if (!wf && !defs.malformed.has(`workflow:${e.workflow}`)) add(file, '$.workflow', `Workflow "${e.workflow}" is not defined in this app`);

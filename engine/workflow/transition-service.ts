@@ -100,7 +100,7 @@ export function createTransitionService(ctx: EngineContext) {
         };
       }
     } catch (err) {
-      // Refused attempts are part of "every attempt logged" (seed 001 §3.1), outside the rolled-back transaction.
+      // Refused attempts are part of "every attempt logged" (seed 001 §3.1): nothing else was written for them.
       if (isAppError(err) && (err.code === 'INVALID_TRANSITION' || err.code === 'REMARKS_REQUIRED')) {
         await appendAudit(ctx.db, {
           app: app.id,
