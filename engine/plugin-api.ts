@@ -1,0 +1,136 @@
+// The only engine module a plugin imports: the provider contract of every kind, the error a
+// provider throws, and what it is given. Plugins live in plugins/<kind>/<name>/index.ts.
+import type { Readable } from 'node:stream';
+import type { Logger } from './support/logger.ts';
+
+export type ProviderKind = 'sms' | 'email' | 'blob' | 'events';
+
+/** Injected into every provider, so tests give it a fake clock and a fetch aimed at a local fake vendor. */
+export interface ProviderDeps {
+  fetch: typeof fetch;
+  clock: () => Date;
+  logger: Logger;
+  /** Where providers that keep local state (the fs blob store) may write. */
+  dataDir: string;
+}
+
+export interface ProviderPlugin<K extends ProviderKind = ProviderKind, Config = unknown, Impl = unknown> {
+  kind: K;
+  /** Stable id used in app definitions: `provider: msg91`. */
+  name: string;
+  /** JSON Schema of the config; validated (after ${ENV} references are resolved) before create(). */
+  configSchema: object;
+  create(config: Readonly<Config>, deps: ProviderDeps): Impl;
+}
+
+export interface SendResult {
+  providerMessageId: string;
+}
+
+export interface SmsMessage {
+  /** 10-digit Indian mobile number; providers add the country code their API wants. */
+  to: string;
+  body: string;
+  /** The same key on a retry: a provider must never turn a retry into a second message. */
+  idempotencyKey: string;
+}
+
+export interface SmsProvider {
+  send(message: SmsMessage): Promise<SendResult>;
+}
+
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  idempotencyKey: string;
+}
+
+export interface EmailProvider {
+  send(message: EmailMessage): Promise<SendResult>;
+}
+
+export interface EventMessage {
+  /** Downstream topic, e.g. CLEVERTAP. */
+  topic: string;
+  /** Event type, e.g. LEAD_CREATED. */
+  type: string;
+  /** Partition / ordering key (the record id). */
+  key: string;
+  payload: unknown;
+  idempotencyKey: string;
+}
+
+export interface EventsProvider {
+  publish(message: EventMessage): Promise<SendResult>;
+  close?(): Promise<void>;
+}
+
+export interface BlobStat {
+  key: string;
+  size: number;
+  sha256: string;
+  contentType?: string;
+  modifiedAt: Date;
+}
+
+/** A small streaming blob interface (after Directus' storage drivers). */
+export interface BlobProvider {
+  write(key: string, data: Buffer | Readable, options?: { contentType?: string }): Promise<BlobStat>;
+  read(key: string): Promise<Readable>;
+  stat(key: string): Promise<BlobStat | undefined>;
+  exists(key: string): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  list(prefix: string): AsyncIterable<string>;
+}
+
+export interface ProviderImpls {
+  sms: SmsProvider;
+  email: EmailProvider;
+  blob: BlobProvider;
+  events: EventsProvider;
+}
+
+/**
+ * What a provider throws. `transient` failures (timeouts, 5xx, 429) are retried with backoff and
+ * count against the circuit breaker; permanent ones (bad number, bad key) go straight to dead letter.
+ */
+export class ProviderError extends Error {
+  readonly transient: boolean;
+  readonly vendor: string;
+  readonly retryAfterMs: number | undefined;
+  readonly vendorCode: string | undefined;
+
+  constructor(vendor: string, message: string, options: { transient: boolean; retryAfterMs?: number; vendorCode?: string; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    this.name = 'ProviderError';
+    this.vendor = vendor;
+    this.transient = options.transient;
+    this.retryAfterMs = options.retryAfterMs;
+    this.vendorCode = options.vendorCode;
+  }
+}
+
+export function definePlugin<K extends ProviderKind, Config>(plugin: ProviderPlugin<K, Config, ProviderImpls[K]>): ProviderPlugin<K, Config, ProviderImpls[K]> {
+  return plugin;
+}
+
+/**
+ * Shared HTTP handling for vendor clients: a timeout, and the translation every vendor needs of
+ * HTTP outcomes into transient / permanent ProviderErrors (429 keeps its Retry-After).
+ */
+export async function vendorRequest(vendor: string, deps: ProviderDeps, url: string, init: RequestInit & { timeoutMs?: number }): Promise<Response> {
+  let res: Response;
+  try {
+    res = await deps.fetch(url, { ...init, signal: AbortSignal.timeout(init.timeoutMs ?? 10_000) });
+  } catch (err) {
+    throw new ProviderError(vendor, `${vendor} did not answer: ${(err as Error).message}`, { transient: true, cause: err });
+  }
+  if (res.ok) return res;
+  const text = await res.text().catch(() => '');
+  const retryAfter = res.headers.get('retry-after');
+  const retryAfterMs = retryAfter === null ? undefined : /^\d+$/.test(retryAfter) ? Number(retryAfter) * 1000 : Math.max(0, Date.parse(retryAfter) - deps.clock().getTime()) || undefined;
+  const transient = res.status === 429 || res.status === 408 || res.status >= 500;
+  throw new ProviderError(vendor, `${vendor} answered ${res.status}: ${text.slice(0, 300)}`, { transient, retryAfterMs, vendorCode: String(res.status) });
+}

@@ -1,0 +1,83 @@
+// Downstream events to Kafka (kafkajs). The producer is idempotent (exactly-once per partition
+// across its own retries); the idempotency key also travels as a header for consumers.
+import { Kafka, KafkaJSProtocolError, KafkaJSSASLAuthenticationError, type Producer } from 'kafkajs';
+import { definePlugin, ProviderError } from '../../../engine/plugin-api.ts';
+
+interface KafkaConfig {
+  brokers: string[];
+  clientId?: string;
+  ssl?: boolean;
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  /** Prefix for topic names, e.g. "ekyc." -> ekyc.CLEVERTAP */
+  topicPrefix?: string;
+  connectionTimeoutMs?: number;
+}
+
+/** Only a broker's definite no (authorisation, invalid topic) is permanent; connection trouble is transient. */
+function toProviderError(err: unknown): ProviderError {
+  const permanent = err instanceof KafkaJSSASLAuthenticationError || (err instanceof KafkaJSProtocolError && !err.retriable);
+  return new ProviderError('kafka', `kafka: ${(err as Error).message}`, { transient: !permanent, vendorCode: (err as { type?: string }).type, cause: err });
+}
+
+export default definePlugin<'events', KafkaConfig>({
+  kind: 'events',
+  name: 'kafka',
+  configSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['brokers'],
+    properties: {
+      brokers: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[^\\s:]+:[0-9]{1,5}$' } },
+      clientId: { type: 'string' },
+      ssl: { type: 'boolean' },
+      sasl: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['mechanism', 'username', 'password'],
+        properties: { mechanism: { enum: ['plain', 'scram-sha-256', 'scram-sha-512'] }, username: { type: 'string' }, password: { type: 'string' } },
+      },
+      topicPrefix: { type: 'string' },
+      connectionTimeoutMs: { type: 'integer', minimum: 100, maximum: 60000 },
+    },
+  },
+  create(config) {
+    const kafka = new Kafka({
+      clientId: config.clientId ?? 'rulepath',
+      brokers: config.brokers,
+      ssl: config.ssl,
+      sasl: config.sasl as never,
+      connectionTimeout: config.connectionTimeoutMs ?? 3000,
+      retry: { retries: 0 }, // retries belong to the outbox, which backs off and keeps the message
+    });
+    let producer: Producer | undefined;
+    let connecting: Promise<Producer> | undefined;
+    const ready = () =>
+      (connecting ??= (async () => {
+        const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+        await p.connect();
+        producer = p;
+        return p;
+      })().catch((err: unknown) => {
+        connecting = undefined;
+        throw err;
+      }));
+    return {
+      async publish(message) {
+        try {
+          const p = await ready();
+          const [meta] = await p.send({
+            topic: `${config.topicPrefix ?? ''}${message.topic}`,
+            acks: -1,
+            messages: [{ key: message.key, value: JSON.stringify({ type: message.type, payload: message.payload }), headers: { 'idempotency-key': message.idempotencyKey, type: message.type } }],
+          });
+          return { providerMessageId: `${meta?.topicName}/${meta?.partition}/${meta?.baseOffset ?? meta?.offset}` };
+        } catch (err) {
+          throw toProviderError(err);
+        }
+      },
+      async close() {
+        await producer?.disconnect();
+      },
+    };
+  },
+});

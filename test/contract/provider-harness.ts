@@ -1,0 +1,22 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createLogger } from '../../engine/index.ts';
+import type { ProviderDeps } from '../../engine/plugin-api.ts';
+import type { Scripted } from '../support/fakes/fake-vendor.ts';
+
+export function testDeps(overrides: Partial<ProviderDeps> = {}): ProviderDeps {
+  return { fetch, clock: () => new Date(), logger: createLogger('silent'), dataDir: overrides.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'rulepath-provider-')), ...overrides };
+}
+
+/** What a provider's test gives the contract kit of its kind. */
+export interface Harness<P, D> {
+  provider: P;
+  /** What the vendor (or the log) received last, in the kit's terms. */
+  delivered(): D[];
+  /** Present for vendor clients: make the fake answer these next. */
+  script?: (...next: Scripted[]) => void;
+  /** The provider's request timeout, so the kit can be slower than it. */
+  timeoutMs?: number;
+  close(): Promise<void>;
+}
