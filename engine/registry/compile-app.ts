@@ -6,7 +6,8 @@ import { compileWorkflow } from '../workflow/compile-workflow.ts';
 import type { CompiledApp } from './compiled-app.ts';
 import { crossCheck, type AppDefinitions } from './cross-check.ts';
 import { validateDefinitionShape } from './definition-schemas.ts';
-import type { AppDef, DefinitionProblem, EntityDef, WorkflowDef } from './definition-types.ts';
+import type { AppDef, DefinitionProblem, EntityDef, TemplateDef, WorkflowDef } from './definition-types.ts';
+import { compileTemplate, type CompiledTemplate } from '../notify/compile-template.ts';
 import { readDefinitionFiles, type RawDefinitionFile } from './load-definition-files.ts';
 
 export interface AppLoadResult {
@@ -20,7 +21,8 @@ export interface AppLoadResult {
 export function compileAppFiles(files: RawDefinitionFile[], parseProblems: DefinitionProblem[] = [], root = ''): AppLoadResult {
   const problems = [...parseProblems];
   const rel = (f: string) => (root ? path.relative(root, f) : f);
-  const valid: AppDefinitions = { app: undefined as never, entities: [], workflows: [], malformed: new Set() };
+  const valid: AppDefinitions = { app: undefined as never, entities: [], workflows: [], templates: new Map(), malformed: new Set() };
+  const templates = new Map<string, CompiledTemplate>();
   const apps: { file: string; definition: AppDef }[] = [];
   let appShapeInvalid = false;
   for (const { file, content } of files) {
@@ -33,9 +35,16 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
       else if (typeof c?.name === 'string' && (c.kind === 'entity' || c.kind === 'workflow')) valid.malformed.add(`${c.kind}:${c.name}`);
       continue;
     }
-    const def = deepFreeze(structuredClone(content)) as AppDef | EntityDef | WorkflowDef;
+    const def = deepFreeze(structuredClone(content)) as AppDef | EntityDef | WorkflowDef | TemplateDef;
     const sourced = { file: rel(file), definition: def };
-    if (def.kind === 'app') apps.push(sourced as { file: string; definition: AppDef });
+    if (def.kind === 'template') {
+      const compiled = compileTemplate(def, rel(file));
+      problems.push(...compiled.problems);
+      if (compiled.template) {
+        if (templates.has(def.name)) problems.push({ file: rel(file), path: '$.name', message: `The template "${def.name}" is already defined` });
+        templates.set(def.name, compiled.template);
+      } else valid.malformed.add(`template:${def.name}`);
+    } else if (def.kind === 'app') apps.push(sourced as { file: string; definition: AppDef });
     else if (def.kind === 'entity') valid.entities.push(sourced as { file: string; definition: EntityDef });
     else valid.workflows.push(sourced as { file: string; definition: WorkflowDef });
   }
@@ -46,6 +55,7 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
     problems.push({ file: apps[1]?.file ?? where, path: '$', message: apps.length ? 'An app folder holds exactly one definition of kind "app"' : 'The folder has no definition of kind "app"' });
   } else {
     valid.app = apps[0]!;
+    (valid as { templates: AppDefinitions['templates'] }).templates = templates;
     problems.push(...crossCheck(valid));
   }
   if (problems.length) return { problems, files };
@@ -65,6 +75,7 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
     roles: appDef.roles,
     entities,
     workflows,
+    templates,
     routes: appDef.routes ?? [],
     accessTokenMinutes: appDef.auth?.accessTokenMinutes ?? 60,
     passwordLogin: appDef.auth?.password ?? true,

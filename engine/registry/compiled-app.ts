@@ -1,5 +1,6 @@
 import type { CompiledEntity } from '../records/compile-entity.ts';
 import type { CompiledWorkflow } from '../workflow/compiled-workflow.ts';
+import type { CompiledTemplate } from '../notify/compile-template.ts';
 import type { AppDef, RoleDef, RouteAliasDef } from './definition-types.ts';
 
 export interface CompiledApp {
@@ -9,6 +10,7 @@ export interface CompiledApp {
   roles: Readonly<Record<string, RoleDef>>;
   entities: ReadonlyMap<string, CompiledEntity>;
   workflows: ReadonlyMap<string, CompiledWorkflow>;
+  templates: ReadonlyMap<string, CompiledTemplate>;
   routes: readonly RouteAliasDef[];
   accessTokenMinutes: number;
   passwordLogin: boolean;

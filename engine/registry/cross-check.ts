@@ -7,6 +7,8 @@ export interface AppDefinitions {
   app: SourcedDefinition<AppDef>;
   entities: SourcedDefinition<EntityDef>[];
   workflows: SourcedDefinition<WorkflowDef>[];
+  /** Compiled templates by name, with the variables each reads. */
+  templates: ReadonlyMap<string, { channel: 'sms' | 'email'; variables: readonly string[] }>;
   /** "kind:name" of definitions refused by their schema: known to exist, not checked further. */
   malformed: Set<string>;
 }
@@ -90,7 +92,7 @@ export function crossCheck(defs: AppDefinitions): DefinitionProblem[] {
 
   for (const { file, definition: wf } of defs.workflows) {
     if (!entities.has(wf.entity) && defs.malformed.has(`entity:${wf.entity}`)) continue;
-    checkWorkflow(file, wf, entities.get(wf.entity)?.definition, roles, add);
+    checkWorkflow(file, wf, entities.get(wf.entity)?.definition, roles, defs.templates, add);
   }
   return problems;
 }
@@ -103,7 +105,9 @@ function duplicates(pairs: [string, string][], kind: string, add: (f: string, p:
   }
 }
 
-function checkWorkflow(file: string, wf: WorkflowDef, entity: EntityDef | undefined, roles: Set<string>, add: (f: string, p: string, m: string) => void) {
+type Templates = AppDefinitions['templates'];
+
+function checkWorkflow(file: string, wf: WorkflowDef, entity: EntityDef | undefined, roles: Set<string>, templates: Templates, add: (f: string, p: string, m: string) => void) {
   const states = new Set(Object.keys(wf.states));
   if (!entity) add(file, '$.entity', `Entity "${wf.entity}" is not defined in this app`);
   else if (entity.workflow !== wf.name) add(file, '$.entity', `Entity "${wf.entity}" does not name this workflow in its "workflow"`);
@@ -127,9 +131,9 @@ function checkWorkflow(file: string, wf: WorkflowDef, entity: EntityDef | undefi
     if (seen.has(key)) add(file, t.source, `Event "${t.event}" from "${t.from}" is already defined at ${seen.get(key)}`);
     seen.set(key, t.source);
     if (t.when) checkCondition(file, `${t.source}.when`, t.when, entity, wf, add);
-    t.effects.forEach((e, i) => checkEffect(file, `${t.source}.effects[${i}]`, e, entity, add));
+    t.effects.forEach((e, i) => checkEffect(file, `${t.source}.effects[${i}]`, e, entity, wf, templates, add));
   }
-  (wf.effects ?? []).forEach((e, i) => checkEffect(file, `$.effects[${i}]`, e, entity, add));
+  (wf.effects ?? []).forEach((e, i) => checkEffect(file, `$.effects[${i}]`, e, entity, wf, templates, add));
   (wf.override?.roles ?? []).forEach((r, i) => roles.has(r) || add(file, `$.override.roles[${i}]`, `Role "${r}" is not declared by the app`));
 }
 
@@ -147,17 +151,37 @@ function checkCondition(file: string, path: string, c: Condition, entity: Entity
   if (c.fact === 'actor' && !['id', 'email', 'phone', 'role'].includes(first)) add(file, `${path}.path`, `The actor has no "${first}" (id, email, phone, role)`);
 }
 
-function checkEffect(file: string, path: string, effect: Effect, entity: EntityDef | undefined, add: (f: string, p: string, m: string) => void) {
-  for (const [field, value] of Object.entries(effect.set)) {
-    if (entity && !(field in entity.fields)) add(file, `${path}.set.${field}`, `Entity "${entity.name}" has no field "${field}"`);
-    if (typeof value === 'string') {
-      for (const m of value.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
-        const ref = m[1] ?? '';
-        const root = ref.split('.')[0] ?? '';
-        if (!isValidPath(ref) || !['record', 'actor', 'input', 'remarks', 'now'].includes(root)) {
-          add(file, `${path}.set.${field}`, `"{{${ref}}}" must be a path under record, actor, input, remarks or now`);
-        }
-      }
+const CONTEXT_ROOTS = ['record', 'actor', 'input', 'remarks', 'now'];
+
+/** A "{{path}}" inside an effect value: a plain path under a context root, naming a real field. */
+function checkExpression(value: unknown, at: string, entity: EntityDef | undefined, wf: WorkflowDef, add: (p: string, m: string) => void) {
+  if (typeof value !== 'string') return;
+  for (const m of value.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) checkVariable(m[1] ?? '', at, entity, wf, add, CONTEXT_ROOTS);
+}
+
+function checkVariable(ref: string, at: string, entity: EntityDef | undefined, wf: WorkflowDef, add: (p: string, m: string) => void, roots: string[]) {
+  const [root, field] = ref.split('.');
+  if (!isValidPath(ref) || !roots.includes(root ?? '')) return add(at, `"{{${ref}}}" must be a path under ${roots.join(', ')}`);
+  if (root === 'record' && field && entity && !(field in entity.fields) && !['id', 'version', 'createdAt', 'updatedAt', wf.field ?? 'status'].includes(field)) {
+    add(at, `"{{${ref}}}": entity "${entity.name}" has no field "${field}"`);
+  }
+  if (root === 'input' && field && !(field in (wf.input ?? {}))) add(at, `"{{${ref}}}": the workflow input has no field "${field}"`);
+}
+
+function checkEffect(file: string, path: string, effect: Effect, entity: EntityDef | undefined, wf: WorkflowDef, templates: Templates, add: (f: string, p: string, m: string) => void) {
+  const at = (p: string, m: string) => add(file, p, m);
+  if ('set' in effect) {
+    for (const [field, value] of Object.entries(effect.set)) {
+      if (entity && !(field in entity.fields)) add(file, `${path}.set.${field}`, `Entity "${entity.name}" has no field "${field}"`);
+      checkExpression(value, `${path}.set.${field}`, entity, wf, at);
     }
+  } else if ('notify' in effect) {
+    const template = templates.get(effect.notify.template);
+    if (!template) return add(file, `${path}.notify.template`, `Template "${effect.notify.template}" is not defined in this app`);
+    checkExpression(effect.notify.to, `${path}.notify.to`, entity, wf, at);
+    // Knowable at load time: a variable the template reads that this workflow cannot provide.
+    for (const v of template.variables) checkVariable(v, `${path}.notify.template`, entity, wf, (p, m) => add(file, p, `Template "${effect.notify.template}": ${m}`), [...CONTEXT_ROOTS, 'app']);
+  } else {
+    for (const [key, value] of Object.entries(effect.emit.payload ?? {})) checkExpression(value, `${path}.emit.payload.${key}`, entity, wf, at);
   }
 }

@@ -1,4 +1,6 @@
 // The authored shapes of each definition kind, as their JSON Schemas in definitions/_schema/ allow.
+import type { TemplateDef } from '../notify/compile-template.ts';
+export type { TemplateDef };
 
 export type FieldSchema = {
   type: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
@@ -14,7 +16,15 @@ export type Condition =
   | { not: Condition }
   | { fact: 'record' | 'input' | 'actor'; path?: string; operator: string; value: unknown };
 
-export type Effect = { set: Record<string, unknown> };
+export type Effect =
+  | { set: Record<string, unknown> }
+  | { notify: { template: string; to: string } }
+  | { emit: { event: string; topics: string[]; payload?: Record<string, unknown> } };
+
+export interface ProviderRef {
+  provider: string;
+  config?: Record<string, unknown>;
+}
 
 export interface ScopeRule {
   field: string;
@@ -65,6 +75,7 @@ export interface AppDef {
   roles: Record<string, RoleDef>;
   routes?: RouteAliasDef[];
   demoUsers?: DemoUserDef[];
+  providers?: { sms?: ProviderRef[]; email?: ProviderRef[]; events?: ProviderRef[]; blob?: ProviderRef };
 }
 
 export interface DemoUserDef {
@@ -119,7 +130,7 @@ export interface WorkflowDef {
   override?: { roles: string[]; remarks?: 'required' | 'optional' };
 }
 
-export type AnyDefinition = AppDef | EntityDef | WorkflowDef;
+export type AnyDefinition = AppDef | EntityDef | WorkflowDef | TemplateDef;
 export type DefinitionKind = AnyDefinition['kind'];
 
 /** A definition with the file it came from, so every problem can name its file. */

@@ -31,6 +31,7 @@ export function resolveValue(value: unknown, ctx: EffectContext): unknown {
 export function fieldChanges(effects: readonly Effect[], ctx: EffectContext): Record<string, unknown> {
   const changes: Record<string, unknown> = {};
   for (const effect of effects) {
+    if (!('set' in effect)) continue;
     for (const [field, raw] of Object.entries(effect.set)) {
       const value = resolveValue(raw, ctx);
       if (value !== undefined) changes[field] = value;

@@ -30,7 +30,7 @@ async function sql(query: string) {
 describe('schema.prisma and the migrations', () => {
   it('describe the same tables, columns, types, nullability, indexes and foreign keys', async () => {
     const expected = readPrismaSchema(SCHEMA);
-    expect(expected.map((t) => t.name).sort()).toEqual(['audit_entries', 'definitions', 'record_keys', 'records', 'timeline_entries', 'users']);
+    expect(expected.map((t) => t.name).sort()).toEqual(['audit_entries', 'definitions', 'outbox_messages', 'record_keys', 'records', 'timeline_entries', 'users']);
     expect(compareShapes(expected, await readDatabaseShape(database.url))).toEqual([]);
   });
 

@@ -89,7 +89,7 @@ describe('definition validation', () => {
       const problems = problemsOf((d) => ((d.workflow.effects as any[])[0].set = { colour: 'red', remarks: '{{ constructor.constructor }}' }));
       expect(problems).toEqual([
         { file: 'solarium/lead-status.workflow.yaml', path: '$.effects[0].set.colour', message: 'Entity "lead" has no field "colour"' },
-        { file: 'solarium/lead-status.workflow.yaml', path: '$.effects[0].set.remarks', message: '"{{constructor.constructor}}" must be a path under record, actor, input, remarks or now' },
+        { file: 'solarium/lead-status.workflow.yaml', path: '$.effects[0].set.remarks', message: '"{{constructor.constructor}}" must be a path under record, actor, input, remarks, now' },
       ]);
     });
     it('refuses a guard over an unknown fact, with the path of the comparison', () => {
