@@ -11,4 +11,6 @@ export interface EngineContext {
   tokens: AccessTokens;
   logger: Logger;
   clock: () => Date;
+  /** Called after a commit that wrote outbox rows: wakes the dispatcher in this process. */
+  outboxWritten(): void;
 }

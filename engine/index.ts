@@ -13,12 +13,20 @@ import type { Database } from './store/database.ts';
 import type { Logger } from './support/logger.ts';
 import { createTransitionService } from './workflow/transition-service.ts';
 import { AppError } from './errors/app-error.ts';
+import type { PluginCatalog } from './plugins/plugin-registry.ts';
+import { createAppChannels } from './notify/app-providers.ts';
+import { createOutboxDispatcher } from './notify/outbox-dispatcher.ts';
+import type { BackoffPolicy } from './notify/backoff.ts';
+import type { BreakerOptions } from './notify/provider-chain.ts';
+import type { JobDefinition } from './jobs/job-runner.ts';
 
 export { AppError, isAppError, type ErrorDetail } from './errors/app-error.ts';
 export { ERROR_CATALOG, type ErrorCode } from './errors/error-catalog.ts';
 export { closeDatabase, createDatabase, type Database } from './store/database.ts';
 export { startEmbeddedPostgres } from './store/embedded-postgres.ts';
 export { migrate } from './store/migrate.ts';
+export { loadPluginCatalog, type PluginCatalog } from './plugins/plugin-registry.ts';
+export { startJobRunner, type JobRunner } from './jobs/job-runner.ts';
 export { createLogger, type Logger } from './support/logger.ts';
 export { hashPassword } from './auth/passwords.ts';
 export { LOGIN_BODY_SCHEMA } from './auth/login-service.ts';
@@ -29,6 +37,12 @@ export type { RouteAliasDef, Operation } from './registry/definition-types.ts';
 
 export interface EngineOptions {
   db: Database;
+  /** Provider plugins found under plugins/ (loadPluginCatalog). */
+  plugins: PluginCatalog;
+  /** Test knobs: retry backoff and breaker timings. */
+  backoff?: BackoffPolicy;
+  breaker?: BreakerOptions;
+  fetch?: typeof fetch;
   definitionsDir: string;
   dataDir: string;
   production: boolean;
@@ -42,7 +56,9 @@ export async function createEngine(options: EngineOptions) {
   const clock = options.clock ?? (() => new Date());
   let current: Registry = { apps: new Map() };
   const tokens = createAccessTokens(loadTokenSecret({ dataDir: options.dataDir, production: options.production, env: options.jwtSecret }), clock);
-  const ctx: EngineContext = { db, registry: () => current, tokens, logger, clock };
+  const channels = createAppChannels(options.plugins, { fetch: options.fetch ?? globalThis.fetch, clock, logger, dataDir: options.dataDir }, options.breaker);
+  const outbox = createOutboxDispatcher({ db, registry: () => current, channels, clock, logger, backoff: options.backoff });
+  const ctx: EngineContext = { db, registry: () => current, tokens, logger, clock, outboxWritten: () => outbox.wake() };
 
   const reload = async (): Promise<RegistryLoadReport> => {
     const report = await loadRegistry(db, options.definitionsDir, logger, current);
@@ -56,6 +72,11 @@ export async function createEngine(options: EngineOptions) {
     registry: () => current,
     reload,
     records: createRecordService(ctx),
+    outbox,
+    /** The background jobs of this engine, for the job runner (Agenda). */
+    jobs(): JobDefinition[] {
+      return [{ name: 'outbox.dispatch', every: '5 seconds', run: () => outbox.runOnce() }];
+    },
     transitions: createTransitionService(ctx),
     auth: {
       login: (appId: string, body: unknown) => login(db, tokens, resolveApp(current, appId), body),

@@ -15,6 +15,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
     dataDir: path.resolve(ROOT, env.DATA_DIR ?? '.data'),
     embeddedPgPort: Number(env.EMBEDDED_PG_PORT ?? 54329),
     definitionsDir: path.resolve(ROOT, env.DEFINITIONS_DIR ?? 'definitions'),
+    pluginsDir: path.resolve(ROOT, env.PLUGINS_DIR ?? 'plugins'),
+    /** JOBS=off serves HTTP only (run `npm run worker` elsewhere). */
+    jobs: env.JOBS !== 'off',
+    agendaMongoUrl: env.AGENDA_MONGO_URL || undefined,
     jwtSecret: env.JWT_SECRET,
     logLevel: env.LOG_LEVEL ?? 'info',
     echoRoute: env.ECHO_ROUTE === '1',

@@ -1,7 +1,12 @@
 import type { Server } from 'node:http';
-import { closeDatabase, createDatabase, createEngine, createLogger, migrate, startEmbeddedPostgres, type Engine, type Logger } from '../engine/index.ts';
+import { closeDatabase, createDatabase, createEngine, createLogger, loadPluginCatalog, migrate, startEmbeddedPostgres, startJobRunner, type Engine, type JobRunner, type Logger } from '../engine/index.ts';
 import { createHttpApp } from './app.ts';
 import type { Config } from './config.ts';
+
+export interface StartOptions {
+  /** false: background jobs only, no HTTP (npm run worker). */
+  http?: boolean;
+}
 
 export interface RunningServer {
   url: string;
@@ -12,7 +17,8 @@ export interface RunningServer {
 }
 
 /** Database (embedded when no DATABASE_URL), migrations, definitions, demo users, HTTP. */
-export async function startServer(config: Config): Promise<RunningServer> {
+export async function startServer(config: Config, startOptions: StartOptions = {}): Promise<RunningServer> {
+  const serveHttp = startOptions.http ?? true;
   const logger = createLogger(config.logLevel);
   const embedded = config.databaseUrl
     ? undefined
@@ -20,36 +26,52 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const databaseUrl = config.databaseUrl ?? embedded!.url;
   const db = createDatabase(databaseUrl, { onIdleError: (err) => logger.warn({ err }, 'idle database connection lost') });
   let server: Server | undefined;
+  let jobs: JobRunner | undefined;
   try {
     const applied = await migrate(databaseUrl);
     if (applied.length) logger.info({ applied }, 'migrations applied');
-    const engine = await createEngine({ db, definitionsDir: config.definitionsDir, dataDir: config.dataDir, production: config.production, logger, jwtSecret: config.jwtSecret });
-    const seeded = await engine.seedDemoUsers();
-    for (const [app, count] of Object.entries(seeded)) if (count) logger.info({ app, count }, 'demo users created');
-    const http = createHttpApp(engine, logger, { echoRoute: config.echoRoute });
-    server = await new Promise<Server>((resolve, reject) => {
-      const s = http.listen(config.port, config.host, () => resolve(s));
-      s.once('error', reject);
-    });
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
+    const plugins = await loadPluginCatalog(config.pluginsDir);
+    const engine = await createEngine({ db, plugins, definitionsDir: config.definitionsDir, dataDir: config.dataDir, production: config.production, logger, jwtSecret: config.jwtSecret });
+    if (serveHttp) {
+      const seeded = await engine.seedDemoUsers();
+      for (const [app, count] of Object.entries(seeded)) if (count) logger.info({ app, count }, 'demo users created');
+    }
+    if (config.jobs || !serveHttp) {
+      jobs = await startJobRunner({ databaseUrl, mongoUrl: config.agendaMongoUrl, name: `rulepath-${process.pid}`, logger, jobs: engine.jobs() });
+    }
+    let port = config.port;
+    if (serveHttp) {
+      const http = createHttpApp(engine, logger, { echoRoute: config.echoRoute });
+      server = await new Promise<Server>((resolve, reject) => {
+        const s = http.listen(config.port, config.host, () => resolve(s));
+        s.once('error', reject);
+      });
+      const address = server.address();
+      port = typeof address === 'object' && address ? address.port : config.port;
+    }
     const running = server;
+    const runner = jobs;
     return {
       url: `http://localhost:${port}`,
       engine,
       logger,
       databaseUrl,
       async stop() {
-        await new Promise<void>((resolve) => {
-          running.close(() => resolve());
-          running.closeIdleConnections();
-        });
+        if (running) {
+          await new Promise<void>((resolve) => {
+            running.close(() => resolve());
+            running.closeIdleConnections();
+          });
+        }
+        await runner?.stop();
+        await engine.outbox.idle();
         await closeDatabase(db);
         await embedded?.stop();
       },
     };
   } catch (err) {
     server?.close();
+    await jobs?.stop().catch(() => undefined);
     await closeDatabase(db).catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     throw err;

@@ -16,6 +16,8 @@ import { encodeCursor, parseListQuery } from './list-query.ts';
 import type { RecordRow } from './record-row.ts';
 import { findRecord, listRecords, lockRecord } from './record-store.ts';
 import { recordView } from './record-view.ts';
+import { outboxRowsFor } from '../notify/outbox-messages.ts';
+import { outboxInsertData } from '../notify/outbox-store.ts';
 import { parseIfMatch, resolveApp, resolveEntity } from './resolve-target.ts';
 
 export interface RecordTarget {
@@ -98,6 +100,8 @@ export function createRecordService(ctx: EngineContext) {
       const now = ctx.clock();
       const id = randomUUID();
       const state = entity.workflow?.initial ?? null;
+      const view = { id, ...data, ...(entity.workflow ? { [entity.workflow.field]: state } : {}), version: 1 };
+      const messages = outboxRowsFor(app, entity.workflow?.onCreate ?? [], { record: view, actor: { ...actor }, input: {}, now: now.toISOString(), app: { id: app.id, name: app.name } }, { recordId: id, key: `${app.id}:${id}:v1` }, ctx.logger);
       try {
         const row = await ctx.db.$transaction(async (tx) => {
           const created = await tx.record.create({
@@ -108,8 +112,10 @@ export function createRecordService(ctx: EngineContext) {
             await tx.timelineEntry.create({ data: { recordId: id, app: app.id, entity: entity.name, event: 'create', fromState: null, toState: state, actorId: actor.id, role: actor.role, at: now } });
           }
           await appendAudit(tx, { app: app.id, entity: entity.name, recordId: id, action: 'record.create', actor, after: { state, data }, at: now });
+          if (messages.length) await tx.outboxMessage.createMany({ data: outboxInsertData(messages, now) });
           return created as unknown as RecordRow;
         }, TX_OPTIONS);
+        if (messages.length) ctx.outboxWritten();
         return { data: recordView(entity, row), journeyStatus: journeyStatus(entity.workflow, row.state) };
       } catch (err) {
         if (isUniqueViolation(err)) throw duplicateError(entity, data, err);

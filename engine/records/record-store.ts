@@ -117,6 +117,8 @@ export interface TransitionWrite {
   at: Date;
   timeline: { event: string; fromState: string | null; actorId: string; role: string; override: boolean; remarks?: string; input?: Record<string, unknown> };
   audit: { action: string; before: unknown; after: unknown; detail: unknown };
+  /** Outbox rows (outboxRecordset JSON), written only if the update lands. */
+  outbox: string;
 }
 
 const jsonb = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
@@ -141,12 +143,17 @@ export async function writeTransition(db: Database, w: TransitionWrite): Promise
      ), audit AS (
        INSERT INTO audit_entries (app, entity, record_id, action, outcome, actor_id, role, before, after, detail, at)
        SELECT app, entity, id, $14, 'accepted', $9, $10, $15::jsonb, $16::jsonb, $17::jsonb, $6 FROM updated
+     ), outbox AS (
+       INSERT INTO outbox_messages (id, app, channel, record_id, template, recipient, payload, idempotency_key, status, last_error, next_attempt_at, created_at)
+       SELECT m.id, m.app, m.channel, m."recordId", m.template, m.recipient, m.payload, m."idempotencyKey", m.status, m."lastError", m."nextAttemptAt", m."createdAt"
+       FROM updated, jsonb_to_recordset($18::jsonb) AS m(id uuid, app text, channel text, "recordId" uuid, template text, recipient text, payload jsonb,
+            "idempotencyKey" text, status text, "lastError" text, "nextAttemptAt" timestamptz, "createdAt" timestamptz)
      )
      SELECT * FROM updated`,
     values: [
       w.id, w.expectedVersion, w.toState, JSON.stringify(w.data), w.scopeTags, w.at,
       t.event, t.fromState, t.actorId, t.role, t.override, t.remarks ?? null, jsonb(t.input),
-      w.audit.action, jsonb(w.audit.before), jsonb(w.audit.after), jsonb(w.audit.detail),
+      w.audit.action, jsonb(w.audit.before), jsonb(w.audit.after), jsonb(w.audit.detail), w.outbox,
     ],
   });
   return rows[0] ? toRow(rows[0]) : undefined;

@@ -134,6 +134,7 @@ function checkWorkflow(file: string, wf: WorkflowDef, entity: EntityDef | undefi
     t.effects.forEach((e, i) => checkEffect(file, `${t.source}.effects[${i}]`, e, entity, wf, templates, add));
   }
   (wf.effects ?? []).forEach((e, i) => checkEffect(file, `$.effects[${i}]`, e, entity, wf, templates, add));
+  (wf.onCreate ?? []).forEach((e, i) => checkEffect(file, `$.onCreate[${i}]`, e, entity, wf, templates, add));
   (wf.override?.roles ?? []).forEach((r, i) => roles.has(r) || add(file, `$.override.roles[${i}]`, `Role "${r}" is not declared by the app`));
 }
 

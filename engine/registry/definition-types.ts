@@ -127,6 +127,7 @@ export interface WorkflowDef {
   transitions?: TransitionDef[];
   matrix?: Record<string, Record<string, MatrixCell>>;
   effects?: Effect[];
+  onCreate?: Effect[];
   override?: { roles: string[]; remarks?: 'required' | 'optional' };
 }
 

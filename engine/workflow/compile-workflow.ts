@@ -56,6 +56,7 @@ export function compileWorkflow(def: WorkflowDef): CompiledWorkflow {
     byState,
     events: new Set(transitions.map((t) => t.event)),
     commonEffects: def.effects ?? [],
+    onCreate: def.onCreate ?? [],
     overrideRoles: new Set(def.override?.roles ?? []),
     overrideRemarksRequired: def.override?.remarks === 'required',
     isJourney: Object.values(def.states).some((s) => s.stage !== undefined),

@@ -24,6 +24,7 @@ export interface CompiledWorkflow {
   byState: ReadonlyMap<string, readonly CompiledTransition[]>;
   events: ReadonlySet<string>;
   commonEffects: readonly Effect[];
+  onCreate: readonly Effect[];
   overrideRoles: ReadonlySet<string>;
   overrideRemarksRequired: boolean;
   /** True when states carry stage numbers: responses then include journeyStatus. */

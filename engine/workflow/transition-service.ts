@@ -12,6 +12,8 @@ import { assertValid, bodyValidator } from '../support/validate-body.ts';
 import { allowedEvents, decideTransition, type TransitionDecision } from './decide-transition.ts';
 import { journeyStatus } from './journey-status.ts';
 import { fieldChanges } from './resolve-effects.ts';
+import { outboxRowsFor } from '../notify/outbox-messages.ts';
+import { outboxRecordset } from '../notify/outbox-store.ts';
 
 export interface TransitionBody {
   input?: Record<string, unknown>;
@@ -73,6 +75,8 @@ export function createTransitionService(ctx: EngineContext) {
         const changes = fieldChanges(effects, { record: recordFacts, actor: actorFacts, input, remarks: body.remarks, now: now.toISOString() });
         if (Object.keys(changes).length) assertValid(entity.validatePatch, changes, '$.effects');
         const data = { ...current.data, ...changes };
+        const after = { ...recordFacts, ...changes, [wf.field]: decision.to, version: current.version + 1 };
+        const messages = outboxRowsFor(app, effects, { record: after, actor: actorFacts, input, remarks: body.remarks, now: now.toISOString(), app: { id: app.id, name: app.name } }, { recordId: current.id, key: `${app.id}:${current.id}:v${current.version + 1}` }, ctx.logger);
         const row = await writeTransition(ctx.db, {
           id: current.id,
           expectedVersion: current.version,
@@ -87,12 +91,14 @@ export function createTransitionService(ctx: EngineContext) {
             after: { state: decision.to, data },
             detail: { event: decision.event, remarks: body.remarks },
           },
+          outbox: outboxRecordset(messages, now),
         });
         if (!row) {
           if (attempt >= MAX_ATTEMPTS) throw new AppError('CONFLICT', 'The record is changing too fast; try again');
           await backoff(attempt);
           continue;
         }
+        if (messages.length) ctx.outboxWritten();
         const events = await allowedEvents(wf, decision.to, actor.role, { record: recordView(entity, row), input: {}, actor: actorFacts });
         return {
           data: { ...recordView(entity, row), allowedEvents: events, transition: { event: decision.event, from: decision.from, to: decision.to, override: decision.override } },

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeDatabase, createDatabase, createEngine, createLogger } from '../../engine/index.ts';
-import { DEFINITIONS_DIR, startTestServer, TEST_SECRET, type TestServer } from '../support/test-server.ts';
+import { closeDatabase, createDatabase, createEngine, createLogger, loadPluginCatalog } from '../../engine/index.ts';
+import { DEFINITIONS_DIR, PLUGINS_DIR, startTestServer, TEST_SECRET, type TestServer } from '../support/test-server.ts';
 
 let dir: string;
 let s: TestServer;
@@ -57,7 +57,7 @@ describe('definition versions and reload', () => {
   it('serves the last published version after a restart with refused files', async () => {
     writeFileSync(wfFile(), readFileSync(wfFile(), 'utf8').replace('initial: new_lead', 'initial: nowhere'));
     const db = createDatabase(s.databaseUrl);
-    const engine = await createEngine({ db, definitionsDir: dir, dataDir: dir, production: false, logger: createLogger('silent'), jwtSecret: TEST_SECRET });
+    const engine = await createEngine({ db, plugins: await loadPluginCatalog(PLUGINS_DIR), definitionsDir: dir, dataDir: dir, production: false, logger: createLogger('silent'), jwtSecret: TEST_SECRET });
     expect(engine.loadReport.refused[0]).toMatchObject({ app: 'solarium', servingLastPublished: true });
     expect(engine.registry().apps.get('solarium')?.workflows.get('lead-status')?.initial).toBe('new_lead');
     await closeDatabase(db);

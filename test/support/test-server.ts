@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import supertest from 'supertest';
-import { closeDatabase, createDatabase, createEngine, createLogger, type Engine } from '../../engine/index.ts';
+import { closeDatabase, createDatabase, createEngine, createLogger, loadPluginCatalog, type Engine } from '../../engine/index.ts';
+import type { BackoffPolicy } from '../../engine/notify/backoff.ts';
+import type { BreakerOptions } from '../../engine/notify/provider-chain.ts';
 import { createHttpApp } from '../../server/app.ts';
 import { createTestDatabase } from './test-database.ts';
 
@@ -21,7 +23,9 @@ export interface TestServer {
 }
 
 /** The real server (engine + HTTP) on its own database, with demo users and a settable clock. */
-export async function startTestServer(options: { definitionsDir?: string; echoRoute?: boolean } = {}): Promise<TestServer> {
+export const PLUGINS_DIR = path.resolve(import.meta.dirname, '../../plugins');
+
+export async function startTestServer(options: { definitionsDir?: string; echoRoute?: boolean; backoff?: BackoffPolicy; breaker?: BreakerOptions; env?: Record<string, string> } = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const db = createDatabase(database.url);
   const clock = { now: new Date() };
@@ -29,6 +33,9 @@ export async function startTestServer(options: { definitionsDir?: string; echoRo
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-data-'));
   const engine = await createEngine({
     db,
+    plugins: await loadPluginCatalog(PLUGINS_DIR),
+    backoff: options.backoff,
+    breaker: options.breaker,
     definitionsDir: options.definitionsDir ?? DEFINITIONS_DIR,
     dataDir,
     production: false,
@@ -56,6 +63,7 @@ export async function startTestServer(options: { definitionsDir?: string; echoRo
       return tokens.get(key)!;
     },
     async close() {
+      await engine.outbox.idle();
       await closeDatabase(db);
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });

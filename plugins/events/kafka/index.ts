@@ -1,7 +1,10 @@
 // Downstream events to Kafka (kafkajs). The producer is idempotent (exactly-once per partition
 // across its own retries); the idempotency key also travels as a header for consumers.
-import { Kafka, KafkaJSProtocolError, KafkaJSSASLAuthenticationError, type Producer } from 'kafkajs';
+import kafkajs, { type Producer } from 'kafkajs';
 import { definePlugin, ProviderError } from '../../../engine/plugin-api.ts';
+
+// kafkajs is CommonJS without statically detectable named exports under Node's ESM loader.
+const { Kafka, KafkaJSProtocolError, KafkaJSSASLAuthenticationError } = kafkajs;
 
 interface KafkaConfig {
   brokers: string[];

@@ -1,0 +1,59 @@
+// Agenda runs the engine's background work. PostgreSQL by default (its tables live in the
+// `agenda` schema, created by the backend itself); MongoDB when AGENDA_MONGO_URL is given.
+import { Agenda } from 'agenda';
+import { PostgresBackend } from '@agendajs/postgres-backend';
+import pg from 'pg';
+import type { Logger } from '../support/logger.ts';
+
+export interface JobDefinition {
+  name: string;
+  /** Recurring schedule (human interval or cron), if any. */
+  every?: string;
+  run(): Promise<unknown>;
+}
+
+export interface JobRunnerOptions {
+  databaseUrl: string;
+  mongoUrl?: string;
+  name: string;
+  logger: Logger;
+  jobs: JobDefinition[];
+  processEvery?: string;
+}
+
+export interface JobRunner {
+  agenda: Agenda;
+  /** Stops picking up jobs and waits for the running ones (graceful). */
+  stop(): Promise<void>;
+}
+
+async function backendFor(options: JobRunnerOptions): Promise<{ backend: ConstructorParameters<typeof Agenda>[0]['backend']; close(): Promise<void> }> {
+  if (options.mongoUrl) {
+    const { MongoBackend } = await import('@agendajs/mongo-backend');
+    return { backend: new MongoBackend({ address: options.mongoUrl } as never) as never, close: async () => {} };
+  }
+  // A pool of its own whose search_path is the agenda schema (see the outbox migration).
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4, options: '-c search_path=agenda' });
+  pool.on('error', (err) => options.logger.warn({ err }, 'agenda database connection lost'));
+  return { backend: new PostgresBackend({ pool }) as never, close: () => pool.end() };
+}
+
+export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunner> {
+  const { backend, close } = await backendFor(options);
+  const agenda = new Agenda({ backend, name: options.name, processEvery: options.processEvery ?? '2 seconds', defaultLockLifetime: 60_000 });
+  agenda.on('error', (err: unknown) => options.logger.error({ err }, 'agenda error'));
+  for (const job of options.jobs) {
+    agenda.define(job.name, async () => {
+      await job.run();
+    }, { concurrency: 1 });
+  }
+  await agenda.start();
+  for (const job of options.jobs) if (job.every) await agenda.every(job.every, job.name);
+  return {
+    agenda,
+    async stop() {
+      await agenda.drain(30_000).catch(() => agenda.stop());
+      await close();
+    },
+  };
+}

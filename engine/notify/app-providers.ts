@@ -1,0 +1,43 @@
+import type { CompiledApp } from '../registry/compiled-app.ts';
+import type { ProviderRef } from '../registry/definition-types.ts';
+import { createProvider, type PluginCatalog } from '../plugins/plugin-registry.ts';
+import type { EmailMessage, EventMessage, ProviderDeps, SmsMessage } from '../plugin-api.ts';
+import { DEFAULT_BREAKER, ProviderChain, type BreakerOptions } from './provider-chain.ts';
+
+export interface AppChannels {
+  sms: ProviderChain<SmsMessage>;
+  email: ProviderChain<EmailMessage>;
+  event: ProviderChain<EventMessage>;
+}
+
+// Development defaults: an app that names no providers prints its messages to the log.
+const CONSOLE: ProviderRef[] = [{ provider: 'console' }];
+
+/**
+ * Provider chains per app, created from the app's `providers` (config validated by each plugin's
+ * schema) once per compiled app: a reload with new providers gets new chains.
+ */
+export function createAppChannels(catalog: PluginCatalog, deps: ProviderDeps, breaker: BreakerOptions = DEFAULT_BREAKER) {
+  const cache = new WeakMap<CompiledApp, AppChannels>();
+  return (app: CompiledApp): AppChannels => {
+    let channels = cache.get(app);
+    if (!channels) {
+      const p = app.definition.providers ?? {};
+      const chain = <K extends 'sms' | 'email' | 'events', M>(kind: K, refs: ProviderRef[] | undefined, call: (impl: never, m: M) => Promise<{ providerMessageId: string }>) =>
+        new ProviderChain<M>(
+          (refs ?? CONSOLE).map((ref) => {
+            const impl = createProvider(catalog, kind, ref.provider, ref.config ?? {}, deps);
+            return { name: ref.provider, send: (m: M) => call(impl as never, m) };
+          }),
+          breaker,
+        );
+      channels = {
+        sms: chain('sms', p.sms, (impl: { send(m: SmsMessage): Promise<{ providerMessageId: string }> }, m: SmsMessage) => impl.send(m)),
+        email: chain('email', p.email, (impl: { send(m: EmailMessage): Promise<{ providerMessageId: string }> }, m: EmailMessage) => impl.send(m)),
+        event: chain('events', p.events, (impl: { publish(m: EventMessage): Promise<{ providerMessageId: string }> }, m: EventMessage) => impl.publish(m)),
+      };
+      cache.set(app, channels);
+    }
+    return channels;
+  };
+}
