@@ -16,6 +16,7 @@ import { AppError } from './errors/app-error.ts';
 import type { PluginCatalog } from './plugins/plugin-registry.ts';
 import { createAppChannels } from './notify/app-providers.ts';
 import { createOutboxDispatcher } from './notify/outbox-dispatcher.ts';
+import { createOutboxAdmin } from './notify/outbox-admin.ts';
 import type { BackoffPolicy } from './notify/backoff.ts';
 import type { BreakerOptions } from './notify/provider-chain.ts';
 import type { JobDefinition } from './jobs/job-runner.ts';
@@ -41,6 +42,7 @@ export interface EngineOptions {
   plugins: PluginCatalog;
   /** Test knobs: retry backoff and breaker timings. */
   backoff?: BackoffPolicy;
+  outboxLeaseMs?: number;
   breaker?: BreakerOptions;
   fetch?: typeof fetch;
   definitionsDir: string;
@@ -57,7 +59,7 @@ export async function createEngine(options: EngineOptions) {
   let current: Registry = { apps: new Map() };
   const tokens = createAccessTokens(loadTokenSecret({ dataDir: options.dataDir, production: options.production, env: options.jwtSecret }), clock);
   const channels = createAppChannels(options.plugins, { fetch: options.fetch ?? globalThis.fetch, clock, logger, dataDir: options.dataDir }, options.breaker);
-  const outbox = createOutboxDispatcher({ db, registry: () => current, channels, clock, logger, backoff: options.backoff });
+  const outbox = createOutboxDispatcher({ db, registry: () => current, channels, clock, logger, backoff: options.backoff, leaseMs: options.outboxLeaseMs });
   const ctx: EngineContext = { db, registry: () => current, tokens, logger, clock, outboxWritten: () => outbox.wake() };
 
   const reload = async (): Promise<RegistryLoadReport> => {
@@ -73,6 +75,7 @@ export async function createEngine(options: EngineOptions) {
     reload,
     records: createRecordService(ctx),
     outbox,
+    outboxAdmin: createOutboxAdmin(db, () => current, clock, () => outbox.wake()),
     /** The background jobs of this engine, for the job runner (Agenda). */
     jobs(): JobDefinition[] {
       return [{ name: 'outbox.dispatch', every: '5 seconds', run: () => outbox.runOnce() }];

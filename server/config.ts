@@ -19,6 +19,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
     /** JOBS=off serves HTTP only (run `npm run worker` elsewhere). */
     jobs: env.JOBS !== 'off',
     agendaMongoUrl: env.AGENDA_MONGO_URL || undefined,
+    /** Outbox retry backoff (first retry waits base/2..base, doubling up to max) and claim lease. */
+    outbox: {
+      backoff: { baseMs: Number(env.OUTBOX_BACKOFF_BASE_MS ?? 2000), maxMs: Number(env.OUTBOX_BACKOFF_MAX_MS ?? 900_000) },
+      leaseMs: Number(env.OUTBOX_LEASE_MS ?? 60_000),
+    },
     jwtSecret: env.JWT_SECRET,
     logLevel: env.LOG_LEVEL ?? 'info',
     echoRoute: env.ECHO_ROUTE === '1',

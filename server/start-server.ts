@@ -31,7 +31,7 @@ export async function startServer(config: Config, startOptions: StartOptions = {
     const applied = await migrate(databaseUrl);
     if (applied.length) logger.info({ applied }, 'migrations applied');
     const plugins = await loadPluginCatalog(config.pluginsDir);
-    const engine = await createEngine({ db, plugins, definitionsDir: config.definitionsDir, dataDir: config.dataDir, production: config.production, logger, jwtSecret: config.jwtSecret });
+    const engine = await createEngine({ db, plugins, backoff: config.outbox.backoff, outboxLeaseMs: config.outbox.leaseMs, definitionsDir: config.definitionsDir, dataDir: config.dataDir, production: config.production, logger, jwtSecret: config.jwtSecret });
     if (serveHttp) {
       const seeded = await engine.seedDemoUsers();
       for (const [app, count] of Object.entries(seeded)) if (count) logger.info({ app, count }, 'demo users created');

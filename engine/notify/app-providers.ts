@@ -25,9 +25,11 @@ export function createAppChannels(catalog: PluginCatalog, deps: ProviderDeps, br
       const p = app.definition.providers ?? {};
       const chain = <K extends 'sms' | 'email' | 'events', M>(kind: K, refs: ProviderRef[] | undefined, call: (impl: never, m: M) => Promise<{ providerMessageId: string }>) =>
         new ProviderChain<M>(
-          (refs ?? CONSOLE).map((ref) => {
+          (refs ?? CONSOLE).map((ref, i, all) => {
             const impl = createProvider(catalog, kind, ref.provider, ref.config ?? {}, deps);
-            return { name: ref.provider, send: (m: M) => call(impl as never, m) };
+            // The same plugin twice in a chain (two webhooks) needs two names: one breaker each.
+            const name = all.findIndex((r) => r.provider === ref.provider) === i ? ref.provider : `${ref.provider}#${i + 1}`;
+            return { name, send: (m: M) => call(impl as never, m) };
           }),
           breaker,
         );

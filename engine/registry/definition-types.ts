@@ -42,6 +42,7 @@ export interface EntityPermission {
 
 export interface RoleDef {
   label?: string;
+  operations?: { outbox?: boolean };
   permissions?: Record<string, EntityPermission>;
 }
 

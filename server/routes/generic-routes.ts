@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Engine, Operation } from '../../engine/index.ts';
 import { OPERATIONS, send, type OperationCall } from './operations.ts';
+import { authenticate } from '../middleware/authenticate.ts';
 
 /** The REST engine every app gets: /v1/apps/{app}/... (DESIGN.md, API surface). */
 export function genericRoutes(engine: Engine): Router {
@@ -18,5 +19,15 @@ export function genericRoutes(engine: Engine): Router {
   router.delete('/v1/apps/:app/records/:entity/:id', route('records.delete'));
   router.get('/v1/apps/:app/records/:entity/:id/timeline', route('records.timeline'));
   router.post('/v1/apps/:app/records/:entity/:id/events/:event', route('records.event'));
+
+  // Operations: the dead letter of the outbox (roles with operations.outbox).
+  router.get('/v1/apps/:app/outbox', async (req, res) => {
+    const actor = await authenticate(engine, req, String(req.params.app));
+    res.json({ success: true, data: await engine.outboxAdmin.list(String(req.params.app), actor, req.query as Record<string, unknown>) });
+  });
+  router.post('/v1/apps/:app/outbox/:id/retry', async (req, res) => {
+    const actor = await authenticate(engine, req, String(req.params.app));
+    res.json({ success: true, message: 'Queued for another attempt', data: await engine.outboxAdmin.retry(String(req.params.app), actor, String(req.params.id)) });
+  });
   return router;
 }

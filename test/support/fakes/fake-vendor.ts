@@ -23,16 +23,22 @@ export interface FakeVendor {
   received: ReceivedRequest[];
   /** The next calls answer these, in order, before the normal behaviour resumes. */
   script(...next: Scripted[]): void;
+  /** Drops what is left of the script. */
+  clearScript(): void;
+  /** Every request that reached the fake, answered or failed. */
+  calls(): number;
   close(): Promise<void>;
 }
 
 export async function startFakeVendor(handle: (req: ReceivedRequest) => VendorReply): Promise<FakeVendor> {
   const received: ReceivedRequest[] = [];
   const queue: Scripted[] = [];
+  let calls = 0;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      calls++;
       const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
       const next = queue.shift();
       const reply = (r: VendorReply) => {
@@ -55,6 +61,8 @@ export async function startFakeVendor(handle: (req: ReceivedRequest) => VendorRe
     url: `http://127.0.0.1:${port}`,
     received,
     script: (...next) => queue.push(...next),
+    clearScript: () => queue.splice(0),
+    calls: () => calls,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -45,7 +45,21 @@ export function fakeSendgrid(apiKey: string) {
   });
 }
 
-/** A webhook receiver that checks nothing itself: the test checks the signature it was sent. */
-export function fakeWebhookReceiver() {
-  return startFakeVendor(() => ({ status: 204, body: '' }));
+/**
+ * A webhook receiver as a careful consumer writes one: it acts on each Idempotency-Key once and
+ * acknowledges repeats (a retry after a timeout that had in fact arrived) without acting again.
+ */
+export async function fakeWebhookReceiver() {
+  const handled = new Map<string, number>();
+  const fake = await startFakeVendor((req) => {
+    const key = String(req.headers['idempotency-key'] ?? '');
+    handled.set(key, (handled.get(key) ?? 0) + 1);
+    return { status: 204, body: '' };
+  });
+  return Object.assign(fake, {
+    /** Keys acted on (first arrivals). */
+    actedOn: () => [...handled.keys()],
+    /** Arrivals per key, repeats included. */
+    arrivals: handled,
+  });
 }
