@@ -9,6 +9,9 @@ export interface EngineContext {
   /** The current registry; replaced atomically when definitions are reloaded. */
   registry(): Registry;
   tokens: AccessTokens;
+  /** HMAC key for OTP codes and hashed identifiers. */
+  hashKey: Uint8Array;
+  production: boolean;
   logger: Logger;
   clock: () => Date;
   /** Called after a commit that wrote outbox rows: wakes the dispatcher in this process. */

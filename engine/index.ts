@@ -3,7 +3,7 @@ import { createAccessTokens } from './auth/access-tokens.ts';
 import type { Actor } from './auth/actor.ts';
 import { seedDemoUsers } from './auth/demo-users.ts';
 import { login } from './auth/login-service.ts';
-import { loadTokenSecret } from './auth/token-secret.ts';
+import { loadSecret } from './auth/token-secret.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { Registry } from './registry/compiled-app.ts';
 import { loadRegistry, type RegistryLoadReport } from './registry/load-registry.ts';
@@ -13,6 +13,10 @@ import type { Database } from './store/database.ts';
 import type { Logger } from './support/logger.ts';
 import { createTransitionService } from './workflow/transition-service.ts';
 import { AppError } from './errors/app-error.ts';
+import { createOtpService } from './otp/otp-service.ts';
+import { createRecordOtp } from './otp/record-otp.ts';
+import { createOtpLogin } from './auth/otp-login.ts';
+import { createRefreshTokens } from './auth/refresh-tokens.ts';
 import type { PluginCatalog } from './plugins/plugin-registry.ts';
 import { createAppChannels } from './notify/app-providers.ts';
 import { createOutboxDispatcher } from './notify/outbox-dispatcher.ts';
@@ -31,6 +35,7 @@ export { startJobRunner, type JobRunner } from './jobs/job-runner.ts';
 export { createLogger, type Logger } from './support/logger.ts';
 export { hashPassword } from './auth/passwords.ts';
 export { LOGIN_BODY_SCHEMA } from './auth/login-service.ts';
+export { OTP_REQUEST_SCHEMA, OTP_VERIFY_SCHEMA, type SessionTokens } from './auth/otp-login.ts';
 export type { Actor } from './auth/actor.ts';
 export type { CompiledApp, Registry } from './registry/compiled-app.ts';
 export type { CompiledEntity } from './records/compile-entity.ts';
@@ -50,6 +55,8 @@ export interface EngineOptions {
   production: boolean;
   logger: Logger;
   jwtSecret?: string;
+  /** HMAC key for OTP codes and hashed identifiers (HASH_KEY). */
+  hashKey?: string;
   clock?: () => Date;
 }
 
@@ -57,16 +64,20 @@ export async function createEngine(options: EngineOptions) {
   const { db, logger } = options;
   const clock = options.clock ?? (() => new Date());
   let current: Registry = { apps: new Map() };
-  const tokens = createAccessTokens(loadTokenSecret({ dataDir: options.dataDir, production: options.production, env: options.jwtSecret }), clock);
+  const secret = (name: string, envName: string, env: string | undefined) => loadSecret({ name, envName, dataDir: options.dataDir, production: options.production, env });
+  const tokens = createAccessTokens(secret('jwt-secret', 'JWT_SECRET', options.jwtSecret), clock);
+  const hashKey = secret('hash-key', 'HASH_KEY', options.hashKey);
   const channels = createAppChannels(options.plugins, { fetch: options.fetch ?? globalThis.fetch, clock, logger, dataDir: options.dataDir }, options.breaker);
   const outbox = createOutboxDispatcher({ db, registry: () => current, channels, clock, logger, backoff: options.backoff, leaseMs: options.outboxLeaseMs });
-  const ctx: EngineContext = { db, registry: () => current, tokens, logger, clock, outboxWritten: () => outbox.wake() };
+  const ctx: EngineContext = { db, registry: () => current, tokens, hashKey, logger, clock, production: options.production, outboxWritten: () => outbox.wake() };
 
   const reload = async (): Promise<RegistryLoadReport> => {
-    const report = await loadRegistry(db, options.definitionsDir, logger, current);
+    const report = await loadRegistry(db, options.definitionsDir, logger, current, { production: options.production });
     current = report.registry; // one assignment: requests see the old or the new registry, never a mix
     return report;
   };
+  const otp = createOtpService(ctx);
+  const otpLogin = createOtpLogin(ctx, otp, createRefreshTokens(ctx));
   const initial = await reload();
 
   return {
@@ -74,6 +85,8 @@ export async function createEngine(options: EngineOptions) {
     registry: () => current,
     reload,
     records: createRecordService(ctx),
+    otpLogin,
+    recordOtp: createRecordOtp(ctx, otp),
     outbox,
     outboxAdmin: createOutboxAdmin(db, () => current, clock, () => outbox.wake()),
     /** The background jobs of this engine, for the job runner (Agenda). */

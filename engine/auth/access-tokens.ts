@@ -9,11 +9,23 @@ export interface AccessTokens {
   issue(actor: Actor, minutes: number): Promise<{ accessToken: string; expiresIn: number }>;
   /** Verifies signature, algorithm, issuer, audience (the app) and expiry; any failure is a 401. */
   verify(token: string, app: string): Promise<Actor>;
+  /** A short-lived proof that someone passed an OTP for a purpose (e.g. a customer at a promotion). */
+  issueProof(app: string, subject: string, claims: Record<string, string>, minutes: number): Promise<{ token: string; expiresIn: number }>;
 }
 
 // Verified tokens, by their exact text: the same bytes verify the same way until they expire, and
 // an HMAC check per request (WebCrypto, async) is a measurable share of a status change.
 const CACHE_LIMIT = 10_000;
+
+function readAttributes(value: unknown): Actor['attributes'] {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v === 'string') out[k] = v;
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out[k] = v as string[];
+  }
+  return Object.freeze(out);
+}
 
 export function createAccessTokens(secret: Uint8Array, clock: () => Date = () => new Date()): AccessTokens {
   const nowSeconds = () => Math.floor(clock().getTime() / 1000);
@@ -21,7 +33,7 @@ export function createAccessTokens(secret: Uint8Array, clock: () => Date = () =>
   return {
     async issue(actor, minutes) {
       const now = nowSeconds();
-      const accessToken = await new SignJWT({ app: actor.app, role: actor.role, email: actor.email, phone: actor.phone })
+      const accessToken = await new SignJWT({ app: actor.app, role: actor.role, email: actor.email, phone: actor.phone, attrs: actor.attributes })
         .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
         .setSubject(actor.id)
         .setIssuer(TOKEN_ISSUER)
@@ -30,6 +42,18 @@ export function createAccessTokens(secret: Uint8Array, clock: () => Date = () =>
         .setExpirationTime(now + minutes * 60)
         .sign(secret);
       return { accessToken, expiresIn: minutes * 60 };
+    },
+    async issueProof(app, subject, claims, minutes) {
+      const now = nowSeconds();
+      const token = await new SignJWT({ ...claims, purpose: 'otp-proof' })
+        .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+        .setSubject(subject)
+        .setIssuer(TOKEN_ISSUER)
+        .setAudience(`${app}:proof`) // never accepted where an access token is expected
+        .setIssuedAt(now)
+        .setExpirationTime(now + minutes * 60)
+        .sign(secret);
+      return { token, expiresIn: minutes * 60 };
     },
     async verify(token, app) {
       const hit = verified.get(token);
@@ -51,6 +75,7 @@ export function createAccessTokens(secret: Uint8Array, clock: () => Date = () =>
           role: payload.role,
           email: typeof payload.email === 'string' ? payload.email : undefined,
           phone: typeof payload.phone === 'string' ? payload.phone : undefined,
+          attributes: readAttributes(payload.attrs),
         });
         if (verified.size >= CACHE_LIMIT) verified.delete(verified.keys().next().value!);
         verified.set(token, { app, actor, exp: payload.exp! });

@@ -5,4 +5,6 @@ export interface Actor {
   role: string;
   email?: string;
   phone?: string;
+  /** Scope values from the user's profile, e.g. { storeId: 'S001', storeIds: ['P001', 'S001'] }. */
+  attributes?: Readonly<Record<string, string | readonly string[]>>;
 }

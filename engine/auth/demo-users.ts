@@ -8,7 +8,15 @@ export async function seedDemoUsers(db: Database, app: CompiledApp): Promise<num
   if (!demo.length || (await db.user.count({ where: { app: app.id } })) > 0) return 0;
   for (const u of demo) {
     await db.user.create({
-      data: { app: app.id, email: u.email?.toLowerCase(), phone: u.phone, role: u.role, displayName: u.displayName, passwordHash: await hashPassword(u.password) },
+      data: {
+        app: app.id,
+        email: u.email?.toLowerCase(),
+        phone: u.phone,
+        role: u.role,
+        displayName: u.displayName,
+        attributes: u.attributes ?? {},
+        passwordHash: u.password ? await hashPassword(u.password) : null,
+      },
     });
   }
   return demo.length;

@@ -4,6 +4,7 @@ import type { CompiledApp } from '../registry/compiled-app.ts';
 import { bodyValidator } from '../support/validate-body.ts';
 import type { AccessTokens } from './access-tokens.ts';
 import { verifyPassword } from './passwords.ts';
+import type { Actor } from './actor.ts';
 
 export interface LoginBody {
   email: string;
@@ -29,6 +30,11 @@ export interface LoginResult {
   user: { id: string; email: string | null; role: string; displayName: string | null };
 }
 
+/** The actor a user signs in as: identity, role, and the scope attributes of their profile. */
+export function actorOf(app: string, user: { id: string; role: string; email: string | null; phone: string | null; attributes: unknown }): Actor {
+  return { id: user.id, app, role: user.role, email: user.email ?? undefined, phone: user.phone ?? undefined, attributes: (user.attributes ?? {}) as Actor['attributes'] };
+}
+
 /** Email + password login (seed 001 §4.1). OTP login and refresh tokens build on the same token service. */
 export async function login(db: Database, tokens: AccessTokens, app: CompiledApp, body: unknown): Promise<LoginResult> {
   if (!app.passwordLogin) throw new AppError('NOT_FOUND', 'Password login is not enabled for this app');
@@ -36,9 +42,6 @@ export async function login(db: Database, tokens: AccessTokens, app: CompiledApp
   const user = await db.user.findUnique({ where: { app_email: { app: app.id, email: email.toLowerCase() } } });
   const ok = await verifyPassword(password, user?.passwordHash);
   if (!user || !ok || !user.active || !(user.role in app.roles)) throw new AppError('INVALID_CREDENTIALS');
-  const { accessToken, expiresIn } = await tokens.issue(
-    { id: user.id, app: app.id, role: user.role, email: user.email ?? undefined, phone: user.phone ?? undefined },
-    app.accessTokenMinutes,
-  );
+  const { accessToken, expiresIn } = await tokens.issue(actorOf(app.id, user), app.accessTokenMinutes);
   return { accessToken, tokenType: 'Bearer', expiresIn, user: { id: user.id, email: user.email, role: user.role, displayName: user.displayName } };
 }

@@ -14,14 +14,19 @@ export function requirePermission(app: CompiledApp, actor: Actor, entity: string
   return permission;
 }
 
-/** The actor's value for a scope rule (their id, email or phone). */
-export function actorScopeValue(actor: Actor, scope: ScopeRule): string | undefined {
-  return actor[scope.actor];
+/** The actor's values for a scope rule: their id, email or phone, or a profile attribute (one or a list). */
+export function actorScopeValues(actor: Actor, scope: ScopeRule): string[] {
+  if (scope.actor.startsWith('attributes.')) {
+    const v = actor.attributes?.[scope.actor.slice('attributes.'.length)];
+    return v === undefined ? [] : typeof v === 'string' ? [v] : [...v];
+  }
+  const v = actor[scope.actor as 'id' | 'email' | 'phone'];
+  return v ? [v] : [];
 }
 
-/** The tag a record must carry for a scoped actor to see it, or undefined when unscoped. */
-export function requiredScopeTag(actor: Actor, permission: EntityPermission): string | undefined {
+/** The tags a record may carry for a scoped actor to see it (any one suffices); undefined when unscoped. */
+export function requiredScopeTags(actor: Actor, permission: EntityPermission): string[] | undefined {
   if (!permission.scope) return undefined;
-  // An actor without the attribute (e.g. no email) matches nothing rather than everything.
-  return `${permission.scope.field}:${actorScopeValue(actor, permission.scope) ?? '\u0000none'}`;
+  // An actor without the attribute matches nothing rather than everything.
+  return actorScopeValues(actor, permission.scope).map((v) => `${permission.scope!.field}:${v}`);
 }

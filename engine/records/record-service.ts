@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../auth/actor.ts';
-import { actorScopeValue, requiredScopeTag, requirePermission } from '../auth/permissions.ts';
+import { actorScopeValues, requiredScopeTags, requirePermission } from '../auth/permissions.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { AppError } from '../errors/app-error.ts';
@@ -39,19 +39,20 @@ export function isObjectBody(body: unknown): body is Record<string, unknown> {
 
 /** 403 when a scoped actor reaches for a record outside their scope (it exists; it is not theirs). */
 export function assertInScope(actor: Actor, permission: EntityPermission, row: RecordRow): void {
-  const tag = requiredScopeTag(actor, permission);
-  if (tag !== undefined && !row.scopeTags.includes(tag)) throw new AppError('FORBIDDEN', 'This record is outside your scope');
+  const tags = requiredScopeTags(actor, permission);
+  if (tags !== undefined && !tags.some((t) => row.scopeTags.includes(t))) throw new AppError('FORBIDDEN', 'This record is outside your scope');
 }
 
 /** A scoped actor may only create or move records into their own scope: stamp it, refuse others. */
 function applyScopeOnWrite(actor: Actor, permission: EntityPermission, data: Record<string, unknown>, creating: boolean): void {
   const scope = permission.scope;
   if (!scope) return;
-  const own = actorScopeValue(actor, scope);
-  if (scope.field in data && data[scope.field] !== own) {
-    throw new AppError('FORBIDDEN', `You may only set "${scope.field}" to yourself`, { details: [{ path: `$.${scope.field}`, message: 'Outside your scope' }] });
+  const own = actorScopeValues(actor, scope);
+  if (scope.field in data && !own.includes(String(data[scope.field]))) {
+    throw new AppError('FORBIDDEN', `"${scope.field}" must be within your scope`, { details: [{ path: `$.${scope.field}`, message: 'Outside your scope' }] });
   }
-  if (creating && own !== undefined) data[scope.field] = own;
+  // With one value in scope the record is stamped with it; with several the caller names one.
+  if (creating && !(scope.field in data) && own.length === 1) data[scope.field] = own[0];
 }
 
 function duplicateError(entity: CompiledEntity, data: Record<string, unknown>, err: unknown): AppError {
@@ -129,7 +130,7 @@ export function createRecordService(ctx: EngineContext) {
       const q = parseListQuery(entity, query);
       const { rows, sortValues } = await listRecords(
         ctx.db,
-        { app: app.id, entity: entity.name, stateField: entity.workflow?.field, scopeTag: requiredScopeTag(actor, permission) },
+        { app: app.id, entity: entity.name, stateField: entity.workflow?.field, scopeTags: requiredScopeTags(actor, permission) },
         q,
       );
       const page = rows.slice(0, q.limit);

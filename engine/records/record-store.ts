@@ -76,11 +76,11 @@ function sortExpression(field: string, stateField: string | undefined): Prisma.S
 
 export async function listRecords(
   db: Database,
-  scope: { app: string; entity: string; stateField?: string; scopeTag?: string },
+  scope: { app: string; entity: string; stateField?: string; scopeTags?: string[] },
   q: ListQuery,
 ): Promise<{ rows: RecordRow[]; sortValues: unknown[] }> {
   const where: Prisma.Sql[] = [Prisma.sql`app = ${scope.app}`, Prisma.sql`entity = ${scope.entity}`, Prisma.sql`deleted_at IS NULL`];
-  if (scope.scopeTag !== undefined) where.push(Prisma.sql`scope_tags @> ARRAY[${scope.scopeTag}]::text[]`);
+  if (scope.scopeTags !== undefined) where.push(scope.scopeTags.length ? Prisma.sql`scope_tags && ARRAY[${Prisma.join(scope.scopeTags)}]::text[]` : Prisma.sql`false`);
   for (const f of q.filters) {
     const target = f.field === scope.stateField ? Prisma.sql`state` : Prisma.sql`data ->> ${f.field}`;
     where.push(Prisma.sql`${target} IN (${Prisma.join(f.values)})`);

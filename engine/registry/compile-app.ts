@@ -6,7 +6,8 @@ import { compileWorkflow } from '../workflow/compile-workflow.ts';
 import type { CompiledApp } from './compiled-app.ts';
 import { crossCheck, type AppDefinitions } from './cross-check.ts';
 import { validateDefinitionShape } from './definition-schemas.ts';
-import type { AppDef, DefinitionProblem, EntityDef, TemplateDef, WorkflowDef } from './definition-types.ts';
+import type { AppDef, DefinitionProblem, EntityDef, OtpPolicyDef, SourcedDefinition, TemplateDef, WorkflowDef } from './definition-types.ts';
+import { checkOtpPolicy } from '../otp/check-otp-policy.ts';
 import { compileTemplate, type CompiledTemplate } from '../notify/compile-template.ts';
 import { readDefinitionFiles, type RawDefinitionFile } from './load-definition-files.ts';
 
@@ -18,11 +19,17 @@ export interface AppLoadResult {
 }
 
 /** Validate at the edge (schema, then cross-check, collecting every problem), then compile and freeze. */
-export function compileAppFiles(files: RawDefinitionFile[], parseProblems: DefinitionProblem[] = [], root = ''): AppLoadResult {
+export interface CompileOptions {
+  /** Production refuses development-only definitions (fixed OTP codes). */
+  production?: boolean;
+}
+
+export function compileAppFiles(files: RawDefinitionFile[], parseProblems: DefinitionProblem[] = [], root = '', options: CompileOptions = {}): AppLoadResult {
   const problems = [...parseProblems];
   const rel = (f: string) => (root ? path.relative(root, f) : f);
   const valid: AppDefinitions = { app: undefined as never, entities: [], workflows: [], templates: new Map(), malformed: new Set() };
   const templates = new Map<string, CompiledTemplate>();
+  const otpPolicies = new Map<string, SourcedDefinition<OtpPolicyDef>>();
   const apps: { file: string; definition: AppDef }[] = [];
   let appShapeInvalid = false;
   for (const { file, content } of files) {
@@ -35,7 +42,7 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
       else if (typeof c?.name === 'string' && (c.kind === 'entity' || c.kind === 'workflow')) valid.malformed.add(`${c.kind}:${c.name}`);
       continue;
     }
-    const def = deepFreeze(structuredClone(content)) as AppDef | EntityDef | WorkflowDef | TemplateDef;
+    const def = deepFreeze(structuredClone(content)) as AppDef | EntityDef | WorkflowDef | TemplateDef | OtpPolicyDef;
     const sourced = { file: rel(file), definition: def };
     if (def.kind === 'template') {
       const compiled = compileTemplate(def, rel(file));
@@ -44,6 +51,9 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
         if (templates.has(def.name)) problems.push({ file: rel(file), path: '$.name', message: `The template "${def.name}" is already defined` });
         templates.set(def.name, compiled.template);
       } else valid.malformed.add(`template:${def.name}`);
+    } else if (def.kind === 'otp') {
+      if (otpPolicies.has(def.name)) problems.push({ file: rel(file), path: '$.name', message: `The OTP policy "${def.name}" is already defined` });
+      otpPolicies.set(def.name, sourced as SourcedDefinition<OtpPolicyDef>);
     } else if (def.kind === 'app') apps.push(sourced as { file: string; definition: AppDef });
     else if (def.kind === 'entity') valid.entities.push(sourced as { file: string; definition: EntityDef });
     else valid.workflows.push(sourced as { file: string; definition: WorkflowDef });
@@ -57,6 +67,13 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
     valid.app = apps[0]!;
     (valid as { templates: AppDefinitions['templates'] }).templates = templates;
     problems.push(...crossCheck(valid));
+    for (const { file: f, definition: p } of otpPolicies.values()) problems.push(...checkOtpPolicy(f, p, templates, options.production ?? false));
+    const appFile = valid.app.file;
+    const loginPolicy = valid.app.definition.auth?.otp?.policy;
+    if (loginPolicy && !otpPolicies.has(loginPolicy)) problems.push({ file: appFile, path: '$.auth.otp.policy', message: `OTP policy "${loginPolicy}" is not defined in this app` });
+    (valid.app.definition.routes ?? []).forEach((r, i) => {
+      if (r.policy && !otpPolicies.has(r.policy)) problems.push({ file: appFile, path: `$.routes[${i}].policy`, message: `OTP policy "${r.policy}" is not defined in this app` });
+    });
   }
   if (problems.length) return { problems, files };
 
@@ -76,6 +93,7 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
     entities,
     workflows,
     templates,
+    otpPolicies: new Map([...otpPolicies].map(([k, v]) => [k, v.definition])),
     routes: appDef.routes ?? [],
     accessTokenMinutes: appDef.auth?.accessTokenMinutes ?? 60,
     passwordLogin: appDef.auth?.password ?? true,
@@ -86,7 +104,7 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
 }
 
 /** Reads and compiles one app folder. */
-export function loadAppDir(dir: string, root = path.dirname(dir)): AppLoadResult {
+export function loadAppDir(dir: string, root = path.dirname(dir), options: CompileOptions = {}): AppLoadResult {
   const { files, problems } = readDefinitionFiles(dir);
-  return compileAppFiles(files, problems, root);
+  return compileAppFiles(files, problems, root, options);
 }

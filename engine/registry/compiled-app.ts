@@ -1,7 +1,7 @@
 import type { CompiledEntity } from '../records/compile-entity.ts';
 import type { CompiledWorkflow } from '../workflow/compiled-workflow.ts';
 import type { CompiledTemplate } from '../notify/compile-template.ts';
-import type { AppDef, RoleDef, RouteAliasDef } from './definition-types.ts';
+import type { AppDef, OtpPolicyDef, RoleDef, RouteAliasDef } from './definition-types.ts';
 
 export interface CompiledApp {
   id: string;
@@ -11,6 +11,7 @@ export interface CompiledApp {
   entities: ReadonlyMap<string, CompiledEntity>;
   workflows: ReadonlyMap<string, CompiledWorkflow>;
   templates: ReadonlyMap<string, CompiledTemplate>;
+  otpPolicies: ReadonlyMap<string, OtpPolicyDef>;
   routes: readonly RouteAliasDef[];
   accessTokenMinutes: number;
   passwordLogin: boolean;

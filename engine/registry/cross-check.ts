@@ -53,12 +53,13 @@ export function crossCheck(defs: AppDefinitions): DefinitionProblem[] {
     if (seenRoutes.has(key)) add(app.file, path, `Route ${route.method} ${route.path} is declared twice`);
     seenRoutes.add(key);
     const params = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
-    if (route.operation === 'auth.login') return;
+    if (route.operation.startsWith('auth.')) return;
     const entity = route.entity ? entities.get(route.entity) : undefined;
     if (!route.entity) return add(app.file, `${path}.entity`, `Operation ${route.operation} needs an "entity"`);
     if (!entity) return defs.malformed.has(`entity:${route.entity}`) || add(app.file, `${path}.entity`, `Entity "${route.entity}" is not defined in this app`);
     const needsId = !['records.create', 'records.list'].includes(route.operation);
     if (needsId && !params.includes('id')) add(app.file, `${path}.path`, `Operation ${route.operation} needs an {id} in its path`);
+    if ((route.operation === 'otp.request' || route.operation === 'otp.verify') && !route.policy) add(app.file, `${path}.policy`, `${route.operation} needs a "policy"`);
     if (route.operation === 'records.moveTo' && !route.targetField) add(app.file, `${path}.targetField`, 'records.moveTo needs a "targetField" naming the body field with the target state');
     if ((route.operation === 'records.moveTo' || route.operation === 'records.event') && !entity.definition.workflow) {
       add(app.file, `${path}.operation`, `Entity "${route.entity}" has no workflow`);

@@ -28,7 +28,8 @@ export interface ProviderRef {
 
 export interface ScopeRule {
   field: string;
-  actor: 'id' | 'email' | 'phone';
+  /** id, email, phone, or attributes.<name> (a value or a list, e.g. the stores a user may see). */
+  actor: string;
 }
 
 export interface EntityPermission {
@@ -55,7 +56,13 @@ export type Operation =
   | 'records.delete'
   | 'records.timeline'
   | 'records.event'
-  | 'records.moveTo';
+  | 'records.moveTo'
+  | 'auth.otpRequest'
+  | 'auth.otpVerify'
+  | 'auth.refresh'
+  | 'auth.logout'
+  | 'otp.request'
+  | 'otp.verify';
 
 export interface RouteAliasDef {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -64,6 +71,9 @@ export interface RouteAliasDef {
   entity?: string;
   event?: string;
   targetField?: string;
+  policy?: string;
+  when?: Condition;
+  public?: boolean;
   summary?: string;
 }
 
@@ -72,7 +82,7 @@ export interface AppDef {
   id: string;
   name: string;
   basePath?: string;
-  auth?: { password?: boolean; accessTokenMinutes?: number };
+  auth?: { password?: boolean; otp?: { policy: string }; accessTokenMinutes?: number; refreshTokenHours?: number };
   roles: Record<string, RoleDef>;
   routes?: RouteAliasDef[];
   demoUsers?: DemoUserDef[];
@@ -84,7 +94,8 @@ export interface DemoUserDef {
   phone?: string;
   role: string;
   displayName?: string;
-  password: string;
+  password?: string;
+  attributes?: Record<string, string | string[]>;
 }
 
 export interface EntityDef {
@@ -132,7 +143,21 @@ export interface WorkflowDef {
   override?: { roles: string[]; remarks?: 'required' | 'optional' };
 }
 
-export type AnyDefinition = AppDef | EntityDef | WorkflowDef | TemplateDef;
+export interface OtpPolicyDef {
+  kind: 'otp';
+  name: string;
+  digits: number;
+  validityMinutes: number;
+  maxAttempts?: number;
+  lockout?: { failures: number; withinMinutes: number; forMinutes: number };
+  resend?: { max: number; withinMinutes: number };
+  channels: ('sms' | 'email')[];
+  templates?: { sms?: string; email?: string };
+  mode?: 'random' | 'fixed';
+  fixedCode?: string;
+}
+
+export type AnyDefinition = AppDef | EntityDef | WorkflowDef | TemplateDef | OtpPolicyDef;
 export type DefinitionKind = AnyDefinition['kind'];
 
 /** A definition with the file it came from, so every problem can name its file. */

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { AppError, type Actor, type Engine } from '../../engine/index.ts';
+import { ACCESS_COOKIE, readCookie } from './session-cookies.ts';
 
 /** Reads `Authorization: Bearer <jwt>` and verifies it for this app; every failure is a 401. */
 export async function authenticate(engine: Engine, req: Request, appId: string): Promise<Actor> {
@@ -7,6 +8,8 @@ export async function authenticate(engine: Engine, req: Request, appId: string):
   if (!engine.registry().apps.has(appId)) throw new AppError('APP_NOT_FOUND', `Unknown app "${appId}"`);
   const header = req.headers.authorization;
   const match = header ? /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(header.trim()) : null;
-  if (!match) throw new AppError('UNAUTHENTICATED', header ? 'Use "Authorization: Bearer <token>"' : 'Authentication required');
-  return engine.auth.verify(match[1]!, appId);
+  // Web clients carry the access token in an httpOnly cookie instead of a header.
+  const token = match?.[1] ?? (header ? undefined : readCookie(req, ACCESS_COOKIE));
+  if (!token) throw new AppError('UNAUTHENTICATED', header ? 'Use "Authorization: Bearer <token>"' : 'Authentication required');
+  return engine.auth.verify(token, appId);
 }

@@ -1,5 +1,5 @@
 // OpenAPI 3.1 generated from the loaded definitions: generic routes, each app's aliases, entity schemas.
-import { LOGIN_BODY_SCHEMA, type CompiledApp, type CompiledEntity, type Registry, type RouteAliasDef } from '../../engine/index.ts';
+import { LOGIN_BODY_SCHEMA, OTP_REQUEST_SCHEMA, OTP_VERIFY_SCHEMA, type CompiledApp, type CompiledEntity, type Registry, type RouteAliasDef } from '../../engine/index.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -85,6 +85,18 @@ function operationFor(app: CompiledApp, op: RouteAliasDef['operation'], entity: 
         requestBody: body({ type: 'object', additionalProperties: false, properties: { input: entity!.inputSchema, override: { type: 'boolean' }, remarks: { type: 'string', maxLength: 2000 } } }),
         responses: res(200, one, [400, 401, 403, 404, 412, 422]),
       };
+    case 'auth.otpRequest':
+      return { summary: 'Send a sign-in code to the phone (and email) of a user', requestBody: body(OTP_REQUEST_SCHEMA as unknown as Obj), responses: res(200, envelope({ type: 'object' }), [400, 404, 423, 429]) };
+    case 'auth.otpVerify':
+      return { summary: 'Exchange the code for access and refresh tokens (X-Client-Type: web sets cookies instead)', requestBody: body(OTP_VERIFY_SCHEMA as unknown as Obj), responses: res(200, envelope({ type: 'object' }), [400, 401, 423]) };
+    case 'auth.refresh':
+      return { summary: 'Rotate the refresh token and get a new access token', requestBody: body({ type: 'object', properties: { refreshToken: { type: 'string' } } }), responses: res(200, envelope({ type: 'object' }), [401]) };
+    case 'auth.logout':
+      return { summary: 'Revoke the refresh token and its family', requestBody: body({ type: 'object', properties: { refreshToken: { type: 'string' } } }), responses: res(200, envelope({ type: 'null' }), [401]) };
+    case 'otp.request':
+      return { summary: `Send a verification code for a ${entity!.label}`, security, requestBody: body({ type: 'object', minProperties: 1, additionalProperties: false, properties: { phone: { type: 'string' }, email: { type: 'string', format: 'email' } } }), responses: res(200, envelope({ type: 'object' }), [400, 401, 403, 404, 422, 423, 429]) };
+    case 'otp.verify':
+      return { summary: 'Check the code; returns a verification token', security, requestBody: body(OTP_VERIFY_SCHEMA as unknown as Obj), responses: res(200, envelope({ type: 'object' }), [400, 401, 404, 423]) };
     case 'records.moveTo': {
       const input = (entity!.inputSchema as { properties: Obj }).properties;
       return {
@@ -144,6 +156,11 @@ export function buildOpenApi(registry: Registry): Obj {
       }
     }
     if (app.passwordLogin) add(`/v1/apps/${app.id}/auth/login`, 'POST', operationFor(app, 'auth.login', undefined), `${app.id} (generic)`);
+    if (app.definition.auth?.otp) {
+      for (const [op, p] of [['auth.otpRequest', 'otp/request'], ['auth.otpVerify', 'otp/verify'], ['auth.refresh', 'refresh'], ['auth.logout', 'logout']] as const) {
+        add(`/v1/apps/${app.id}/auth/${p}`, 'POST', operationFor(app, op, undefined), `${app.id} (generic)`);
+      }
+    }
     for (const route of app.routes) {
       const entity = route.entity ? app.entities.get(route.entity) : undefined;
       add(app.basePath + route.path, route.method, { ...operationFor(app, route.operation, entity, { targetField: route.targetField }), ...(route.summary ? { summary: route.summary } : {}) }, app.name);

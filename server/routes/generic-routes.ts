@@ -9,9 +9,13 @@ export function genericRoutes(engine: Engine): Router {
   const route = (operation: Operation) => async (req: Request, res: Response) => {
     const p = req.params as Record<string, string | undefined>;
     const call: OperationCall = { app: p.app!, entity: p.entity, id: p.id, event: p.event };
-    send(res, await OPERATIONS[operation](engine, req, call));
+    send(res, await OPERATIONS[operation](engine, req, call, res));
   };
   router.post('/v1/apps/:app/auth/login', route('auth.login'));
+  router.post('/v1/apps/:app/auth/otp/request', route('auth.otpRequest'));
+  router.post('/v1/apps/:app/auth/otp/verify', route('auth.otpVerify'));
+  router.post('/v1/apps/:app/auth/refresh', route('auth.refresh'));
+  router.post('/v1/apps/:app/auth/logout', route('auth.logout'));
   router.post('/v1/apps/:app/records/:entity', route('records.create'));
   router.get('/v1/apps/:app/records/:entity', route('records.list'));
   router.get('/v1/apps/:app/records/:entity/:id', route('records.get'));

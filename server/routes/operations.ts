@@ -1,10 +1,13 @@
 // Every operation the REST engine offers, once. Generic routes and route aliases both call these.
 import type { Request } from 'express';
-import { AppError, type Engine, type Operation } from '../../engine/index.ts';
+import { AppError, type Engine, type Operation, type RouteAliasDef } from '../../engine/index.ts';
+import { clearSession, deliverSession, presentedRefreshToken } from '../middleware/session-cookies.ts';
 import { authenticate } from '../middleware/authenticate.ts';
 
 export interface OperationCall {
   app: string;
+  /** The alias that routed here, when one did (policy, condition, public). */
+  route?: RouteAliasDef;
   entity?: string;
   id?: string;
   event?: string;
@@ -17,7 +20,7 @@ export interface OperationResult {
   etag?: string;
 }
 
-type Handler = (engine: Engine, req: Request, call: OperationCall) => Promise<OperationResult>;
+type Handler = (engine: Engine, req: Request, call: OperationCall, res: import('express').Response) => Promise<OperationResult>;
 
 const ok = (data: unknown, extra: { message?: string; journeyStatus?: unknown } = {}, status = 200): OperationResult => ({
   status,
@@ -32,10 +35,48 @@ const need = <T>(value: T | undefined, what: string): T => {
 const label = (engine: Engine, call: OperationCall) => engine.registry().apps.get(call.app)?.entities.get(call.entity ?? '')?.label ?? 'Record';
 const ifMatch = (req: Request) => req.header('if-match');
 const target = (call: OperationCall) => ({ app: call.app, entity: need(call.entity, 'entity') });
+const appOf = (engine: Engine, call: OperationCall) => {
+  const app = engine.registry().apps.get(call.app);
+  if (!app) throw new AppError('APP_NOT_FOUND', `Unknown app "${call.app}"`);
+  return app;
+};
+const otpRoute = (call: OperationCall) => {
+  const r = need(call.route, 'route');
+  return { entity: need(r.entity, 'entity'), policy: need(r.policy, 'policy'), when: r.when };
+};
 const withEtag = (r: OperationResult, version: unknown): OperationResult => ({ ...r, etag: typeof version === 'number' ? `"${version}"` : undefined });
 
 export const OPERATIONS: Record<Operation, Handler> = {
   'auth.login': async (engine, req, call) => ok(await engine.auth.login(call.app, req.body), { message: 'Logged in' }),
+
+  'auth.otpRequest': async (engine, req, call) => ok(await engine.otpLogin.request(appOf(engine, call), req.body), { message: 'OTP sent' }),
+
+  'auth.otpVerify': async (engine, req, call, res) => {
+    const app = appOf(engine, call);
+    return ok(deliverSession(req, res, await engine.otpLogin.verify(app, req.body), app.basePath), { message: 'Signed in' });
+  },
+
+  'auth.refresh': async (engine, req, call, res) => {
+    const app = appOf(engine, call);
+    return ok(deliverSession(req, res, await engine.otpLogin.refresh(app, presentedRefreshToken(req)), app.basePath), { message: 'Token refreshed' });
+  },
+
+  'auth.logout': async (engine, req, call, res) => {
+    const app = appOf(engine, call);
+    await engine.otpLogin.logout(app, presentedRefreshToken(req));
+    clearSession(res, app.basePath);
+    return ok(null, { message: 'Signed out' });
+  },
+
+  'otp.request': async (engine, req, call) => {
+    const actor = await authenticate(engine, req, call.app);
+    return ok(await engine.recordOtp.request(appOf(engine, call), otpRoute(call), need(call.id, 'id'), actor, req.body), { message: 'OTP sent' });
+  },
+
+  'otp.verify': async (engine, req, call) => {
+    const actor = await authenticate(engine, req, call.app);
+    return ok(await engine.recordOtp.verify(appOf(engine, call), otpRoute(call), need(call.id, 'id'), actor, req.body), { message: 'Verified' });
+  },
 
   'records.create': async (engine, req, call) => {
     const actor = await authenticate(engine, req, call.app);

@@ -41,7 +41,7 @@ describe('password login', () => {
     const pg = await import('pg');
     const c = new pg.default.Client({ connectionString: s.databaseUrl });
     await c.connect();
-    const rows = await c.query('SELECT password_hash FROM users');
+    const rows = await c.query("SELECT password_hash FROM users WHERE app = 'solarium'");
     await c.end();
     expect(rows.rows.length).toBe(5);
     for (const r of rows.rows) expect(r.password_hash).toMatch(/^\$2[aby]\$10\$/);

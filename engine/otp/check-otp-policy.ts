@@ -1,0 +1,24 @@
+import type { DefinitionProblem, OtpPolicyDef } from '../registry/definition-types.ts';
+
+const OTP_VARIABLES = new Set(['otp.code', 'otp.validMinutes', 'app.name', 'app.id']);
+
+/** An OTP policy's templates exist, fit their channel and read only what an OTP message has. */
+export function checkOtpPolicy(file: string, p: OtpPolicyDef, templates: ReadonlyMap<string, { channel: string; variables: readonly string[] }>, production: boolean): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  for (const channel of p.channels) {
+    const name = p.templates?.[channel];
+    if (!name) {
+      problems.push({ file, path: `$.templates.${channel}`, message: `Channel "${channel}" needs a template` });
+      continue;
+    }
+    const t = templates.get(name);
+    if (!t) problems.push({ file, path: `$.templates.${channel}`, message: `Template "${name}" is not defined in this app` });
+    else if (t.channel !== channel) problems.push({ file, path: `$.templates.${channel}`, message: `Template "${name}" is for ${t.channel}, not ${channel}` });
+    else for (const v of t.variables) if (!OTP_VARIABLES.has(v)) problems.push({ file, path: `$.templates.${channel}`, message: `Template "${name}" reads "{{${v}}}", which an OTP message does not have (otp.code, otp.validMinutes, app.name)` });
+  }
+  if (p.mode === 'fixed') {
+    if (production) problems.push({ file, path: '$.mode', message: 'A fixed OTP code is for development only and is refused in production' });
+    if (p.fixedCode && p.fixedCode.length !== p.digits) problems.push({ file, path: '$.fixedCode', message: `The fixed code must have ${p.digits} digits` });
+  }
+  return problems;
+}
