@@ -35,6 +35,7 @@ export { startJobRunner, type JobRunner } from './jobs/job-runner.ts';
 export { createLogger, type Logger } from './support/logger.ts';
 export { hashPassword } from './auth/passwords.ts';
 export { LOGIN_BODY_SCHEMA } from './auth/login-service.ts';
+export { resolveValue } from './workflow/resolve-effects.ts';
 export { OTP_REQUEST_SCHEMA, OTP_VERIFY_SCHEMA, type SessionTokens } from './auth/otp-login.ts';
 export type { Actor } from './auth/actor.ts';
 export type { CompiledApp, Registry } from './registry/compiled-app.ts';
@@ -84,8 +85,9 @@ export async function createEngine(options: EngineOptions) {
     loadReport: initial,
     registry: () => current,
     reload,
-    records: createRecordService(ctx),
+    records: createRecordService(ctx, otp),
     otpLogin,
+    otp,
     recordOtp: createRecordOtp(ctx, otp),
     outbox,
     outboxAdmin: createOutboxAdmin(db, () => current, clock, () => outbox.wake()),

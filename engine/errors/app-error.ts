@@ -13,11 +13,13 @@ export class AppError extends Error {
   readonly details: ErrorDetail[] | undefined;
   /** Extra body fields a route may return with the error (e.g. the existing record on a 409). */
   readonly data: unknown;
+  /** A code an app definition chose for this case (e.g. BE_REG_DUPLICATE); clients see it instead of `code`. */
+  readonly publicCode: string | undefined;
 
   constructor(
     code: ErrorCode,
     message?: string,
-    options: { details?: ErrorDetail[]; data?: unknown; cause?: unknown } = {},
+    options: { details?: ErrorDetail[]; data?: unknown; cause?: unknown; publicCode?: string } = {},
   ) {
     super(message ?? ERROR_CATALOG[code].message, { cause: options.cause });
     this.name = 'AppError';
@@ -25,6 +27,7 @@ export class AppError extends Error {
     this.status = ERROR_CATALOG[code].status;
     this.details = options.details;
     this.data = options.data;
+    this.publicCode = options.publicCode;
   }
 }
 

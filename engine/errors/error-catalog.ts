@@ -17,6 +17,8 @@ export const ERROR_CATALOG = {
   ROUTE_NOT_FOUND: { status: 404, message: 'No such route' },
   DUPLICATE: { status: 409, message: 'A record with this value already exists' },
   CONFLICT: { status: 409, message: 'The record was changed by someone else; try again' },
+  STAGE_NOT_REACHED: { status: 409, message: 'The journey has not reached this step yet' },
+  DUPLICATE_IN_WINDOW: { status: 400, message: 'Already registered recently' },
   VERSION_MISMATCH: { status: 412, message: 'The record has changed since you read it' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json' },

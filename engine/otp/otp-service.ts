@@ -57,6 +57,13 @@ export function createOtpService(ctx: EngineContext) {
   return {
     /** Sends a new code to the policy's channels among `targets` (all in one transaction with its messages). */
     async issue(app: CompiledApp, policyName: string, subject: string, targets: OtpTargets): Promise<IssuedOtp> {
+      const issued = await ctx.db.$transaction((tx) => this.issueIn(tx, app, policyName, subject, targets));
+      ctx.outboxWritten();
+      return issued;
+    },
+
+    /** The same inside a caller's transaction (e.g. a signup that sends its first code). */
+    async issueIn(tx: Prisma.TransactionClient, app: CompiledApp, policyName: string, subject: string, targets: OtpTargets): Promise<IssuedOtp> {
       const policy = policyOf(app, policyName);
       const channels = policy.channels.filter((c) => targets[c]);
       if (!channels.length) throw new AppError('VALIDATION_FAILED', 'No channel to send the code to', { details: [{ path: '$', message: `Give one of: ${policy.channels.join(', ')}` }] });
@@ -78,7 +85,7 @@ export function createOtpService(ctx: EngineContext) {
           idempotencyKey: `${app.id}:otp:${id}:${channel}`,
         };
       });
-      await ctx.db.$transaction(async (tx) => {
+      {
         await lockSubject(tx, app.id, policy.name, subject);
         await assertNotLocked(tx, app.id, policy.name, subject, now);
         if (policy.resend) {
@@ -93,9 +100,15 @@ export function createOtpService(ctx: EngineContext) {
           data: { id, app: app.id, policy: policy.name, subject, codeHash: hash(id, code), channels, maxAttempts: policy.maxAttempts ?? null, expiresAt, createdAt: now },
         });
         await tx.outboxMessage.createMany({ data: outboxInsertData(rows, now) });
-      });
-      ctx.outboxWritten();
+      }
       return { otpId: id, expiresAt: expiresAt.toISOString(), expiresInSeconds: Math.round(minutes(policy.validityMinutes) / 1000), channels };
+    },
+
+    /** Checks a code against the newest code sent to a subject (flows that send { leadId, otp }). */
+    async verifyLatest(app: CompiledApp, policyName: string, subject: string, code: unknown): Promise<{ subject: string }> {
+      const latest = await ctx.db.otpChallenge.findFirst({ where: { app: app.id, policy: policyName, subject }, orderBy: { createdAt: 'desc' }, select: { id: true } });
+      if (!latest) throw new AppError('OTP_INVALID', 'No code was sent for this');
+      return this.verify(app, policyName, latest.id, code);
     },
 
     /** Checks a code; returns the subject it proves. Wrong codes are counted even though the call fails. */

@@ -27,6 +27,7 @@ export interface CompiledEntity {
 // One ajv for all record validation: formats registered once, schemas compiled once at load.
 const ajv = addFieldFormats(new Ajv({ allErrors: true, strict: true, strictRequired: false, useDefaults: false, coerceTypes: false }));
 ajv.addKeyword({ keyword: 'label', schemaType: 'string' });
+ajv.addKeyword({ keyword: 'errorCode', schemaType: 'string' });
 
 function stripLabels(schema: FieldSchema): object {
   return JSON.parse(JSON.stringify(schema)) as object;

@@ -1,4 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
+import type { OtpService } from '../otp/otp-service.ts';
+import { resolveValue } from '../workflow/resolve-effects.ts';
 import type { Actor } from '../auth/actor.ts';
 import { actorScopeValues, requiredScopeTags, requirePermission } from '../auth/permissions.ts';
 import { appendAudit } from '../audit/audit-log.ts';
@@ -63,7 +65,38 @@ function duplicateError(entity: CompiledEntity, data: Record<string, unknown>, e
   });
 }
 
-export function createRecordService(ctx: EngineContext) {
+/** Validation failures answer with a field's own error code when the definition gives one. */
+function assertValidRecord(entity: CompiledEntity, validate: CompiledEntity['validateCreate'], data: unknown): void {
+  try {
+    assertValid(validate, data);
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    const field = err.details?.map((d) => /^\$\.([A-Za-z0-9_]+)/.exec(d.path)?.[1]).find((f) => f && entity.fields[f]?.errorCode);
+    if (!field) throw err;
+    throw new AppError(err.code, err.message, { details: err.details, publicCode: String(entity.fields[field]!.errorCode) });
+  }
+}
+
+/** Windowed duplicate checks on HMACs of the values (the value itself is not stored for it). */
+async function checkDedupe(tx: Prisma.TransactionClient, ctx: EngineContext, app: string, entity: CompiledEntity, id: string, data: Record<string, unknown>, now: Date) {
+  for (const rule of entity.definition.dedupe ?? []) {
+    const value = data[rule.field];
+    if (value === undefined || value === null || value === '') continue;
+    const hash = createHmac('sha256', ctx.hashKey).update(`${app}:${entity.name}:${rule.name}:${String(value)}`).digest('hex');
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${hash}, 0))`;
+    const since = new Date(now.getTime() - rule.windowDays * 86_400_000);
+    const existing = await tx.recordFingerprint.findFirst({ where: { app, entity: entity.name, name: rule.name, hash, createdAt: { gt: since } }, select: { id: true } });
+    if (existing) {
+      throw new AppError('DUPLICATE_IN_WINDOW', rule.message ?? `This ${rule.field} was already registered in the last ${rule.windowDays} days`, {
+        details: [{ path: `$.${rule.field}`, message: 'Already registered' }],
+        publicCode: rule.errorCode,
+      });
+    }
+    await tx.recordFingerprint.create({ data: { app, entity: entity.name, name: rule.name, hash, recordId: id, createdAt: now } });
+  }
+}
+
+export function createRecordService(ctx: EngineContext, otp: OtpService) {
   const target = (t: RecordTarget) => {
     const app = resolveApp(ctx.registry(), t.app);
     return { app, entity: resolveEntity(app, t.entity) };
@@ -97,14 +130,18 @@ export function createRecordService(ctx: EngineContext) {
       if (!isObjectBody(body)) throw new AppError('VALIDATION_FAILED', 'The body must be a JSON object');
       const data = { ...body };
       applyScopeOnWrite(actor, permission, data, true);
-      assertValid(entity.validateCreate, data);
+      assertValidRecord(entity, entity.validateCreate, data);
       const now = ctx.clock();
       const id = randomUUID();
       const state = entity.workflow?.initial ?? null;
       const view = { id, ...data, ...(entity.workflow ? { [entity.workflow.field]: state } : {}), version: 1 };
-      const messages = outboxRowsFor(app, entity.workflow?.onCreate ?? [], { record: view, actor: { ...actor }, input: {}, now: now.toISOString(), app: { id: app.id, name: app.name } }, { recordId: id, key: `${app.id}:${id}:v1` }, ctx.logger);
+      const effectCtx = { record: view, actor: { ...actor }, input: {}, now: now.toISOString(), app: { id: app.id, name: app.name } };
+      const onCreate = entity.workflow?.onCreate ?? [];
+      const messages = outboxRowsFor(app, onCreate, effectCtx, { recordId: id, key: `${app.id}:${id}:v1` }, ctx.logger);
+      let sentOtp = false;
       try {
         const row = await ctx.db.$transaction(async (tx) => {
+          await checkDedupe(tx, ctx, app.id, entity, id, data, now);
           const created = await tx.record.create({
             data: { id, app: app.id, entity: entity.name, state, data: data as Prisma.InputJsonObject, scopeTags: scopeTags(entity, data), createdBy: actor.id, createdAt: now, updatedAt: now },
           });
@@ -114,9 +151,16 @@ export function createRecordService(ctx: EngineContext) {
           }
           await appendAudit(tx, { app: app.id, entity: entity.name, recordId: id, action: 'record.create', actor, after: { state, data }, at: now });
           if (messages.length) await tx.outboxMessage.createMany({ data: outboxInsertData(messages, now) });
+          for (const effect of onCreate) {
+            if (!('issueOtp' in effect)) continue;
+            const sms = resolveValue(effect.issueOtp.sms, effectCtx);
+            const email = resolveValue(effect.issueOtp.email, effectCtx);
+            await otp.issueIn(tx, app, effect.issueOtp.policy, id, { sms: typeof sms === 'string' ? sms : undefined, email: typeof email === 'string' ? email : undefined });
+            sentOtp = true;
+          }
           return created as unknown as RecordRow;
         }, TX_OPTIONS);
-        if (messages.length) ctx.outboxWritten();
+        if (messages.length || sentOtp) ctx.outboxWritten();
         return { data: recordView(entity, row), journeyStatus: journeyStatus(entity.workflow, row.state) };
       } catch (err) {
         if (isUniqueViolation(err)) throw duplicateError(entity, data, err);
@@ -150,7 +194,7 @@ export function createRecordService(ctx: EngineContext) {
       const permission = requirePermission(app, actor, entity.name, 'update');
       if (!isObjectBody(body)) throw new AppError('VALIDATION_FAILED', 'The body must be a JSON object');
       const expected = parseIfMatch(ifMatch);
-      assertValid(entity.validatePatch, body);
+      assertValidRecord(entity, entity.validatePatch, body);
       const changes = { ...body };
       applyScopeOnWrite(actor, permission, changes, false);
       const now = ctx.clock();

@@ -58,7 +58,7 @@ export function crossCheck(defs: AppDefinitions): DefinitionProblem[] {
     if (!route.entity) return add(app.file, `${path}.entity`, `Operation ${route.operation} needs an "entity"`);
     if (!entity) return defs.malformed.has(`entity:${route.entity}`) || add(app.file, `${path}.entity`, `Entity "${route.entity}" is not defined in this app`);
     const needsId = !['records.create', 'records.list'].includes(route.operation);
-    if (needsId && !params.includes('id')) add(app.file, `${path}.path`, `Operation ${route.operation} needs an {id} in its path`);
+    if (needsId && !params.includes('id') && !route.idFrom) add(app.file, `${path}.path`, `Operation ${route.operation} needs an {id} in its path`);
     if ((route.operation === 'otp.request' || route.operation === 'otp.verify') && !route.policy) add(app.file, `${path}.policy`, `${route.operation} needs a "policy"`);
     if (route.operation === 'records.moveTo' && !route.targetField) add(app.file, `${path}.targetField`, 'records.moveTo needs a "targetField" naming the body field with the target state');
     if ((route.operation === 'records.moveTo' || route.operation === 'records.event') && !entity.definition.workflow) {
@@ -80,6 +80,7 @@ export function crossCheck(defs: AppDefinitions): DefinitionProblem[] {
     (e.uniqueKeys ?? []).forEach((k, i) =>
       k.fields.forEach((f, j) => fields.has(f) || add(file, `$.uniqueKeys[${i}].fields[${j}]`, `"${f}" is not a field of entity "${e.name}"`)),
     );
+    (e.dedupe ?? []).forEach((d, i) => fields.has(d.field) || add(file, `$.dedupe[${i}].field`, `"${d.field}" is not a field of entity "${e.name}"`));
     (e.filterable ?? []).forEach((f, i) => fields.has(f) || add(file, `$.filterable[${i}]`, `"${f}" is not a field of entity "${e.name}"`));
     (e.sortable ?? []).forEach((f, i) => fields.has(f) || sortableSystem(f) || add(file, `$.sortable[${i}]`, `"${f}" is not a field of entity "${e.name}"`));
     if (e.workflow) {
@@ -132,6 +133,9 @@ function checkWorkflow(file: string, wf: WorkflowDef, entity: EntityDef | undefi
     if (seen.has(key)) add(file, t.source, `Event "${t.event}" from "${t.from}" is already defined at ${seen.get(key)}`);
     seen.set(key, t.source);
     if (t.when) checkCondition(file, `${t.source}.when`, t.when, entity, wf, add);
+    if (t.requiresStage !== undefined && !Object.values(wf.states).some((st) => st.stage === t.requiresStage)) {
+      add(file, `${t.source}.requiresStage`, `No state of this workflow is at stage ${t.requiresStage}`);
+    }
     t.effects.forEach((e, i) => checkEffect(file, `${t.source}.effects[${i}]`, e, entity, wf, templates, add));
   }
   (wf.effects ?? []).forEach((e, i) => checkEffect(file, `$.effects[${i}]`, e, entity, wf, templates, add));
@@ -183,7 +187,12 @@ function checkEffect(file: string, path: string, effect: Effect, entity: EntityD
     checkExpression(effect.notify.to, `${path}.notify.to`, entity, wf, at);
     // Knowable at load time: a variable the template reads that this workflow cannot provide.
     for (const v of template.variables) checkVariable(v, `${path}.notify.template`, entity, wf, (p, m) => add(file, p, `Template "${effect.notify.template}": ${m}`), [...CONTEXT_ROOTS, 'app']);
-  } else {
+  } else if ('emit' in effect) {
     for (const [key, value] of Object.entries(effect.emit.payload ?? {})) checkExpression(value, `${path}.emit.payload.${key}`, entity, wf, at);
+  } else {
+    // A code is sent in the same transaction as the record it is about: only when the record is created.
+    if (!path.startsWith('$.onCreate')) add(file, path, 'issueOtp can only be used in onCreate');
+    checkExpression(effect.issueOtp.sms, `${path}.issueOtp.sms`, entity, wf, at);
+    checkExpression(effect.issueOtp.email, `${path}.issueOtp.email`, entity, wf, at);
   }
 }

@@ -19,7 +19,8 @@ export type Condition =
 export type Effect =
   | { set: Record<string, unknown> }
   | { notify: { template: string; to: string } }
-  | { emit: { event: string; topics: string[]; payload?: Record<string, unknown> } };
+  | { emit: { event: string; topics: string[]; payload?: Record<string, unknown> } }
+  | { issueOtp: { policy: string; sms?: string; email?: string } };
 
 export interface ProviderRef {
   provider: string;
@@ -43,6 +44,8 @@ export interface EntityPermission {
 
 export interface RoleDef {
   label?: string;
+  /** The role of callers who have not signed in (public routes). */
+  public?: boolean;
   operations?: { outbox?: boolean };
   permissions?: Record<string, EntityPermission>;
 }
@@ -74,6 +77,9 @@ export interface RouteAliasDef {
   policy?: string;
   when?: Condition;
   public?: boolean;
+  idFrom?: string;
+  response?: Record<string, string>;
+  otp?: { policy: string; codeField: string };
   summary?: string;
 }
 
@@ -108,6 +114,7 @@ export interface EntityDef {
   uniqueKeys?: { name: string; fields: string[]; caseInsensitive?: boolean }[];
   filterable?: string[];
   sortable?: string[];
+  dedupe?: { name: string; field: string; windowDays: number; errorCode?: string; message?: string }[];
 }
 
 export interface StateDef {
@@ -124,6 +131,7 @@ export interface TransitionDef {
   roles: string[];
   when?: Condition;
   effects?: Effect[];
+  requiresStage?: number;
 }
 
 export type MatrixCell = string[] | { event?: string; roles: string[]; when?: Condition; effects?: Effect[] };

@@ -9,5 +9,9 @@ export function addFieldFormats(ajv: Ajv): Ajv {
   (addFormats as unknown as (a: Ajv, f: string[]) => Ajv)(ajv, ['email', 'date', 'date-time', 'uuid', 'uri']);
   ajv.addFormat('phone', /^[0-9]{10}$/);
   ajv.addFormat('pincode', /^[1-9][0-9]{5}$/);
+  // Indian mobile numbers: 10 digits, the first 6 to 9.
+  ajv.addFormat('mobile-in', /^[6-9][0-9]{9}$/);
+  // Indian PAN: five letters, four digits, a letter.
+  ajv.addFormat('pan', /^[A-Z]{5}[0-9]{4}[A-Z]$/);
   return ajv;
 }

@@ -24,6 +24,7 @@ export function compileWorkflow(def: WorkflowDef): CompiledWorkflow {
     roles: new Set(t.roles),
     guard: t.when ? compileConditionGuard(t.when) : undefined,
     effects: t.effects,
+    requiresStage: t.requiresStage,
   }));
 
   const byState = new Map<string, CompiledTransition[]>();

@@ -11,6 +11,7 @@ export interface CompiledTransition {
   roles: ReadonlySet<string>;
   guard?: ConditionGuard;
   effects: readonly Effect[];
+  requiresStage?: number;
 }
 
 export interface CompiledWorkflow {

@@ -52,6 +52,12 @@ export async function allowedEvents(wf: CompiledWorkflow, state: string, role: s
  */
 export async function decideTransition(wf: CompiledWorkflow, state: string, req: TransitionRequest, facts: GuardFacts): Promise<TransitionDecision> {
   const outgoing = wf.byState.get(state) ?? [];
+  // [RequiresStage(N)]: asking for a later stage's step early has its own answer, before the matrix.
+  const gate = wf.transitions.find((t) => (req.event !== undefined ? t.event === req.event : t.to === req.target) && t.requiresStage !== undefined);
+  const stage = wf.states[state]?.stage ?? 0;
+  if (gate && stage < gate.requiresStage!) {
+    throw new AppError('STAGE_NOT_REACHED', `This step needs stage ${gate.requiresStage}; the record is at stage ${stage}`, { data: { requiredStage: gate.requiresStage, currentStage: stage } });
+  }
   let event = req.event;
   if (event === undefined && req.target !== undefined) {
     // A target state names the move; the first declared move there that this role may take wins.

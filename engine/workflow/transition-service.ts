@@ -125,8 +125,8 @@ export function createTransitionService(ctx: EngineContext) {
 
   return {
     /** POST .../{id}/events/{event} { input?, override?, remarks? } */
-    fire(t: RecordTarget, actor: Actor, id: string, event: string, body: unknown, ifMatch?: string) {
-      return run(t, actor, id, { event }, validateEventBody(body ?? {}), ifMatch, '$.input');
+    fire(t: RecordTarget, actor: Actor, id: string, event: string, body: unknown, ifMatch?: string, inputPath = '$.input') {
+      return run(t, actor, id, { event }, validateEventBody(body ?? {}), ifMatch, inputPath);
     },
     /** Seed-style status change: the body names the target state in `targetField`; other fields are input. */
     moveTo(t: RecordTarget, actor: Actor, id: string, targetField: string, body: unknown, ifMatch?: string) {

@@ -34,7 +34,7 @@ function fromBodyParser(err: HttpishError): AppError | undefined {
 export function errorBody(err: AppError, traceId: string) {
   return {
     success: false as const,
-    error: { code: err.code, message: err.message, ...(err.details?.length ? { details: err.details } : {}), ...(err.data !== undefined ? { data: err.data } : {}) },
+    error: { code: err.publicCode ?? err.code, message: err.message, ...(err.details?.length ? { details: err.details } : {}), ...(err.data !== undefined ? { data: err.data } : {}) },
     traceId,
   };
 }

@@ -1,6 +1,6 @@
 // Every operation the REST engine offers, once. Generic routes and route aliases both call these.
 import type { Request } from 'express';
-import { AppError, type Engine, type Operation, type RouteAliasDef } from '../../engine/index.ts';
+import { AppError, resolveValue, type Actor, type Engine, type Operation, type RouteAliasDef } from '../../engine/index.ts';
 import { clearSession, deliverSession, presentedRefreshToken } from '../middleware/session-cookies.ts';
 import { authenticate } from '../middleware/authenticate.ts';
 
@@ -44,6 +44,32 @@ const otpRoute = (call: OperationCall) => {
   const r = need(call.route, 'route');
   return { entity: need(r.entity, 'entity'), policy: need(r.policy, 'policy'), when: r.when };
 };
+/** Public routes (a signup) act as the app's public role; every other route needs a signed-in actor. */
+async function actorFor(engine: Engine, req: Request, call: OperationCall): Promise<Actor> {
+  if (!call.route?.public) return authenticate(engine, req, call.app);
+  const app = appOf(engine, call);
+  const role = Object.entries(app.roles).find(([, r]) => r.public)?.[0];
+  if (!role) throw new AppError('FORBIDDEN', 'This app has no public role');
+  return { id: 'anonymous', app: app.id, role };
+}
+
+/** Aliases may take the record id from a body field ({ leadId, ... }); the rest of the body is the input. */
+function idAndBody(req: Request, call: OperationCall): { id: string; body: Record<string, unknown> } {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const idFrom = call.route?.idFrom;
+  if (!idFrom) return { id: need(call.id, 'id'), body };
+  const { [idFrom]: id, ...rest } = body;
+  if (typeof id !== 'string' || !id) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: `$.${idFrom}`, message: `"${idFrom}" is required` }] });
+  return { id, body: rest };
+}
+
+/** An alias may answer with its own data shape: { leadId: "{{record.id}}", state: "{{record.status}}" }. */
+function shaped(call: OperationCall, data: Record<string, unknown>): Record<string, unknown> {
+  const template = call.route?.response;
+  if (!template) return data;
+  return Object.fromEntries(Object.entries(template).map(([k, v]) => [k, resolveValue(v, { record: data, actor: {}, input: {}, now: '' }) ?? null]));
+}
+
 const withEtag = (r: OperationResult, version: unknown): OperationResult => ({ ...r, etag: typeof version === 'number' ? `"${version}"` : undefined });
 
 export const OPERATIONS: Record<Operation, Handler> = {
@@ -79,9 +105,10 @@ export const OPERATIONS: Record<Operation, Handler> = {
   },
 
   'records.create': async (engine, req, call) => {
-    const actor = await authenticate(engine, req, call.app);
+    const actor = await actorFor(engine, req, call);
     const r = await engine.records.create(target(call), actor, req.body);
-    return withEtag(ok(r.data, { message: `${label(engine, call)} created`, journeyStatus: r.journeyStatus }, 201), r.data.version);
+    // A seed endpoint keeps the seed's status code too (eKYC signup answers 200 "Lead created").
+    return withEtag(ok(shaped(call, r.data), { message: `${label(engine, call)} created`, journeyStatus: r.journeyStatus }, call.route?.response ? 200 : 201), r.data.version);
   },
 
   'records.list': async (engine, req, call) => {
@@ -112,9 +139,18 @@ export const OPERATIONS: Record<Operation, Handler> = {
   },
 
   'records.event': async (engine, req, call) => {
-    const actor = await authenticate(engine, req, call.app);
-    const r = await engine.transitions.fire(target(call), actor, need(call.id, 'id'), need(call.event, 'event'), req.body, ifMatch(req));
-    return withEtag(ok(r.data, { message: 'Status updated', journeyStatus: r.journeyStatus }), r.data.version);
+    const actor = await actorFor(engine, req, call);
+    const { id, body } = idAndBody(req, call);
+    let eventBody: unknown = body;
+    if (call.route?.idFrom) {
+      // A flat seed body: the OTP code (if the step needs one) and the event's input fields.
+      const otpRule = call.route.otp;
+      const { [otpRule?.codeField ?? '']: code, ...input } = body;
+      if (otpRule) await engine.otp.verifyLatest(appOf(engine, call), otpRule.policy, id, code);
+      eventBody = { input };
+    }
+    const r = await engine.transitions.fire(target(call), actor, id, need(call.event, 'event'), eventBody, ifMatch(req), call.route?.idFrom ? '$' : '$.input');
+    return withEtag(ok(shaped(call, r.data), { message: 'Status updated', journeyStatus: r.journeyStatus }), r.data.version);
   },
 
   'records.moveTo': async (engine, req, call) => {

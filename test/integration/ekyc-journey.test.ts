@@ -1,0 +1,151 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+
+let s: TestServer;
+let mobile = 9876000000;
+const nextMobile = () => String(mobile++);
+
+beforeAll(async () => {
+  s = await startTestServer();
+});
+afterAll(async () => s?.close());
+
+async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []) {
+  const c = new pg.Client({ connectionString: s.databaseUrl });
+  await c.connect();
+  try {
+    return (await c.query<T>(text, values)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+const signup = (body: Record<string, unknown>) => s.request.post('/ekyc/api/v1/registration/signup').send(body);
+const valid = (mobileNumber = nextMobile()) => ({ mobileNumber, fullName: 'John Doe', consentTerms: true, consentBankAutoverify: false });
+
+describe('eKYC stage 1: signup', () => {
+  it('creates the lead at stage 1 and answers exactly in the seed shape', async () => {
+    const res = await signup(valid());
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      success: true,
+      message: 'Lead created',
+      data: { leadId: expect.stringMatching(/^[0-9a-f-]{36}$/), state: 'INITIATED' },
+      journeyStatus: { currentStage: 1, currentState: 'INITIATED', progressPercent: 6 },
+    });
+  });
+
+  it('sends a 4-digit OTP by SMS through the outbox, keeps only its HMAC, and emits LEAD_CREATED to three topics', async () => {
+    const m = nextMobile();
+    const res = await signup(valid(m));
+    const leadId = res.body.data.leadId as string;
+    await s.engine.outbox.idle();
+    const rows = await sql<{ channel: string; recipient: string; payload: { body?: string; type?: string } }>('SELECT channel, recipient, payload FROM outbox_messages WHERE record_id = $1 OR idempotency_key LIKE $2 ORDER BY channel, recipient', [leadId, 'ekyc:otp:%']);
+    const mine = rows.filter((r) => r.channel === 'event' || r.recipient === m);
+    expect(mine.map((r) => [r.channel, r.recipient])).toEqual([['event', 'CDP'], ['event', 'CLEVERTAP'], ['event', 'DATALAKE'], ['sms', m]]);
+    expect(mine[3]!.payload.body).toBe('Your OTP is 1234. It is valid for 5 minutes.');
+    expect(mine[0]!.payload.type).toBe('LEAD_CREATED');
+    const [otp] = await sql<{ code_hash: string; expires_at: Date; created_at: Date }>('SELECT code_hash, expires_at, created_at FROM otp_challenges WHERE subject = $1', [leadId]);
+    expect(otp!.code_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(otp!.expires_at.getTime() - otp!.created_at.getTime()).toBe(5 * 60_000);
+    const [timeline] = await sql<{ from_state: string | null; to_state: string }>('SELECT from_state, to_state FROM timeline_entries WHERE record_id = $1', [leadId]);
+    expect(timeline).toEqual({ from_state: null, to_state: 'INITIATED' });
+  });
+
+  it('refuses a mobile that is not a valid Indian number with 400 and its own code', async () => {
+    for (const bad of ['5876543210', '98765', '98765432101', 'abcdefghij']) {
+      const res = await signup(valid(bad));
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('FE_REG_MOBILE_INVALID');
+    }
+  });
+
+  it('requires consent to the terms', async () => {
+    const res = await signup({ ...valid(), consentTerms: false });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('FE_REG_CONSENT_REQUIRED');
+  });
+
+  it('refuses the same mobile within the dedupe window (400 BE_REG_DUPLICATE), even in parallel, and allows it after the window', async () => {
+    const m = nextMobile();
+    const results = await Promise.all(Array.from({ length: 5 }, () => signup(valid(m))));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 400, 400, 400, 400]);
+    expect(results.find((r) => r.status === 400)!.body.error).toMatchObject({ code: 'BE_REG_DUPLICATE', message: 'Mobile already registered' });
+    s.clock.now = new Date(s.clock.now.getTime() + 29 * 86_400_000);
+    expect((await signup(valid(m))).status).toBe(400);
+    s.clock.now = new Date(s.clock.now.getTime() + 2 * 86_400_000);
+    expect((await signup(valid(m))).status).toBe(200);
+  });
+
+  it('stores the mobile number for dedupe only as an HMAC', async () => {
+    const m = nextMobile();
+    await signup(valid(m));
+    const rows = await sql<{ hash: string }>("SELECT hash FROM record_fingerprints WHERE app = 'ekyc'");
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      expect(r.hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(r.hash).not.toContain(m);
+    }
+  });
+});
+
+describe('eKYC later stages', () => {
+  async function lead() {
+    const res = await signup(valid());
+    return res.body.data.leadId as string;
+  }
+  const verifyOtp = (leadId: string, otp: string) => s.request.post('/ekyc/api/v1/registration/verify-otp').send({ leadId, otp });
+  const submitPan = (leadId: string) => s.request.post('/ekyc/api/v1/pan/submit').send({ leadId, panNumber: 'ABCDE1234F', nameOnPan: 'JOHN DOE' });
+  const submitAddress = (leadId: string) => s.request.post('/ekyc/api/v1/address/submit').send({ leadId, addressLine: '12 MG Road', city: 'Pune', pinCode: '411001' });
+
+  it('moves to stage 2 on the right OTP and refuses a wrong one', async () => {
+    const id = await lead();
+    const wrong = await verifyOtp(id, '9999');
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('OTP_INVALID');
+    const res = await verifyOtp(id, '1234');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ data: { leadId: id, state: 'MOBILE_VERIFIED' }, journeyStatus: { currentStage: 2, currentState: 'MOBILE_VERIFIED', progressPercent: 13 } });
+  });
+
+  it('refuses a stage before the lead reaches it with STAGE_NOT_REACHED ([RequiresStage(N)])', async () => {
+    const id = await lead();
+    const pan = await submitPan(id);
+    expect(pan.status).toBe(409);
+    expect(pan.body.error).toMatchObject({ code: 'STAGE_NOT_REACHED', data: { requiredStage: 2, currentStage: 1 } });
+    await verifyOtp(id, '1234');
+    const address = await submitAddress(id);
+    expect(address.status).toBe(409);
+    expect(address.body.error.data).toEqual({ requiredStage: 3, currentStage: 2 });
+    expect((await submitPan(id)).body.journeyStatus).toEqual({ currentStage: 3, currentState: 'PAN_SUBMITTED', progressPercent: 19 });
+    const done = await submitAddress(id);
+    expect(done.status).toBe(200);
+    expect(done.body.journeyStatus.currentStage).toBe(4);
+    // A stage already passed is not a stage to repeat.
+    expect((await submitPan(id)).status).toBe(422);
+  });
+
+  it('logs every state transition', async () => {
+    const id = await lead();
+    await verifyOtp(id, '1234');
+    await submitPan(id);
+    const rows = await sql<{ event: string; from_state: string | null; to_state: string }>('SELECT event, from_state, to_state FROM timeline_entries WHERE record_id = $1 ORDER BY id', [id]);
+    expect(rows).toEqual([
+      { event: 'create', from_state: null, to_state: 'INITIATED' },
+      { event: 'verify_mobile', from_state: 'INITIATED', to_state: 'MOBILE_VERIFIED' },
+      { event: 'submit_pan', from_state: 'MOBILE_VERIFIED', to_state: 'PAN_SUBMITTED' },
+    ]);
+    const [lead1] = await sql<{ data: { panNumber: string } }>('SELECT data FROM records WHERE id = $1', [id]);
+    expect(lead1!.data.panNumber).toBe('ABCDE1234F');
+  });
+
+  it('validates stage input with the field error code', async () => {
+    const id = await lead();
+    await verifyOtp(id, '1234');
+    const res = await s.request.post('/ekyc/api/v1/pan/submit').send({ leadId: id, panNumber: 'NOTAPAN', nameOnPan: 'X Y' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    expect(res.body.error.details).toEqual([{ path: '$.panNumber', message: 'Must be a valid pan' }]);
+  });
+});
