@@ -5,7 +5,7 @@ import type { Logger } from '../support/logger.ts';
 import type { AppChannels } from './app-providers.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.ts';
-import { claimDue, markDead, markRetry, markSent, type ClaimedMessage } from './outbox-store.ts';
+import { claimDue, markDead, markRetry, markSent, type ClaimedMessage, type SentMessage } from './outbox-store.ts';
 
 export interface DispatcherOptions {
   db: Database;
@@ -39,7 +39,7 @@ export function createOutboxDispatcher(options: DispatcherOptions) {
   let running: Promise<PassResult> | undefined;
   let again = false;
 
-  async function deliver(message: ClaimedMessage, totals: PassResult): Promise<void> {
+  async function deliver(message: ClaimedMessage, totals: PassResult, sent: SentMessage[]): Promise<void> {
     const app = options.registry().apps.get(message.app);
     try {
       if (!app) throw new ProviderError('outbox', `App "${message.app}" is not loaded`, { transient: true });
@@ -51,7 +51,8 @@ export function createOutboxDispatcher(options: DispatcherOptions) {
           : message.channel === 'email'
             ? await channels.email.deliver({ ...(message.payload as Omit<EmailMessage, 'idempotencyKey'>), ...base })
             : await channels.event.deliver({ ...(message.payload as Omit<EventMessage, 'idempotencyKey'>), ...base });
-      await markSent(db, message.id, result.provider, result.providerMessageId, clock());
+      // Written with the rest of the batch; a crash before that re-sends under the same idempotency key.
+      sent.push({ id: message.id, provider: result.provider, providerMessageId: result.providerMessageId, sentAt: clock() });
       totals.sent++;
     } catch (err) {
       const transient = !(err instanceof ProviderError) || err.transient;
@@ -74,11 +75,13 @@ export function createOutboxDispatcher(options: DispatcherOptions) {
       const batch = await claimDue(db, clock(), batchSize, leaseMs);
       if (!batch.length) return totals;
       let next = 0;
+      const sent: SentMessage[] = [];
       await Promise.all(
         Array.from({ length: Math.min(concurrency, batch.length) }, async () => {
-          while (next < batch.length) await deliver(batch[next++]!, totals);
+          while (next < batch.length) await deliver(batch[next++]!, totals, sent);
         }),
       );
+      await markSent(db, sent);
     }
   }
 

@@ -51,11 +51,22 @@ export async function claimDue(db: Database, now: Date, limit: number, leaseMs: 
   return rows.map((r) => ({ id: r.id, app: r.app, channel: r.channel, payload: r.payload, idempotencyKey: r.idempotency_key, attempts: r.attempts, maxAttempts: r.max_attempts }));
 }
 
-export async function markSent(db: Database, id: string, provider: string, providerMessageId: string, now: Date): Promise<void> {
+export interface SentMessage {
+  id: string;
+  provider: string;
+  providerMessageId: string;
+  sentAt: Date;
+}
+
+/** Records a batch of deliveries in one statement (one round trip per batch, not per message). */
+export async function markSent(db: Database, sent: SentMessage[]): Promise<void> {
+  if (!sent.length) return;
   await db.sql.query({
     name: 'rulepath-outbox-sent',
-    text: `UPDATE outbox_messages SET status = 'sent', provider = $2, provider_message_id = $3, sent_at = $4, locked_until = NULL, last_error = NULL WHERE id = $1`,
-    values: [id, provider, providerMessageId, now],
+    text: `UPDATE outbox_messages AS o SET status = 'sent', provider = s.provider, provider_message_id = s.pmid, sent_at = s.sent_at, locked_until = NULL, last_error = NULL
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS s(id, provider, pmid, sent_at)
+           WHERE o.id = s.id`,
+    values: [sent.map((m) => m.id), sent.map((m) => m.provider), sent.map((m) => m.providerMessageId), sent.map((m) => m.sentAt)],
   });
 }
 
