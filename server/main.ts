@@ -18,7 +18,11 @@ const lines = [
 for (const app of registry.apps.values()) {
   lines.push(`  app ${app.id.padEnd(12)} ${running.url}${app.basePath}  (generic: ${running.url}/v1/apps/${app.id})`);
   if (!config.production) {
-    for (const u of app.definition.demoUsers ?? []) lines.push(`      demo ${u.role.padEnd(10)} ${u.email ?? u.phone}  /  ${u.password}`);
+    const otpPolicy = app.definition.auth?.otp ? app.otpPolicies.get(app.definition.auth.otp.policy) : undefined;
+    for (const u of app.definition.demoUsers ?? []) {
+      const secret = u.password ? `password ${u.password}` : otpPolicy?.mode === 'fixed' ? `OTP ${otpPolicy.fixedCode ?? '(fixed)'}` : 'OTP by SMS (see the log)';
+      lines.push(`      demo ${u.role.padEnd(12)} ${(u.phone ?? u.email ?? '').padEnd(26)} ${secret}`);
+    }
   }
 }
 for (const refused of running.engine.loadReport.refused) {

@@ -56,7 +56,9 @@ describe('npm start', () => {
     const base = `http://127.0.0.1:${port}`;
     const first = await start(port, pgPort);
     expect(first.output()).toContain(`app solarium`);
-    expect(first.output()).toContain('demo admin      admin@solarium.test  /  demo1234');
+    expect(first.output()).toMatch(/demo admin +admin@solarium\.test +password demo1234/);
+    expect(first.output()).toMatch(/demo kam +9000000002 +OTP 123456/);
+    expect(first.output()).toContain('app ekyc');
     expect(first.output()).toContain('/docs');
 
     const login = await fetch(`${base}/solarium/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'cp1@solarium.test', password: 'demo1234' }) });
