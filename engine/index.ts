@@ -80,6 +80,8 @@ export async function createEngine(options: EngineOptions) {
   const otp = createOtpService(ctx);
   const otpLogin = createOtpLogin(ctx, otp, createRefreshTokens(ctx));
   const initial = await reload();
+  // Provider configs are checked now, not at the first message: a missing secret stops the start.
+  for (const app of current.apps.values()) channels(app);
 
   return {
     loadReport: initial,

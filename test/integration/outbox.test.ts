@@ -149,3 +149,15 @@ describe('provider chain and circuit breaker', () => {
     expect(primary.calls() - before.primaryCalls).toBeLessThan(12);
   });
 });
+
+describe('provider configuration', () => {
+  it('refuses to start when a provider config names a missing environment variable', async () => {
+    const saved = process.env.OT_MSG91_KEY;
+    delete process.env.OT_MSG91_KEY;
+    try {
+      await expect(startTestServer({ definitionsDir: FIXTURES })).rejects.toThrow(/Environment variable OT_MSG91_KEY is not set/);
+    } finally {
+      process.env.OT_MSG91_KEY = saved;
+    }
+  });
+});

@@ -140,3 +140,27 @@ describe('npm run validate', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('OTP policies', () => {
+  const policyFiles = (mode: 'fixed' | 'random') => [
+    { file: 'p/app.yaml', content: { kind: 'app', id: 'p', name: 'P', roles: { admin: {} }, auth: { otp: { policy: 'login' } } } },
+    { file: 'p/login.otp.yaml', content: { kind: 'otp', name: 'login', digits: 6, validityMinutes: 10, channels: ['sms'], templates: { sms: 'otp-sms' }, mode, fixedCode: '123456' } },
+    { file: 'p/otp-sms.template.yaml', content: { kind: 'template', name: 'otp-sms', channel: 'sms', body: 'Code {{otp.code}}' } },
+  ];
+
+  it('accepts a fixed code in development and refuses it in production', () => {
+    expect(compileAppFiles(policyFiles('fixed')).problems).toEqual([]);
+    expect(compileAppFiles(policyFiles('fixed'), [], '', { production: true }).problems).toEqual([
+      { file: 'p/login.otp.yaml', path: '$.mode', message: 'A fixed OTP code is for development only and is refused in production' },
+    ]);
+    expect(compileAppFiles(policyFiles('random'), [], '', { production: true }).problems).toEqual([]);
+  });
+
+  it('refuses an OTP template that reads more than an OTP message has', () => {
+    const files = policyFiles('random');
+    (files[2]!.content as { body: string }).body = 'Hi {{record.name}}, code {{otp.code}}';
+    expect(compileAppFiles(files).problems).toEqual([
+      { file: 'p/login.otp.yaml', path: '$.templates.sms', message: 'Template "otp-sms" reads "{{record.name}}", which an OTP message does not have (otp.code, otp.validMinutes, app.name)' },
+    ]);
+  });
+});
