@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { queryRows } from '../support/sql.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -11,15 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => s?.close());
 
-async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []) {
-  const c = new pg.Client({ connectionString: s.databaseUrl });
-  await c.connect();
-  try {
-    return (await c.query<T>(text, values)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const sql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryRows<T>(s.databaseUrl, text, values);
 
 const signup = (body: Record<string, unknown>) => s.request.post('/ekyc/api/v1/registration/signup').send(body);
 const valid = (mobileNumber = nextMobile()) => ({ mobileNumber, fullName: 'John Doe', consentTerms: true, consentBankAutoverify: false });

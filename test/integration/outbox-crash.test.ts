@@ -1,41 +1,14 @@
 // kill -9 of the server with messages pending: after a restart, every one is delivered.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.ts';
 import { fakeMsg91, fakeWebhookReceiver } from '../support/fakes/vendor-fakes.ts';
+import { exited, serverProcesses } from '../support/server-process.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-crash-'));
-chmodSync(dataDir, 0o755);
-const children: ChildProcess[] = [];
-
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
-  if (existsSync(pidFile)) {
-    try {
-      process.kill(Number(readFileSync(pidFile, 'utf8').split('\n')[0]), 'SIGKILL');
-    } catch {}
-  }
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start:\n${out}`)), 60_000);
-    child.stdout!.on('data', () => out.includes('Rulepath is serving on') && (clearTimeout(timer), resolve()));
-    child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
-  });
-  return child;
-}
+const servers = serverProcesses('rulepath-crash-');
+afterAll(() => servers.cleanup());
+const start = async (env: Record<string, string>) => (await servers.start(env)).child;
 
 async function until(check: () => boolean, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
@@ -52,7 +25,7 @@ describe('outbox across a crash', () => {
     const hook = await fakeWebhookReceiver();
     const port = await freePort();
     const env = {
-      PORT: String(port), EMBEDDED_PG_PORT: String(await freePort()), DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '',
+      PORT: String(port), EMBEDDED_PG_PORT: String(await freePort()),
       DEFINITIONS_DIR: path.resolve(ROOT, 'test/fixtures/outbox-defs'),
       OUTBOX_BACKOFF_BASE_MS: '200', OUTBOX_BACKOFF_MAX_MS: '1000', OUTBOX_LEASE_MS: '1000',
       OT_MSG91_KEY: 'crash-test-msg91-key', OT_MSG91_URL: msg91.url,
@@ -74,7 +47,7 @@ describe('outbox across a crash', () => {
     }
     expect(msg91.received).toHaveLength(0);
     first.kill('SIGKILL');
-    await new Promise((r) => first.once('exit', r));
+    await exited(first);
 
     msg91.clearScript();
     hook.clearScript();
@@ -86,7 +59,7 @@ describe('outbox across a crash', () => {
     expect(hook.actedOn().filter((k) => ids.some((id) => k.includes(id)))).toHaveLength(10);
 
     second.kill('SIGTERM');
-    expect(await new Promise((r) => second.once('exit', r))).toBe(0);
+    expect(await exited(second)).toBe(0);
     await Promise.all([msg91.close(), hook.close()]);
   });
 });

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
+import { queryRows } from '../support/sql.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { fakeMsg91, fakeWebhookReceiver } from '../support/fakes/vendor-fakes.ts';
@@ -29,15 +30,7 @@ afterAll(async () => {
   await Promise.all([msg91?.close(), primary?.close(), secondary?.close()]);
 });
 
-async function query<T extends pg.QueryResultRow>(s: TestServer, sql: string, values: unknown[] = []) {
-  const c = new pg.Client({ connectionString: s.databaseUrl });
-  await c.connect();
-  try {
-    return (await c.query<T>(sql, values)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const query = <T extends pg.QueryResultRow>(s: TestServer, text: string, values: unknown[] = []) => queryRows<T>(s.databaseUrl, text, values);
 
 /** Runs dispatcher passes, moving the fake clock past every backoff, until nothing is pending. */
 async function drain(s: TestServer, maxRounds = 40) {

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { queryRows } from '../support/sql.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -14,15 +15,7 @@ beforeAll(async () => {
 });
 afterAll(async () => s?.close());
 
-async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []) {
-  const c = new pg.Client({ connectionString: s.databaseUrl });
-  await c.connect();
-  try {
-    return (await c.query<T>(text, values)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const sql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryRows<T>(s.databaseUrl, text, values);
 
 const requestOtp = (phone: string) => s.request.post(`${BASE}/auth/otp/request`).send({ phone });
 const verifyOtp = (otpId: string, code: string, headers: Record<string, string> = {}) => s.request.post(`${BASE}/auth/otp/verify`).set(headers).send({ otpId, code });

@@ -1,54 +1,14 @@
 // npm start as a real process: embedded PostgreSQL, demo users, a kill -9, recovery, clean stop.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.ts';
+import { exited, serverProcesses } from '../support/server-process.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-start-'));
-// mkdtemp makes a private (0700) folder; as root, PostgreSQL (user postgres) must reach the cluster inside it.
-chmodSync(dataDir, 0o755);
-const children: ChildProcess[] = [];
-
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
-  if (existsSync(pidFile)) {
-    try {
-      process.kill(Number(readFileSync(pidFile, 'utf8').split('\n')[0]), 'SIGKILL');
-    } catch {}
-  }
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function start(port: number, pgPort: number): Promise<{ child: ChildProcess; output: () => string; readyMs: number }> {
-  const t0 = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development', DATABASE_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start in 60 s:\n${out}`)), 60_000);
-    const check = () => {
-      if (out.includes('Rulepath is serving on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', check);
-    child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
-  });
-  return { child, output: () => out, readyMs: Date.now() - t0 };
-}
-
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+const servers = serverProcesses('rulepath-start-');
+const dataDir = servers.dataDir;
+afterAll(() => servers.cleanup());
+const start = (port: number, pgPort: number) => servers.start({ PORT: String(port), EMBEDDED_PG_PORT: String(pgPort) });
 
 describe('npm start', () => {
   it('serves the apps, survives a kill -9 with its data, and stops cleanly', async () => {

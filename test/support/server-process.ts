@@ -1,0 +1,62 @@
+// `npm start` as a child process, for tests of what only a real process shows (kill -9, signals).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface ServerProcesses {
+  dataDir: string;
+  start(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string; readyMs: number }>;
+  /** Kills what is left: server processes and the PostgreSQL they started; removes the data dir. */
+  cleanup(): void;
+}
+
+export function serverProcesses(prefix: string): ServerProcesses {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  // mkdtemp makes a private (0700) folder; as root, PostgreSQL (user postgres) must reach the cluster inside it.
+  chmodSync(dataDir, 0o755);
+  const children: ChildProcess[] = [];
+  return {
+    dataDir,
+    async start(env) {
+      const t0 = Date.now();
+      const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development', DATABASE_URL: '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.push(child);
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no start in 60 s:\n${out}`)), 60_000);
+        child.stdout!.on('data', () => {
+          if (out.includes('Rulepath is serving on')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
+      });
+      return { child, output: () => out, readyMs: Date.now() - t0 };
+    },
+    cleanup() {
+      for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+      const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
+      if (existsSync(pidFile)) {
+        try {
+          process.kill(Number(readFileSync(pidFile, 'utf8').split('\n')[0]), 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
