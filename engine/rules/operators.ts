@@ -1,0 +1,31 @@
+// The operators a condition may use: json-rules-engine's defaults with their exact semantics
+// (including the fact-type checks), plus containsAny / containsAll for list facts such as the
+// SKUs in a cart. The compiled evaluator and json-rules-engine share this one table.
+export type OperatorFn = (factValue: unknown, value: unknown) => boolean;
+
+const isNumberish = (v: unknown) => Number.parseFloat(v as string).toString() !== 'NaN';
+const isList = Array.isArray;
+const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+export const OPERATORS: Readonly<Record<string, { fn: OperatorFn; factCheck?: (v: unknown) => boolean; valueKind: 'scalar' | 'list' | 'number' }>> = Object.freeze({
+  equal: { fn: (a, b) => a === b, valueKind: 'scalar' },
+  notEqual: { fn: (a, b) => a !== b, valueKind: 'scalar' },
+  in: { fn: (a, b) => asList(b).indexOf(a) > -1, valueKind: 'list' },
+  notIn: { fn: (a, b) => asList(b).indexOf(a) === -1, valueKind: 'list' },
+  contains: { fn: (a, b) => (a as unknown[]).indexOf(b) > -1, factCheck: isList, valueKind: 'scalar' },
+  doesNotContain: { fn: (a, b) => (a as unknown[]).indexOf(b) === -1, factCheck: isList, valueKind: 'scalar' },
+  lessThan: { fn: (a, b) => (a as number) < (b as number), factCheck: isNumberish, valueKind: 'number' },
+  lessThanInclusive: { fn: (a, b) => (a as number) <= (b as number), factCheck: isNumberish, valueKind: 'number' },
+  greaterThan: { fn: (a, b) => (a as number) > (b as number), factCheck: isNumberish, valueKind: 'number' },
+  greaterThanInclusive: { fn: (a, b) => (a as number) >= (b as number), factCheck: isNumberish, valueKind: 'number' },
+  containsAny: { fn: (a, b) => asList(b).some((x) => (a as unknown[]).includes(x)), factCheck: isList, valueKind: 'list' },
+  containsAll: { fn: (a, b) => asList(b).every((x) => (a as unknown[]).includes(x)), factCheck: isList, valueKind: 'list' },
+});
+
+export const OPERATOR_NAMES = Object.keys(OPERATORS);
+
+/** Registers the operators json-rules-engine lacks, with the same semantics as ours. */
+export function addCustomOperators(engine: { addOperator(name: string, fn: OperatorFn, validator?: (v: unknown) => boolean): void }): void {
+  engine.addOperator('containsAny', OPERATORS.containsAny!.fn, isList);
+  engine.addOperator('containsAll', OPERATORS.containsAll!.fn, isList);
+}
