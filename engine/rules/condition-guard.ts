@@ -1,6 +1,7 @@
 import { Engine } from 'json-rules-engine';
 import type { Condition } from '../registry/definition-types.ts';
 import { getPath } from '../support/object-path.ts';
+import { addCustomOperators } from './operators.ts';
 
 export interface GuardFacts {
   record: Record<string, unknown>;
@@ -19,6 +20,7 @@ export function compileConditionGuard(condition: Condition): ConditionGuard {
     allowUndefinedFacts: true,
     pathResolver: (value: unknown, path: string) => getPath(value, path),
   });
+  addCustomOperators(engine);
   engine.addRule({ conditions: toTopLevel(condition) as never, event: { type: 'pass' } });
   return async (facts) => {
     const { events } = await engine.run({ ...facts });

@@ -1,6 +1,8 @@
 // The operators a condition may use: json-rules-engine's defaults with their exact semantics
 // (including the fact-type checks), plus containsAny / containsAll for list facts such as the
 // SKUs in a cart. The compiled evaluator and json-rules-engine share this one table.
+import { Operator, type Engine } from 'json-rules-engine';
+
 export type OperatorFn = (factValue: unknown, value: unknown) => boolean;
 
 const isNumberish = (v: unknown) => Number.parseFloat(v as string).toString() !== 'NaN';
@@ -24,8 +26,11 @@ export const OPERATORS: Readonly<Record<string, { fn: OperatorFn; factCheck?: (v
 
 export const OPERATOR_NAMES = Object.keys(OPERATORS);
 
-/** Registers the operators json-rules-engine lacks, with the same semantics as ours. */
-export function addCustomOperators(engine: { addOperator(name: string, fn: OperatorFn, validator?: (v: unknown) => boolean): void }): void {
-  engine.addOperator('containsAny', OPERATORS.containsAny!.fn, isList);
-  engine.addOperator('containsAll', OPERATORS.containsAll!.fn, isList);
+/**
+ * Registers the operators json-rules-engine lacks, with the same semantics as ours. They go in as
+ * Operator instances: addOperator(name, fn) would silently drop the fact-type check.
+ */
+export function addCustomOperators(engine: Engine): void {
+  engine.addOperator(new Operator('containsAny', OPERATORS.containsAny!.fn as never, isList));
+  engine.addOperator(new Operator('containsAll', OPERATORS.containsAll!.fn as never, isList));
 }

@@ -17,9 +17,10 @@ const CITIES = ['Pune', 'Mumbai', 'Delhi'];
 // ---- generators: carts and conditions over the fact set ------------------------------------
 const factsArb = fc.record({
   cart: fc.record({
-    total: fc.oneof(fc.integer({ min: 0, max: 20000 }), fc.constant(undefined as unknown as number)),
+    // Facts of the wrong type appear too (a numeric string, a missing list): both engines must agree there as well.
+    total: fc.oneof(fc.integer({ min: 0, max: 20000 }), fc.constant(undefined as unknown as number), fc.integer({ min: 0, max: 20000 }).map(String) as unknown as fc.Arbitrary<number>),
     quantity: fc.integer({ min: 0, max: 10 }),
-    skus: fc.uniqueArray(fc.constantFrom(...SKUS), { maxLength: 5 }),
+    skus: fc.oneof(fc.uniqueArray(fc.constantFrom(...SKUS), { maxLength: 5 }), fc.constant(undefined as unknown as string[])),
     brands: fc.uniqueArray(fc.constantFrom('A', 'B', 'C'), { maxLength: 3 }),
   }),
   store: fc.record({ storeId: fc.constantFrom('S001', 'S002', 'P001'), city: fc.constantFrom(...CITIES), zone: fc.constantFrom('N', 'S'), el360: fc.boolean() }),
@@ -48,7 +49,7 @@ const conditionArb: fc.Arbitrary<RuleCondition> = fc.letrec<{ node: RuleConditio
 
 async function viaJsonRulesEngine(condition: RuleCondition, facts: Record<string, unknown>): Promise<boolean> {
   const engine = new Engine([], { allowUndefinedFacts: true, pathResolver: (v: unknown, p: string) => getPath(v, p) });
-  addCustomOperators(engine as never);
+  addCustomOperators(engine);
   const top = 'all' in condition || 'any' in condition || 'not' in condition ? condition : { all: [condition] };
   engine.addRule({ conditions: top as never, event: { type: 'eligible' } });
   const { events } = await engine.run({ ...facts });
