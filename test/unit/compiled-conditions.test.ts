@@ -39,7 +39,7 @@ const leafArb: fc.Arbitrary<RuleCondition> = fc.oneof(
 
 const conditionArb: fc.Arbitrary<RuleCondition> = fc.letrec<{ node: RuleCondition }>((tie) => ({
   node: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
+    { depthSize: 'small', withCrossShrink: true, maxDepth: 6, depthIdentifier: 'condition' },
     leafArb,
     fc.record({ all: fc.array(tie('node'), { minLength: 1, maxLength: 4 }) }),
     fc.record({ any: fc.array(tie('node'), { minLength: 1, maxLength: 4 }) }),
