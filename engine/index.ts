@@ -30,6 +30,7 @@ export { ERROR_CATALOG, type ErrorCode } from './errors/error-catalog.ts';
 export { closeDatabase, createDatabase, type Database } from './store/database.ts';
 export { startEmbeddedPostgres } from './store/embedded-postgres.ts';
 export { migrate } from './store/migrate.ts';
+export { verifyAuditChain } from './audit/verify-audit-chain.ts';
 export { loadPluginCatalog, type PluginCatalog } from './plugins/plugin-registry.ts';
 export { startJobRunner, type JobRunner } from './jobs/job-runner.ts';
 export { createLogger, type Logger } from './support/logger.ts';

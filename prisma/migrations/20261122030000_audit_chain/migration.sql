@@ -1,0 +1,36 @@
+-- AlterTable
+ALTER TABLE "audit_entries" ADD COLUMN "prev_hash" TEXT,
+ADD COLUMN "hash" TEXT;
+
+-- The text an entry's hash covers. jsonb's text form is canonical, timestamps are rendered in UTC
+-- with milliseconds, so the same stored entry always hashes the same (npm run audit:verify).
+CREATE FUNCTION audit_entry_digest(e audit_entries) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT encode(sha256(convert_to(concat_ws('|',
+    coalesce(e.prev_hash, ''), e.app, coalesce(e.entity, ''), coalesce(e.record_id::text, ''),
+    e.action, e.outcome, coalesce(e.actor_id, ''), coalesce(e.role, ''),
+    coalesce(e.before::text, ''), coalesce(e.after::text, ''), coalesce(e.detail::text, ''),
+    to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS')), 'UTF8')), 'hex')
+$$;
+
+-- One chain per record (per app for entries about no record): writers of different records never
+-- wait for each other; writers of one record take its chain lock for the rest of the transaction.
+CREATE FUNCTION audit_entries_chain() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended('audit:' || NEW.app || ':' || coalesce(NEW.record_id::text, ''), 0));
+  -- The id is drawn under the chain lock (held to commit), so within a chain id order is chain order.
+  NEW.id := nextval(pg_get_serial_sequence('audit_entries', 'id'));
+  SELECT hash INTO NEW.prev_hash FROM audit_entries
+    WHERE app = NEW.app AND record_id IS NOT DISTINCT FROM NEW.record_id
+    ORDER BY id DESC LIMIT 1;
+  NEW.hash := audit_entry_digest(NEW);
+  RETURN NEW;
+END $$;
+
+CREATE FUNCTION audit_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'audit_entries is append-only: % is not allowed', TG_OP USING ERRCODE = 'insufficient_privilege';
+END $$;
+
+CREATE TRIGGER audit_entries_chain BEFORE INSERT ON "audit_entries" FOR EACH ROW EXECUTE FUNCTION audit_entries_chain();
+CREATE TRIGGER audit_entries_no_update BEFORE UPDATE OR DELETE ON "audit_entries" FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only();
+CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON "audit_entries" FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_append_only();
