@@ -36,6 +36,8 @@ const validateEventBody = bodyValidator<TransitionBody>({
 /** A change request: the event to fire, or (seed-style) the state to move to. */
 export type TransitionAsk = { event: string } | { target: string; targetField?: string };
 
+const pick = (data: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => k in data).map((k) => [k, data[k]]));
+
 export function createTransitionService(ctx: EngineContext) {
   /** `inputPath` is where the input sits in the caller's body ($.input generically, $ for an alias). */
   async function run(t: RecordTarget, actor: Actor, id: string, ask: TransitionAsk, body: TransitionBody, ifMatch: string | undefined, inputPath: string): Promise<RecordResult> {
@@ -85,10 +87,12 @@ export function createTransitionService(ctx: EngineContext) {
           scopeTags: scopeTags(entity, data),
           at: now,
           timeline: { event: decision.event, fromState: decision.from, actorId: actor.id, role: actor.role, override: decision.override, remarks: body.remarks, input: Object.keys(input).length ? input : undefined },
+          // Before and after of what changed (the state and the fields the effects set), not the
+          // whole record: the full picture at any point is the chain of these entries.
           audit: {
             action: decision.override ? 'transition.override' : 'transition',
-            before: { state: current.state, data: current.data },
-            after: { state: decision.to, data },
+            before: { state: current.state, data: pick(current.data, Object.keys(changes)) },
+            after: { state: decision.to, data: changes },
             detail: { event: decision.event, remarks: body.remarks },
           },
           outbox: outboxRecordset(messages, now),
