@@ -30,7 +30,6 @@ export interface CompiledCondition {
   explain(facts: Facts): { result: boolean; leaves: ConditionTrace[] };
 }
 
-type Node = (facts: Facts, trace?: ConditionTrace[]) => boolean;
 
 const SCALAR = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
 
@@ -83,53 +82,185 @@ function describe(c: { fact: string; path?: string; operator: string; value: unk
   return `${c.fact}${c.path ? c.path.slice(1) : ''} ${c.operator} ${JSON.stringify(c.value)}`;
 }
 
-/** Compiles a checked condition. Big `in` lists become Sets; paths are split once. */
-export function compileCondition(condition: RuleCondition): CompiledCondition {
-  const build = (c: RuleCondition): Node => {
-    if ('all' in c) {
-      const parts = c.all.map(build);
-      return (f, t) => {
-        if (t) return parts.map((p) => p(f, t)).every(Boolean); // the console wants every leaf
-        for (const p of parts) if (!p(f)) return false;
-        return true;
-      };
+type Reader = (facts: Facts) => unknown;
+type Test = (facts: Facts) => boolean;
+
+/**
+ * Reads fact.a.b. Names were checked against the fact set, which never holds a name that
+ * Object.prototype has, so a plain property read cannot land on an inherited member.
+ */
+function reader(fact: string, path: string | undefined): Reader {
+  const segs = path ? parsePath(path) : [];
+  const obj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object';
+  if (segs.length === 0) return (f) => f[fact];
+  if (segs.length === 1) {
+    const [a] = segs as [string];
+    return (f) => {
+      const v = f[fact];
+      return obj(v) ? v[a] : undefined;
+    };
+  }
+  return (f) => getPath(f[fact], segs);
+}
+
+// json-rules-engine's numberValidator, with a fast path for actual numbers.
+const numberish = (v: unknown) => (typeof v === 'number' ? !Number.isNaN(v) : Number.parseFloat(v as string).toString() !== 'NaN');
+
+/** One comparison as a closure specialised for its operator (no generic dispatch per evaluation). */
+function leaf(c: { fact: string; path?: string; operator: string; value: unknown }): Test {
+  const read = reader(c.fact, c.path);
+  const value = c.value;
+  switch (c.operator) {
+    case 'equal':
+      return (f) => read(f) === value;
+    case 'notEqual':
+      return (f) => read(f) !== value;
+    case 'in':
+    case 'notIn': {
+      const list = value as unknown[];
+      const set = new Set(list);
+      // Short lists: indexOf beats hashing; long ones (store lists, SKU lists): a Set.
+      if (list.length > 8) return c.operator === 'in' ? (f) => set.has(read(f)) : (f) => !set.has(read(f));
+      return c.operator === 'in' ? (f) => list.indexOf(read(f)) > -1 : (f) => list.indexOf(read(f)) === -1;
     }
-    if ('any' in c) {
-      const parts = c.any.map(build);
-      return (f, t) => {
-        if (t) return parts.map((p) => p(f, t)).some(Boolean);
-        for (const p of parts) if (p(f)) return true;
+    case 'contains':
+      return (f) => {
+        const v = read(f);
+        return Array.isArray(v) && v.indexOf(value) > -1;
+      };
+    case 'doesNotContain':
+      return (f) => {
+        const v = read(f);
+        return Array.isArray(v) && v.indexOf(value) === -1;
+      };
+    case 'containsAny': {
+      const set = new Set(value as unknown[]);
+      return (f) => {
+        const v = read(f);
+        if (!Array.isArray(v)) return false;
+        for (const x of v) if (set.has(x)) return true;
         return false;
       };
     }
-    if ('not' in c) {
-      const inner = build(c.not);
-      return (f, t) => !inner(f, t);
+    case 'containsAll': {
+      const wanted = value as unknown[];
+      return (f) => {
+        const v = read(f);
+        return Array.isArray(v) && wanted.every((x) => v.includes(x));
+      };
     }
-    const op = OPERATORS[c.operator]!;
-    const segments = c.path ? parsePath(c.path) : [];
-    const fact = c.fact;
-    const label = describe(c);
-    let compare = op.fn;
-    if ((c.operator === 'in' || c.operator === 'notIn') && Array.isArray(c.value) && c.value.length > 8) {
-      const set = new Set(c.value);
-      compare = c.operator === 'in' ? (a) => set.has(a) : (a) => !set.has(a);
+    case 'lessThan':
+      return (f) => {
+        const v = read(f);
+        return numberish(v) && (v as number) < (value as number);
+      };
+    case 'lessThanInclusive':
+      return (f) => {
+        const v = read(f);
+        return numberish(v) && (v as number) <= (value as number);
+      };
+    case 'greaterThan':
+      return (f) => {
+        const v = read(f);
+        return numberish(v) && (v as number) > (value as number);
+      };
+    case 'greaterThanInclusive':
+      return (f) => {
+        const v = read(f);
+        return numberish(v) && (v as number) >= (value as number);
+      };
+    default: {
+      // Unreachable for checked conditions; the generic table keeps a new operator correct until specialised.
+      const op = OPERATORS[c.operator]!;
+      return (f) => {
+        const v = read(f);
+        return (op.factCheck ? op.factCheck(v) : true) && op.fn(v, value);
+      };
     }
-    const value = c.value;
-    const check = op.factCheck;
-    return (f, t) => {
-      const factValue = segments.length ? getPath(f[fact], segments) : f[fact];
-      const result = (check ? check(factValue) : true) && compare(factValue, value);
-      t?.push({ condition: label, factValue, result });
-      return result;
+  }
+}
+
+// Unrolled for the common small groups: a fixed call per part instead of a loop over an array.
+function and(p: Test[]): Test {
+  const [a, b, c, d, e] = p as [Test, Test, Test, Test, Test];
+  switch (p.length) {
+    case 2: return (f) => a(f) && b(f);
+    case 3: return (f) => a(f) && b(f) && c(f);
+    case 4: return (f) => a(f) && b(f) && c(f) && d(f);
+    case 5: return (f) => a(f) && b(f) && c(f) && d(f) && e(f);
+    default: return (f) => {
+      for (let i = 0; i < p.length; i++) if (!p[i]!(f)) return false;
+      return true;
     };
+  }
+}
+
+function or(p: Test[]): Test {
+  const [a, b, c, d, e] = p as [Test, Test, Test, Test, Test];
+  switch (p.length) {
+    case 2: return (f) => a(f) || b(f);
+    case 3: return (f) => a(f) || b(f) || c(f);
+    case 4: return (f) => a(f) || b(f) || c(f) || d(f);
+    case 5: return (f) => a(f) || b(f) || c(f) || d(f) || e(f);
+    default: return (f) => {
+      for (let i = 0; i < p.length; i++) if (p[i]!(f)) return true;
+      return false;
+    };
+  }
+}
+
+function buildTest(c: RuleCondition): Test {
+  if ('all' in c) {
+    const parts = c.all.map(buildTest);
+    if (parts.length === 1) return parts[0]!;
+    return and(parts);
+  }
+  if ('any' in c) {
+    const parts = c.any.map(buildTest);
+    if (parts.length === 1) return parts[0]!;
+    return or(parts);
+  }
+  if ('not' in c) {
+    const inner = buildTest(c.not);
+    return (f) => !inner(f);
+  }
+  return leaf(c);
+}
+
+/** The slower twin for the test console: evaluates every leaf and records what it saw. */
+function buildExplain(c: RuleCondition): (f: Facts, t: ConditionTrace[]) => boolean {
+  if ('all' in c) {
+    const parts = c.all.map(buildExplain);
+    return (f, t) => parts.map((p) => p(f, t)).every(Boolean);
+  }
+  if ('any' in c) {
+    const parts = c.any.map(buildExplain);
+    return (f, t) => parts.map((p) => p(f, t)).some(Boolean);
+  }
+  if ('not' in c) {
+    const inner = buildExplain(c.not);
+    return (f, t) => !inner(f, t);
+  }
+  const test = leaf(c);
+  const read = reader(c.fact, c.path);
+  const label = describe(c);
+  return (f, t) => {
+    const result = test(f);
+    t.push({ condition: label, factValue: read(f), result });
+    return result;
   };
-  const root = build(condition);
+}
+
+/** Compiles a checked condition into closures: one tree for speed, one for explanations. */
+export function compileCondition(condition: RuleCondition): CompiledCondition {
+  const test = buildTest(condition);
+  let explain: ((f: Facts, t: ConditionTrace[]) => boolean) | undefined;
   return {
-    test: (facts) => root(facts),
+    test,
     explain: (facts) => {
+      explain ??= buildExplain(condition);
       const leaves: ConditionTrace[] = [];
-      return { result: root(facts, leaves), leaves };
+      return { result: explain(facts, leaves), leaves };
     },
   };
 }
