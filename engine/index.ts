@@ -21,6 +21,7 @@ import type { PluginCatalog } from './plugins/plugin-registry.ts';
 import { createAppChannels } from './notify/app-providers.ts';
 import { createOutboxDispatcher } from './notify/outbox-dispatcher.ts';
 import { createOutboxAdmin } from './notify/outbox-admin.ts';
+import { createAuditExport } from './audit/export-audit.ts';
 import type { BackoffPolicy } from './notify/backoff.ts';
 import type { BreakerOptions } from './notify/provider-chain.ts';
 import type { JobDefinition } from './jobs/job-runner.ts';
@@ -78,6 +79,7 @@ export async function createEngine(options: EngineOptions) {
     current = report.registry; // one assignment: requests see the old or the new registry, never a mix
     return report;
   };
+  const auditExport = createAuditExport(db, () => current, channels);
   const otp = createOtpService(ctx);
   const otpLogin = createOtpLogin(ctx, otp, createRefreshTokens(ctx));
   const initial = await reload();
@@ -94,9 +96,16 @@ export async function createEngine(options: EngineOptions) {
     recordOtp: createRecordOtp(ctx, otp),
     outbox,
     outboxAdmin: createOutboxAdmin(db, () => current, clock, () => outbox.wake()),
+    auditExport,
+    /** An app's blob store (audit exports now; quotations, documents and imports later). */
+    blob: (appId: string) => channels(resolveApp(current, appId)).blob,
     /** The background jobs of this engine, for the job runner (Agenda). */
     jobs(): JobDefinition[] {
-      return [{ name: 'outbox.dispatch', every: '5 seconds', run: () => outbox.runOnce() }];
+      return [
+        { name: 'outbox.dispatch', every: '5 seconds', run: () => outbox.runOnce() },
+        // 00:30 UTC: yesterday's audit entries to each app's blob store.
+        { name: 'audit.export', every: '30 0 * * *', run: () => auditExport.exportDay(new Date(clock().getTime() - 86_400_000)) },
+      ];
     },
     transitions: createTransitionService(ctx),
     auth: {

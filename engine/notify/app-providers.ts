@@ -1,13 +1,15 @@
 import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { ProviderRef } from '../registry/definition-types.ts';
 import { createProvider, type PluginCatalog } from '../plugins/plugin-registry.ts';
-import type { EmailMessage, EventMessage, ProviderDeps, SmsMessage } from '../plugin-api.ts';
+import type { BlobProvider, EmailMessage, EventMessage, ProviderDeps, SmsMessage } from '../plugin-api.ts';
 import { DEFAULT_BREAKER, ProviderChain, type BreakerOptions } from './provider-chain.ts';
 
 export interface AppChannels {
   sms: ProviderChain<SmsMessage>;
   email: ProviderChain<EmailMessage>;
   event: ProviderChain<EventMessage>;
+  /** The app's blob store (fs under DATA_DIR unless the app names another). */
+  blob: BlobProvider;
 }
 
 // Development defaults: an app that names no providers prints its messages to the log.
@@ -37,6 +39,7 @@ export function createAppChannels(catalog: PluginCatalog, deps: ProviderDeps, br
         sms: chain('sms', p.sms, (impl: { send(m: SmsMessage): Promise<{ providerMessageId: string }> }, m: SmsMessage) => impl.send(m)),
         email: chain('email', p.email, (impl: { send(m: EmailMessage): Promise<{ providerMessageId: string }> }, m: EmailMessage) => impl.send(m)),
         event: chain('events', p.events, (impl: { publish(m: EventMessage): Promise<{ providerMessageId: string }> }, m: EventMessage) => impl.publish(m)),
+        blob: createProvider(catalog, 'blob', p.blob?.provider ?? 'fs', p.blob?.config ?? {}, deps),
       };
       cache.set(app, channels);
     }

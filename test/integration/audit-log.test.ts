@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { text } from 'node:stream/consumers';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,5 +75,30 @@ describe('audit log', () => {
     expect(err?.code).toBe(1);
     expect(err?.stdout).toMatch(/22 entries checked, 2 problems/); // one was removed
     expect(err?.stdout).toContain('content does not match its hash (edited)');
+  });
+});
+
+describe('daily audit export', () => {
+  it('writes one app-day of entries with their hashes to the blob store, the same file when run twice', async () => {
+    // A lead of its own: the one above had its chain tampered with on purpose.
+    const auth = { Authorization: `Bearer ${await s.login('admin@solarium.test')}` };
+    const fresh = (await s.request.post('/solarium/leads').set(auth).send({ name: 'Export', phone: '9500000003', city: 'Pune' })).body.data.id as string;
+    for (const newStatus of ['in_discussion', 'on_hold', 'lost']) await s.request.patch(`/solarium/leads/${fresh}/status`).set(auth).send({ newStatus });
+    const day = s.clock.now;
+    const [first] = (await s.engine.auditExport.exportDay(day)).filter((e) => e.app === 'solarium');
+    const iso = day.toISOString().slice(0, 10);
+    expect(first!.key).toBe(`audit/solarium/${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}.jsonl`);
+    const [{ n }] = (await sql<{ n: number }>("SELECT count(*)::int AS n FROM audit_entries WHERE app = 'solarium'")) as [{ n: number }];
+    expect(first!.entries).toBe(n);
+    const lines = (await text(await s.engine.blob('solarium').read(first!.key))).trim().split('\n').map((l) => JSON.parse(l) as { recordId: string; prevHash: string | null; hash: string });
+    expect(lines).toHaveLength(n);
+    const chain = lines.filter((l) => l.recordId === fresh);
+    expect(chain).toHaveLength(4);
+    expect(chain[0]!.prevHash).toBeNull();
+    for (let i = 1; i < chain.length; i++) expect(chain[i]!.prevHash).toBe(chain[i - 1]!.hash);
+    const again = (await s.engine.auditExport.exportDay(day)).find((e) => e.app === 'solarium')!;
+    expect(again.sha256).toBe(first!.sha256);
+    const empty = (await s.engine.auditExport.exportDay(new Date(day.getTime() - 3 * 86_400_000))).find((e) => e.app === 'solarium')!;
+    expect(empty.entries).toBe(0);
   });
 });
