@@ -11,6 +11,8 @@ export interface AccessTokens {
   verify(token: string, app: string): Promise<Actor>;
   /** A short-lived proof that someone passed an OTP for a purpose (e.g. a customer at a promotion). */
   issueProof(app: string, subject: string, claims: Record<string, string>, minutes: number): Promise<{ token: string; expiresIn: number }>;
+  /** Checks a proof token of this app; any failure is a 401. */
+  verifyProof(token: string, app: string): Promise<Record<string, unknown>>;
 }
 
 // Verified tokens, by their exact text: the same bytes verify the same way until they expire, and
@@ -54,6 +56,16 @@ export function createAccessTokens(secret: Uint8Array, clock: () => Date = () =>
         .setExpirationTime(now + minutes * 60)
         .sign(secret);
       return { token, expiresIn: minutes * 60 };
+    },
+    async verifyProof(token, app) {
+      try {
+        const { payload } = await jwtVerify(token, secret, { algorithms: [ALGORITHM], issuer: TOKEN_ISSUER, audience: `${app}:proof`, currentDate: clock(), requiredClaims: ['sub', 'exp'] });
+        if (payload.purpose !== 'otp-proof') throw new Error('not a proof');
+        return payload as Record<string, unknown>;
+      } catch (err) {
+        const message = err instanceof joseErrors.JWTExpired ? 'The verification has expired; verify again' : 'The verification token is not valid';
+        throw new AppError('UNAUTHENTICATED', message, { cause: err });
+      }
     },
     async verify(token, app) {
       const hit = verified.get(token);

@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
-import type { Condition } from '../registry/definition-types.ts';
+import type { Condition, RouteAliasDef } from '../registry/definition-types.ts';
 import { compileConditionGuard, type ConditionGuard } from '../rules/condition-guard.ts';
 import { findRecord } from '../records/record-store.ts';
 import { recordView } from '../records/record-view.ts';
@@ -47,6 +47,23 @@ export function createRecordOtp(ctx: EngineContext, otp: OtpService) {
   }
 
   return {
+    /**
+     * A create that needs an OTP proof (a transaction needs the customer's verification): the token
+     * must be for the record named in the body, which must still pass the condition (the promotion
+     * is still active). Returns the body without the token, with the verified contact copied in.
+     */
+    async withProof(app: CompiledApp, rule: NonNullable<RouteAliasDef['proof']>, body: unknown, actor: Actor): Promise<Record<string, unknown>> {
+      if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError('VALIDATION_FAILED', 'The body must be a JSON object');
+      const { [rule.tokenField]: token, ...rest } = body as Record<string, unknown>;
+      if (typeof token !== 'string' || !token) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: `$.${rule.tokenField}`, message: 'A verification token is required' }] });
+      const claims = await ctx.tokens.verifyProof(token, app.id);
+      const recordId = rest[rule.recordField];
+      if (claims.recordId !== recordId) throw new AppError('FORBIDDEN', 'The verification was for another record', { details: [{ path: `$.${rule.recordField}`, message: 'Does not match the verification' }] });
+      await loadEligible(app, { entity: rule.entity ?? String(claims.entity), policy: '', when: rule.when }, String(recordId), actor);
+      for (const [field, claim] of Object.entries(rule.copy ?? {})) if (claims[claim]) rest[field] = claims[claim];
+      return rest;
+    },
+
     async request(app: CompiledApp, route: RecordOtpRoute, id: string, actor: Actor, body: unknown) {
       const { phone, email } = validateRequest(body);
       const entity = await loadEligible(app, route, id, actor);

@@ -96,6 +96,21 @@ async function checkDedupe(tx: Prisma.TransactionClient, ctx: EngineContext, app
   }
 }
 
+/**
+ * Claims a request id inside the create's transaction. The primary key arbitrates concurrent
+ * duplicates: a second insert waits for the first to commit and then finds its row.
+ */
+async function claimRequest(tx: Prisma.TransactionClient, ctx: EngineContext, app: string, entity: CompiledEntity, req: { key: string; requestHash: string }, id: string, now: Date) {
+  const inserted = await tx.$executeRaw`
+    INSERT INTO idempotency_keys (app, key, request_hash, record_id, created_at) VALUES (${app}, ${req.key}, ${req.requestHash}, ${id}::uuid, ${now})
+    ON CONFLICT (app, key) DO NOTHING`;
+  if (inserted) return;
+  const first = (await ctx.db.idempotencyKey.findUnique({ where: { app_key: { app, key: req.key } } }))!;
+  if (first.requestHash !== req.requestHash) throw new AppError('IDEMPOTENCY_MISMATCH', undefined, { details: [{ path: '$', message: 'The request id was used before with another body' }] });
+  const existing = await findRecord(ctx.db, app, entity.name, first.recordId);
+  throw new AppError('DUPLICATE_REQUEST', undefined, { data: existing ? recordView(entity, existing) : { id: first.recordId } });
+}
+
 export function createRecordService(ctx: EngineContext, otp: OtpService) {
   const target = (t: RecordTarget) => {
     const app = resolveApp(ctx.registry(), t.app);
@@ -124,7 +139,14 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
   }
 
   return {
-    async create(t: RecordTarget, actor: Actor, body: unknown): Promise<RecordResult> {
+    /** Whether the actor may do `action` on the entity at all (403 otherwise), before any costly step. */
+    authorize(t: RecordTarget, actor: Actor, action: 'read' | 'create' | 'update' | 'delete' | 'transition'): void {
+      const { app, entity } = target(t);
+      requirePermission(app, actor, entity.name, action);
+    },
+
+    /** `idempotency`: the client's request id and a hash of its body (PromoPartner §4.4). */
+    async create(t: RecordTarget, actor: Actor, body: unknown, idempotency?: { key: string; requestHash: string }): Promise<RecordResult> {
       const { app, entity } = target(t);
       const permission = requirePermission(app, actor, entity.name, 'create');
       if (!isObjectBody(body)) throw new AppError('VALIDATION_FAILED', 'The body must be a JSON object');
@@ -141,6 +163,7 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
       let sentOtp = false;
       try {
         const row = await ctx.db.$transaction(async (tx) => {
+          if (idempotency) await claimRequest(tx, ctx, app.id, entity, idempotency, id, now);
           await checkDedupe(tx, ctx, app.id, entity, id, data, now);
           const created = await tx.record.create({
             data: { id, app: app.id, entity: entity.name, state, data: data as Prisma.InputJsonObject, scopeTags: scopeTags(entity, data), createdBy: actor.id, createdAt: now, updatedAt: now },

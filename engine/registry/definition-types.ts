@@ -80,6 +80,8 @@ export interface RouteAliasDef {
   idFrom?: string;
   response?: Record<string, string>;
   otp?: { policy: string; codeField: string };
+  idempotency?: { field: string };
+  proof?: { tokenField: string; recordField: string; entity?: string; when?: Condition; copy?: Record<string, 'phone' | 'email'> };
   summary?: string;
 }
 

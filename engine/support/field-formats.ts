@@ -11,6 +11,7 @@ export function addFieldFormats(ajv: Ajv): Ajv {
   ajv.addFormat('pincode', /^[1-9][0-9]{5}$/);
   // Indian mobile numbers: 10 digits, the first 6 to 9.
   ajv.addFormat('mobile-in', /^[6-9][0-9]{9}$/);
+  ajv.addFormat('alphanumeric', /^[A-Za-z0-9]+$/);
   // Indian PAN: five letters, four digits, a letter.
   ajv.addFormat('pan', /^[A-Z]{5}[0-9]{4}[A-Z]$/);
   return ajv;

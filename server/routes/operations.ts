@@ -1,4 +1,5 @@
 // Every operation the REST engine offers, once. Generic routes and route aliases both call these.
+import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import { AppError, resolveValue, type Actor, type Engine, type Operation, type RouteAliasDef } from '../../engine/index.ts';
 import { clearSession, deliverSession, presentedRefreshToken } from '../middleware/session-cookies.ts';
@@ -63,6 +64,24 @@ function idAndBody(req: Request, call: OperationCall): { id: string; body: Recor
   return { id, body: rest };
 }
 
+/** The client's request id (a UUID) and a hash of the whole body, for once-only creates. */
+function idempotencyOf(call: OperationCall, body: unknown): { key: string; requestHash: string } | undefined {
+  const field = call.route?.idempotency?.field;
+  if (!field) return undefined;
+  const key = (body as Record<string, unknown> | undefined)?.[field];
+  if (typeof key !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(key)) {
+    throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: `$.${field}`, message: 'A request id (UUID) is required' }] });
+  }
+  return { key: key.toLowerCase(), requestHash: createHash('sha256').update(canonicalJson(body)).digest('hex') };
+}
+
+/** JSON with object keys sorted, so the same body hashes the same whatever its key order. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
 /** An alias may answer with its own data shape: { leadId: "{{record.id}}", state: "{{record.status}}" }. */
 function shaped(call: OperationCall, data: Record<string, unknown>): Record<string, unknown> {
   const template = call.route?.response;
@@ -106,7 +125,10 @@ export const OPERATIONS: Record<Operation, Handler> = {
 
   'records.create': async (engine, req, call) => {
     const actor = await actorFor(engine, req, call);
-    const r = await engine.records.create(target(call), actor, req.body);
+    const proof = call.route?.proof;
+    if (proof) engine.records.authorize(target(call), actor, 'create');
+    const body = proof ? await engine.recordOtp.withProof(appOf(engine, call), proof, req.body, actor) : req.body;
+    const r = await engine.records.create(target(call), actor, body, idempotencyOf(call, req.body));
     // A seed endpoint keeps the seed's status code too (eKYC signup answers 200 "Lead created").
     return withEtag(ok(shaped(call, r.data), { message: `${label(engine, call)} created`, journeyStatus: r.journeyStatus }, call.route?.response ? 200 : 201), r.data.version);
   },

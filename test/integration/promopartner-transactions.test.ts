@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../support/sql.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+
+let s: TestServer;
+const BASE = '/promopartner/v1';
+const sql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryRows<T>(s.databaseUrl, text, values);
+
+async function signIn(phone: string) {
+  s.clock.now = new Date(s.clock.now.getTime() + 16 * 60_000); // past the resend window of the last sign-in
+  const req = await s.request.post(`${BASE}/auth/otp/request`).send({ phone });
+  const res = await s.request.post(`${BASE}/auth/otp/verify`).send({ otpId: req.body.data.otpId, code: '123456' });
+  return { Authorization: `Bearer ${res.body.data.accessToken as string}` };
+}
+
+let admin: Record<string, string>;
+let store: Record<string, string>;
+
+async function activePromotion() {
+  const p = await s.request.post(`${BASE}/promotions`).set(admin).send({ name: `Promo ${randomUUID()}` });
+  await s.request.put(`${BASE}/promotions/${p.body.data.id}/activate`).set(admin);
+  return p.body.data.id as string;
+}
+
+async function verification(promotionId: string, phone = '9876511111') {
+  const sent = await s.request.post(`${BASE}/promotions/${promotionId}/request-cust-otp`).set(store).send({ phone });
+  const ok = await s.request.post(`${BASE}/promotions/${promotionId}/verify-cust-otp`).set(store).send({ otpId: sent.body.data.otpId, code: '123456' });
+  return ok.body.data.verificationToken as string;
+}
+
+const body = (promotionId: string, verificationToken: string, requestId = randomUUID()) => ({ requestId, promotionId, verificationToken, grossAmount: 5000, discountAmount: 500, netAmount: 4500 });
+
+beforeAll(async () => {
+  s = await startTestServer();
+  admin = await signIn('9000000001');
+  store = await signIn('9000000003');
+});
+afterAll(async () => s?.close());
+
+describe('transactions (§4.4)', () => {
+  it('creates a New transaction for the store, with the verified customer, and a confirmation message', async () => {
+    const promo = await activePromotion();
+    const res = await s.request.post(`${BASE}/transactions`).set(store).send(body(promo, await verification(promo)));
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.data).toMatchObject({ status: 'New', storeId: 'S001', customerPhone: '9876511111', netAmount: 4500 });
+    expect(res.body.data.verificationToken).toBeUndefined();
+    await s.engine.outbox.idle();
+    const msgs = await sql<{ channel: string; recipient: string }>("SELECT channel, recipient FROM outbox_messages WHERE record_id = $1", [res.body.data.id]);
+    expect(msgs).toEqual([{ channel: 'sms', recipient: '9876511111' }]);
+  });
+
+  it('answers the same request id again with 409 and the existing transaction, and another body with 422', async () => {
+    const promo = await activePromotion();
+    const first = body(promo, await verification(promo));
+    const created = await s.request.post(`${BASE}/transactions`).set(store).send(first);
+    const again = await s.request.post(`${BASE}/transactions`).set(store).send({ ...first });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'DUPLICATE_REQUEST', data: { id: created.body.data.id, status: 'New' } });
+    const reordered = await s.request.post(`${BASE}/transactions`).set(store).send(Object.fromEntries(Object.entries(first).reverse()));
+    expect(reordered.status).toBe(409); // the same body in another key order is the same request
+    const changed = await s.request.post(`${BASE}/transactions`).set(store).send({ ...first, netAmount: 1 });
+    expect(changed.status).toBe(422);
+    expect(changed.body.error.code).toBe('IDEMPOTENCY_MISMATCH');
+  });
+
+  it('keeps exactly one row for 10 concurrent duplicates', async () => {
+    const promo = await activePromotion();
+    const b = body(promo, await verification(promo));
+    const results = await Promise.all(Array.from({ length: 10 }, () => s.request.post(`${BASE}/transactions`).set(store).send(b)));
+    expect(results.map((r) => r.status).sort()).toEqual([201, ...Array(9).fill(409)]);
+    const rows = await sql<{ n: number }>("SELECT count(*)::int AS n FROM records WHERE entity = 'transaction' AND data->>'requestId' = $1", [b.requestId]);
+    expect(rows[0]!.n).toBe(1);
+  });
+
+  it('requires a verification for this promotion, and the promotion still active', async () => {
+    const promo = await activePromotion();
+    const other = await activePromotion();
+    const token = await verification(promo);
+    const { verificationToken: _t, ...noToken } = body(promo, token);
+    expect((await s.request.post(`${BASE}/transactions`).set(store).send(noToken)).status).toBe(400);
+    expect((await s.request.post(`${BASE}/transactions`).set(store).send(body(other, token))).status).toBe(403);
+    expect((await s.request.post(`${BASE}/transactions`).set(store).send(body(promo, 'not.a.token'))).status).toBe(401);
+    await s.request.put(`${BASE}/promotions/${promo}/pause`).set(admin);
+    expect((await s.request.post(`${BASE}/transactions`).set(store).send(body(promo, token))).status).toBe(422);
+  });
+
+  it('refuses a KAM (read-only) and an expired verification', async () => {
+    const promo = await activePromotion();
+    const token = await verification(promo);
+    const kam = await signIn('9000000002');
+    expect((await s.request.post(`${BASE}/transactions`).set(kam).send(body(promo, token))).status).toBe(403);
+    s.clock.now = new Date(s.clock.now.getTime() + 16 * 60_000);
+    const fresh = await signIn('9000000003');
+    const expired = await s.request.post(`${BASE}/transactions`).set(fresh).send(body(promo, token));
+    expect(expired.status).toBe(401);
+    expect(expired.body.error.message).toBe('The verification has expired; verify again');
+  });
+});
