@@ -1,14 +1,12 @@
 // kill -9 of the server with messages pending: after a restart, every one is delivered.
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/free-port.ts';
 import { fakeMsg91, fakeWebhookReceiver } from '../support/fakes/vendor-fakes.ts';
 import { exited, serverProcesses } from '../support/server-process.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const servers = serverProcesses('rulepath-crash-');
 afterAll(() => servers.cleanup());
-const start = async (env: Record<string, string>) => (await servers.start(env)).child;
 
 async function until(check: () => boolean, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
@@ -23,9 +21,7 @@ describe('outbox across a crash', () => {
   it('delivers every message that was pending when the server was killed -9', async () => {
     const msg91 = await fakeMsg91('crash-test-msg91-key');
     const hook = await fakeWebhookReceiver();
-    const port = await freePort();
     const env = {
-      PORT: String(port), EMBEDDED_PG_PORT: String(await freePort()),
       DEFINITIONS_DIR: path.resolve(ROOT, 'test/fixtures/outbox-defs'),
       OUTBOX_BACKOFF_BASE_MS: '200', OUTBOX_BACKOFF_MAX_MS: '1000', OUTBOX_LEASE_MS: '1000',
       OT_MSG91_KEY: 'crash-test-msg91-key', OT_MSG91_URL: msg91.url,
@@ -35,8 +31,9 @@ describe('outbox across a crash', () => {
     msg91.script(...Array.from({ length: 1000 }, () => ({ status: 503, body: 'down' })));
     hook.script(...Array.from({ length: 1000 }, () => ({ status: 503, body: 'down' })));
 
-    const first = await start(env);
-    const base = `http://127.0.0.1:${port}`;
+    const started = await servers.start(env);
+    const first = started.child;
+    const base = started.base;
     const login = await fetch(`${base}/v1/apps/outboxtest/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@outbox.test', password: 'demo1234' }) });
     const token = ((await login.json()) as { data: { accessToken: string } }).data.accessToken;
     const ids: string[] = [];
@@ -51,7 +48,7 @@ describe('outbox across a crash', () => {
 
     msg91.clearScript();
     hook.clearScript();
-    const second = await start(env);
+    const second = (await servers.start(env)).child;
     const delivered = await until(() => msg91.received.length >= 10 && hook.actedOn().length >= 10, 45_000);
     expect(delivered).toBe(true);
     expect(new Set(msg91.received.map((r) => JSON.parse(r.body).recipients[0].mobiles)).size).toBe(10);

@@ -2,19 +2,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../support/free-port.ts';
 import { exited, serverProcesses } from '../support/server-process.ts';
 
 const servers = serverProcesses('rulepath-start-');
 const dataDir = servers.dataDir;
 afterAll(() => servers.cleanup());
-const start = (port: number, pgPort: number) => servers.start({ PORT: String(port), EMBEDDED_PG_PORT: String(pgPort) });
 
 describe('npm start', () => {
   it('serves the apps, survives a kill -9 with its data, and stops cleanly', async () => {
-    const [port, pgPort] = [await freePort(), await freePort()];
-    const base = `http://127.0.0.1:${port}`;
-    const first = await start(port, pgPort);
+    const first = await servers.start();
+    let base = first.base;
     expect(first.output()).toContain(`app solarium`);
     expect(first.output()).toMatch(/demo admin +admin@solarium\.test +password demo1234/);
     expect(first.output()).toMatch(/demo kam +9000000002 +OTP 123456/);
@@ -34,7 +31,8 @@ describe('npm start', () => {
     const stalePid = Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
     expect(() => process.kill(stalePid, 0)).not.toThrow();
 
-    const second = await start(port, pgPort);
+    const second = await servers.start();
+    base = second.base;
     console.log(`restart on an initialised data dir, stale postmaster recovered: ready in ${second.readyMs} ms`);
     expect(() => process.kill(stalePid, 0)).toThrow();
     const again = await fetch(`${base}/solarium/leads/${leadId}`, { headers: { authorization: `Bearer ${token}` } });

@@ -3,12 +3,22 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
+export interface StartedServer {
+  child: ChildProcess;
+  output: () => string;
+  readyMs: number;
+  /** http://127.0.0.1:<port> */
+  base: string;
+}
+
 export interface ServerProcesses {
   dataDir: string;
-  start(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string; readyMs: number }>;
+  /** Starts `npm start` on free ports; a port taken between choosing and binding gets another try. */
+  start(env?: Record<string, string>): Promise<StartedServer>;
   /** Kills what is left: server processes and the PostgreSQL they started; removes the data dir. */
   cleanup(): void;
 }
@@ -18,30 +28,42 @@ export function serverProcesses(prefix: string): ServerProcesses {
   // mkdtemp makes a private (0700) folder; as root, PostgreSQL (user postgres) must reach the cluster inside it.
   chmodSync(dataDir, 0o755);
   const children: ChildProcess[] = [];
+  async function startOnce(env: Record<string, string>, port: number): Promise<StartedServer> {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development', DATABASE_URL: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start in 60 s:\n${out}`)), 60_000);
+      child.stdout!.on('data', () => {
+        if (out.includes('Rulepath is serving on')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
+    });
+    return { child, output: () => out, readyMs: Date.now() - t0, base: `http://127.0.0.1:${port}` };
+  }
+
   return {
     dataDir,
-    async start(env) {
-      const t0 = Date.now();
-      const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-        cwd: ROOT,
-        env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development', DATABASE_URL: '', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      children.push(child);
-      let out = '';
-      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no start in 60 s:\n${out}`)), 60_000);
-        child.stdout!.on('data', () => {
-          if (out.includes('Rulepath is serving on')) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-        child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
-      });
-      return { child, output: () => out, readyMs: Date.now() - t0 };
+    async start(env = {}) {
+      for (let attempt = 1; ; attempt++) {
+        const port = await freePort();
+        try {
+          return await startOnce({ PORT: String(port), EMBEDDED_PG_PORT: String(await freePort()), ...env }, port);
+        } catch (err) {
+          const portTaken = /EADDRINUSE|could not bind|Address already in use/.test((err as Error).message);
+          if (!portTaken || attempt >= 3) throw err;
+        }
+      }
     },
     cleanup() {
       for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
