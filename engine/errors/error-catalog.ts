@@ -24,6 +24,7 @@ export const ERROR_CATALOG = {
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send the body as application/json' },
   INVALID_TRANSITION: { status: 422, message: 'Invalid status transition' },
+  FIELD_LOCKED: { status: 422, message: 'This field can no longer be changed' },
   IDEMPOTENCY_MISMATCH: { status: 422, message: 'This request id was already used with a different body' },
   LOCKED: { status: 423, message: 'Locked after too many wrong codes; try again later' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; try again later' },

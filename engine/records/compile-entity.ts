@@ -28,6 +28,7 @@ export interface CompiledEntity {
 const ajv = addFieldFormats(new Ajv({ allErrors: true, strict: true, strictRequired: false, useDefaults: false, coerceTypes: false }));
 ajv.addKeyword({ keyword: 'label', schemaType: 'string' });
 ajv.addKeyword({ keyword: 'errorCode', schemaType: 'string' });
+ajv.addKeyword({ keyword: 'editableIn', schemaType: 'array' });
 
 function stripLabels(schema: FieldSchema): object {
   return JSON.parse(JSON.stringify(schema)) as object;

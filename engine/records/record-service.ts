@@ -219,6 +219,11 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
       const expected = parseIfMatch(ifMatch);
       assertValidRecord(entity, entity.validatePatch, body);
       const changes = { ...body };
+      if (Array.isArray(permission.update)) {
+        const allowed = new Set(permission.update);
+        const denied = Object.keys(changes).filter((f) => !allowed.has(f));
+        if (denied.length) throw new AppError('FORBIDDEN', `Role "${actor.role}" may only change ${permission.update.join(', ')}`, { details: denied.map((f) => ({ path: `$.${f}`, message: 'Not yours to change' })) });
+      }
       applyScopeOnWrite(actor, permission, changes, false);
       const now = ctx.clock();
       let merged: Record<string, unknown> = {};
@@ -228,6 +233,14 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
           if (!current) throw new AppError('RECORD_NOT_FOUND', `No ${entity.name} with id "${id}"`);
           assertInScope(actor, permission, current);
           if (expected !== undefined && expected !== current.version) throw new AppError('VERSION_MISMATCH', undefined, { data: { currentVersion: current.version } });
+          // Fields that freeze once the record moves on (an invoice number after verification).
+          const frozen = Object.keys(changes).filter((f) => {
+            const states = entity.fields[f]?.editableIn as string[] | undefined;
+            return states && !states.includes(current.state ?? '');
+          });
+          if (frozen.length) {
+            throw new AppError('FIELD_LOCKED', `${frozen.join(', ')} can no longer be changed in state "${current.state}"`, { details: frozen.map((f) => ({ path: `$.${f}`, message: `Editable only in ${(entity.fields[f]!.editableIn as string[]).join(', ')}` })) });
+          }
           merged = { ...current.data, ...changes };
           const updated = await tx.record.update({
             where: { id },

@@ -38,6 +38,7 @@ export function crossCheck(defs: AppDefinitions): DefinitionProblem[] {
       if (perm.scope && !(perm.scope.field in entity.definition.fields)) {
         add(app.file, `${path}.scope.field`, `Entity "${entityName}" has no field "${perm.scope.field}"`);
       }
+      if (Array.isArray(perm.update)) perm.update.forEach((f, i) => f in entity.definition.fields || add(app.file, `${path}.update[${i}]`, `Entity "${entityName}" has no field "${f}"`));
       if (perm.transition && !entity.definition.workflow) {
         add(app.file, `${path}.transition`, `Entity "${entityName}" has no workflow to transition`);
       }

@@ -36,7 +36,8 @@ export interface ScopeRule {
 export interface EntityPermission {
   read?: boolean;
   create?: boolean;
-  update?: boolean;
+  /** true, or the only fields the role may change. */
+  update?: boolean | string[];
   delete?: boolean;
   transition?: boolean;
   scope?: ScopeRule;

@@ -146,7 +146,17 @@ export const OPERATIONS: Record<Operation, Handler> = {
 
   'records.patch': async (engine, req, call) => {
     const actor = await authenticate(engine, req, call.app);
-    const r = await engine.records.patch(target(call), actor, need(call.id, 'id'), req.body, ifMatch(req));
+    const id = need(call.id, 'id');
+    // A seed PATCH may carry fields and a new status together: fields first, then the move.
+    const statusField = call.route?.targetField;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (statusField && body && typeof body === 'object' && statusField in body) {
+      const { [statusField]: status, ...fields } = body;
+      if (Object.keys(fields).length) await engine.records.patch(target(call), actor, id, fields, ifMatch(req));
+      const r = await engine.transitions.moveTo(target(call), actor, id, statusField, { [statusField]: status }, Object.keys(fields).length ? undefined : ifMatch(req));
+      return withEtag(ok(r.data, { message: `${label(engine, call)} updated`, journeyStatus: r.journeyStatus }), r.data.version);
+    }
+    const r = await engine.records.patch(target(call), actor, id, req.body, ifMatch(req));
     return withEtag(ok(r.data, { message: `${label(engine, call)} updated`, journeyStatus: r.journeyStatus }), r.data.version);
   },
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows } from '../support/sql.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -96,5 +96,65 @@ describe('transactions (§4.4)', () => {
     const expired = await s.request.post(`${BASE}/transactions`).set(fresh).send(body(promo, token));
     expect(expired.status).toBe(401);
     expect(expired.body.error.message).toBe('The verification has expired; verify again');
+  });
+});
+
+describe('reconciliation (§4.4 PATCH /v1/transactions/{id})', () => {
+  beforeEach(async () => {
+    // Fresh sessions: the fake clock has moved on by hours in the tests above.
+    admin = await signIn('9000000001');
+    store = await signIn('9000000003');
+  });
+  async function transaction(headers = store) {
+    const promo = await activePromotion();
+    const res = await s.request.post(`${BASE}/transactions`).set(headers).send(body(promo, await verification(promo)));
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body.data.id as string;
+  }
+  const patch = (id: string, headers: Record<string, string>, b: Record<string, unknown>) => s.request.patch(`${BASE}/transactions/${id}`).set(headers).send(b);
+
+  it('lets the store add invoice and PID while New or UnderReview, and nothing else', async () => {
+    const id = await transaction();
+    expect((await patch(id, store, { invoiceNumber: 'INV001', pid: 'PID001' })).status).toBe(200);
+    expect((await patch(id, store, { netAmount: 1 })).status).toBe(403);
+    expect((await patch(id, store, { invoiceNumber: 'INV-001' })).status).toBe(400); // alphanumeric only
+    expect((await patch(id, store, { invoiceNumber: 'A'.repeat(31) })).status).toBe(400);
+    const review = await patch(id, store, { status: 'UnderReview' });
+    expect(review.body.data.status).toBe('UnderReview');
+    expect((await patch(id, store, { pid: 'PID002' })).status).toBe(200);
+  });
+
+  it('leaves Verified and SettlementComplete to admin, and freezes invoice and PID after review', async () => {
+    const id = await transaction();
+    await patch(id, store, { status: 'UnderReview' });
+    expect((await patch(id, store, { status: 'Verified' })).status).toBe(422);
+    expect((await patch(id, admin, { status: 'Verified' })).body.data.status).toBe('Verified');
+    const frozen = await patch(id, admin, { invoiceNumber: 'LATE1' });
+    expect(frozen.status).toBe(422);
+    expect(frozen.body.error.code).toBe('FIELD_LOCKED');
+    expect((await patch(id, admin, { status: 'SettlementComplete' })).body.data.status).toBe('SettlementComplete');
+    const timeline = await s.request.get(`/v1/apps/promopartner/records/transaction/${id}/timeline`).set(admin);
+    expect(timeline.body.data.map((e: { to: string }) => e.to)).toEqual(['New', 'UnderReview', 'Verified', 'SettlementComplete']);
+  });
+
+  it('keeps invoice numbers unique per store (409), also when two race for the same number', async () => {
+    const a = await transaction();
+    const b = await transaction();
+    const results = await Promise.all([patch(a, store, { invoiceNumber: 'RACE42' }), patch(b, store, { invoiceNumber: 'RACE42' })]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    // Another store may use the same number.
+    const parent = await signIn('9000000004');
+    const promo = await activePromotion();
+    const other = await s.request.post(`${BASE}/transactions`).set(parent).send({ ...body(promo, await verification(promo)), storeId: 'S002' });
+    expect(other.status, JSON.stringify(other.body)).toBe(201);
+    expect((await patch(other.body.data.id, parent, { invoiceNumber: 'RACE42' })).status).toBe(200);
+  });
+
+  it('audits every change with who and before/after', async () => {
+    const id = await transaction();
+    await patch(id, store, { invoiceNumber: 'AUD1' });
+    const rows = await sql<{ action: string; role: string; before: { invoiceNumber?: string } | null; after: { invoiceNumber?: string } }>("SELECT action, role, before, after FROM audit_entries WHERE record_id = $1 ORDER BY id", [id]);
+    expect(rows.map((r) => r.action)).toEqual(['record.create', 'record.update']);
+    expect(rows[1]).toMatchObject({ role: 'store', after: { invoiceNumber: 'AUD1' } });
   });
 });
