@@ -17,6 +17,7 @@ export const ERROR_CATALOG = {
   ROUTE_NOT_FOUND: { status: 404, message: 'No such route' },
   DUPLICATE: { status: 409, message: 'A record with this value already exists' },
   DUPLICATE_REQUEST: { status: 409, message: 'This request was already processed' },
+  LIMIT_REACHED: { status: 409, message: 'No more records may be in this state at once' },
   CONFLICT: { status: 409, message: 'The record was changed by someone else; try again' },
   STAGE_NOT_REACHED: { status: 409, message: 'The journey has not reached this step yet' },
   DUPLICATE_IN_WINDOW: { status: 400, message: 'Already registered recently' },

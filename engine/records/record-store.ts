@@ -1,4 +1,5 @@
 // Record persistence that Prisma's query builder cannot express: row locks and JSONB sort/keyset.
+import type pg from 'pg';
 import { Prisma, type Database } from '../store/database.ts';
 import type { ListQuery } from './list-query.ts';
 import type { RecordRow } from './record-row.ts';
@@ -128,9 +129,14 @@ const jsonb = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
  * explicit transaction, and one round trip on the hottest path of the engine. Returns undefined
  * when the version moved on (a concurrent change won the race): the caller decides again.
  */
-export async function writeTransition(db: Database, w: TransitionWrite): Promise<RecordRow | undefined> {
+/** Something that runs SQL: the pool, or one checked-out client inside a transaction. */
+export interface Queryable {
+  query: pg.Pool['query'];
+}
+
+export async function writeTransition(sql: Queryable, w: TransitionWrite): Promise<RecordRow | undefined> {
   const t = w.timeline;
-  const { rows } = await db.sql.query<RawRow>({
+  const { rows } = await sql.query<RawRow>({
     name: 'rulepath-write-transition',
     text: `WITH updated AS (
        UPDATE records

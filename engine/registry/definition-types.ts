@@ -135,6 +135,7 @@ export interface TransitionDef {
   when?: Condition;
   effects?: Effect[];
   requiresStage?: number;
+  limit?: { max: number; errorCode?: string; message?: string };
 }
 
 export type MatrixCell = string[] | { event?: string; roles: string[]; when?: Condition; effects?: Effect[] };

@@ -25,6 +25,7 @@ export function compileWorkflow(def: WorkflowDef): CompiledWorkflow {
     guard: t.when ? compileConditionGuard(t.when) : undefined,
     effects: t.effects,
     requiresStage: t.requiresStage,
+    limit: t.limit,
   }));
 
   const byState = new Map<string, CompiledTransition[]>();

@@ -12,6 +12,8 @@ export interface CompiledTransition {
   guard?: ConditionGuard;
   effects: readonly Effect[];
   requiresStage?: number;
+  /** At most `max` records in the target state at once. */
+  limit?: { max: number; errorCode?: string; message?: string };
 }
 
 export interface CompiledWorkflow {

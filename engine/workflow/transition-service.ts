@@ -4,7 +4,7 @@ import { appendAudit } from '../audit/audit-log.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { AppError, isAppError } from '../errors/app-error.ts';
 import { assertInScope, isObjectBody, type RecordResult, type RecordTarget } from '../records/record-service.ts';
-import { findRecord, writeTransition } from '../records/record-store.ts';
+import { findRecord, writeTransition, type TransitionWrite } from '../records/record-store.ts';
 import { recordView } from '../records/record-view.ts';
 import { parseIfMatch, resolveApp, resolveEntity } from '../records/resolve-target.ts';
 import { scopeTags } from '../records/derived-columns.ts';
@@ -35,6 +35,30 @@ const validateEventBody = bodyValidator<TransitionBody>({
 
 /** A change request: the event to fire, or (seed-style) the state to move to. */
 export type TransitionAsk = { event: string } | { target: string; targetField?: string };
+
+/**
+ * A move into a state with a cap (at most 20 active promotions): count and write under a lock on
+ * that state, in one transaction, so parallel moves cannot both take the last place.
+ */
+async function writeWithinLimit(ctx: EngineContext, app: string, entity: string, state: string, limit: { max: number; errorCode?: string; message?: string }, write: TransitionWrite) {
+  const client = await ctx.db.sql.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`limit:${app}:${entity}:${state}`]);
+    const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM records WHERE app = $1 AND entity = $2 AND state = $3 AND deleted_at IS NULL', [app, entity, state]);
+    if (rows[0]!.n >= limit.max) {
+      throw new AppError('LIMIT_REACHED', limit.message ?? `At most ${limit.max} ${entity} records may be "${state}" at once`, { publicCode: limit.errorCode, data: { max: limit.max } });
+    }
+    const row = await writeTransition(client, write);
+    await client.query('COMMIT');
+    return row;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
 
 const pick = (data: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => k in data).map((k) => [k, data[k]]));
 
@@ -79,7 +103,7 @@ export function createTransitionService(ctx: EngineContext) {
         const data = { ...current.data, ...changes };
         const after = { ...recordFacts, ...changes, [wf.field]: decision.to, version: current.version + 1 };
         const messages = outboxRowsFor(app, effects, { record: after, actor: actorFacts, input, remarks: body.remarks, now: now.toISOString(), app: { id: app.id, name: app.name } }, { recordId: current.id, key: `${app.id}:${current.id}:v${current.version + 1}` }, ctx.logger);
-        const row = await writeTransition(ctx.db, {
+        const write = {
           id: current.id,
           expectedVersion: current.version,
           toState: decision.to,
@@ -96,7 +120,9 @@ export function createTransitionService(ctx: EngineContext) {
             detail: { event: decision.event, remarks: body.remarks },
           },
           outbox: outboxRecordset(messages, now),
-        });
+        };
+        const limit = decision.transition?.limit;
+        const row = limit ? await writeWithinLimit(ctx, app.id, entity.name, decision.to, limit, write) : await writeTransition(ctx.db.sql, write);
         if (!row) {
           if (attempt >= MAX_ATTEMPTS) throw new AppError('CONFLICT', 'The record is changing too fast; try again');
           await backoff(attempt);
