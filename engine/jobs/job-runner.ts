@@ -35,7 +35,13 @@ async function backendFor(options: JobRunnerOptions): Promise<{ backend: Constru
   // A pool of its own whose search_path is the agenda schema (see the outbox migration).
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4, options: '-c search_path=agenda' });
   pool.on('error', (err) => options.logger.warn({ err }, 'agenda database connection lost'));
-  return { backend: new PostgresBackend({ pool }) as never, close: () => pool.end() };
+  const backend = new PostgresBackend({ pool });
+  // The LISTEN connection re-emits its errors (e.g. the database shutting down first): an error
+  // event nobody listens to would end the process.
+  (backend.notificationChannel as unknown as { on?(e: 'error', f: (err: unknown) => void): void } | undefined)?.on?.('error', (err) =>
+    options.logger.warn({ err }, 'agenda notification connection lost'),
+  );
+  return { backend: backend as never, close: () => pool.end() };
 }
 
 export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunner> {
