@@ -20,10 +20,14 @@ const CONSOLE: ProviderRef[] = [{ provider: 'console' }];
  * schema) once per compiled app: a reload with new providers gets new chains.
  */
 export function createAppChannels(catalog: PluginCatalog, deps: ProviderDeps, breaker: BreakerOptions = DEFAULT_BREAKER) {
-  const cache = new WeakMap<CompiledApp, AppChannels>();
+  // One entry per app id: a reloaded app gets new chains and the old ones' breakers are shut down
+  // (their rolling-window timers would otherwise keep every replaced version alive).
+  const cache = new Map<string, { app: CompiledApp; channels: AppChannels }>();
   return (app: CompiledApp): AppChannels => {
-    let channels = cache.get(app);
+    const hit = cache.get(app.id);
+    let channels = hit?.app === app ? hit.channels : undefined;
     if (!channels) {
+      if (hit) for (const chain of [hit.channels.sms, hit.channels.email, hit.channels.event]) chain.shutdown();
       const p = app.definition.providers ?? {};
       const chain = <K extends 'sms' | 'email' | 'events', M>(kind: K, refs: ProviderRef[] | undefined, call: (impl: never, m: M) => Promise<{ providerMessageId: string }>) =>
         new ProviderChain<M>(
@@ -41,7 +45,7 @@ export function createAppChannels(catalog: PluginCatalog, deps: ProviderDeps, br
         event: chain('events', p.events, (impl: { publish(m: EventMessage): Promise<{ providerMessageId: string }> }, m: EventMessage) => impl.publish(m)),
         blob: createProvider(catalog, 'blob', p.blob?.provider ?? 'fs', p.blob?.config ?? {}, deps),
       };
-      cache.set(app, channels);
+      cache.set(app.id, { app, channels });
     }
     return channels;
   };

@@ -1,9 +1,8 @@
-import type { Registry } from '../registry/compiled-app.ts';
+import type { CompiledApp, Registry } from '../registry/compiled-app.ts';
 import { ProviderError, type EmailMessage, type EventMessage, type SmsMessage } from '../plugin-api.ts';
 import type { Database } from '../store/database.ts';
 import type { Logger } from '../support/logger.ts';
 import type { AppChannels } from './app-providers.ts';
-import type { CompiledApp } from '../registry/compiled-app.ts';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.ts';
 import { claimDue, markDead, markRetry, markSent, type ClaimedMessage, type SentMessage } from './outbox-store.ts';
 

@@ -77,7 +77,7 @@ export function createTransitionService(ctx: EngineContext) {
     const now = ctx.clock();
     const actorFacts = { ...actor } as Record<string, unknown>;
 
-    let attempted: { from: string | null } = { from: null };
+    let attemptedFrom: string | null = null; // for the audit of a refused attempt
     try {
       // Optimistic last-write-wins: decide on the row as read, write only if it is still that
       // version, otherwise read again and decide again. Every change is judged against the state
@@ -89,7 +89,7 @@ export function createTransitionService(ctx: EngineContext) {
         assertInScope(actor, permission, current);
         if (expected !== undefined && expected !== current.version) throw new AppError('VERSION_MISMATCH', undefined, { data: { currentVersion: current.version } });
         const state = current.state ?? wf.initial;
-        attempted = { from: state };
+        attemptedFrom = state;
         const recordFacts = recordView(entity, current);
         const decision: TransitionDecision = await decideTransition(
           wf,
@@ -145,7 +145,7 @@ export function createTransitionService(ctx: EngineContext) {
           action: 'transition',
           outcome: 'refused',
           actor,
-          detail: { ...ask, from: attempted.from, override: body.override ?? false, remarks: body.remarks, code: err.code },
+          detail: { ...ask, from: attemptedFrom, override: body.override ?? false, remarks: body.remarks, code: err.code },
           at: now,
         }).catch((auditErr: unknown) => ctx.logger.error({ err: auditErr }, 'could not audit a refused transition'));
       }

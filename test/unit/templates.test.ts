@@ -1,16 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compileTemplate, type TemplateDef } from '../../engine/notify/compile-template.ts';
 
 const sms = (body: unknown): TemplateDef => ({ kind: 'template', name: 't', channel: 'sms', body: body as string });
 const problemsOf = (def: TemplateDef) => compileTemplate(def, 't.yaml').problems.map((p) => `${p.path}: ${p.message}`);
 
-afterEach(() => {
-  // Nothing a template does may leak into every object of the process.
-  expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(
-    ['__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__', '__proto__', 'constructor', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', 'toString', 'valueOf'].sort(),
-  );
-  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-});
+// Object.prototype is checked after every test by test/support/prototype-guard.ts.
 
 describe('message templates', () => {
   it('renders variables and lists the paths it reads', () => {
