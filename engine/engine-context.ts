@@ -2,6 +2,7 @@ import type { AccessTokens } from './auth/access-tokens.ts';
 import type { Registry } from './registry/compiled-app.ts';
 import type { Database } from './store/database.ts';
 import type { Logger } from './support/logger.ts';
+import type { RulesService } from './rules/rules-service.ts';
 
 /** What every engine service is given: injected, so tests can pass a fake clock. */
 export interface EngineContext {
@@ -16,4 +17,6 @@ export interface EngineContext {
   clock: () => Date;
   /** Called after a commit that wrote outbox rows: wakes the dispatcher in this process. */
   outboxWritten(): void;
+  /** Promotion checks on writes, compilation on activation, cache invalidation after commits. */
+  rules: Pick<RulesService, 'checkWrite' | 'compileOnEnter' | 'changed'>;
 }

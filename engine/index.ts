@@ -12,6 +12,8 @@ import { resolveApp } from './records/resolve-target.ts';
 import type { Database } from './store/database.ts';
 import type { Logger } from './support/logger.ts';
 import { createTransitionService } from './workflow/transition-service.ts';
+import { createRulesService } from './rules/rules-service.ts';
+import { runScheduledJob } from './jobs/run-scheduled-job.ts';
 import { AppError } from './errors/app-error.ts';
 import { createOtpService } from './otp/otp-service.ts';
 import { createRecordOtp } from './otp/record-otp.ts';
@@ -38,6 +40,7 @@ export { createLogger, type Logger } from './support/logger.ts';
 export { hashPassword } from './auth/passwords.ts';
 export { LOGIN_BODY_SCHEMA } from './auth/login-service.ts';
 export { resolveValue } from './workflow/resolve-effects.ts';
+export { CONSOLE_BODY_SCHEMA, EVALUATE_BODY_SCHEMA } from './rules/rules-service.ts';
 export { OTP_REQUEST_SCHEMA, OTP_VERIFY_SCHEMA, type SessionTokens } from './auth/otp-login.ts';
 export type { Actor } from './auth/actor.ts';
 export type { CompiledApp, Registry } from './registry/compiled-app.ts';
@@ -72,7 +75,10 @@ export async function createEngine(options: EngineOptions) {
   const hashKey = secret('hash-key', 'HASH_KEY', options.hashKey);
   const channels = createAppChannels(options.plugins, { fetch: options.fetch ?? globalThis.fetch, clock, logger, dataDir: options.dataDir }, options.breaker);
   const outbox = createOutboxDispatcher({ db, registry: () => current, channels, clock, logger, backoff: options.backoff, leaseMs: options.outboxLeaseMs });
-  const ctx: EngineContext = { db, registry: () => current, tokens, hashKey, logger, clock, production: options.production, outboxWritten: () => outbox.wake() };
+  const ctx = { db, registry: () => current, tokens, hashKey, logger, clock, production: options.production, outboxWritten: () => outbox.wake() } as EngineContext;
+  const rules = createRulesService(ctx);
+  ctx.rules = rules;
+  const transitions = createTransitionService(ctx);
 
   const reload = async (): Promise<RegistryLoadReport> => {
     const report = await loadRegistry(db, options.definitionsDir, logger, current, { production: options.production });
@@ -101,13 +107,21 @@ export async function createEngine(options: EngineOptions) {
     blob: (appId: string) => channels(resolveApp(current, appId)).blob,
     /** The background jobs of this engine, for the job runner (Agenda). */
     jobs(): JobDefinition[] {
+      // Job definitions of the apps loaded at start (a new schedule takes effect at the next start).
+      const defined = [...current.apps.values()].flatMap((app) =>
+        [...app.jobs.values()].map((job) => ({ name: `${app.id}:${job.name}`, every: job.schedule, run: () => runScheduledJob(ctx, transitions, app.id, job.name) })),
+      );
       return [
+        ...defined,
         { name: 'outbox.dispatch', every: '5 seconds', run: () => outbox.runOnce() },
         // 00:30 UTC: yesterday's audit entries to each app's blob store.
         { name: 'audit.export', every: '30 0 * * *', run: () => auditExport.exportDay(new Date(clock().getTime() - 86_400_000)) },
       ];
     },
-    transitions: createTransitionService(ctx),
+    transitions,
+    rules,
+    /** Runs one job definition now (what its schedule does). */
+    runJob: (appId: string, jobName: string) => runScheduledJob(ctx, transitions, appId, jobName),
     auth: {
       login: (appId: string, body: unknown) => login(db, tokens, resolveApp(current, appId), body),
       verify: (token: string, appId: string): Promise<Actor> => tokens.verify(token, appId),

@@ -29,6 +29,8 @@ export const ERROR_CATALOG = {
   IDEMPOTENCY_MISMATCH: { status: 422, message: 'This request id was already used with a different body' },
   LOCKED: { status: 423, message: 'Locked after too many wrong codes; try again later' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; try again later' },
+  RULE_INVALID: { status: 422, message: 'The rule is not valid' },
+  PROMOTION_NOT_APPLICABLE: { status: 422, message: 'The promotion does not apply to this cart' },
   REMARKS_REQUIRED: { status: 422, message: 'Remarks are required for an override' },
   INTERNAL: { status: 500, message: 'Internal error' },
   UNAVAILABLE: { status: 503, message: 'A service the server depends on is unavailable' },

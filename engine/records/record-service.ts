@@ -11,6 +11,7 @@ import type { Prisma } from '../store/database.ts';
 import { isUniqueViolation } from '../support/database-errors.ts';
 import { assertValid } from '../support/validate-body.ts';
 import { allowedEvents } from '../workflow/decide-transition.ts';
+import { nowFacts } from '../rules/condition-guard.ts';
 import { journeyStatus, type JourneyStatus } from '../workflow/journey-status.ts';
 import type { CompiledEntity } from './compile-entity.ts';
 import { scopeTags, uniqueKeyValues } from './derived-columns.ts';
@@ -129,7 +130,7 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
   async function eventsFor(entity: CompiledEntity, actor: Actor, permission: EntityPermission, row: RecordRow): Promise<string[] | undefined> {
     if (!entity.workflow) return undefined;
     if (!permission.transition || row.state === null) return [];
-    return allowedEvents(entity.workflow, row.state, actor.role, { record: recordView(entity, row), input: {}, actor: { ...actor } });
+    return allowedEvents(entity.workflow, row.state, actor.role, { record: recordView(entity, row), input: {}, actor: { ...actor }, now: nowFacts(ctx.clock()) });
   }
 
   async function writeKeys(tx: Prisma.TransactionClient, app: string, entity: CompiledEntity, recordId: string, data: Record<string, unknown>) {
@@ -153,6 +154,7 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
       const data = { ...body };
       applyScopeOnWrite(actor, permission, data, true);
       assertValidRecord(entity, entity.validateCreate, data);
+      await ctx.rules.checkWrite(app, entity.name, data);
       const now = ctx.clock();
       const id = randomUUID();
       const state = entity.workflow?.initial ?? null;
@@ -184,6 +186,7 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
           return created as unknown as RecordRow;
         }, TX_OPTIONS);
         if (messages.length || sentOtp) ctx.outboxWritten();
+        ctx.rules.changed(app.id, entity.name);
         return { data: recordView(entity, row), journeyStatus: journeyStatus(entity.workflow, row.state) };
       } catch (err) {
         if (isUniqueViolation(err)) throw duplicateError(entity, data, err);
@@ -242,6 +245,7 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
             throw new AppError('FIELD_LOCKED', `${frozen.join(', ')} can no longer be changed in state "${current.state}"`, { details: frozen.map((f) => ({ path: `$.${f}`, message: `Editable only in ${(entity.fields[f]!.editableIn as string[]).join(', ')}` })) });
           }
           merged = { ...current.data, ...changes };
+          await ctx.rules.checkWrite(app, entity.name, merged);
           const updated = await tx.record.update({
             where: { id },
             data: { data: merged as Prisma.InputJsonObject, version: { increment: 1 }, scopeTags: scopeTags(entity, merged), updatedAt: now },
@@ -250,6 +254,7 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
           await appendAudit(tx, { app: app.id, entity: entity.name, recordId: id, action: 'record.update', actor, before: current.data, after: merged, at: now });
           return updated as unknown as RecordRow;
         }, TX_OPTIONS);
+        ctx.rules.changed(app.id, entity.name);
         return { data: recordView(entity, row), journeyStatus: journeyStatus(entity.workflow, row.state) };
       } catch (err) {
         if (isUniqueViolation(err)) throw duplicateError(entity, merged, err);
@@ -272,6 +277,7 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
         await tx.recordKey.deleteMany({ where: { recordId: id } });
         await appendAudit(tx, { app: app.id, entity: entity.name, recordId: id, action: 'record.delete', actor, before: { state: current.state, data: current.data }, at: now });
       }, TX_OPTIONS);
+      ctx.rules.changed(app.id, entity.name);
       return { id, deleted: true };
     },
 

@@ -120,6 +120,8 @@ export interface TransitionWrite {
   audit: { action: string; before: unknown; after: unknown; detail: unknown };
   /** Outbox rows (outboxRecordset JSON), written only if the update lands. */
   outbox: string;
+  /** A promotion's compiled form, stored with its activation. */
+  compiled?: { app: string; ruleset: string; compiled: unknown; at: Date };
 }
 
 const jsonb = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
@@ -136,8 +138,16 @@ export interface Queryable {
 
 export async function writeTransition(sql: Queryable, w: TransitionWrite): Promise<RecordRow | undefined> {
   const t = w.timeline;
+  // The compiled form rides along only on activation; the hot path keeps its own prepared statement.
+  const compiled = w.compiled
+    ? `, compiled AS (
+       INSERT INTO compiled_rules (app, ruleset, record_id, record_version, compiled, compiled_at)
+       SELECT app, $19, id, version, $20::jsonb, $6 FROM updated
+       ON CONFLICT (app, ruleset, record_id) DO UPDATE SET record_version = EXCLUDED.record_version, compiled = EXCLUDED.compiled, compiled_at = EXCLUDED.compiled_at
+     )`
+    : '';
   const { rows } = await sql.query<RawRow>({
-    name: 'rulepath-write-transition',
+    name: w.compiled ? 'rulepath-write-transition-compiled' : 'rulepath-write-transition',
     text: `WITH updated AS (
        UPDATE records
        SET state = $3, data = $4::jsonb, version = version + 1, scope_tags = $5::text[], updated_at = $6
@@ -154,12 +164,13 @@ export async function writeTransition(sql: Queryable, w: TransitionWrite): Promi
        SELECT m.id, m.app, m.channel, m."recordId", m.template, m.recipient, m.payload, m."idempotencyKey", m.status, m."lastError", m."nextAttemptAt", m."createdAt"
        FROM updated, jsonb_to_recordset($18::jsonb) AS m(id uuid, app text, channel text, "recordId" uuid, template text, recipient text, payload jsonb,
             "idempotencyKey" text, status text, "lastError" text, "nextAttemptAt" timestamptz, "createdAt" timestamptz)
-     )
+     )${compiled}
      SELECT * FROM updated`,
     values: [
       w.id, w.expectedVersion, w.toState, JSON.stringify(w.data), w.scopeTags, w.at,
       t.event, t.fromState, t.actorId, t.role, t.override, t.remarks ?? null, jsonb(t.input),
       w.audit.action, jsonb(w.audit.before), jsonb(w.audit.after), jsonb(w.audit.detail), w.outbox,
+      ...(w.compiled ? [w.compiled.ruleset, JSON.stringify(w.compiled.compiled)] : []),
     ],
   });
   return rows[0] ? toRow(rows[0]) : undefined;

@@ -6,7 +6,9 @@ import { compileWorkflow } from '../workflow/compile-workflow.ts';
 import type { CompiledApp } from './compiled-app.ts';
 import { crossCheck, type AppDefinitions } from './cross-check.ts';
 import { validateDefinitionShape } from './definition-schemas.ts';
-import type { AppDef, DefinitionProblem, EntityDef, OtpPolicyDef, SourcedDefinition, TemplateDef, WorkflowDef } from './definition-types.ts';
+import type { AppDef, DefinitionProblem, EntityDef, JobDef, OtpPolicyDef, RulesDef, SourcedDefinition, TemplateDef, WorkflowDef } from './definition-types.ts';
+import { checkRuleset } from '../rules/check-ruleset.ts';
+import { checkJob } from '../jobs/check-job.ts';
 import { checkOtpPolicy } from '../otp/check-otp-policy.ts';
 import { compileTemplate, type CompiledTemplate } from '../notify/compile-template.ts';
 import { readDefinitionFiles, type RawDefinitionFile } from './load-definition-files.ts';
@@ -30,6 +32,8 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
   const valid: AppDefinitions = { app: undefined as never, entities: [], workflows: [], templates: new Map(), malformed: new Set() };
   const templates = new Map<string, CompiledTemplate>();
   const otpPolicies = new Map<string, SourcedDefinition<OtpPolicyDef>>();
+  const rulesets = new Map<string, SourcedDefinition<RulesDef>>();
+  const jobs = new Map<string, SourcedDefinition<JobDef>>();
   const apps: { file: string; definition: AppDef }[] = [];
   let appShapeInvalid = false;
   for (const { file, content } of files) {
@@ -42,7 +46,7 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
       else if (typeof c?.name === 'string' && (c.kind === 'entity' || c.kind === 'workflow')) valid.malformed.add(`${c.kind}:${c.name}`);
       continue;
     }
-    const def = deepFreeze(structuredClone(content)) as AppDef | EntityDef | WorkflowDef | TemplateDef | OtpPolicyDef;
+    const def = deepFreeze(structuredClone(content)) as AppDef | EntityDef | WorkflowDef | TemplateDef | OtpPolicyDef | RulesDef | JobDef;
     const sourced = { file: rel(file), definition: def };
     if (def.kind === 'template') {
       const compiled = compileTemplate(def, rel(file));
@@ -54,6 +58,12 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
     } else if (def.kind === 'otp') {
       if (otpPolicies.has(def.name)) problems.push({ file: rel(file), path: '$.name', message: `The OTP policy "${def.name}" is already defined` });
       otpPolicies.set(def.name, sourced as SourcedDefinition<OtpPolicyDef>);
+    } else if (def.kind === 'rules') {
+      if (rulesets.has(def.name)) problems.push({ file: rel(file), path: '$.name', message: `The ruleset "${def.name}" is already defined` });
+      rulesets.set(def.name, sourced as SourcedDefinition<RulesDef>);
+    } else if (def.kind === 'job') {
+      if (jobs.has(def.name)) problems.push({ file: rel(file), path: '$.name', message: `The job "${def.name}" is already defined` });
+      jobs.set(def.name, sourced as SourcedDefinition<JobDef>);
     } else if (def.kind === 'app') apps.push(sourced as { file: string; definition: AppDef });
     else if (def.kind === 'entity') valid.entities.push(sourced as { file: string; definition: EntityDef });
     else valid.workflows.push(sourced as { file: string; definition: WorkflowDef });
@@ -68,6 +78,14 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
     (valid as { templates: AppDefinitions['templates'] }).templates = templates;
     problems.push(...crossCheck(valid));
     for (const { file: f, definition: p } of otpPolicies.values()) problems.push(...checkOtpPolicy(f, p, templates, options.production ?? false));
+    const entityDefs = new Map(valid.entities.map((e) => [e.definition.name, e.definition]));
+    const workflowDefs = new Map(valid.workflows.map((w) => [w.definition.name, w.definition]));
+    for (const { file: f, definition: r } of rulesets.values()) problems.push(...checkRuleset(f, r, entityDefs, workflowDefs));
+    for (const { file: f, definition: j } of jobs.values()) problems.push(...checkJob(f, j, entityDefs, workflowDefs));
+    (valid.app.definition.routes ?? []).forEach((r, i) => {
+      const named = r.ruleset ?? r.pricing?.ruleset;
+      if (named && !rulesets.has(named)) problems.push({ file: valid.app.file, path: `$.routes[${i}].${r.ruleset ? 'ruleset' : 'pricing.ruleset'}`, message: `Ruleset "${named}" is not defined in this app` });
+    });
     const appFile = valid.app.file;
     const loginPolicy = valid.app.definition.auth?.otp?.policy;
     if (loginPolicy && !otpPolicies.has(loginPolicy)) problems.push({ file: appFile, path: '$.auth.otp.policy', message: `OTP policy "${loginPolicy}" is not defined in this app` });
@@ -94,6 +112,8 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
     workflows,
     templates,
     otpPolicies: new Map([...otpPolicies].map(([k, v]) => [k, v.definition])),
+    rulesets: new Map([...rulesets].map(([k, v]) => [k, v.definition])),
+    jobs: new Map([...jobs].map(([k, v]) => [k, v.definition])),
     routes: appDef.routes ?? [],
     accessTokenMinutes: appDef.auth?.accessTokenMinutes ?? 60,
     passwordLogin: appDef.auth?.password ?? true,

@@ -1,7 +1,7 @@
 import type { CompiledEntity } from '../records/compile-entity.ts';
 import type { CompiledWorkflow } from '../workflow/compiled-workflow.ts';
 import type { CompiledTemplate } from '../notify/compile-template.ts';
-import type { AppDef, OtpPolicyDef, RoleDef, RouteAliasDef } from './definition-types.ts';
+import type { AppDef, OtpPolicyDef, RoleDef, RouteAliasDef, RulesDef, JobDef } from './definition-types.ts';
 
 export interface CompiledApp {
   id: string;
@@ -12,6 +12,10 @@ export interface CompiledApp {
   workflows: ReadonlyMap<string, CompiledWorkflow>;
   templates: ReadonlyMap<string, CompiledTemplate>;
   otpPolicies: ReadonlyMap<string, OtpPolicyDef>;
+  /** Promotion rulesets by name. */
+  rulesets: ReadonlyMap<string, RulesDef>;
+  /** Scheduled jobs by name. */
+  jobs: ReadonlyMap<string, JobDef>;
   routes: readonly RouteAliasDef[];
   accessTokenMinutes: number;
   passwordLogin: boolean;

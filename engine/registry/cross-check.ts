@@ -16,6 +16,9 @@ export interface AppDefinitions {
 /** Columns every record has besides its declared fields, which lists can also be sorted by. */
 export const SORTABLE_SYSTEM_FIELDS = ['createdAt', 'updatedAt'] as const;
 
+/** The scheduler's role: definitions may let it fire events (jobs); no user can hold it. */
+export const SYSTEM_ROLE = 'system';
+
 export function crossCheck(defs: AppDefinitions): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
   const { app } = defs;
@@ -27,6 +30,7 @@ export function crossCheck(defs: AppDefinitions): DefinitionProblem[] {
   duplicates(defs.entities.map((e) => [e.definition.name, e.file]), 'entity', add);
   duplicates(defs.workflows.map((w) => [w.definition.name, w.file]), 'workflow', add);
 
+  if (roles.has(SYSTEM_ROLE)) add(app.file, `$.roles.${SYSTEM_ROLE}`, `"${SYSTEM_ROLE}" is the scheduler's own role; give the role another name`);
   for (const [role, def] of Object.entries(app.definition.roles)) {
     for (const [entityName, perm] of Object.entries(def.permissions ?? {})) {
       const path = `$.roles.${role}.permissions.${entityName}`;
@@ -55,6 +59,7 @@ export function crossCheck(defs: AppDefinitions): DefinitionProblem[] {
     seenRoutes.add(key);
     const params = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
     if (route.operation.startsWith('auth.')) return;
+    if (route.operation === 'rules.evaluate') return route.ruleset || add(app.file, `${path}.ruleset`, 'rules.evaluate needs a "ruleset"');
     const entity = route.entity ? entities.get(route.entity) : undefined;
     if (!route.entity) return add(app.file, `${path}.entity`, `Operation ${route.operation} needs an "entity"`);
     if (!entity) return defs.malformed.has(`entity:${route.entity}`) || add(app.file, `${path}.entity`, `Entity "${route.entity}" is not defined in this app`);
@@ -129,11 +134,13 @@ function checkWorkflow(file: string, wf: WorkflowDef, entity: EntityDef | undefi
       if (!states.has(t.to)) add(file, `${t.source}.to`, `State "${t.to}" is not declared in "states"`);
     }
     if (wf.states[t.from]?.final) add(file, t.source, `State "${t.from}" is final: it cannot have outgoing transitions (admins move out of it by override)`);
-    t.roles.forEach((r, i) => roles.has(r) || add(file, `${t.source}.roles[${i}]`, `Role "${r}" is not declared by the app`));
+    t.roles.forEach((r, i) => roles.has(r) || r === SYSTEM_ROLE || add(file, `${t.source}.roles[${i}]`, `Role "${r}" is not declared by the app`));
+    // The same event may leave a state more than once when the earlier moves are guarded: the
+    // first whose guard holds is taken (activate -> scheduled when the start is ahead, else active).
     const key = `${t.from}/${t.event}`;
-    if (seen.has(key)) add(file, t.source, `Event "${t.event}" from "${t.from}" is already defined at ${seen.get(key)}`);
-    seen.set(key, t.source);
-    if (t.when) checkCondition(file, `${t.source}.when`, t.when, entity, wf, add);
+    if (seen.has(key)) add(file, t.source, `Event "${t.event}" from "${t.from}" is already defined at ${seen.get(key)} without a "when"; this move can never be taken`);
+    if (!t.when) seen.set(key, t.source);
+    if (t.when) checkGuardCondition(file, `${t.source}.when`, t.when, entity, wf, add);
     if (t.requiresStage !== undefined && !Object.values(wf.states).some((st) => st.stage === t.requiresStage)) {
       add(file, `${t.source}.requiresStage`, `No state of this workflow is at stage ${t.requiresStage}`);
     }
@@ -144,10 +151,16 @@ function checkWorkflow(file: string, wf: WorkflowDef, entity: EntityDef | undefi
   (wf.override?.roles ?? []).forEach((r, i) => roles.has(r) || add(file, `$.override.roles[${i}]`, `Role "${r}" is not declared by the app`));
 }
 
-function checkCondition(file: string, path: string, c: Condition, entity: EntityDef | undefined, wf: WorkflowDef, add: (f: string, p: string, m: string) => void) {
-  if ('all' in c) return c.all.forEach((x, i) => checkCondition(file, `${path}.all[${i}]`, x, entity, wf, add));
-  if ('any' in c) return c.any.forEach((x, i) => checkCondition(file, `${path}.any[${i}]`, x, entity, wf, add));
-  if ('not' in c) return checkCondition(file, `${path}.not`, c.not, entity, wf, add);
+export function checkGuardCondition(file: string, path: string, c: Condition, entity: EntityDef | undefined, wf: WorkflowDef, add: (f: string, p: string, m: string) => void) {
+  if ('all' in c) return c.all.forEach((x, i) => checkGuardCondition(file, `${path}.all[${i}]`, x, entity, wf, add));
+  if ('any' in c) return c.any.forEach((x, i) => checkGuardCondition(file, `${path}.any[${i}]`, x, entity, wf, add));
+  if ('not' in c) return checkGuardCondition(file, `${path}.not`, c.not, entity, wf, add);
+  const ref = c.value as { fact?: unknown; path?: unknown } | null;
+  if (ref && typeof ref === 'object' && !Array.isArray(ref) && 'fact' in ref) {
+    const keys = Object.keys(ref);
+    if (!['record', 'input', 'actor', 'now'].includes(String(ref.fact)) || keys.some((k) => k !== 'fact' && k !== 'path')) add(file, `${path}.value`, 'A fact reference is { fact: record | input | actor | now, path }');
+    else checkGuardCondition(file, `${path}.value`, { fact: ref.fact as 'now', path: ref.path as string | undefined, operator: 'equal', value: null }, entity, wf, add);
+  }
   if (c.path && !isValidPath(c.path)) return add(file, `${path}.path`, `"${c.path}" is not a plain dotted path such as $.field`);
   const first = c.path?.slice(2).split('.')[0];
   if (!first) return;
@@ -155,6 +168,7 @@ function checkCondition(file: string, path: string, c: Condition, entity: Entity
     add(file, `${path}.path`, `Entity "${entity.name}" has no field "${first}"`);
   }
   if (c.fact === 'input' && !(first in (wf.input ?? {}))) add(file, `${path}.path`, `Workflow input has no field "${first}"`);
+  if (c.fact === 'now' && !['date', 'iso'].includes(first)) add(file, `${path}.path`, `"now" has "date" (YYYY-MM-DD) and "iso"`);
   if (c.fact === 'actor' && !['id', 'email', 'phone', 'role'].includes(first)) add(file, `${path}.path`, `The actor has no "${first}" (id, email, phone, role)`);
 }
 

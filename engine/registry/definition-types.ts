@@ -14,7 +14,7 @@ export type Condition =
   | { all: Condition[] }
   | { any: Condition[] }
   | { not: Condition }
-  | { fact: 'record' | 'input' | 'actor'; path?: string; operator: string; value: unknown };
+  | { fact: 'record' | 'input' | 'actor' | 'now'; path?: string; operator: string; value: unknown };
 
 export type Effect =
   | { set: Record<string, unknown> }
@@ -66,7 +66,8 @@ export type Operation =
   | 'auth.refresh'
   | 'auth.logout'
   | 'otp.request'
-  | 'otp.verify';
+  | 'otp.verify'
+  | 'rules.evaluate';
 
 export interface RouteAliasDef {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -83,6 +84,10 @@ export interface RouteAliasDef {
   otp?: { policy: string; codeField: string };
   idempotency?: { field: string };
   proof?: { tokenField: string; recordField: string; entity?: string; when?: Condition; copy?: Record<string, 'phone' | 'email'> };
+  /** rules.evaluate: the ruleset to evaluate. */
+  ruleset?: string;
+  /** records.create: amounts computed from a promotion of this ruleset (§4.4). */
+  pricing?: { ruleset: string; promotionField: string; storeField: string; itemsField: string; amounts: { gross: string; discount: string; net: string } };
   summary?: string;
 }
 
@@ -169,7 +174,36 @@ export interface OtpPolicyDef {
   fixedCode?: string;
 }
 
-export type AnyDefinition = AppDef | EntityDef | WorkflowDef | TemplateDef | OtpPolicyDef;
+export interface GroupSourceDef {
+  entity: string;
+  code: string;
+  filter: string;
+  attributes: string[];
+}
+
+export interface RulesDef {
+  kind: 'rules';
+  name: string;
+  entity: string;
+  fields: { conditions: string; benefit: string; storeGroup: string; startDate: string; endDate: string; priority?: string; exclusive?: string; name?: string };
+  evaluatedIn: string[];
+  compiledOn: string[];
+  stores: { entity: string; key: string };
+  products: { entity: string; key: string; price?: string };
+  storeGroups: GroupSourceDef;
+  productGroups: GroupSourceDef;
+  console?: { selections?: Record<string, Record<string, string | number | boolean>> };
+}
+
+export interface JobDef {
+  kind: 'job';
+  name: string;
+  label?: string;
+  schedule: string;
+  steps: { entity: string; event: string; when?: Condition }[];
+}
+
+export type AnyDefinition = AppDef | EntityDef | WorkflowDef | TemplateDef | OtpPolicyDef | RulesDef | JobDef;
 export type DefinitionKind = AnyDefinition['kind'];
 
 /** A definition with the file it came from, so every problem can name its file. */

@@ -72,6 +72,7 @@ export function checkCondition(condition: unknown, factSet: FactSet, at = '$'): 
     }
     if (op.valueKind === 'number' && (typeof v !== 'number' || type !== 'number')) problems.push({ path: `${path}.value`, message: `"${o.operator as string}" compares numbers` });
     if (op.valueKind === 'list' && (!Array.isArray(v) || !v.every(SCALAR) || v.length > 10_000)) problems.push({ path: `${path}.value`, message: 'Give a list of plain values' });
+    if (op.valueKind === 'date' && (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(v) || type !== 'string')) problems.push({ path: `${path}.value`, message: `"${o.operator as string}" compares ISO dates such as "2026-12-01"` });
     if (op.valueKind === 'scalar' && !SCALAR(v)) problems.push({ path: `${path}.value`, message: 'Give a plain value (text, number, true/false or null)' });
   };
   visit(condition, at, 0);

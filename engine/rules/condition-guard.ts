@@ -7,7 +7,11 @@ export interface GuardFacts {
   record: Record<string, unknown>;
   input: Record<string, unknown>;
   actor: Record<string, unknown>;
+  /** Today (UTC, YYYY-MM-DD) and the instant, for date guards: { fact: now, path: $.date }. */
+  now?: { date: string; iso: string };
 }
+
+export const nowFacts = (d: Date) => ({ date: d.toISOString().slice(0, 10), iso: d.toISOString() });
 
 export type ConditionGuard = (facts: GuardFacts) => Promise<boolean>;
 

@@ -8,8 +8,11 @@ export type OperatorFn = (factValue: unknown, value: unknown) => boolean;
 const isNumberish = (v: unknown) => Number.parseFloat(v as string).toString() !== 'NaN';
 const isList = Array.isArray;
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const isText = (v: unknown) => typeof v === 'string';
+// ISO dates (and date-times) order as text: "2026-11-23" < "2026-12-01".
+const dates = (cmp: (a: string, b: string) => boolean): OperatorFn => (a, b) => typeof b === 'string' && cmp(a as string, b);
 
-export const OPERATORS: Readonly<Record<string, { fn: OperatorFn; factCheck?: (v: unknown) => boolean; valueKind: 'scalar' | 'list' | 'number' }>> = Object.freeze({
+export const OPERATORS: Readonly<Record<string, { fn: OperatorFn; factCheck?: (v: unknown) => boolean; valueKind: 'scalar' | 'list' | 'number' | 'date' }>> = Object.freeze({
   equal: { fn: (a, b) => a === b, valueKind: 'scalar' },
   notEqual: { fn: (a, b) => a !== b, valueKind: 'scalar' },
   in: { fn: (a, b) => asList(b).indexOf(a) > -1, valueKind: 'list' },
@@ -22,6 +25,10 @@ export const OPERATORS: Readonly<Record<string, { fn: OperatorFn; factCheck?: (v
   greaterThanInclusive: { fn: (a, b) => (a as number) >= (b as number), factCheck: isNumberish, valueKind: 'number' },
   containsAny: { fn: (a, b) => asList(b).some((x) => (a as unknown[]).includes(x)), factCheck: isList, valueKind: 'list' },
   containsAll: { fn: (a, b) => asList(b).every((x) => (a as unknown[]).includes(x)), factCheck: isList, valueKind: 'list' },
+  before: { fn: dates((a, b) => a < b), factCheck: isText, valueKind: 'date' },
+  onOrBefore: { fn: dates((a, b) => a <= b), factCheck: isText, valueKind: 'date' },
+  after: { fn: dates((a, b) => a > b), factCheck: isText, valueKind: 'date' },
+  onOrAfter: { fn: dates((a, b) => a >= b), factCheck: isText, valueKind: 'date' },
 });
 
 export const OPERATOR_NAMES = Object.keys(OPERATORS);
@@ -33,4 +40,5 @@ export const OPERATOR_NAMES = Object.keys(OPERATORS);
 export function addCustomOperators(engine: Engine): void {
   engine.addOperator(new Operator('containsAny', OPERATORS.containsAny!.fn as never, isList));
   engine.addOperator(new Operator('containsAll', OPERATORS.containsAll!.fn as never, isList));
+  for (const name of ['before', 'onOrBefore', 'after', 'onOrAfter']) engine.addOperator(new Operator(name, OPERATORS[name]!.fn as never, isText));
 }

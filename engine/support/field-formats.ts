@@ -12,6 +12,8 @@ export function addFieldFormats(ajv: Ajv): Ajv {
   // Indian mobile numbers: 10 digits, the first 6 to 9.
   ajv.addFormat('mobile-in', /^[6-9][0-9]{9}$/);
   ajv.addFormat('alphanumeric', /^[A-Za-z0-9]+$/);
+  // A code that conditions may use as a path segment (a product group's code: $.LENS_PREMIUM.quantity).
+  ajv.addFormat('code', /^[A-Za-z][A-Za-z0-9_]{0,39}$/);
   // Indian PAN: five letters, four digits, a letter.
   ajv.addFormat('pan', /^[A-Z]{5}[0-9]{4}[A-Z]$/);
   return ajv;

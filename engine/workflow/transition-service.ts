@@ -10,6 +10,7 @@ import { parseIfMatch, resolveApp, resolveEntity } from '../records/resolve-targ
 import { scopeTags } from '../records/derived-columns.ts';
 import { assertValid, bodyValidator } from '../support/validate-body.ts';
 import { allowedEvents, decideTransition, type TransitionDecision } from './decide-transition.ts';
+import { nowFacts } from '../rules/condition-guard.ts';
 import { journeyStatus } from './journey-status.ts';
 import { fieldChanges } from './resolve-effects.ts';
 import { outboxRowsFor } from '../notify/outbox-messages.ts';
@@ -95,7 +96,7 @@ export function createTransitionService(ctx: EngineContext) {
           wf,
           state,
           { role: actor.role, ...ask, override: body.override, remarks: body.remarks },
-          { record: recordFacts, input, actor: actorFacts },
+          { record: recordFacts, input, actor: actorFacts, now: nowFacts(now) },
         );
         const effects = [...wf.commonEffects, ...(decision.transition?.effects ?? [])];
         const changes = fieldChanges(effects, { record: recordFacts, actor: actorFacts, input, remarks: body.remarks, now: now.toISOString() });
@@ -103,7 +104,7 @@ export function createTransitionService(ctx: EngineContext) {
         const data = { ...current.data, ...changes };
         const after = { ...recordFacts, ...changes, [wf.field]: decision.to, version: current.version + 1 };
         const messages = outboxRowsFor(app, effects, { record: after, actor: actorFacts, input, remarks: body.remarks, now: now.toISOString(), app: { id: app.id, name: app.name } }, { recordId: current.id, key: `${app.id}:${current.id}:v${current.version + 1}` }, ctx.logger);
-        const write = {
+        const write: TransitionWrite = {
           id: current.id,
           expectedVersion: current.version,
           toState: decision.to,
@@ -121,6 +122,9 @@ export function createTransitionService(ctx: EngineContext) {
           },
           outbox: outboxRecordset(messages, now),
         };
+        // Activation of a promotion: checked and compiled now, stored with the move.
+        const compiled = decision.to !== state ? await ctx.rules.compileOnEnter(app, entity.name, decision.to, { id: current.id, version: current.version, data }) : undefined;
+        if (compiled) write.compiled = { app: app.id, ...compiled, at: now };
         const limit = decision.transition?.limit;
         const row = limit ? await writeWithinLimit(ctx, app.id, entity.name, decision.to, limit, write) : await writeTransition(ctx.db.sql, write);
         if (!row) {
@@ -129,7 +133,8 @@ export function createTransitionService(ctx: EngineContext) {
           continue;
         }
         if (messages.length) ctx.outboxWritten();
-        const events = await allowedEvents(wf, decision.to, actor.role, { record: recordView(entity, row), input: {}, actor: actorFacts });
+        ctx.rules.changed(app.id, entity.name);
+        const events = await allowedEvents(wf, decision.to, actor.role, { record: recordView(entity, row), input: {}, actor: actorFacts, now: nowFacts(now) });
         return {
           data: { ...recordView(entity, row), allowedEvents: events, transition: { event: decision.event, from: decision.from, to: decision.to, override: decision.override } },
           journeyStatus: journeyStatus(wf, row.state),

@@ -1,5 +1,5 @@
 // OpenAPI 3.1 generated from the loaded definitions: generic routes, each app's aliases, entity schemas.
-import { LOGIN_BODY_SCHEMA, OTP_REQUEST_SCHEMA, OTP_VERIFY_SCHEMA, type CompiledApp, type CompiledEntity, type Registry, type RouteAliasDef } from '../../engine/index.ts';
+import { CONSOLE_BODY_SCHEMA, EVALUATE_BODY_SCHEMA, LOGIN_BODY_SCHEMA, OTP_REQUEST_SCHEMA, OTP_VERIFY_SCHEMA, type CompiledApp, type CompiledEntity, type Registry, type RouteAliasDef } from '../../engine/index.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -97,6 +97,13 @@ function operationFor(app: CompiledApp, op: RouteAliasDef['operation'], entity: 
       return { summary: `Send a verification code for a ${entity!.label}`, security, requestBody: body({ type: 'object', minProperties: 1, additionalProperties: false, properties: { phone: { type: 'string' }, email: { type: 'string', format: 'email' } } }), responses: res(200, envelope({ type: 'object' }), [400, 401, 403, 404, 422, 423, 429]) };
     case 'otp.verify':
       return { summary: 'Check the code; returns a verification token', security, requestBody: body(OTP_VERIFY_SCHEMA as unknown as Obj), responses: res(200, envelope({ type: 'object' }), [400, 401, 404, 423]) };
+    case 'rules.evaluate':
+      return {
+        summary: 'Evaluate live promotions for a cart at a store, highest savings first; with storeGroup (and selections), the test console',
+        security,
+        requestBody: body({ oneOf: [EVALUATE_BODY_SCHEMA as unknown as Obj, CONSOLE_BODY_SCHEMA as unknown as Obj] }),
+        responses: res(200, envelope({ type: 'object' }), [400, 401, 403, 404]),
+      };
     case 'records.moveTo': {
       const input = (entity!.inputSchema as { properties: Obj }).properties;
       return {

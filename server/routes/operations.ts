@@ -13,6 +13,7 @@ export interface OperationCall {
   id?: string;
   event?: string;
   targetField?: string;
+  ruleset?: string;
 }
 
 export interface OperationResult {
@@ -127,7 +128,9 @@ export const OPERATIONS: Record<Operation, Handler> = {
     const actor = await actorFor(engine, req, call);
     const proof = call.route?.proof;
     if (proof) engine.records.authorize(target(call), actor, 'create');
-    const body = proof ? await engine.recordOtp.withProof(appOf(engine, call), proof, req.body, actor) : req.body;
+    const proven = proof ? await engine.recordOtp.withProof(appOf(engine, call), proof, req.body, actor) : req.body;
+    const pricing = call.route?.pricing;
+    const body = pricing ? await engine.rules.price(call.app, pricing, actor, proven as Record<string, unknown>) : proven;
     const r = await engine.records.create(target(call), actor, body, idempotencyOf(call, req.body));
     // A seed endpoint keeps the seed's status code too (eKYC signup answers 200 "Lead created").
     return withEtag(ok(shaped(call, r.data), { message: `${label(engine, call)} created`, journeyStatus: r.journeyStatus }, call.route?.response ? 200 : 201), r.data.version);
@@ -183,6 +186,15 @@ export const OPERATIONS: Record<Operation, Handler> = {
     }
     const r = await engine.transitions.fire(target(call), actor, id, need(call.event, 'event'), eventBody, ifMatch(req), call.route?.idFrom ? '$' : '$.input');
     return withEtag(ok(shaped(call, r.data), { message: 'Status updated', journeyStatus: r.journeyStatus }), r.data.version);
+  },
+
+  // A body naming a store group (and field selections) is the test console (§4.3.1); else an evaluation (§4.3).
+  'rules.evaluate': async (engine, req, call) => {
+    const actor = await authenticate(engine, req, call.app);
+    const ruleset = need(call.ruleset ?? call.route?.ruleset, 'ruleset');
+    const body = req.body as Record<string, unknown> | undefined;
+    if (body && typeof body === 'object' && 'storeGroup' in body) return ok(await engine.rules.console(call.app, ruleset, actor, body), { message: 'Test evaluation' });
+    return ok(await engine.rules.evaluate(call.app, ruleset, actor, body));
   },
 
   'records.moveTo': async (engine, req, call) => {

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows } from '../support/sql.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { activePromotion as createActive, seedMasterData } from '../support/promopartner.ts';
 
 let s: TestServer;
 const BASE = '/promopartner/v1';
@@ -18,11 +19,7 @@ async function signIn(phone: string) {
 let admin: Record<string, string>;
 let store: Record<string, string>;
 
-async function activePromotion() {
-  const p = await s.request.post(`${BASE}/promotions`).set(admin).send({ name: `Promo ${randomUUID()}` });
-  await s.request.put(`${BASE}/promotions/${p.body.data.id}/activate`).set(admin);
-  return p.body.data.id as string;
-}
+const activePromotion = () => createActive(s, admin);
 
 async function verification(promotionId: string, phone = '9876511111') {
   const sent = await s.request.post(`${BASE}/promotions/${promotionId}/request-cust-otp`).set(store).send({ phone });
@@ -30,12 +27,19 @@ async function verification(promotionId: string, phone = '9876511111') {
   return ok.body.data.verificationToken as string;
 }
 
-const body = (promotionId: string, verificationToken: string, requestId = randomUUID()) => ({ requestId, promotionId, verificationToken, grossAmount: 5000, discountAmount: 500, netAmount: 4500 });
+// 10% off lenses: one 4,000 lens and one 3,000 frame -> gross 7,000, discount 400, net 6,600.
+const body = (promotionId: string, verificationToken: string, requestId = randomUUID()) => ({
+  requestId,
+  promotionId,
+  verificationToken,
+  items: [{ sku: 'LENS-BC-160', quantity: 1 }, { sku: 'FR-AC-01', quantity: 1 }],
+});
 
 beforeAll(async () => {
   s = await startTestServer();
   admin = await signIn('9000000001');
   store = await signIn('9000000003');
+  await seedMasterData(s, admin);
 });
 afterAll(async () => s?.close());
 
@@ -44,7 +48,8 @@ describe('transactions (§4.4)', () => {
     const promo = await activePromotion();
     const res = await s.request.post(`${BASE}/transactions`).set(store).send(body(promo, await verification(promo)));
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(res.body.data).toMatchObject({ status: 'New', storeId: 'S001', customerPhone: '9876511111', netAmount: 4500 });
+    expect(res.body.data).toMatchObject({ status: 'New', storeId: 'S001', customerPhone: '9876511111', grossAmount: 7000, discountAmount: 400, netAmount: 6600 });
+    expect(res.body.data.items).toEqual([{ sku: 'LENS-BC-160', quantity: 1, price: 4000 }, { sku: 'FR-AC-01', quantity: 1, price: 3000 }]);
     expect(res.body.data.verificationToken).toBeUndefined();
     await s.engine.outbox.idle();
     const msgs = await sql<{ channel: string; recipient: string }>("SELECT channel, recipient FROM outbox_messages WHERE record_id = $1", [res.body.data.id]);
@@ -60,7 +65,7 @@ describe('transactions (§4.4)', () => {
     expect(again.body.error).toMatchObject({ code: 'DUPLICATE_REQUEST', data: { id: created.body.data.id, status: 'New' } });
     const reordered = await s.request.post(`${BASE}/transactions`).set(store).send(Object.fromEntries(Object.entries(first).reverse()));
     expect(reordered.status).toBe(409); // the same body in another key order is the same request
-    const changed = await s.request.post(`${BASE}/transactions`).set(store).send({ ...first, netAmount: 1 });
+    const changed = await s.request.post(`${BASE}/transactions`).set(store).send({ ...first, items: [{ sku: 'LENS-BC-160', quantity: 2 }] });
     expect(changed.status).toBe(422);
     expect(changed.body.error.code).toBe('IDEMPOTENCY_MISMATCH');
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { promotionBody, seedMasterData } from '../support/promopartner.ts';
 
 let s: TestServer;
 let admin: Record<string, string>;
@@ -10,10 +11,11 @@ beforeAll(async () => {
   const req = await s.request.post(`${BASE}/auth/otp/request`).send({ phone: '9000000001' });
   const res = await s.request.post(`${BASE}/auth/otp/verify`).send({ otpId: req.body.data.otpId, code: '123456' });
   admin = { Authorization: `Bearer ${res.body.data.accessToken as string}` };
+  await seedMasterData(s, admin);
 });
 afterAll(async () => s?.close());
 
-const draft = async (i: number) => (await s.request.post(`${BASE}/promotions`).set(admin).send({ name: `Limit ${i}` })).body.data.id as string;
+const draft = async (i: number) => (await s.request.post(`${BASE}/promotions`).set(admin).send(promotionBody(s, { name: `Limit ${i}` }))).body.data.id as string;
 
 describe('active promotion limit (§4.2)', () => {
   it('lets exactly 20 of 25 parallel activations through; the others get ACTIVE_PROMOTION_LIMIT', async () => {

@@ -95,7 +95,7 @@ describe('definition validation', () => {
       const problems = problemsOf((d) => {
         (d.workflow.matrix as any).won.executed = { roles: ['cp'], when: { all: [{ fact: 'process', path: '$.env', operator: 'equal', value: 1 }] } };
       });
-      expect(problems).toEqual([{ file: 'solarium/lead-status.workflow.yaml', path: '$.matrix.won.executed.when.all[0].fact', message: 'Must be one of: "record", "input", "actor"' }]);
+      expect(problems).toEqual([{ file: 'solarium/lead-status.workflow.yaml', path: '$.matrix.won.executed.when.all[0].fact', message: 'Must be one of: "record", "input", "actor", "now"' }]);
     });
     it('refuses a guard over a field the entity lacks', () => {
       const problems = problemsOf((d) => {

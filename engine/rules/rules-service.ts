@@ -1,0 +1,375 @@
+// Promotions at runtime: the checks on every write of a promotion or a group, compilation on
+// activation, and evaluation (§4.3), the test console (§4.3.1) and transaction pricing (§4.4)
+// over an in-memory index that is rebuilt when promotions, groups or master data change.
+import { actorScopeValues, requirePermission } from '../auth/permissions.ts';
+import type { Actor } from '../auth/actor.ts';
+import type { EngineContext } from '../engine-context.ts';
+import { AppError, type ErrorDetail } from '../errors/app-error.ts';
+import type { CompiledApp } from '../registry/compiled-app.ts';
+import type { RulesDef } from '../registry/definition-types.ts';
+import { resolveApp } from '../records/resolve-target.ts';
+import { bodyValidator } from '../support/validate-body.ts';
+import type { PricedLine } from './benefit.ts';
+import { checkRuleComplete, checkRuleRecord, type RuleContext } from './check-rule-record.ts';
+import { checkCondition, compileCondition, type RuleCondition } from './compile-condition.ts';
+import { groupsInCondition, liveRule, type CompiledRuleJson, type LiveRule } from './compiled-rule.ts';
+import { evaluateRule, offerFor, rankOffers, type ConsoleResult, type Offer } from './evaluate-promotions.ts';
+import { materializeGroups, type MaterializedGroups } from './materialized-groups.ts';
+import { buildPromotionIndex, type PromotionIndex } from './promotion-index.ts';
+import { attributeTypes, cartFacts } from './ruleset-facts.ts';
+
+interface Groups {
+  stores: MaterializedGroups;
+  products: MaterializedGroups;
+}
+
+interface Cache {
+  generation: number;
+  groups?: Promise<Groups>;
+  index?: Promise<PromotionIndex>;
+}
+
+const ITEM = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['sku', 'quantity'],
+  properties: {
+    sku: { type: 'string', minLength: 1, maxLength: 40 },
+    quantity: { type: 'integer', minimum: 1, maximum: 1000 },
+    price: { type: 'number', minimum: 0, maximum: 1e9 },
+  },
+} as const;
+const ITEMS = { type: 'array', minItems: 1, maxItems: 100, items: ITEM } as const;
+const CUSTOMER = { type: 'string', minLength: 1, maxLength: 100 } as const;
+
+export interface EvaluateBody {
+  storeId: string;
+  items: { sku: string; quantity: number; price?: number }[];
+  customerId?: string;
+}
+export const EVALUATE_BODY_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['storeId', 'items'],
+  properties: { storeId: { type: 'string', minLength: 1, maxLength: 40 }, items: ITEMS, customerId: CUSTOMER },
+} as const;
+const validateEvaluate = bodyValidator<EvaluateBody>(EVALUATE_BODY_SCHEMA);
+
+export interface ConsoleBody {
+  storeGroup: string;
+  selections?: Record<string, Record<string, string | number | boolean>>;
+  items?: EvaluateBody['items'];
+  customerId?: string;
+}
+export const CONSOLE_BODY_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['storeGroup'],
+  properties: {
+    storeGroup: { type: 'string', minLength: 1, maxLength: 40 },
+    selections: { type: 'object', maxProperties: 10, additionalProperties: { type: 'object', maxProperties: 20, additionalProperties: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] } } },
+    items: ITEMS,
+    customerId: CUSTOMER,
+  },
+} as const;
+const validateConsole = bodyValidator<ConsoleBody>(CONSOLE_BODY_SCHEMA);
+
+export interface PricingRoute {
+  ruleset: string;
+  promotionField: string;
+  storeField: string;
+  itemsField: string;
+  amounts: { gross: string; discount: string; net: string };
+}
+
+const todayOf = (d: Date) => d.toISOString().slice(0, 10);
+const invalid = (details: ErrorDetail[]) => new AppError('RULE_INVALID', undefined, { details });
+
+export function createRulesService(ctx: EngineContext) {
+  const caches = new Map<string, Cache>();
+
+  const rulesets = (app: CompiledApp) => app.rulesets.values();
+  const cacheOf = (app: CompiledApp, rs: RulesDef): Cache => {
+    // The checksum keys the cache to one version of the definitions: a reload starts afresh.
+    const key = `${app.id}:${rs.name}:${app.checksum}`;
+    return caches.get(key) ?? caches.set(key, { generation: 0 }).get(key)!;
+  };
+
+  /** Loads once and caches, unless the data changed while loading (then the next call loads again). */
+  function cached<K extends 'groups' | 'index'>(cache: Cache, slot: K, load: () => NonNullable<Cache[K]>): NonNullable<Cache[K]> {
+    const existing = cache[slot];
+    if (existing) return existing as NonNullable<Cache[K]>;
+    const generation = cache.generation;
+    const p = load();
+    cache[slot] = p;
+    const forget = () => {
+      if (cache[slot] === p) delete cache[slot];
+    };
+    p.then(() => cache.generation !== generation && forget(), forget);
+    return p;
+  }
+
+  function groups(app: CompiledApp, rs: RulesDef): Promise<Groups> {
+    return cached(cacheOf(app, rs), 'groups', async () => {
+      const [stores, products] = await Promise.all([
+        materializeGroups(ctx.db.sql, app.id, { entity: rs.stores.entity, key: rs.stores.key, fact: 'store' }, rs.storeGroups),
+        materializeGroups(ctx.db.sql, app.id, { entity: rs.products.entity, key: rs.products.key, fact: 'product' }, rs.productGroups),
+      ]);
+      return { stores, products };
+    });
+  }
+
+  function index(app: CompiledApp, rs: RulesDef): Promise<PromotionIndex> {
+    return cached(cacheOf(app, rs), 'index', async () => {
+      const g = await groups(app, rs);
+      const { rows } = await ctx.db.sql.query<{ compiled: CompiledRuleJson }>(
+        `SELECT c.compiled FROM records r JOIN compiled_rules c ON c.app = r.app AND c.ruleset = $2 AND c.record_id = r.id
+         WHERE r.app = $1 AND r.entity = $3 AND r.state = ANY($4::text[]) AND r.deleted_at IS NULL`,
+        [app.id, rs.name, rs.entity, rs.evaluatedIn],
+      );
+      return buildPromotionIndex(rows.map((r) => liveRule(r.compiled)), g.stores, g.products);
+    });
+  }
+
+  const ruleContext = (app: CompiledApp, rs: RulesDef, g: Groups): RuleContext => ({ ruleset: rs, storeFields: app.entities.get(rs.stores.entity)!.fields, stores: g.stores, products: g.products });
+
+  function rulesetNamed(app: CompiledApp, name: string): RulesDef {
+    const rs = app.rulesets.get(name);
+    if (!rs) throw new AppError('NOT_FOUND', `App "${app.id}" has no ruleset "${name}"`);
+    return rs;
+  }
+
+  /** Cart lines with prices: the request's, else the product master's list price. */
+  function priceLines(rs: RulesDef, products: MaterializedGroups, items: EvaluateBody['items'], at: string): PricedLine[] {
+    const details: ErrorDetail[] = [];
+    const lines = items.map((item, i) => {
+      const sku = products.canonical.get(item.sku.toLowerCase());
+      if (!sku) {
+        details.push({ path: `${at}[${i}].sku`, message: `Unknown SKU "${item.sku}"` });
+        return undefined;
+      }
+      const listed = rs.products.price ? products.records.get(sku)?.[rs.products.price] : undefined;
+      const price = item.price ?? (typeof listed === 'number' ? listed : undefined);
+      if (price === undefined) details.push({ path: `${at}[${i}].price`, message: `SKU "${sku}" has no list price; give one` });
+      return { sku, quantity: item.quantity, price: price ?? 0 };
+    });
+    if (details.length) throw new AppError('VALIDATION_FAILED', undefined, { details });
+    return lines as PricedLine[];
+  }
+
+  /** The store's facts, within the actor's scope when their store access is scoped. */
+  function storeFacts(app: CompiledApp, rs: RulesDef, actor: Actor, stores: MaterializedGroups, storeId: string, at: string): Record<string, unknown> {
+    const key = stores.canonical.get(storeId.toLowerCase());
+    if (!key) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: at, message: `Unknown store "${storeId}"` }] });
+    const scope = app.roles[actor.role]?.permissions?.[rs.stores.entity]?.scope;
+    if (scope && !actorScopeValues(actor, scope).includes(key)) throw new AppError('FORBIDDEN', 'This store is outside your scope', { details: [{ path: at, message: 'Outside your scope' }] });
+    const rec = stores.records.get(key)!;
+    return Object.fromEntries([rs.stores.key, ...rs.storeGroups.attributes].filter((a) => a in rec).map((a) => [a, rec[a]]));
+  }
+
+  async function evaluateCart(app: CompiledApp, rs: RulesDef, actor: Actor, body: EvaluateBody) {
+    const [g, idx] = await Promise.all([groups(app, rs), index(app, rs)]);
+    const lines = priceLines(rs, g.products, body.items, '$.items');
+    const store = storeFacts(app, rs, actor, g.stores, body.storeId, '$.storeId');
+    const storeKey = store[rs.stores.key] as string;
+    const facts = cartFacts(lines, store, body.customerId, (sku) => g.products.groupsOf.get(sku) ?? [], idx.groupCodes);
+    const today = todayOf(ctx.clock());
+    const offers: Offer[] = [];
+    for (const r of idx.candidates(storeKey, facts.cart.skus)) {
+      const outcome = evaluateRule(r, facts as never, lines, g.products, today);
+      if (outcome.applies) offers.push(outcome.offer);
+    }
+    return { storeKey, lines, total: facts.cart.total, offers: rankOffers(offers), index: idx, groups: g, facts, today };
+  }
+
+  return {
+    /** Called before a record of `entity` is written: promotions and groups are checked here. */
+    async checkWrite(app: CompiledApp, entity: string, data: Readonly<Record<string, unknown>>): Promise<void> {
+      for (const rs of rulesets(app)) {
+        if (entity === rs.entity) {
+          const problems = checkRuleRecord(ruleContext(app, rs, await groups(app, rs)), data);
+          if (problems.length) throw invalid(problems);
+        }
+        for (const [source, member, fact] of [[rs.storeGroups, rs.stores, 'store'], [rs.productGroups, rs.products, 'product']] as const) {
+          if (entity !== source.entity || data[source.filter] === undefined) continue;
+          const types = attributeTypes(app.entities.get(member.entity)!.fields, [member.key, ...source.attributes]);
+          const problems = checkCondition(data[source.filter], { [fact]: types }, `$.${source.filter}`);
+          if (problems.length) throw invalid(problems);
+        }
+      }
+    },
+
+    /**
+     * Entering a compile state (activation): everything required, dates valid, groups resolved,
+     * conditions compiled. Returns what to store beside the record, or undefined for other moves.
+     */
+    async compileOnEnter(app: CompiledApp, entity: string, toState: string, record: { id: string; version: number; data: Record<string, unknown> }): Promise<{ ruleset: string; compiled: CompiledRuleJson } | undefined> {
+      const rs = [...rulesets(app)].find((r) => r.entity === entity && r.compiledOn.includes(toState));
+      if (!rs) return undefined;
+      const g = await groups(app, rs);
+      const d = record.data;
+      const f = rs.fields;
+      const problems = checkRuleComplete(ruleContext(app, rs, g), d, todayOf(ctx.clock()));
+      if (problems.length) throw invalid(problems);
+      const condition = (d[f.conditions] ?? null) as RuleCondition | null;
+      const benefit = d[f.benefit] as CompiledRuleJson['benefit'];
+      const productGroups = groupsInCondition(condition);
+      if (benefit.productGroup) productGroups.add(benefit.productGroup);
+      const storeGroup = d[f.storeGroup] as string;
+      const stores = g.stores.members.get(storeGroup)?.size ?? 0;
+      if (stores === 0) throw invalid([{ path: `$.${f.storeGroup}`, message: `Store group "${storeGroup}" has no stores` }]);
+      const compiled: CompiledRuleJson = {
+        id: record.id,
+        version: record.version + 1,
+        name: String(d[f.name ?? ''] ?? record.id),
+        priority: typeof d[f.priority ?? ''] === 'number' ? (d[f.priority!] as number) : 0,
+        exclusive: d[f.exclusive ?? ''] === true,
+        startDate: d[f.startDate] as string,
+        endDate: d[f.endDate] as string,
+        condition,
+        benefit,
+        storeGroup,
+        productGroups: [...productGroups].sort(),
+        resolved: { stores, products: benefit.productGroup ? (g.products.members.get(benefit.productGroup)?.size ?? 0) : g.products.records.size },
+      };
+      if (condition) compileCondition(condition); // checked above; compiling proves it before the move lands
+      return { ruleset: rs.name, compiled };
+    },
+
+    /** After a committed write: drop what the write made stale. */
+    changed(appId: string, entity: string): void {
+      const app = ctx.registry().apps.get(appId);
+      if (!app) return;
+      for (const rs of rulesets(app)) {
+        const cache = cacheOf(app, rs);
+        const masterData = [rs.stores.entity, rs.products.entity, rs.storeGroups.entity, rs.productGroups.entity].includes(entity);
+        if (!masterData && entity !== rs.entity) continue;
+        cache.generation++;
+        if (masterData) delete cache.groups;
+        delete cache.index;
+      }
+    },
+
+    /** POST /v1/promotions/evaluate: the live promotions that apply, highest savings first. */
+    async evaluate(appId: string, rulesetName: string, actor: Actor, rawBody: unknown) {
+      const app = resolveApp(ctx.registry(), appId);
+      const rs = rulesetNamed(app, rulesetName);
+      requirePermission(app, actor, rs.entity, 'read');
+      const body = validateEvaluate(rawBody);
+      const r = await evaluateCart(app, rs, actor, body);
+      return { storeId: r.storeKey, date: r.today, cart: { total: r.total, quantity: r.facts.cart.quantity, items: r.lines }, promotions: r.offers };
+    },
+
+    /** The test console: every promotion, each condition's result and fact value, and why. */
+    async console(appId: string, rulesetName: string, actor: Actor, rawBody: unknown) {
+      const app = resolveApp(ctx.registry(), appId);
+      const rs = rulesetNamed(app, rulesetName);
+      requirePermission(app, actor, rs.entity, 'read');
+      const body = validateConsole(rawBody);
+      const g = await groups(app, rs);
+      const members = g.stores.members.get(body.storeGroup);
+      if (!members) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: '$.storeGroup', message: `Unknown store group "${body.storeGroup}"` }] });
+      const items = [...(body.items ?? []), ...selectionItems(rs, g.products, body.selections ?? {})];
+      if (items.length === 0) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: '$.selections', message: 'Give field selections (or items) to test with' }] });
+      const lines = priceLines(rs, g.products, items, '$.items');
+      // A store group stands for its stores: the first by key gives the store facts.
+      const storeKey = [...members].sort()[0];
+      const storeRec = storeKey ? g.stores.records.get(storeKey)! : {};
+      const store = Object.fromEntries([rs.stores.key, ...rs.storeGroups.attributes].filter((a) => a in storeRec).map((a) => [a, storeRec[a]]));
+      const { rows } = await ctx.db.sql.query<{ id: string; version: number; state: string; data: Record<string, unknown> }>(
+        `SELECT id, version, state, data FROM records WHERE app = $1 AND entity = $2 AND deleted_at IS NULL ORDER BY created_at, id LIMIT 500`,
+        [app.id, rs.entity],
+      );
+      const today = todayOf(ctx.clock());
+      const rc = ruleContext(app, rs, g);
+      const codes = [...g.products.members.keys()];
+      const facts = cartFacts(lines, store, body.customerId, (sku) => g.products.groupsOf.get(sku) ?? [], codes);
+      const f = rs.fields;
+      const results: ConsoleResult[] = rows.map((row) => {
+        const d = row.data;
+        const reasons: string[] = [];
+        const base = { promotionId: row.id, name: String(d[f.name ?? ''] ?? row.id), status: row.state };
+        const problems = checkRuleComplete(rc, d, today);
+        const storeGroup = String(d[f.storeGroup] ?? '');
+        const matches = storeGroup === body.storeGroup;
+        if (problems.length) {
+          return { ...base, eligible: false, reasons: problems.map((p) => `${p.path}: ${p.message}`), storeGroup: { code: storeGroup, matches }, conditions: { result: false, leaves: [] }, savings: 0 };
+        }
+        if (!rs.evaluatedIn.includes(row.state)) reasons.push(`Status "${row.state}": only ${rs.evaluatedIn.join(', ')} promotions are evaluated`);
+        if (!matches) reasons.push(`Its store group is "${storeGroup}", not "${body.storeGroup}"`);
+        const start = d[f.startDate] as string;
+        const end = d[f.endDate] as string;
+        if (start > today || end < today) reasons.push(`Runs from ${start} to ${end}; today is ${today}`);
+        const condition = (d[f.conditions] ?? null) as RuleCondition | null;
+        const explained = condition ? compileCondition(condition).explain(facts as never) : { result: true, leaves: [] };
+        if (!explained.result) reasons.push('Its conditions are not met');
+        const rule: LiveRule = liveRule({ id: row.id, version: row.version, name: base.name, priority: 0, exclusive: false, startDate: start, endDate: end, condition, benefit: d[f.benefit] as CompiledRuleJson['benefit'], storeGroup, productGroups: [], resolved: { stores: 0, products: 0 } });
+        const offer = offerFor(rule, lines, g.products);
+        if (!offer) reasons.push(rule.json.benefit.productGroup ? `Nothing in the cart is in product group "${rule.json.benefit.productGroup}"` : 'It saves nothing on this cart');
+        return { ...base, eligible: reasons.length === 0, reasons, storeGroup: { code: storeGroup, matches }, conditions: explained, savings: offer?.savings ?? 0 };
+      });
+      results.sort((a, b) => Number(b.eligible) - Number(a.eligible) || b.savings - a.savings || a.name.localeCompare(b.name));
+      return { storeGroup: body.storeGroup, store: storeKey ?? null, date: today, cart: { total: facts.cart.total, items: lines }, facts, promotions: results };
+    },
+
+    /**
+     * Prices a transaction body (§4.4: "amounts final at creation"): the named promotion must be
+     * live and apply to the cart at the store; the amounts are computed, never taken from the client.
+     */
+    async price(appId: string, route: PricingRoute, actor: Actor, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+      const app = resolveApp(ctx.registry(), appId);
+      const rs = rulesetNamed(app, route.ruleset);
+      const sent = Object.values(route.amounts).filter((k) => k in body);
+      if (sent.length) throw new AppError('VALIDATION_FAILED', undefined, { details: sent.map((k) => ({ path: `$.${k}`, message: 'Computed by the server from the promotion; do not send it' })) });
+      // A store user with one store need not name it (the create stamps it the same way).
+      const scope = app.roles[actor.role]?.permissions?.[rs.stores.entity]?.scope;
+      const own = scope ? actorScopeValues(actor, scope) : [];
+      const storeId = body[route.storeField] ?? (own.length === 1 ? own[0] : undefined);
+      const cart = validateEvaluate({ storeId, items: body[route.itemsField] });
+      const promotionId = body[route.promotionField];
+      const r = await evaluateCart(app, rs, actor, cart);
+      const rule = r.index.rules.find((x) => x.json.id === promotionId);
+      // Only what the evaluation offers can be redeemed (an exclusive promotion may hide others).
+      const offer = rule ? r.offers.find((o) => o.promotionId === promotionId) : undefined;
+      if (!offer) {
+        const why = !rule ? 'The promotion is not active' : 'The promotion does not apply to this cart at this store';
+        throw new AppError('PROMOTION_NOT_APPLICABLE', why, { details: [{ path: `$.${route.promotionField}`, message: why }] });
+      }
+      return {
+        ...body,
+        [route.storeField]: r.storeKey,
+        [route.itemsField]: r.lines,
+        [route.amounts.gross]: r.total,
+        [route.amounts.discount]: offer.savings,
+        [route.amounts.net]: Math.round((r.total - offer.savings) * 100) / 100,
+      };
+    },
+  };
+}
+
+/** Test console selections -> SKUs: per selection, the first product (by SKU) with every attribute asked for. */
+function selectionItems(rs: RulesDef, products: MaterializedGroups, selections: Record<string, Record<string, string | number | boolean>>): EvaluateBody['items'] {
+  const known = rs.console?.selections ?? {};
+  const details: ErrorDetail[] = [];
+  const items: EvaluateBody['items'] = [];
+  for (const [name, asked] of Object.entries(selections)) {
+    const fixed = Object.prototype.hasOwnProperty.call(known, name) ? known[name] : undefined;
+    if (!fixed) {
+      details.push({ path: `$.selections.${name}`, message: `Unknown selection; known: ${Object.keys(known).join(', ') || 'none'}` });
+      continue;
+    }
+    const unknown = Object.keys(asked).filter((a) => !rs.productGroups.attributes.includes(a));
+    if (unknown.length) {
+      details.push(...unknown.map((a) => ({ path: `$.selections.${name}.${a}`, message: `Not a product attribute; known: ${rs.productGroups.attributes.join(', ')}` })));
+      continue;
+    }
+    const want = Object.entries({ ...asked, ...fixed });
+    const sku = [...products.records.keys()].sort().find((k) => want.every(([a, v]) => products.records.get(k)![a] === v));
+    if (!sku) details.push({ path: `$.selections.${name}`, message: 'No product matches these selections' });
+    else items.push({ sku, quantity: 1 });
+  }
+  if (details.length) throw new AppError('VALIDATION_FAILED', undefined, { details });
+  return items;
+}
+
+export type RulesService = ReturnType<typeof createRulesService>;
