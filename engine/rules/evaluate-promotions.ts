@@ -53,7 +53,8 @@ export interface ConsoleResult {
   status: string;
   eligible: boolean;
   reasons: string[];
-  storeGroup: { code: string; matches: boolean };
+  /** matches: holds the store standing for the group under test; covers: how many of that group's stores it holds. */
+  storeGroup: { code: string; matches: boolean; covers: number };
   conditions: { result: boolean; leaves: ConditionTrace[] };
   savings: number;
 }

@@ -291,12 +291,15 @@ export function createRulesService(ctx: EngineContext) {
         const base = { promotionId: row.id, name: String(d[f.name ?? ''] ?? row.id), status: row.state };
         const problems = checkRuleComplete(rc, d, today);
         const storeGroup = String(d[f.storeGroup] ?? '');
-        const matches = storeGroup === body.storeGroup;
+        // The promotion's group against the one under test: does it hold the store standing for it, and how many of its stores.
+        const promoStores = g.stores.members.get(storeGroup);
+        const matches = storeKey !== undefined && (promoStores?.has(storeKey) ?? false);
+        const covers = promoStores ? [...members].filter((m) => promoStores.has(m)).length : 0;
         if (problems.length) {
-          return { ...base, eligible: false, reasons: problems.map((p) => `${p.path}: ${p.message}`), storeGroup: { code: storeGroup, matches }, conditions: { result: false, leaves: [] }, savings: 0 };
+          return { ...base, eligible: false, reasons: problems.map((p) => `${p.path}: ${p.message}`), storeGroup: { code: storeGroup, matches, covers }, conditions: { result: false, leaves: [] }, savings: 0 };
         }
         if (!rs.evaluatedIn.includes(row.state)) reasons.push(`Status "${row.state}": only ${rs.evaluatedIn.join(', ')} promotions are evaluated`);
-        if (!matches) reasons.push(`Its store group is "${storeGroup}", not "${body.storeGroup}"`);
+        if (!matches) reasons.push(`Its store group "${storeGroup}" does not hold ${storeKey ?? 'any store'} (it holds ${covers} of the ${members.size} stores of "${body.storeGroup}")`);
         const start = d[f.startDate] as string;
         const end = d[f.endDate] as string;
         if (start > today || end < today) reasons.push(`Runs from ${start} to ${end}; today is ${today}`);
@@ -306,7 +309,7 @@ export function createRulesService(ctx: EngineContext) {
         const rule: LiveRule = liveRule({ id: row.id, version: row.version, name: base.name, priority: 0, exclusive: false, startDate: start, endDate: end, condition, benefit: d[f.benefit] as CompiledRuleJson['benefit'], storeGroup, productGroups: [], resolved: { stores: 0, products: 0 } });
         const offer = offerFor(rule, lines, g.products);
         if (!offer) reasons.push(rule.json.benefit.productGroup ? `Nothing in the cart is in product group "${rule.json.benefit.productGroup}"` : 'It saves nothing on this cart');
-        return { ...base, eligible: reasons.length === 0, reasons, storeGroup: { code: storeGroup, matches }, conditions: explained, savings: offer?.savings ?? 0 };
+        return { ...base, eligible: reasons.length === 0, reasons, storeGroup: { code: storeGroup, matches, covers }, conditions: explained, savings: offer?.savings ?? 0 };
       });
       results.sort((a, b) => Number(b.eligible) - Number(a.eligible) || b.savings - a.savings || a.name.localeCompare(b.name));
       return { storeGroup: body.storeGroup, store: storeKey ?? null, date: today, cart: { total: facts.cart.total, items: lines }, facts, promotions: results };
