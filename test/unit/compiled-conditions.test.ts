@@ -8,7 +8,7 @@ import { getPath } from '../../engine/support/object-path.ts';
 const FACTS: FactSet = {
   cart: { total: 'number', quantity: 'number', skus: 'string[]', brands: 'string[]' },
   store: { storeId: 'string', city: 'string', zone: 'string', el360: 'boolean' },
-  customer: { isNew: 'boolean', visits: 'number' },
+  customer: { isNew: 'boolean', visits: 'number', since: 'string' },
 };
 
 const SKUS = ['SKU-1', 'SKU-2', 'SKU-3', 'SKU-4', 'SKU-5'];
@@ -24,7 +24,7 @@ const factsArb = fc.record({
     brands: fc.uniqueArray(fc.constantFrom('A', 'B', 'C'), { maxLength: 3 }),
   }),
   store: fc.record({ storeId: fc.constantFrom('S001', 'S002', 'P001'), city: fc.constantFrom(...CITIES), zone: fc.constantFrom('N', 'S'), el360: fc.boolean() }),
-  customer: fc.record({ isNew: fc.boolean(), visits: fc.integer({ min: 0, max: 50 }) }),
+  customer: fc.record({ isNew: fc.boolean(), visits: fc.integer({ min: 0, max: 50 }), since: fc.constantFrom('2026-01-01', '2026-11-23', '2026-12-31') }),
 });
 
 const leafArb: fc.Arbitrary<RuleCondition> = fc.oneof(
@@ -35,6 +35,7 @@ const leafArb: fc.Arbitrary<RuleCondition> = fc.oneof(
   fc.record({ fact: fc.constant('store'), path: fc.constantFrom('$.city', '$.storeId'), operator: fc.constantFrom('in', 'notIn'), value: fc.uniqueArray(fc.constantFrom(...CITIES, 'S001', 'P001', ...Array.from({ length: 12 }, (_, i) => `X${i}`)), { minLength: 1, maxLength: 14 }) }),
   fc.record({ fact: fc.constant('store'), path: fc.constant('$.el360'), operator: fc.constantFrom('equal', 'notEqual'), value: fc.boolean() }),
   fc.record({ fact: fc.constant('customer'), path: fc.constant('$.visits'), operator: fc.constantFrom('greaterThan', 'lessThanInclusive'), value: fc.integer({ min: 0, max: 50 }) }),
+  fc.record({ fact: fc.constant('customer'), path: fc.constant('$.since'), operator: fc.constantFrom('before', 'onOrBefore', 'after', 'onOrAfter'), value: fc.constantFrom('2026-01-01', '2026-11-23', '2027-01-01') }),
 ) as fc.Arbitrary<RuleCondition>;
 
 const conditionArb: fc.Arbitrary<RuleCondition> = fc.letrec<{ node: RuleCondition }>((tie) => ({
