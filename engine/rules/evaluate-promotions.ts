@@ -5,6 +5,8 @@ import { computeSavings, type PricedLine } from './benefit.ts';
 import type { LiveRule } from './compiled-rule.ts';
 import type { ConditionTrace, Facts } from './compile-condition.ts';
 import type { MaterializedGroups } from './materialized-groups.ts';
+import type { PromotionIndex } from './promotion-index.ts';
+import type { CartFacts } from './ruleset-facts.ts';
 
 export interface Offer {
   promotionId: string;
@@ -45,6 +47,19 @@ export function rankOffers(offers: Offer[]): Offer[] {
   const topExclusive = offers.filter((o) => o.exclusive).reduce((m, o) => Math.max(m, o.priority), -Infinity);
   const kept = offers.filter((o) => o.exclusive || o.priority >= topExclusive);
   return kept.sort((a, b) => b.savings - a.savings || b.priority - a.priority || a.name.localeCompare(b.name) || a.promotionId.localeCompare(b.promotionId));
+}
+
+/**
+ * The evaluation path of the service (and of the benchmark): candidates from the index, each
+ * evaluated, the offers ranked.
+ */
+export function evaluateCandidates(index: PromotionIndex, products: MaterializedGroups, storeKey: string, facts: CartFacts, lines: readonly PricedLine[], today: string): Offer[] {
+  const offers: Offer[] = [];
+  for (const r of index.candidates(storeKey, facts.cart.skus)) {
+    const outcome = evaluateRule(r, facts as unknown as Facts, lines, products, today);
+    if (outcome.applies) offers.push(outcome.offer);
+  }
+  return rankOffers(offers);
 }
 
 export interface ConsoleResult {

@@ -32,9 +32,18 @@ export async function materializeGroups(sql: Queryable, app: string, member: Mem
     sql.query<{ data: Record<string, unknown> }>('SELECT data FROM records WHERE app = $1 AND entity = $2 AND deleted_at IS NULL', [app, member.entity]),
     sql.query<{ id: string; data: Record<string, unknown> }>('SELECT id, data FROM records WHERE app = $1 AND entity = $2 AND deleted_at IS NULL ORDER BY created_at, id', [app, groups.entity]),
   ]);
+  return resolveGroups(
+    memberRows.rows.map((r) => r.data),
+    groupRows.rows.map((r) => ({ id: r.id, code: r.data[groups.code], filter: r.data[groups.filter] })),
+    member,
+  );
+}
+
+/** Tests every member against every group's filter (checked when the group was written). */
+export function resolveGroups(memberData: readonly Record<string, unknown>[], groupDefs: readonly { id: string; code: unknown; filter: unknown }[], member: Pick<MemberSource, 'key' | 'fact'>): MaterializedGroups {
   const records = new Map<string, Record<string, unknown>>();
   const canonical = new Map<string, string>();
-  for (const { data } of memberRows.rows) {
+  for (const data of memberData) {
     const key = data[member.key];
     if (typeof key !== 'string') continue;
     records.set(key, data);
@@ -43,14 +52,12 @@ export async function materializeGroups(sql: Queryable, app: string, member: Mem
   const members = new Map<string, Set<string>>();
   const groupsOf = new Map<string, string[]>();
   const groupIds = new Map<string, string>();
-  for (const { id, data } of groupRows.rows) {
-    const code = data[groups.code];
+  for (const { id, code, filter } of groupDefs) {
     if (typeof code !== 'string') continue;
     groupIds.set(code, id);
     const set = new Set<string>();
     members.set(code, set);
-    // Filters were checked against the attribute fact set when the group was written.
-    const test = compileCondition(data[groups.filter] as RuleCondition).test;
+    const test = compileCondition(filter as RuleCondition).test;
     for (const [key, rec] of records) {
       if (test({ [member.fact]: rec })) {
         set.add(key);

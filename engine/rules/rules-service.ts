@@ -13,7 +13,7 @@ import type { PricedLine } from './benefit.ts';
 import { checkRuleComplete, checkRuleRecord, type RuleContext } from './check-rule-record.ts';
 import { checkCondition, compileCondition, type RuleCondition } from './compile-condition.ts';
 import { groupsInCondition, liveRule, type CompiledRuleJson, type LiveRule } from './compiled-rule.ts';
-import { evaluateRule, offerFor, rankOffers, type ConsoleResult, type Offer } from './evaluate-promotions.ts';
+import { evaluateCandidates, offerFor, type ConsoleResult } from './evaluate-promotions.ts';
 import { materializeGroups, type MaterializedGroups } from './materialized-groups.ts';
 import { buildPromotionIndex, type PromotionIndex } from './promotion-index.ts';
 import { attributeTypes, cartFacts } from './ruleset-facts.ts';
@@ -174,12 +174,8 @@ export function createRulesService(ctx: EngineContext) {
     const storeKey = store[rs.stores.key] as string;
     const facts = cartFacts(lines, store, body.customerId, (sku) => g.products.groupsOf.get(sku) ?? [], idx.groupCodes);
     const today = todayOf(ctx.clock());
-    const offers: Offer[] = [];
-    for (const r of idx.candidates(storeKey, facts.cart.skus)) {
-      const outcome = evaluateRule(r, facts as never, lines, g.products, today);
-      if (outcome.applies) offers.push(outcome.offer);
-    }
-    return { storeKey, lines, total: facts.cart.total, offers: rankOffers(offers), index: idx, groups: g, facts, today };
+    const offers = evaluateCandidates(idx, g.products, storeKey, facts, lines, today);
+    return { storeKey, lines, total: facts.cart.total, offers, index: idx, groups: g, facts, today };
   }
 
   return {

@@ -1,6 +1,7 @@
-// npm run bench:promotions (engine level, first part of the promotions benchmark): 20 promotions'
-// eligibility conditions on 5-item carts, evaluated by the compiled closures, by json-rules-engine
-// and by the same rules hand-written in TypeScript, in one process, one after the other.
+// npm run bench:promotions, in one run: (1) engine level: 20 promotions' eligibility conditions on
+// 5-item carts, evaluated by the compiled closures, by json-rules-engine and by the same rules
+// hand-written in TypeScript, in one process; (2) scale: 20/200/2,000 live promotions over 10,000
+// stores (promotions-scale.ts); (3) HTTP: the evaluate route against the echo (promotions-http.ts).
 import { Engine } from 'json-rules-engine';
 import { checkCondition, compileCondition, type FactSet, type Facts, type RuleCondition } from '../../engine/rules/compile-condition.ts';
 import { addCustomOperators } from '../../engine/rules/operators.ts';
@@ -121,3 +122,11 @@ const jre = await rate('json-rules-engine', ms, (cart) => engine.run({ ...cart }
 console.log(`compiled / json-rules-engine: ${(comp / jre).toFixed(0)}x (goal >= 100x)`);
 console.log(`compiled / hand-written:      ${(comp / hand).toFixed(2)}x (goal >= 0.5x)`);
 if (blackhole < 0) console.log(blackhole);
+
+// Scale (in process) and HTTP (a real server) parts of the same run.
+const { benchScale } = await import('./promotions-scale.ts');
+benchScale(ms);
+if (process.env.BENCH_SKIP_HTTP !== '1') {
+  const { benchEvaluateOverHttp } = await import('./promotions-http.ts');
+  await benchEvaluateOverHttp();
+}

@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(async () => s?.close());
 
-const evaluate = (body: unknown, h: Headers = admin) => s.request.post(`${BASE}/promotions/evaluate`).set(h).send(body);
+const evaluate = (body: object, h: Headers = admin) => s.request.post(`${BASE}/promotions/evaluate`).set(h).send(body);
 const activate = (id: string) => s.request.put(`${BASE}/promotions/${id}/activate`).set(admin);
 const move = (id: string, event: 'pause' | 'resume' | 'archive') => s.request.put(`${BASE}/promotions/${id}/${event}`).set(admin);
 const paths = (res: { body: { error: { details: { path: string }[] } } }) => res.body.error.details.map((d) => d.path).sort();

@@ -46,7 +46,7 @@ export const PRODUCT_GROUPS = [
   { code: 'BLUECUT', name: 'Blue-cut lenses', filter: { all: [{ fact: 'product', path: '$.category', operator: 'equal', value: 'lens' }, { fact: 'product', path: '$.coating', operator: 'equal', value: 'blue-cut' }] } },
 ];
 
-async function post(s: TestServer, admin: Headers, path: string, body: unknown, existing = false) {
+async function post(s: TestServer, admin: Headers, path: string, body: object, existing = false) {
   const res = await s.request.post(`${BASE}${path}`).set(admin).send(body);
   if (existing && res.status === 409) return {} as { id: string };
   if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${JSON.stringify(res.body)}`);
