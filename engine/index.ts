@@ -14,6 +14,7 @@ import type { Logger } from './support/logger.ts';
 import { createTransitionService } from './workflow/transition-service.ts';
 import { createRulesService } from './rules/rules-service.ts';
 import { runScheduledJob } from './jobs/run-scheduled-job.ts';
+import { createImportService } from './imports/import-service.ts';
 import { AppError } from './errors/app-error.ts';
 import { createOtpService } from './otp/otp-service.ts';
 import { createRecordOtp } from './otp/record-otp.ts';
@@ -87,6 +88,8 @@ export async function createEngine(options: EngineOptions) {
   };
   const auditExport = createAuditExport(db, () => current, channels);
   const otp = createOtpService(ctx);
+  const records = createRecordService(ctx, otp);
+  const imports = createImportService(ctx, { records, transitions, blob: (appId) => channels(resolveApp(current, appId)).blob });
   const otpLogin = createOtpLogin(ctx, otp, createRefreshTokens(ctx));
   const initial = await reload();
   // Provider configs are checked now, not at the first message: a missing secret stops the start.
@@ -96,14 +99,15 @@ export async function createEngine(options: EngineOptions) {
     loadReport: initial,
     registry: () => current,
     reload,
-    records: createRecordService(ctx, otp),
+    records,
+    imports,
     otpLogin,
     otp,
     recordOtp: createRecordOtp(ctx, otp),
     outbox,
     outboxAdmin: createOutboxAdmin(db, () => current, clock, () => outbox.wake()),
     auditExport,
-    /** An app's blob store (audit exports now; quotations, documents and imports later). */
+    /** An app's blob store (audit exports, CSV imports and their error reports). */
     blob: (appId: string) => channels(resolveApp(current, appId)).blob,
     /** The background jobs of this engine, for the job runner (Agenda). */
     jobs(): JobDefinition[] {
@@ -113,6 +117,8 @@ export async function createEngine(options: EngineOptions) {
       );
       return [
         ...defined,
+        // Imports start at once when registered; this picks up any a stopped process left behind.
+        { name: 'imports.run', every: '30 seconds', run: () => imports.runPending() },
         { name: 'outbox.dispatch', every: '5 seconds', run: () => outbox.runOnce() },
         // 00:30 UTC: yesterday's audit entries to each app's blob store.
         { name: 'audit.export', every: '30 0 * * *', run: () => auditExport.exportDay(new Date(clock().getTime() - 86_400_000)) },

@@ -32,6 +32,12 @@ export function createHttpApp(engine: Engine, logger: Logger, options: AppOption
       serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }), res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
     }),
   );
+  // A signed upload URL's target: the raw file, streamed (before the JSON body parser).
+  app.put('/v1/apps/:app/uploads/:token', async (req, res) => {
+    const length = req.headers['content-length'] ? Number(req.headers['content-length']) : undefined;
+    const data = await engine.imports.receiveUpload(String(req.params.app), String(req.params.token), req, length);
+    res.status(201).json({ success: true, message: 'Uploaded', data });
+  });
   app.use(jsonBody);
 
   app.get('/healthz', async (_req, res) => {

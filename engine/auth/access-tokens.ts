@@ -13,6 +13,10 @@ export interface AccessTokens {
   issueProof(app: string, subject: string, claims: Record<string, string>, minutes: number): Promise<{ token: string; expiresIn: number }>;
   /** Checks a proof token of this app; any failure is a 401. */
   verifyProof(token: string, app: string): Promise<Record<string, unknown>>;
+  /** A token for one purpose of one app (its audience is "app:purpose"), e.g. a signed upload URL. */
+  issueFor(app: string, purpose: string, subject: string, claims: Record<string, string | number>, seconds: number): Promise<{ token: string; expiresAt: Date }>;
+  /** Checks a purpose token; any failure is a 401 with `expired` or `invalid` as its message. */
+  verifyFor(token: string, app: string, purpose: string, messages: { expired: string; invalid: string }): Promise<Record<string, unknown>>;
 }
 
 // Verified tokens, by their exact text: the same bytes verify the same way until they expire, and
@@ -45,27 +49,33 @@ export function createAccessTokens(secret: Uint8Array, clock: () => Date = () =>
         .sign(secret);
       return { accessToken, expiresIn: minutes * 60 };
     },
-    async issueProof(app, subject, claims, minutes) {
+    async issueFor(app, purpose, subject, claims, seconds) {
       const now = nowSeconds();
-      const token = await new SignJWT({ ...claims, purpose: 'otp-proof' })
+      const token = await new SignJWT({ ...claims, purpose })
         .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
         .setSubject(subject)
         .setIssuer(TOKEN_ISSUER)
-        .setAudience(`${app}:proof`) // never accepted where an access token is expected
+        .setAudience(`${app}:${purpose}`) // never accepted where an access token is expected
         .setIssuedAt(now)
-        .setExpirationTime(now + minutes * 60)
+        .setExpirationTime(now + seconds)
         .sign(secret);
-      return { token, expiresIn: minutes * 60 };
+      return { token, expiresAt: new Date((now + seconds) * 1000) };
     },
-    async verifyProof(token, app) {
+    async verifyFor(token, app, purpose, messages) {
       try {
-        const { payload } = await jwtVerify(token, secret, { algorithms: [ALGORITHM], issuer: TOKEN_ISSUER, audience: `${app}:proof`, currentDate: clock(), requiredClaims: ['sub', 'exp'] });
-        if (payload.purpose !== 'otp-proof') throw new Error('not a proof');
+        const { payload } = await jwtVerify(token, secret, { algorithms: [ALGORITHM], issuer: TOKEN_ISSUER, audience: `${app}:${purpose}`, currentDate: clock(), requiredClaims: ['sub', 'exp'] });
+        if (payload.purpose !== purpose) throw new Error(`not a ${purpose} token`);
         return payload as Record<string, unknown>;
       } catch (err) {
-        const message = err instanceof joseErrors.JWTExpired ? 'The verification has expired; verify again' : 'The verification token is not valid';
-        throw new AppError('UNAUTHENTICATED', message, { cause: err });
+        throw new AppError('UNAUTHENTICATED', err instanceof joseErrors.JWTExpired ? messages.expired : messages.invalid, { cause: err });
       }
+    },
+    async issueProof(app, subject, claims, minutes) {
+      const { token } = await this.issueFor(app, 'proof', subject, claims, minutes * 60);
+      return { token, expiresIn: minutes * 60 };
+    },
+    verifyProof(token, app) {
+      return this.verifyFor(token, app, 'proof', { expired: 'The verification has expired; verify again', invalid: 'The verification token is not valid' });
     },
     async verify(token, app) {
       const hit = verified.get(token);

@@ -60,6 +60,11 @@ export function crossCheck(defs: AppDefinitions): DefinitionProblem[] {
     const params = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
     if (route.operation.startsWith('auth.')) return;
     if (route.operation === 'rules.evaluate') return route.ruleset || add(app.file, `${path}.ruleset`, 'rules.evaluate needs a "ruleset"');
+    if (route.operation.startsWith('imports.')) {
+      const param = ['imports.status', 'imports.errors'].includes(route.operation) ? ['id'] : ['entity', 'import'];
+      if (!param.some((p) => params.includes(p))) add(app.file, `${path}.path`, `Operation ${route.operation} needs {${param.join('} or {')}} in its path`);
+      return;
+    }
     const entity = route.entity ? entities.get(route.entity) : undefined;
     if (!route.entity) return add(app.file, `${path}.entity`, `Operation ${route.operation} needs an "entity"`);
     if (!entity) return defs.malformed.has(`entity:${route.entity}`) || add(app.file, `${path}.entity`, `Entity "${route.entity}" is not defined in this app`);

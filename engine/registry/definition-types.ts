@@ -67,7 +67,11 @@ export type Operation =
   | 'auth.logout'
   | 'otp.request'
   | 'otp.verify'
-  | 'rules.evaluate';
+  | 'rules.evaluate'
+  | 'imports.uploadUrl'
+  | 'imports.register'
+  | 'imports.status'
+  | 'imports.errors';
 
 export interface RouteAliasDef {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -203,7 +207,24 @@ export interface JobDef {
   steps: { entity: string; event: string; when?: Condition }[];
 }
 
-export type AnyDefinition = AppDef | EntityDef | WorkflowDef | TemplateDef | OtpPolicyDef | RulesDef | JobDef;
+export type ImportColumn = string | { field: string; type?: 'string' | 'number' | 'integer' | 'boolean' } | { transition: true };
+
+export interface ImportDef {
+  kind: 'import';
+  name: string;
+  label?: string;
+  entity: string;
+  mode: 'upsert' | 'update';
+  key: string;
+  columns: Record<string, ImportColumn>;
+  required?: string[];
+  roles: string[];
+  maxBytes?: number;
+  uploadMinutes?: number;
+  notify?: { template: string };
+}
+
+export type AnyDefinition = AppDef | EntityDef | WorkflowDef | TemplateDef | OtpPolicyDef | RulesDef | JobDef | ImportDef;
 export type DefinitionKind = AnyDefinition['kind'];
 
 /** A definition with the file it came from, so every problem can name its file. */

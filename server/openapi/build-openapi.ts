@@ -104,6 +104,14 @@ function operationFor(app: CompiledApp, op: RouteAliasDef['operation'], entity: 
         requestBody: body({ oneOf: [EVALUATE_BODY_SCHEMA as unknown as Obj, CONSOLE_BODY_SCHEMA as unknown as Obj] }),
         responses: res(200, envelope({ type: 'object' }), [400, 401, 403, 404]),
       };
+    case 'imports.uploadUrl':
+      return { summary: 'A signed, expiring URL to PUT a CSV file to (then register it)', security, responses: res(200, envelope({ type: 'object' }), [401, 403, 404]) };
+    case 'imports.register':
+      return { summary: 'Register an uploaded CSV file: it is imported in the background', security, requestBody: body({ type: 'object', required: ['blobName'], properties: { blobName: { type: 'string' } } }), responses: res(202, envelope({ type: 'object' }), [400, 401, 403, 404, 409, 413]) };
+    case 'imports.status':
+      return { summary: 'Progress of an import: rows done, total, percent, status', security, responses: res(200, envelope({ type: 'object' }), [401, 403, 404]) };
+    case 'imports.errors':
+      return { summary: 'The error report of an import (CSV: row, column, message)', security, responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errorResponses([401, 403, 404]) } };
     case 'records.moveTo': {
       const input = (entity!.inputSchema as { properties: Obj }).properties;
       return {

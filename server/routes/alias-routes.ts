@@ -51,7 +51,7 @@ export function aliasRoutes(engine: Engine): RequestHandler {
       if (alias.method !== req.method) continue;
       const values = Object.fromEntries(alias.params.map((p, i) => [p, decodeURIComponent(m[i + 1]!)]));
       const { route } = alias;
-      send(res, await OPERATIONS[route.operation](engine, req, { app: alias.app, route, entity: route.entity, id: values.id, event: route.event, targetField: route.targetField }, res));
+      send(res, await OPERATIONS[route.operation](engine, req, { app: alias.app, route, entity: route.entity, id: values.id, event: route.event, targetField: route.targetField, params: values }, res));
       return;
     }
     if (pathMatched) {

@@ -8,7 +8,7 @@ export function genericRoutes(engine: Engine): Router {
   const router = Router();
   const route = (operation: Operation) => async (req: Request, res: Response) => {
     const p = req.params as Record<string, string | undefined>;
-    const call: OperationCall = { app: p.app!, entity: p.entity, id: p.id, event: p.event, ruleset: p.ruleset };
+    const call: OperationCall = { app: p.app!, entity: p.entity, id: p.id, event: p.event, ruleset: p.ruleset, params: p };
     send(res, await OPERATIONS[operation](engine, req, call, res));
   };
   router.post('/v1/apps/:app/auth/login', route('auth.login'));
@@ -24,6 +24,10 @@ export function genericRoutes(engine: Engine): Router {
   router.get('/v1/apps/:app/records/:entity/:id/timeline', route('records.timeline'));
   router.post('/v1/apps/:app/records/:entity/:id/events/:event', route('records.event'));
   router.post('/v1/apps/:app/rules/:ruleset/evaluate', route('rules.evaluate'));
+  router.get('/v1/apps/:app/imports/:import/upload-url', route('imports.uploadUrl'));
+  router.post('/v1/apps/:app/imports/:import/register', route('imports.register'));
+  router.get('/v1/apps/:app/import-jobs/:id', route('imports.status'));
+  router.get('/v1/apps/:app/import-jobs/:id/errors', route('imports.errors'));
 
   // Operations: the dead letter of the outbox (roles with operations.outbox).
   router.get('/v1/apps/:app/outbox', async (req, res) => {

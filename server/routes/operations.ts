@@ -14,12 +14,16 @@ export interface OperationCall {
   event?: string;
   targetField?: string;
   ruleset?: string;
+  /** Other path parameters ({entity} of /v1/csv-jobs/{entity}/..., the import's name). */
+  params?: Record<string, string | undefined>;
 }
 
 export interface OperationResult {
   status: number;
   body: { success: true; message?: string; data: unknown; journeyStatus?: unknown };
   etag?: string;
+  /** A download instead of the JSON envelope (an error report). */
+  file?: { contentType: string; name: string; stream: import('node:stream').Readable };
 }
 
 type Handler = (engine: Engine, req: Request, call: OperationCall, res: import('express').Response) => Promise<OperationResult>;
@@ -54,6 +58,8 @@ async function actorFor(engine: Engine, req: Request, call: OperationCall): Prom
   if (!role) throw new AppError('FORBIDDEN', 'This app has no public role');
   return { id: 'anonymous', app: app.id, role };
 }
+
+const importName = (call: OperationCall) => need(call.params?.import ?? call.params?.entity, 'import');
 
 /** Aliases may take the record id from a body field ({ leadId, ... }); the rest of the body is the input. */
 function idAndBody(req: Request, call: OperationCall): { id: string; body: Record<string, unknown> } {
@@ -197,6 +203,30 @@ export const OPERATIONS: Record<Operation, Handler> = {
     return ok(await engine.rules.evaluate(call.app, ruleset, actor, body));
   },
 
+  'imports.uploadUrl': async (engine, req, call) => {
+    const actor = await authenticate(engine, req, call.app);
+    const r = await engine.imports.uploadUrl(call.app, importName(call), actor);
+    // The upload goes to this server (the fs blob store); the URL is absolute, as a SAS URL would be.
+    return ok({ ...r, uploadUrl: `${req.protocol}://${req.get('host')}${r.uploadPath}` });
+  },
+
+  'imports.register': async (engine, req, call) => {
+    const actor = await authenticate(engine, req, call.app);
+    return ok(await engine.imports.register(call.app, importName(call), actor, req.body), { message: 'Import queued' }, 202);
+  },
+
+  'imports.status': async (engine, req, call) => {
+    const actor = await authenticate(engine, req, call.app);
+    return ok(await engine.imports.status(call.app, actor, need(call.id, 'id')));
+  },
+
+  'imports.errors': async (engine, req, call) => {
+    const actor = await authenticate(engine, req, call.app);
+    const id = need(call.id, 'id');
+    const stream = await engine.imports.errorReport(call.app, actor, id);
+    return { status: 200, body: { success: true, data: null }, file: { contentType: 'text/csv; charset=utf-8', name: `import-${id}-errors.csv`, stream } };
+  },
+
   'records.moveTo': async (engine, req, call) => {
     const actor = await authenticate(engine, req, call.app);
     const r = await engine.transitions.moveTo(target(call), actor, need(call.id, 'id'), need(call.targetField, 'targetField'), req.body, ifMatch(req));
@@ -205,6 +235,13 @@ export const OPERATIONS: Record<Operation, Handler> = {
 };
 
 export function send(res: import('express').Response, result: OperationResult): void {
+  if (result.file) {
+    res.status(result.status).setHeader('Content-Type', result.file.contentType);
+    res.setHeader('Content-Disposition', `attachment; filename="${result.file.name}"`);
+    result.file.stream.on('error', (err) => res.destroy(err));
+    result.file.stream.pipe(res);
+    return;
+  }
   if (result.etag) res.setHeader('ETag', result.etag);
   res.status(result.status).json(result.body);
 }

@@ -86,3 +86,23 @@ export async function activePromotion(s: TestServer, admin: Headers, overrides: 
   if (res.status !== 200) throw new Error(`activate: ${res.status} ${JSON.stringify(res.body)}`);
   return id;
 }
+
+/** A customer verification for a promotion, as the store user gets it (fixed development code). */
+export async function verification(s: TestServer, store: Headers, promotionId: string, phone = '9876511111'): Promise<string> {
+  const sent = await s.request.post(`${BASE}/promotions/${promotionId}/request-cust-otp`).set(store).send({ phone });
+  const ok = await s.request.post(`${BASE}/promotions/${promotionId}/verify-cust-otp`).set(store).send({ otpId: sent.body.data.otpId, code: '123456' });
+  if (ok.status !== 200) throw new Error(`verify-cust-otp: ${ok.status} ${JSON.stringify(ok.body)}`);
+  return ok.body.data.verificationToken as string;
+}
+
+/** A New transaction at the store user's store (one lens and one frame). */
+export async function createTransaction(s: TestServer, store: Headers, promotionId: string): Promise<Record<string, unknown> & { id: string }> {
+  const res = await s.request.post(`${BASE}/transactions`).set(store).send({
+    requestId: randomUUID(),
+    promotionId,
+    verificationToken: await verification(s, store, promotionId),
+    items: [{ sku: 'LENS-BC-160', quantity: 1 }, { sku: 'FR-AC-01', quantity: 1 }],
+  });
+  if (res.status !== 201) throw new Error(`POST /transactions: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.data as Record<string, unknown> & { id: string };
+}

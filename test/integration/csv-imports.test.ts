@@ -1,0 +1,131 @@
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../support/sql.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { activePromotion, BASE, createTransaction, PHONES, seedMasterData, signIn, type Headers } from '../support/promopartner.ts';
+
+let s: TestServer;
+let admin: Headers;
+const sql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryRows<T>(s.databaseUrl, text, values);
+
+beforeAll(async () => {
+  s = await startTestServer();
+  admin = await signIn(s, PHONES.admin);
+  await seedMasterData(s, admin);
+});
+afterAll(async () => s?.close());
+
+/** The whole client flow of §4.6: upload URL, PUT the file, register, wait for the job. */
+async function importCsv(entity: string, csv: string | Buffer, h: Headers = admin) {
+  const url = await s.request.get(`${BASE}/csv-jobs/${entity}/sas-url`).set(h);
+  expect(url.status, JSON.stringify(url.body)).toBe(200);
+  const put = await s.request.put(url.body.data.uploadPath).set('Content-Type', 'text/csv').send(Buffer.from(csv));
+  expect(put.status, JSON.stringify(put.body)).toBe(201);
+  const reg = await s.request.post(`${BASE}/csv-jobs/${entity}/register`).set(h).send({ blobName: url.body.data.blobName });
+  expect(reg.status, JSON.stringify(reg.body)).toBe(202);
+  expect(reg.body.data).toMatchObject({ status: 'queued', rowsDone: 0 });
+  await s.engine.imports.runPending();
+  const status = await s.request.get(`${BASE}/csv-jobs/${reg.body.data.id}`).set(h);
+  return status.body.data as { id: string; status: string; totalRows: number; rowsDone: number; rowsApplied: number; rowsFailed: number; percent: number; message: string; errorReport: boolean };
+}
+const errorsOf = async (id: string) => (await s.request.get(`${BASE}/csv-jobs/${id}/errors`).set(admin)).text;
+const product = async (sku: string) => (await s.request.get(`${BASE}/products?sku=${sku}`).set(admin)).body.data.items[0];
+
+describe('product master import (§4.6.1)', () => {
+  it('upserts by SKU, applies valid rows, reports invalid ones by row and column, and emails the result', async () => {
+    const csv = [
+      'sku,name,category,mrp,coating,active',
+      'IMP-001,Imported lens,lens,1500,blue-cut,yes', // new
+      'lens-bc-160,Blue-cut 1.60 (renamed),lens,4200,,', // existing, other case: updated
+      'IMP-002,Bad price,frame,cheap,,', // mrp not a number
+      'IMP-003,Bad category,glasses,100,,', // not in the enum
+      'IMP-DUP,First,frame,100,,',
+      'IMP-004,,frame,100,,maybe', // no name, bad boolean
+      'imp-dup,Second,frame,200,,', // the same SKU again: both refused
+      ',No SKU,frame,100,,',
+    ].join('\n');
+    const job = await importCsv('product', csv);
+    expect(job).toMatchObject({ status: 'completed', totalRows: 8, rowsDone: 8, rowsApplied: 2, rowsFailed: 6, percent: 100, errorReport: true });
+    expect(await product('IMP-001')).toMatchObject({ name: 'Imported lens', mrp: 1500, active: true, coating: 'blue-cut' });
+    expect(await product('LENS-BC-160')).toMatchObject({ name: 'Blue-cut 1.60 (renamed)', mrp: 4200, coating: 'blue-cut' });
+    expect(await product('IMP-DUP')).toBeUndefined();
+    const report = (await errorsOf(job.id)).trim().split('\n');
+    expect(report[0]).toBe('row,column,message');
+    expect(report.slice(1)).toEqual([
+      '4,mrp,"""cheap"" is not a number"',
+      expect.stringMatching(/^5,category,/),
+      '6,sku,"""IMP-DUP"" appears more than once in this file; none of its rows were applied"',
+      '7,active,"""maybe"" is not true or false"',
+      '8,sku,"""imp-dup"" appears more than once in this file; none of its rows were applied"',
+      '9,sku,"""sku"" is required to match the row"',
+    ]);
+    await s.engine.outbox.idle();
+    const mail = await sql<{ recipient: string; payload: { subject: string; text: string } }>("SELECT recipient, payload FROM outbox_messages WHERE record_id = $1", [job.id]);
+    expect(mail).toHaveLength(1);
+    expect(mail[0]).toMatchObject({ recipient: 'admin@promopartner.test', payload: { subject: 'Import product completed' } });
+    expect(mail[0]!.payload.text).toContain('8 read, 2 applied, 6 refused');
+    // Every write went through the record service: audited as the admin who registered the file.
+    const audit = await sql<{ role: string }>("SELECT DISTINCT a.role FROM audit_entries a JOIN records r ON r.id = a.record_id WHERE r.data->>'sku' = 'IMP-001'");
+    expect(audit).toEqual([{ role: 'admin' }]);
+  });
+
+  it('fails a file whose header does not fit, naming the columns', async () => {
+    const job = await importCsv('product', 'sku,name,colour\nX1,Thing,red\n');
+    expect(job.status).toBe('failed');
+    expect(job.message).toContain('unknown columns: colour');
+    expect(job.rowsApplied).toBe(0);
+  });
+
+  it('refuses files over 50 MB while they stream, a used or expired upload URL, and a blob that was never uploaded', async () => {
+    const url = (await s.request.get(`${BASE}/csv-jobs/product/sas-url`).set(admin)).body.data;
+    expect(url.maxBytes).toBe(50 * 1024 * 1024);
+    const big = await s.request.put(url.uploadPath).set('Content-Type', 'text/csv').send(Buffer.alloc(50 * 1024 * 1024 + 1, 0x61));
+    expect(big.status).toBe(413);
+    const ok = await s.request.put(url.uploadPath).set('Content-Type', 'text/csv').send('sku,name,category\nZ1,Zed,frame\n');
+    expect(ok.status).toBe(201);
+    expect((await s.request.put(url.uploadPath).set('Content-Type', 'text/csv').send('sku\n')).status).toBe(409);
+    const unused = (await s.request.get(`${BASE}/csv-jobs/product/sas-url`).set(admin)).body.data;
+    const never = await s.request.post(`${BASE}/csv-jobs/product/register`).set(admin).send({ blobName: unused.blobName });
+    expect(never.status).toBe(400);
+    expect((await s.request.post(`${BASE}/csv-jobs/product/register`).set(admin).send({ blobName: '../../etc/passwd' })).status).toBe(400);
+    s.clock.now = new Date(s.clock.now.getTime() + 16 * 60_000);
+    expect((await s.request.put(unused.uploadPath).set('Content-Type', 'text/csv').send('sku\n')).status).toBe(401);
+    admin = await signIn(s, PHONES.admin);
+  });
+
+  it('is admin only', async () => {
+    for (const phone of [PHONES.kam, PHONES.store]) {
+      const h = await signIn(s, phone);
+      expect((await s.request.get(`${BASE}/csv-jobs/product/sas-url`).set(h)).status).toBe(403);
+      expect((await s.request.get(`${BASE}/csv-jobs/transaction/sas-url`).set(h)).status).toBe(403);
+    }
+    expect((await s.request.get(`${BASE}/csv-jobs/nothing/sas-url`).set(admin)).status).toBe(404);
+    admin = await signIn(s, PHONES.admin);
+  });
+});
+
+describe('bulk reconciliation (§4.6.2)', () => {
+  it('updates invoice/PID and moves each transaction by the workflow rules; bad rows go to the report', async () => {
+    const store = await signIn(s, PHONES.store);
+    const promo = await activePromotion(s, admin);
+    const [a, b, c] = [await createTransaction(s, store, promo), await createTransaction(s, store, promo), await createTransaction(s, store, promo)];
+    const csv = [
+      'transactionId,invoiceNumber,pid,status',
+      `${a.id},INVA1,PIDA1,UnderReview`, // fine
+      `${b.id},,,SettlementComplete`, // New -> SettlementComplete is not a move of the workflow
+      `${c.id},INVA1,,`, // the invoice number is taken in this store
+      '00000000-0000-4000-8000-000000000000,INVX,,UnderReview', // no such transaction
+      `${a.id.slice(0, 8)},INVY,,`, // not even an id
+    ].join('\n');
+    const job = await importCsv('transaction', csv);
+    expect(job).toMatchObject({ status: 'completed', rowsDone: 5, rowsApplied: 1, rowsFailed: 4 });
+    const get = async (id: string) => (await s.request.get(`${BASE}/transactions/${id}`).set(admin)).body.data;
+    expect(await get(a.id)).toMatchObject({ status: 'UnderReview', invoiceNumber: 'INVA1', pid: 'PIDA1' });
+    expect((await get(b.id)).status).toBe('New');
+    expect((await get(c.id)).invoiceNumber).toBeUndefined();
+    const report = (await errorsOf(job.id)).trim().split('\n').slice(1);
+    expect(report.map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['3,status', '4,invoiceNumber', '5,transactionId', '6,transactionId']);
+    const timeline = await s.request.get(`/v1/apps/promopartner/records/transaction/${a.id}/timeline`).set(admin);
+    expect(timeline.body.data.map((e: { to: string; role: string }) => [e.to, e.role])).toEqual([['New', 'store'], ['UnderReview', 'admin']]);
+  });
+});
