@@ -17,6 +17,7 @@ import { evaluateCandidates, offerFor, type ConsoleResult } from './evaluate-pro
 import { materializeGroups, type MaterializedGroups } from './materialized-groups.ts';
 import { buildPromotionIndex, type PromotionIndex } from './promotion-index.ts';
 import { attributeTypes, cartFacts } from './ruleset-facts.ts';
+import { startChangeFeed } from '../store/change-feed.ts';
 
 interface Groups {
   stores: MaterializedGroups;
@@ -87,6 +88,26 @@ const invalid = (details: ErrorDetail[]) => new AppError('RULE_INVALID', undefin
 
 export function createRulesService(ctx: EngineContext) {
   const caches = new Map<string, Cache>();
+  // Other processes (a worker running the daily job, other API processes) invalidate through the feed.
+  const feed = startChangeFeed(ctx.db, ctx.logger, (message) => {
+    const [appId, entity] = message.split('|');
+    if (appId && entity) invalidate(appId, entity);
+  });
+
+  function invalidate(appId: string, entity: string): void {
+    const app = ctx.registry().apps.get(appId);
+    if (!app) return;
+    for (const rs of rulesets(app)) {
+      const cache = cacheOf(app, rs);
+      const masterData = [rs.stores.entity, rs.products.entity, rs.storeGroups.entity, rs.productGroups.entity].includes(entity);
+      if (!masterData && entity !== rs.entity) continue;
+      cache.generation++;
+      if (masterData) delete cache.groups;
+      delete cache.index;
+    }
+  }
+  const watched = (app: CompiledApp, entity: string) =>
+    [...rulesets(app)].some((rs) => [rs.entity, rs.stores.entity, rs.products.entity, rs.storeGroups.entity, rs.productGroups.entity].includes(entity));
 
   const rulesets = (app: CompiledApp) => app.rulesets.values();
   const cacheOf = (app: CompiledApp, rs: RulesDef): Cache => {
@@ -232,18 +253,12 @@ export function createRulesService(ctx: EngineContext) {
       return { ruleset: rs.name, compiled };
     },
 
-    /** After a committed write: drop what the write made stale. */
+    /** After a committed write: drop what the write made stale, here and in every other process. */
     changed(appId: string, entity: string): void {
       const app = ctx.registry().apps.get(appId);
-      if (!app) return;
-      for (const rs of rulesets(app)) {
-        const cache = cacheOf(app, rs);
-        const masterData = [rs.stores.entity, rs.products.entity, rs.storeGroups.entity, rs.productGroups.entity].includes(entity);
-        if (!masterData && entity !== rs.entity) continue;
-        cache.generation++;
-        if (masterData) delete cache.groups;
-        delete cache.index;
-      }
+      if (!app || !watched(app, entity)) return;
+      invalidate(appId, entity);
+      feed.publish(`${appId}|${entity}`);
     },
 
     /** POST /v1/promotions/evaluate: the live promotions that apply, highest savings first. */

@@ -10,7 +10,12 @@ export { Prisma } from './generated/client.ts';
  * statements: Prisma's per-query overhead measured ~5x pg's here (SELECT 1 from 16 workers:
  * 3.8k/s through Prisma, 21k/s through pg), and a status change is two statements.
  */
-export type Database = PrismaClient & { readonly sql: pg.Pool };
+export type Database = PrismaClient & {
+  readonly sql: pg.Pool;
+  readonly databaseUrl: string;
+  /** Closed with the database (LISTEN connections). */
+  readonly closers: (() => Promise<void>)[];
+};
 
 export function createDatabase(databaseUrl: string, options: { poolSize?: number; onIdleError?: (err: Error) => void } = {}): Database {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 20 });
@@ -18,10 +23,11 @@ export function createDatabase(databaseUrl: string, options: { poolSize?: number
   // the pool replaces it on the next checkout.
   pool.on('error', options.onIdleError ?? (() => undefined));
   const client = new PrismaClient({ adapter: new PrismaPg(pool) });
-  return Object.assign(client, { sql: pool });
+  return Object.assign(client, { sql: pool, databaseUrl, closers: [] });
 }
 
 export async function closeDatabase(db: Database): Promise<void> {
+  for (const close of db.closers.splice(0)) await close().catch(() => undefined);
   await db.$disconnect();
   if (!db.sql.ending) await db.sql.end();
 }

@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeDatabase, createDatabase, createEngine, createLogger, loadPluginCatalog } from '../../engine/index.ts';
 import { queryRows } from '../support/sql.ts';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { DEFINITIONS_DIR, PLUGINS_DIR, startTestServer, TEST_SECRET, type TestServer } from '../support/test-server.ts';
 import { activePromotion, BASE, createPromotion, daysFrom, PHONES, promotionBody, seedMasterData, signIn, today, type Headers } from '../support/promopartner.ts';
 
 let s: TestServer;
@@ -247,5 +251,28 @@ describe('the daily job (§4.2.2)', () => {
     expect(paused.status, JSON.stringify(paused.body)).toBe(200);
     expect((await s.engine.runJob('promopartner', 'promotion-dates'))[1]).toMatchObject({ moved: 1 });
     await clearLive();
+  });
+});
+
+describe('more than one process', () => {
+  it('a change made through one process reaches the evaluation of another (NOTIFY)', async () => {
+    admin = await signIn(s, PHONES.admin);
+    await clearLive();
+    const db = createDatabase(s.databaseUrl);
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-second-'));
+    const other = await createEngine({ db, plugins: await loadPluginCatalog(PLUGINS_DIR), definitionsDir: DEFINITIONS_DIR, dataDir, production: false, logger: createLogger('silent'), jwtSecret: TEST_SECRET, clock: () => s.clock.now });
+    try {
+      const actor = { id: 'kam', app: 'promopartner', role: 'kam' };
+      const body = { storeId: 'N001', items: [{ sku: 'LENS-BC-160', quantity: 1 }] };
+      const offers = async () => (await other.rules.evaluate('promopartner', 'promotions', actor, body)).promotions.map((p) => p.promotionId);
+      expect(await offers()).toEqual([]); // loads and caches the (empty) index in the other process
+      const id = await activePromotion(s, admin, { name: 'Seen elsewhere' });
+      await expect.poll(offers, { timeout: 5000 }).toEqual([id]);
+      await move(id, 'pause');
+      await expect.poll(offers, { timeout: 5000 }).toEqual([]);
+    } finally {
+      await closeDatabase(db);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,55 @@
+// Cache invalidation between processes: a write's process drops its own caches at once and tells
+// the others through PostgreSQL NOTIFY (an API process learns that the worker's daily job moved
+// promotions). One LISTEN connection per process, reconnected if it drops.
+import pg from 'pg';
+import type { Logger } from '../support/logger.ts';
+import type { Database } from './database.ts';
+
+const CHANNEL = 'rulepath_changes';
+
+export interface ChangeFeed {
+  /** Tells every other process (after the commit). */
+  publish(message: string): void;
+}
+
+export function startChangeFeed(db: Database, logger: Logger, onMessage: (message: string) => void): ChangeFeed {
+  const id = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  let client: pg.Client | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async () => {
+    if (closed) return;
+    const c = new pg.Client({ connectionString: db.databaseUrl });
+    c.on('error', (err) => {
+      logger.warn({ err }, 'change feed connection lost; reconnecting');
+      if (client === c) client = undefined;
+      c.end().catch(() => undefined);
+      if (!closed) retry = setTimeout(() => void connect(), 1000);
+    });
+    c.on('notification', (n) => {
+      const [from, ...rest] = (n.payload ?? '').split('|');
+      if (from !== id) onMessage(rest.join('|'));
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${CHANNEL}`);
+      if (closed) await c.end();
+      else client = c;
+    } catch (err) {
+      logger.warn({ err }, 'change feed could not connect; retrying');
+      c.end().catch(() => undefined);
+      if (!closed) retry = setTimeout(() => void connect(), 1000);
+    }
+  };
+  void connect();
+  db.closers.push(async () => {
+    closed = true;
+    clearTimeout(retry);
+    await client?.end();
+  });
+  return {
+    publish(message) {
+      db.sql.query('SELECT pg_notify($1, $2)', [CHANNEL, `${id}|${message}`]).catch((err: unknown) => logger.warn({ err }, 'could not publish a change'));
+    },
+  };
+}
