@@ -2,6 +2,7 @@
 import { createAccessTokens } from './auth/access-tokens.ts';
 import type { Actor } from './auth/actor.ts';
 import { seedDemoUsers } from './auth/demo-users.ts';
+import { seedDemoData } from './auth/demo-data.ts';
 import { login } from './auth/login-service.ts';
 import { loadSecret } from './auth/token-secret.ts';
 import type { EngineContext } from './engine-context.ts';
@@ -137,6 +138,13 @@ export async function createEngine(options: EngineOptions) {
       if (options.production) return {};
       const seeded: Record<string, number> = {};
       for (const app of current.apps.values()) seeded[app.id] = await seedDemoUsers(db, app);
+      return seeded;
+    },
+    /** Development only: each app's demo records, the first time it starts without them. */
+    async seedDemoData(): Promise<Record<string, number>> {
+      if (options.production) return {};
+      const seeded: Record<string, number> = {};
+      for (const app of current.apps.values()) seeded[app.id] = await seedDemoData(db, app, { records, transitions }, clock());
       return seeded;
     },
     async health(): Promise<{ database: 'ok' }> {

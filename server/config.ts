@@ -27,6 +27,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
     jwtSecret: env.JWT_SECRET,
     logLevel: env.LOG_LEVEL ?? 'info',
     echoRoute: env.ECHO_ROUTE === '1',
+    /** DEMO_DATA=off starts development without the apps' demo records (benchmarks bring their own). */
+    demoData: env.DEMO_DATA !== 'off',
   };
 }
 

@@ -35,6 +35,10 @@ export async function startServer(config: Config, startOptions: StartOptions = {
     if (serveHttp) {
       const seeded = await engine.seedDemoUsers();
       for (const [app, count] of Object.entries(seeded)) if (count) logger.info({ app, count }, 'demo users created');
+      if (config.demoData) {
+        const records = await engine.seedDemoData();
+        for (const [app, count] of Object.entries(records)) if (count) logger.info({ app, count }, 'demo records created');
+      }
     }
     if (config.jobs || !serveHttp) {
       jobs = await startJobRunner({ databaseUrl, mongoUrl: config.agendaMongoUrl, name: `rulepath-${process.pid}`, logger, jobs: engine.jobs() });

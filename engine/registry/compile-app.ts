@@ -6,10 +6,11 @@ import { compileWorkflow } from '../workflow/compile-workflow.ts';
 import type { CompiledApp } from './compiled-app.ts';
 import { crossCheck, type AppDefinitions } from './cross-check.ts';
 import { validateDefinitionShape } from './definition-schemas.ts';
-import type { AppDef, DefinitionProblem, EntityDef, ImportDef, JobDef, OtpPolicyDef, RulesDef, SourcedDefinition, TemplateDef, WorkflowDef } from './definition-types.ts';
+import type { AppDef, DefinitionProblem, DemoDataDef, EntityDef, ImportDef, JobDef, OtpPolicyDef, RulesDef, SourcedDefinition, TemplateDef, WorkflowDef } from './definition-types.ts';
 import { checkRuleset } from '../rules/check-ruleset.ts';
 import { checkJob } from '../jobs/check-job.ts';
 import { checkImport } from '../imports/check-import.ts';
+import { normalizeTransitions } from '../workflow/normalize-transitions.ts';
 import { checkOtpPolicy } from '../otp/check-otp-policy.ts';
 import { compileTemplate, type CompiledTemplate } from '../notify/compile-template.ts';
 import { readDefinitionFiles, type RawDefinitionFile } from './load-definition-files.ts';
@@ -36,6 +37,7 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
   const rulesets = new Map<string, SourcedDefinition<RulesDef>>();
   const jobs = new Map<string, SourcedDefinition<JobDef>>();
   const imports = new Map<string, SourcedDefinition<ImportDef>>();
+  const demoData: SourcedDefinition<DemoDataDef>[] = [];
   const apps: { file: string; definition: AppDef }[] = [];
   let appShapeInvalid = false;
   for (const { file, content } of files) {
@@ -48,7 +50,7 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
       else if (typeof c?.name === 'string' && (c.kind === 'entity' || c.kind === 'workflow')) valid.malformed.add(`${c.kind}:${c.name}`);
       continue;
     }
-    const def = deepFreeze(structuredClone(content)) as AppDef | EntityDef | WorkflowDef | TemplateDef | OtpPolicyDef | RulesDef | JobDef | ImportDef;
+    const def = deepFreeze(structuredClone(content)) as AppDef | EntityDef | WorkflowDef | TemplateDef | OtpPolicyDef | RulesDef | JobDef | ImportDef | DemoDataDef;
     const sourced = { file: rel(file), definition: def };
     if (def.kind === 'template') {
       const compiled = compileTemplate(def, rel(file));
@@ -69,7 +71,8 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
     } else if (def.kind === 'import') {
       if (imports.has(def.name)) problems.push({ file: rel(file), path: '$.name', message: `The import "${def.name}" is already defined` });
       imports.set(def.name, sourced as SourcedDefinition<ImportDef>);
-    } else if (def.kind === 'app') apps.push(sourced as { file: string; definition: AppDef });
+    } else if (def.kind === 'demo') demoData.push(sourced as SourcedDefinition<DemoDataDef>);
+    else if (def.kind === 'app') apps.push(sourced as { file: string; definition: AppDef });
     else if (def.kind === 'entity') valid.entities.push(sourced as { file: string; definition: EntityDef });
     else valid.workflows.push(sourced as { file: string; definition: WorkflowDef });
   }
@@ -88,6 +91,14 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
     for (const { file: f, definition: r } of rulesets.values()) problems.push(...checkRuleset(f, r, entityDefs, workflowDefs));
     for (const { file: f, definition: j } of jobs.values()) problems.push(...checkJob(f, j, entityDefs, workflowDefs));
     for (const { file: f, definition: d } of imports.values()) problems.push(...checkImport(f, d, valid.app.definition, entityDefs, templates));
+    for (const { file: f, definition: d } of demoData) {
+      d.records.forEach((r, i) => {
+        const e = entityDefs.get(r.entity);
+        if (!e) return problems.push({ file: f, path: `$.records[${i}].entity`, message: `Entity "${r.entity}" is not defined in this app` });
+        const wf = e.workflow ? workflowDefs.get(e.workflow) : undefined;
+        (r.events ?? []).forEach((ev, j) => (wf ? normalizeTransitions(wf) : []).some((t) => t.event === ev) || problems.push({ file: f, path: `$.records[${i}].events[${j}]`, message: `Event "${ev}" is not an event of entity "${r.entity}"` }));
+      });
+    }
     (valid.app.definition.routes ?? []).forEach((r, i) => {
       const named = r.ruleset ?? r.pricing?.ruleset;
       if (named && !rulesets.has(named)) problems.push({ file: valid.app.file, path: `$.routes[${i}].${r.ruleset ? 'ruleset' : 'pricing.ruleset'}`, message: `Ruleset "${named}" is not defined in this app` });
@@ -121,6 +132,7 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
     rulesets: new Map([...rulesets].map(([k, v]) => [k, v.definition])),
     jobs: new Map([...jobs].map(([k, v]) => [k, v.definition])),
     imports: new Map([...imports].map(([k, v]) => [k, v.definition])),
+    demoData: demoData.map((d) => d.definition),
     routes: appDef.routes ?? [],
     accessTokenMinutes: appDef.auth?.accessTokenMinutes ?? 60,
     passwordLogin: appDef.auth?.password ?? true,

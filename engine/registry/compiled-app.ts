@@ -1,7 +1,7 @@
 import type { CompiledEntity } from '../records/compile-entity.ts';
 import type { CompiledWorkflow } from '../workflow/compiled-workflow.ts';
 import type { CompiledTemplate } from '../notify/compile-template.ts';
-import type { AppDef, OtpPolicyDef, RoleDef, RouteAliasDef, RulesDef, JobDef, ImportDef } from './definition-types.ts';
+import type { AppDef, OtpPolicyDef, RoleDef, RouteAliasDef, RulesDef, JobDef, ImportDef, DemoDataDef } from './definition-types.ts';
 
 export interface CompiledApp {
   id: string;
@@ -18,6 +18,8 @@ export interface CompiledApp {
   jobs: ReadonlyMap<string, JobDef>;
   /** CSV imports by name. */
   imports: ReadonlyMap<string, ImportDef>;
+  /** Development demo data. */
+  demoData: readonly DemoDataDef[];
   routes: readonly RouteAliasDef[];
   accessTokenMinutes: number;
   passwordLogin: boolean;

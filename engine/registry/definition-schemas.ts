@@ -6,7 +6,7 @@ import { addFieldFormats } from '../support/field-formats.ts';
 import type { DefinitionKind, DefinitionProblem } from './definition-types.ts';
 
 export const SCHEMA_DIR = path.resolve(import.meta.dirname, '../../definitions/_schema');
-const KINDS: DefinitionKind[] = ['app', 'entity', 'workflow', 'template', 'otp', 'rules', 'job', 'import'];
+const KINDS: DefinitionKind[] = ['app', 'entity', 'workflow', 'template', 'otp', 'rules', 'job', 'import', 'demo'];
 
 let validators: Map<DefinitionKind, ValidateFunction> | undefined;
 

@@ -224,7 +224,13 @@ export interface ImportDef {
   notify?: { template: string };
 }
 
-export type AnyDefinition = AppDef | EntityDef | WorkflowDef | TemplateDef | OtpPolicyDef | RulesDef | JobDef | ImportDef;
+export interface DemoDataDef {
+  kind: 'demo';
+  name: string;
+  records: { entity: string; data: Record<string, unknown>; events?: string[] }[];
+}
+
+export type AnyDefinition = AppDef | EntityDef | WorkflowDef | TemplateDef | OtpPolicyDef | RulesDef | JobDef | ImportDef | DemoDataDef;
 export type DefinitionKind = AnyDefinition['kind'];
 
 /** A definition with the file it came from, so every problem can name its file. */
