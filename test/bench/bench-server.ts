@@ -52,3 +52,27 @@ export function run(opts: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
+
+/**
+ * The echo and a route in alternating rounds (so a noisy minute weighs on both), then one report:
+ * req/s, p99, failures, per-round and overall ratio route/echo. Returns the route's failures.
+ */
+export async function compareWithEcho(o: { title: string; echo: (seconds: number) => Promise<autocannon.Result>; route: (seconds: number) => Promise<autocannon.Result>; routeLabel: string; seconds: number; rounds: number; goal: number }): Promise<number> {
+  const slice = Math.max(2, Math.round(o.seconds / o.rounds));
+  const echoes: autocannon.Result[] = [];
+  const routes: autocannon.Result[] = [];
+  for (let r = 0; r < o.rounds; r++) {
+    echoes.push(await o.echo(slice));
+    routes.push(await o.route(slice));
+  }
+  const rate = (rs: autocannon.Result[]) => rs.reduce((n, r) => n + r.requests.total, 0) / (rs.length * slice);
+  const p99 = (rs: autocannon.Result[]) => Math.max(...rs.map((r) => r.latency.p99));
+  const failed = (rs: autocannon.Result[]) => rs.reduce((n, r) => n + r.non2xx + r.errors, 0);
+  const line = (label: string, rs: autocannon.Result[]) => `${label.padEnd(46)} ${rate(rs).toFixed(0).padStart(7)} req/s   p99 ${String(p99(rs)).padStart(4)} ms   failed ${failed(rs)}`;
+  console.log(`\n${o.title}, ${o.rounds} alternating rounds of ${slice} s, loopback, ${os.cpus().length} cores`);
+  console.log(line('(a) POST /_echo', echoes));
+  console.log(line(`(b) ${o.routeLabel}`, routes));
+  console.log(`per round b/a: ${routes.map((m, i) => (m.requests.total / echoes[i]!.requests.total).toFixed(3)).join(', ')}`);
+  console.log(`ratio b/a: ${(rate(routes) / rate(echoes)).toFixed(3)} (goal >= ${o.goal})`);
+  return failed(routes);
+}

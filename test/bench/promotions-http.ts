@@ -1,8 +1,6 @@
 // Second part of npm run bench:promotions: POST /promopartner/v1/promotions/evaluate with 20 live
 // promotions against the bare JSON echo of the same server, same bodies, alternating rounds.
-import os from 'node:os';
-import type autocannon from 'autocannon';
-import { json, run, startServer } from './bench-server.ts';
+import { compareWithEcho, json, run, startServer } from './bench-server.ts';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 12);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -52,22 +50,16 @@ export async function benchEvaluateOverHttp(): Promise<void> {
     const echoRun = (duration: number) => run({ url: server.base, connections: CONNECTIONS, duration, requests: requests('/_echo') });
     await echoRun(2);
     await evalRun(2);
-    const slice = Math.max(2, Math.round(DURATION / ROUNDS));
-    const echoes: autocannon.Result[] = [];
-    const evals: autocannon.Result[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
-      echoes.push(await echoRun(slice));
-      evals.push(await evalRun(slice));
-    }
-    const rate = (rs: autocannon.Result[]) => rs.reduce((n, r) => n + r.requests.total, 0) / (rs.length * slice);
-    const p99 = (rs: autocannon.Result[]) => Math.max(...rs.map((r) => r.latency.p99));
-    const failed = (rs: autocannon.Result[]) => rs.reduce((n, r) => n + r.non2xx + r.errors, 0);
-    console.log(`\npromotions benchmark (HTTP): 20 live promotions, 100 stores, 5-item carts (${check.promotions.length} offers on the first), ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${slice} s, ${os.cpus().length} cores`);
-    console.log(`${'(a) POST /_echo'.padEnd(44)} ${rate(echoes).toFixed(0).padStart(7)} req/s   p99 ${String(p99(echoes)).padStart(4)} ms   failed ${failed(echoes)}`);
-    console.log(`${'(b) POST /promopartner/v1/promotions/evaluate'.padEnd(44)} ${rate(evals).toFixed(0).padStart(7)} req/s   p99 ${String(p99(evals)).padStart(4)} ms   failed ${failed(evals)}`);
-    console.log(`per round b/a: ${evals.map((m, i) => (m.requests.total / echoes[i]!.requests.total).toFixed(3)).join(', ')}`);
-    console.log(`ratio b/a: ${(rate(evals) / rate(echoes)).toFixed(3)} (goal >= 0.7)`);
-    if (failed(evals)) {
+    const failed = await compareWithEcho({
+      title: `promotions benchmark (HTTP): 20 live promotions, 100 stores, 5-item carts (${check.promotions.length} offers on the first), ${CONNECTIONS} connections`,
+      echo: echoRun,
+      route: evalRun,
+      routeLabel: 'POST /promopartner/v1/promotions/evaluate',
+      seconds: DURATION,
+      rounds: ROUNDS,
+      goal: 0.7,
+    });
+    if (failed) {
       console.error('some evaluations failed: the figures above are not valid');
       process.exitCode = 1;
     }

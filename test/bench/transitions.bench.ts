@@ -1,8 +1,7 @@
 // npm run bench:transitions: the status-change route against a bare JSON echo of the same server.
 // Both run in one process, one after the other, so the ratio is fair on a noisy machine.
-import os from 'node:os';
 import type autocannon from 'autocannon';
-import { json, run, startServer } from './bench-server.ts';
+import { compareWithEcho, json, run, startServer } from './bench-server.ts';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
 // The two are measured in alternating rounds, so that a noisy minute on the machine weighs on both.
@@ -57,24 +56,9 @@ try {
     return run({ url: server.base, connections: CONNECTIONS, duration, requests: [move(false), move(true)] });
   };
   await transitionRun(2); // warm-up
-  const slice = Math.max(2, Math.round(DURATION / ROUNDS));
-  const echoes: autocannon.Result[] = [];
-  const moves: autocannon.Result[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    echoes.push(await echoRun(slice));
-    moves.push(await transitionRun(slice));
-  }
-  const total = (rs: autocannon.Result[]) => rs.reduce((n, r) => n + r.requests.total, 0) / (rs.length * slice);
-  const p99 = (rs: autocannon.Result[]) => Math.max(...rs.map((r) => r.latency.p99));
-  const failures = (rs: autocannon.Result[]) => rs.reduce((n, r) => n + r.non2xx + r.errors, 0);
-
-  console.log(`\ntransitions benchmark: ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${slice} s each, loopback, ${os.cpus().length} cores`);
-  console.log(`${'(a) POST /_echo'.padEnd(42)} ${total(echoes).toFixed(0).padStart(7)} req/s   p99 ${String(p99(echoes)).padStart(4)} ms   failed ${failures(echoes)}`);
-  console.log(`${'(b) PATCH /solarium/leads/{id}/status'.padEnd(42)} ${total(moves).toFixed(0).padStart(7)} req/s   p99 ${String(p99(moves)).padStart(4)} ms   failed ${failures(moves)}`);
-  console.log(`per round b/a: ${moves.map((m, i) => (m.requests.total / echoes[i]!.requests.total).toFixed(3)).join(', ')}`);
-  console.log(`ratio b/a: ${(total(moves) / total(echoes)).toFixed(3)} (goal >= 0.3)`);
+  const failures = await compareWithEcho({ title: `transitions benchmark: ${CONNECTIONS} connections`, echo: echoRun, route: transitionRun, routeLabel: 'PATCH /solarium/leads/{id}/status', seconds: DURATION, rounds: ROUNDS, goal: 0.3 });
   console.log(`server RSS after the run: ${server.rssMb().toFixed(0)} MB`);
-  if (failures(moves)) {
+  if (failures) {
     console.error('some status changes failed: the figures above are not valid');
     process.exitCode = 1;
   }
