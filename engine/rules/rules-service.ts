@@ -143,12 +143,13 @@ export function createRulesService(ctx: EngineContext) {
   function index(app: CompiledApp, rs: RulesDef): Promise<PromotionIndex> {
     return cached(cacheOf(app, rs), 'index', async () => {
       const g = await groups(app, rs);
-      const { rows } = await ctx.db.sql.query<{ compiled: CompiledRuleJson }>(
-        `SELECT c.compiled FROM records r JOIN compiled_rules c ON c.app = r.app AND c.ruleset = $2 AND c.record_id = r.id
+      // The rule fields are frozen after activation; the name is not, so it is read as it is now.
+      const { rows } = await ctx.db.sql.query<{ compiled: CompiledRuleJson; name: string | null }>(
+        `SELECT c.compiled, r.data ->> $5 AS name FROM records r JOIN compiled_rules c ON c.app = r.app AND c.ruleset = $2 AND c.record_id = r.id
          WHERE r.app = $1 AND r.entity = $3 AND r.state = ANY($4::text[]) AND r.deleted_at IS NULL`,
-        [app.id, rs.name, rs.entity, rs.evaluatedIn],
+        [app.id, rs.name, rs.entity, rs.evaluatedIn, rs.fields.name ?? ''],
       );
-      return buildPromotionIndex(rows.map((r) => liveRule(r.compiled)), g.stores, g.products);
+      return buildPromotionIndex(rows.map((r) => liveRule({ ...r.compiled, name: r.name ?? r.compiled.name })), g.stores, g.products);
     });
   }
 
@@ -287,9 +288,12 @@ export function createRulesService(ctx: EngineContext) {
       const storeKey = [...members].sort()[0];
       const storeRec = storeKey ? g.stores.records.get(storeKey)! : {};
       const store = Object.fromEntries([rs.stores.key, ...rs.storeGroups.attributes].filter((a) => a in storeRec).map((a) => [a, storeRec[a]]));
+      // Every promotion that is not over (final states such as Archived are left out).
+      const wf = app.entities.get(rs.entity)!.workflow!;
+      const over = Object.entries(wf.states).filter(([, st]) => st.final).map(([name]) => name);
       const { rows } = await ctx.db.sql.query<{ id: string; version: number; state: string; data: Record<string, unknown> }>(
-        `SELECT id, version, state, data FROM records WHERE app = $1 AND entity = $2 AND deleted_at IS NULL ORDER BY created_at, id LIMIT 500`,
-        [app.id, rs.entity],
+        `SELECT id, version, state, data FROM records WHERE app = $1 AND entity = $2 AND deleted_at IS NULL AND NOT (state = ANY($3::text[])) ORDER BY created_at, id LIMIT 500`,
+        [app.id, rs.entity, over],
       );
       const today = todayOf(ctx.clock());
       const rc = ruleContext(app, rs, g);

@@ -209,6 +209,11 @@ describe('test console (§4.3.1)', () => {
     expect(res.body.data.store).toBe('P001'); // the first store of SOUTH stands for the group
     expect(byId[north].reasons).toEqual(['Its store group "NORTH" does not hold P001 (it holds 0 of the 3 stores of "SOUTH")', 'Its conditions are not met']);
     expect(byId[north].conditions.leaves).toEqual([{ condition: 'cart.total greaterThan 50000', factValue: 14000, result: false }]);
+    expect(Object.values(byId).map((p) => (p as { status: string }).status)).not.toContain('archived');
+    // A rename after activation shows at once (the rule itself is frozen).
+    await s.request.patch(`${BASE}/promotions/${frames}`).set(admin).send({ name: 'Lens and frame combo' });
+    const renamed = await evaluate({ storeId: 'S001', items: [{ sku: 'LENS-PG-167', quantity: 1 }, { sku: 'FR-MT-02', quantity: 1 }] });
+    expect(renamed.body.data.promotions.find((p: { promotionId: string }) => p.promotionId === frames).name).toBe('Lens and frame combo');
     const unknown = await evaluate({ storeGroup: 'SOUTH', selections: { lens: { coating: 'gold' }, glass: {} } });
     expect(paths(unknown)).toEqual(['$.selections.glass', '$.selections.lens']);
   });
