@@ -101,14 +101,22 @@ async function checkDedupe(tx: Prisma.TransactionClient, ctx: EngineContext, app
  * Claims a request id inside the create's transaction. The primary key arbitrates concurrent
  * duplicates: a second insert waits for the first to commit and then finds its row.
  */
-async function claimRequest(tx: Prisma.TransactionClient, ctx: EngineContext, app: string, entity: CompiledEntity, req: { key: string; requestHash: string }, id: string, now: Date) {
+async function claimRequest(tx: Prisma.TransactionClient, ctx: EngineContext, app: string, entity: CompiledEntity, req: { key: string; requestHash: string }, id: string, now: Date, who: { actor: Actor; permission: EntityPermission }) {
   const inserted = await tx.$executeRaw`
     INSERT INTO idempotency_keys (app, key, request_hash, record_id, created_at) VALUES (${app}, ${req.key}, ${req.requestHash}, ${id}::uuid, ${now})
     ON CONFLICT (app, key) DO NOTHING`;
   if (inserted) return;
-  const first = (await ctx.db.idempotencyKey.findUnique({ where: { app_key: { app, key: req.key } } }))!;
+  await answerRepeat(ctx, app, entity, req, who);
+}
+
+/** A request id seen before: 409 with what it made (the same body) or 422 (another body). */
+async function answerRepeat(ctx: EngineContext, app: string, entity: CompiledEntity, req: { key: string; requestHash: string }, who: { actor: Actor; permission: EntityPermission }): Promise<void> {
+  const first = await ctx.db.idempotencyKey.findUnique({ where: { app_key: { app, key: req.key } } });
+  if (!first) return;
   if (first.requestHash !== req.requestHash) throw new AppError('IDEMPOTENCY_MISMATCH', undefined, { details: [{ path: '$', message: 'The request id was used before with another body' }] });
   const existing = await findRecord(ctx.db, app, entity.name, first.recordId);
+  // What the first request made is shown only to someone who may see it.
+  if (existing) assertInScope(who.actor, who.permission, existing);
   throw new AppError('DUPLICATE_REQUEST', undefined, { data: existing ? recordView(entity, existing) : { id: first.recordId } });
 }
 
@@ -146,6 +154,16 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
       requirePermission(app, actor, entity.name, action);
     },
 
+    /**
+     * Answers a repeated request id before anything else is checked: a client retrying after its
+     * verification expired still learns that its transaction exists (409), not that it is unverified.
+     */
+    async replayRepeat(t: RecordTarget, actor: Actor, idempotency: { key: string; requestHash: string }): Promise<void> {
+      const { app, entity } = target(t);
+      const permission = requirePermission(app, actor, entity.name, 'create');
+      await answerRepeat(ctx, app.id, entity, idempotency, { actor, permission });
+    },
+
     /** `idempotency`: the client's request id and a hash of its body (PromoPartner §4.4). */
     async create(t: RecordTarget, actor: Actor, body: unknown, idempotency?: { key: string; requestHash: string }): Promise<RecordResult> {
       const { app, entity } = target(t);
@@ -165,7 +183,7 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
       let sentOtp = false;
       try {
         const row = await ctx.db.$transaction(async (tx) => {
-          if (idempotency) await claimRequest(tx, ctx, app.id, entity, idempotency, id, now);
+          if (idempotency) await claimRequest(tx, ctx, app.id, entity, idempotency, id, now, { actor, permission });
           await checkDedupe(tx, ctx, app.id, entity, id, data, now);
           const created = await tx.record.create({
             data: { id, app: app.id, entity: entity.name, state, data: data as Prisma.InputJsonObject, scopeTags: scopeTags(entity, data), createdBy: actor.id, createdAt: now, updatedAt: now },

@@ -134,10 +134,12 @@ export const OPERATIONS: Record<Operation, Handler> = {
     const actor = await actorFor(engine, req, call);
     const proof = call.route?.proof;
     if (proof) engine.records.authorize(target(call), actor, 'create');
+    const once = idempotencyOf(call, req.body);
+    if (once) await engine.records.replayRepeat(target(call), actor, once);
     const proven = proof ? await engine.recordOtp.withProof(appOf(engine, call), proof, req.body, actor) : req.body;
     const pricing = call.route?.pricing;
     const body = pricing ? await engine.rules.price(call.app, pricing, actor, proven as Record<string, unknown>) : proven;
-    const r = await engine.records.create(target(call), actor, body, idempotencyOf(call, req.body));
+    const r = await engine.records.create(target(call), actor, body, once);
     // A seed endpoint keeps the seed's status code too (eKYC signup answers 200 "Lead created").
     return withEtag(ok(shaped(call, r.data), { message: `${label(engine, call)} created`, journeyStatus: r.journeyStatus }, call.route?.response ? 200 : 201), r.data.version);
   },

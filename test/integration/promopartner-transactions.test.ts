@@ -102,6 +102,20 @@ describe('transactions (§4.4)', () => {
     expect(expired.status).toBe(401);
     expect(expired.body.error.message).toBe('The verification has expired; verify again');
   });
+
+  it('answers a retry after the verification expired with 409 and the transaction, not 401', async () => {
+    admin = await signIn('9000000001');
+    store = await signIn('9000000003');
+    const promo = await activePromotion();
+    const b = body(promo, await verification(promo));
+    const created = await s.request.post(`${BASE}/transactions`).set(store).send(b);
+    expect(created.status).toBe(201);
+    s.clock.now = new Date(s.clock.now.getTime() + 16 * 60_000);
+    store = await signIn('9000000003');
+    const retry = await s.request.post(`${BASE}/transactions`).set(store).send(b);
+    expect(retry.status).toBe(409);
+    expect(retry.body.error.data.id).toBe(created.body.data.id);
+  });
 });
 
 describe('reconciliation (§4.4 PATCH /v1/transactions/{id})', () => {
