@@ -24,6 +24,8 @@ import { columnOf, rowChanges, type RowProblem } from './import-rows.ts';
 
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
 const PROGRESS_EVERY = 50;
+/** Rows applied at once: enough to keep PostgreSQL busy, well inside the connection pool. */
+const ROWS_IN_FLIGHT = 8;
 /** A running job whose progress has not moved for this long is taken over (its process died). */
 const LEASE_MS = 2 * 60_000;
 const BLOB_NAME = /^imports\/[a-z][a-z0-9_-]{0,62}\/[0-9a-f-]{36}\.csv$/;
@@ -213,24 +215,45 @@ export function createImportService(ctx: EngineContext, deps: ImportDeps) {
     const problems: RowProblem[] = [];
     const keyColumn = columnOf(def)(def.key);
     let done = 0;
+    let reported = 0;
     let applied = 0;
     let failed = 0;
     let rowNumber = 1; // the header is line 1, as a spreadsheet shows it
+    // Rows are independent (a key twice in the file was set aside above), so several are applied
+    // at once; the report is sorted by row. Two rows claiming one invoice number: one of them wins.
+    const inFlight = new Set<Promise<void>>();
+    let fatal: unknown;
+    const settle = (found: RowProblem[]) => {
+      done++;
+      if (found.length) {
+        failed++;
+        problems.push(...found);
+      } else applied++;
+    };
     await pipeline(await blob.read(job.blob_name), parse({ bom: true, trim: true, skip_empty_lines: true, columns: true }), async function* (rows: AsyncIterable<Record<string, string>>) {
       for await (const row of rows) {
-        rowNumber++;
+        const n = ++rowNumber;
         const k = row[keyColumn];
-        const found = k && plan.duplicates.has(keyUnique?.caseInsensitive ? k.toLowerCase() : k)
-          ? [{ row: rowNumber, column: keyColumn, message: `"${k}" appears more than once in this file; none of its rows were applied` }]
-          : await applyRow(app, def, actor, row, rowNumber);
-        done++;
-        if (found.length) {
-          failed++;
-          problems.push(...found);
-        } else applied++;
-        if (done % PROGRESS_EVERY === 0) await progress(job.id, { done, applied, failed });
+        if (k && plan.duplicates.has(keyUnique?.caseInsensitive ? k.toLowerCase() : k)) {
+          settle([{ row: n, column: keyColumn, message: `"${k}" appears more than once in this file; none of its rows were applied` }]);
+        } else {
+          // Never rejects: an unexpected failure is kept and stops the job once the others settle.
+          const p: Promise<void> = applyRow(app, def, actor, row, n)
+            .then(settle, (err: unknown) => void (fatal ??= err))
+            .finally(() => inFlight.delete(p));
+          inFlight.add(p);
+          if (inFlight.size >= ROWS_IN_FLIGHT) await Promise.race(inFlight);
+        }
+        if (fatal) break;
+        if (done - reported >= PROGRESS_EVERY) {
+          reported = done;
+          await progress(job.id, { done, applied, failed });
+        }
       }
+      await Promise.all(inFlight);
     });
+    if (fatal) throw fatal;
+    problems.sort((a, b) => a.row - b.row);
     await progress(job.id, { done, applied, failed });
     let report: string | undefined;
     if (problems.length) {

@@ -45,11 +45,24 @@ export function startChangeFeed(db: Database, logger: Logger, onMessage: (messag
   db.closers.push(async () => {
     closed = true;
     clearTimeout(retry);
+    clearTimeout(flushing);
     await client?.end();
   });
+  // A burst of writes (a CSV import) says each distinct change once per tick, not once per row.
+  const pending = new Set<string>();
+  let flushing: NodeJS.Timeout | undefined;
+  const flush = () => {
+    flushing = undefined;
+    for (const message of pending) {
+      db.sql.query('SELECT pg_notify($1, $2)', [CHANNEL, `${id}|${message}`]).catch((err: unknown) => logger.warn({ err }, 'could not publish a change'));
+    }
+    pending.clear();
+  };
   return {
     publish(message) {
-      db.sql.query('SELECT pg_notify($1, $2)', [CHANNEL, `${id}|${message}`]).catch((err: unknown) => logger.warn({ err }, 'could not publish a change'));
+      if (closed) return;
+      pending.add(message);
+      flushing ??= setTimeout(flush, 10);
     },
   };
 }
