@@ -17,10 +17,10 @@ import type { CompiledEntity } from './compile-entity.ts';
 import { scopeTags, uniqueKeyValues } from './derived-columns.ts';
 import { encodeCursor, parseListQuery } from './list-query.ts';
 import type { RecordRow } from './record-row.ts';
-import { findRecord, listRecords, lockRecord } from './record-store.ts';
+import { findRecord, insertRecord, listRecords, lockRecord, updateRecordData } from './record-store.ts';
 import { recordView } from './record-view.ts';
 import { outboxRowsFor } from '../notify/outbox-messages.ts';
-import { outboxInsertData } from '../notify/outbox-store.ts';
+import { outboxInsertData, outboxRecordset } from '../notify/outbox-store.ts';
 import { parseIfMatch, resolveApp, resolveEntity } from './resolve-target.ts';
 
 export interface RecordTarget {
@@ -32,6 +32,9 @@ export interface RecordResult {
   data: Record<string, unknown>;
   journeyStatus?: JourneyStatus;
 }
+
+// A patch that keeps losing the race to other writers of the same record gives up after this many.
+const MAX_WRITE_ATTEMPTS = 200;
 
 // Interactive transactions wait for a pooled connection under load instead of failing at 2 s.
 const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
@@ -182,6 +185,17 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
       const messages = outboxRowsFor(app, onCreate, effectCtx, { recordId: id, key: `${app.id}:${id}:v1` }, ctx.logger);
       let sentOtp = false;
       try {
+        // The common create (no request id, no windowed dedupe, no OTP to issue) is one statement.
+        if (!idempotency && !entity.definition.dedupe?.length && !onCreate.some((e) => 'issueOtp' in e)) {
+          const row = await insertRecord(ctx.db.sql, {
+            id, app: app.id, entity: entity.name, state, data, scopeTags: scopeTags(entity, data),
+            keys: uniqueKeyValues(entity, data).map((k) => ({ keyName: k.keyName, value: k.value })),
+            actorId: actor.id, role: actor.role, at: now, outbox: outboxRecordset(messages, now),
+          });
+          if (messages.length) ctx.outboxWritten();
+          ctx.rules.changed(app.id, entity.name);
+          return { data: recordView(entity, row), journeyStatus: journeyStatus(entity.workflow, row.state) };
+        }
         const row = await ctx.db.$transaction(async (tx) => {
           if (idempotency) await claimRequest(tx, ctx, app.id, entity, idempotency, id, now, { actor, permission });
           await checkDedupe(tx, ctx, app.id, entity, id, data, now);
@@ -249,8 +263,11 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
       const now = ctx.clock();
       let merged: Record<string, unknown> = {};
       try {
-        const row = await ctx.db.$transaction(async (tx) => {
-          const current = await lockRecord(tx, app.id, entity.name, id);
+        // Optimistic, as for status changes: decide on the row as read, write only if it is still
+        // that version (one statement), else read and decide again. No lock is held across the
+        // (async) promotion checks.
+        for (let attempt = 0; ; attempt++) {
+          const current = await findRecord(ctx.db, app.id, entity.name, id);
           if (!current) throw new AppError('RECORD_NOT_FOUND', `No ${entity.name} with id "${id}"`);
           assertInScope(actor, permission, current);
           if (expected !== undefined && expected !== current.version) throw new AppError('VERSION_MISMATCH', undefined, { data: { currentVersion: current.version } });
@@ -264,16 +281,29 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
           }
           merged = { ...current.data, ...changes };
           await ctx.rules.checkWrite(app, entity.name, merged);
-          const updated = await tx.record.update({
-            where: { id },
-            data: { data: merged as Prisma.InputJsonObject, version: { increment: 1 }, scopeTags: scopeTags(entity, merged), updatedAt: now },
+          const before = uniqueKeyValues(entity, current.data);
+          const after = uniqueKeyValues(entity, merged);
+          const same = (a: { keyName: string; value: string }, b: { keyName: string; value: string }) => a.keyName === b.keyName && a.value === b.value;
+          const row = await updateRecordData(ctx.db.sql, {
+            id,
+            expectedVersion: current.version,
+            data: merged,
+            scopeTags: scopeTags(entity, merged),
+            dropKeys: before.filter((k) => !after.some((x) => same(k, x))).map(({ keyName, value }) => ({ keyName, value })),
+            addKeys: after.filter((k) => !before.some((x) => same(k, x))).map(({ keyName, value }) => ({ keyName, value })),
+            actorId: actor.id,
+            role: actor.role,
+            before: current.data,
+            at: now,
           });
-          await writeKeys(tx, app.id, entity, id, merged);
-          await appendAudit(tx, { app: app.id, entity: entity.name, recordId: id, action: 'record.update', actor, before: current.data, after: merged, at: now });
-          return updated as unknown as RecordRow;
-        }, TX_OPTIONS);
-        ctx.rules.changed(app.id, entity.name);
-        return { data: recordView(entity, row), journeyStatus: journeyStatus(entity.workflow, row.state) };
+          if (!row) {
+            if (attempt >= MAX_WRITE_ATTEMPTS) throw new AppError('CONFLICT', 'The record is changing too fast; try again');
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 + attempt, 20)));
+            continue;
+          }
+          ctx.rules.changed(app.id, entity.name);
+          return { data: recordView(entity, row), journeyStatus: journeyStatus(entity.workflow, row.state) };
+        }
       } catch (err) {
         if (isUniqueViolation(err)) throw duplicateError(entity, merged, err);
         throw err;

@@ -175,3 +175,91 @@ export async function writeTransition(sql: Queryable, w: TransitionWrite): Promi
   });
   return rows[0] ? toRow(rows[0]) : undefined;
 }
+
+export interface RecordInsert {
+  id: string;
+  app: string;
+  entity: string;
+  state: string | null;
+  data: Record<string, unknown>;
+  scopeTags: string[];
+  keys: { keyName: string; value: string }[];
+  actorId: string;
+  role: string;
+  at: Date;
+  /** Outbox rows (outboxRecordset JSON). */
+  outbox: string;
+}
+
+/**
+ * A plain create as one statement: the record, its unique keys, its first timeline entry, its audit
+ * entry and its outbox rows. A taken unique key fails the whole statement (23505), nothing is left.
+ */
+export async function insertRecord(sql: Queryable, w: RecordInsert): Promise<RecordRow> {
+  const { rows } = await sql.query<RawRow>({
+    name: 'rulepath-insert-record',
+    text: `WITH inserted AS (
+       INSERT INTO records (id, app, entity, state, version, data, scope_tags, created_by, created_at, updated_at)
+       VALUES ($1::uuid, $2, $3, $4, 1, $5::jsonb, $6::text[], $7, $8, $8)
+       RETURNING ${COLUMN_LIST}
+     ), keys AS (
+       INSERT INTO record_keys (app, entity, key_name, value, record_id)
+       SELECT inserted.app, inserted.entity, k."keyName", k.value, inserted.id FROM inserted, jsonb_to_recordset($9::jsonb) AS k("keyName" text, value text)
+     ), timeline AS (
+       INSERT INTO timeline_entries (record_id, app, entity, event, from_state, to_state, actor_id, role, override, at)
+       SELECT id, app, entity, 'create', NULL, state, $7, $10, false, $8 FROM inserted WHERE state IS NOT NULL
+     ), audit AS (
+       INSERT INTO audit_entries (app, entity, record_id, action, outcome, actor_id, role, after, at)
+       SELECT app, entity, id, 'record.create', 'accepted', $7, $10, $11::jsonb, $8 FROM inserted
+     ), outbox AS (
+       INSERT INTO outbox_messages (id, app, channel, record_id, template, recipient, payload, idempotency_key, status, last_error, next_attempt_at, created_at)
+       SELECT m.id, m.app, m.channel, m."recordId", m.template, m.recipient, m.payload, m."idempotencyKey", m.status, m."lastError", m."nextAttemptAt", m."createdAt"
+       FROM inserted, jsonb_to_recordset($12::jsonb) AS m(id uuid, app text, channel text, "recordId" uuid, template text, recipient text, payload jsonb,
+            "idempotencyKey" text, status text, "lastError" text, "nextAttemptAt" timestamptz, "createdAt" timestamptz)
+     )
+     SELECT * FROM inserted`,
+    values: [w.id, w.app, w.entity, w.state, JSON.stringify(w.data), w.scopeTags, w.actorId, w.at, JSON.stringify(w.keys), w.role, JSON.stringify({ state: w.state, data: w.data }), w.outbox],
+  });
+  return toRow(rows[0]!);
+}
+
+export interface RecordUpdate {
+  id: string;
+  expectedVersion: number;
+  data: Record<string, unknown>;
+  scopeTags: string[];
+  /** Unique-key values the record gives up and takes (unchanged ones are left alone). */
+  dropKeys: { keyName: string; value: string }[];
+  addKeys: { keyName: string; value: string }[];
+  actorId: string;
+  role: string;
+  before: Record<string, unknown>;
+  at: Date;
+}
+
+/**
+ * A field change as one statement: the record (if still at the version the change was decided on),
+ * its unique keys, its audit entry. Undefined when another write came first.
+ */
+export async function updateRecordData(sql: Queryable, w: RecordUpdate): Promise<RecordRow | undefined> {
+  const { rows } = await sql.query<RawRow>({
+    name: 'rulepath-update-record',
+    text: `WITH updated AS (
+       UPDATE records SET data = $3::jsonb, version = version + 1, scope_tags = $4::text[], updated_at = $5
+       WHERE id = $1::uuid AND version = $2 AND deleted_at IS NULL
+       RETURNING ${COLUMN_LIST}
+     ), dropped AS (
+       DELETE FROM record_keys k USING updated, jsonb_to_recordset($6::jsonb) AS d("keyName" text, value text)
+       WHERE k.record_id = updated.id AND k.app = updated.app AND k.entity = updated.entity AND k.key_name = d."keyName" AND k.value = d.value
+     ), added AS (
+       INSERT INTO record_keys (app, entity, key_name, value, record_id)
+       SELECT updated.app, updated.entity, a."keyName", a.value, updated.id FROM updated, jsonb_to_recordset($7::jsonb) AS a("keyName" text, value text)
+     ), audit AS (
+       INSERT INTO audit_entries (app, entity, record_id, action, outcome, actor_id, role, before, after, at)
+       SELECT app, entity, id, 'record.update', 'accepted', $8, $9, $10::jsonb, $3::jsonb, $5 FROM updated
+     )
+     SELECT * FROM updated`,
+    values: [w.id, w.expectedVersion, JSON.stringify(w.data), w.scopeTags, w.at, JSON.stringify(w.dropKeys), JSON.stringify(w.addKeys), w.actorId, w.role, JSON.stringify(w.before)],
+  });
+  return rows[0] ? toRow(rows[0]) : undefined;
+}

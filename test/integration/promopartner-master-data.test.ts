@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { queryRows } from '../support/sql.ts';
 
 let s: TestServer;
 const BASE = '/promopartner/v1';
@@ -45,5 +46,20 @@ describe('master data (§4.8)', () => {
       expect((await s.request.post(`${BASE}/products`).set(h).send({ sku: `X${phone}`, name: 'x', category: 'lens' })).status).toBe(403);
       expect((await s.request.patch(`${BASE}/products/${created.body.data.id}`).set(h).send({ mrp: 1 })).status).toBe(403);
     }
+  });
+
+  it('applies 20 parallel changes to one record, each on top of the one before (no lost update)', async () => {
+    const admin = await signIn('9000000001');
+    const created = await s.request.post(`${BASE}/products`).set(admin).send({ sku: 'PAR-1', name: 'v0', category: 'frame' });
+    const fields = ['name', 'brand', 'frameMaterial', 'frameShape', 'coating', 'lensType'];
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => s.request.patch(`${BASE}/products/${created.body.data.id}`).set(admin).send({ [fields[i % fields.length]!]: `v${i + 1}`, mrp: i + 1 })));
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const final = (await s.request.get(`${BASE}/products/${created.body.data.id}`).set(admin)).body.data;
+    expect(final.version).toBe(21);
+    // Every field carries the value of the last change that set it, in the serial order the audit shows.
+    const audit = await queryRows<{ before: Record<string, unknown>; after: Record<string, unknown> }>(s.databaseUrl, "SELECT before, after FROM audit_entries WHERE record_id = $1 AND action = 'record.update' ORDER BY id", [created.body.data.id]);
+    expect(audit).toHaveLength(20);
+    for (let i = 1; i < audit.length; i++) expect(audit[i]!.before).toEqual(audit[i - 1]!.after);
+    expect(audit.at(-1)!.after).toEqual(Object.fromEntries(Object.entries(final).filter(([k]) => k in audit.at(-1)!.after)));
   });
 });
