@@ -1,4 +1,5 @@
 // npm start: serves every reference app and prints where to go.
+import path from 'node:path';
 import { readConfig } from './config.ts';
 import { startServer } from './start-server.ts';
 
@@ -23,6 +24,7 @@ for (const app of registry.apps.values()) {
       const secret = u.password ? `password ${u.password}` : otpPolicy?.mode === 'fixed' ? `OTP ${otpPolicy.fixedCode ?? '(fixed)'}` : 'OTP by SMS (see the log)';
       lines.push(`      demo ${u.role.padEnd(12)} ${(u.phone ?? u.email ?? '').padEnd(26)} ${secret}`);
     }
+    if (config.demoData && app.demoData.length) lines.push(`      demo data    ${app.demoData.reduce((n, d) => n + d.records.length, 0)} records (see ${path.join('definitions', app.id, 'README.md')})`);
   }
 }
 for (const refused of running.engine.loadReport.refused) {

@@ -323,7 +323,11 @@ export function createRulesService(ctx: EngineContext) {
         if (!explained.result) reasons.push('Its conditions are not met');
         const rule: LiveRule = liveRule({ id: row.id, version: row.version, name: base.name, priority: 0, exclusive: false, startDate: start, endDate: end, condition, benefit: d[f.benefit] as CompiledRuleJson['benefit'], storeGroup, productGroups: [], resolved: { stores: 0, products: 0 } });
         const offer = offerFor(rule, lines, g.products);
-        if (!offer) reasons.push(rule.json.benefit.productGroup ? `Nothing in the cart is in product group "${rule.json.benefit.productGroup}"` : 'It saves nothing on this cart');
+        if (!offer) {
+          const pg = rule.json.benefit.productGroup;
+          const inGroup = pg ? lines.some((l) => g.products.members.get(pg)?.has(l.sku)) : true;
+          reasons.push(inGroup ? `Its ${rule.json.benefit.type} benefit saves nothing on this cart` : `Nothing in the cart is in product group "${pg}"`);
+        }
         return { ...base, eligible: reasons.length === 0, reasons, storeGroup: { code: storeGroup, matches, covers }, conditions: explained, savings: offer?.savings ?? 0 };
       });
       results.sort((a, b) => Number(b.eligible) - Number(a.eligible) || b.savings - a.savings || a.name.localeCompare(b.name));

@@ -214,6 +214,12 @@ describe('test console (§4.3.1)', () => {
     await s.request.patch(`${BASE}/promotions/${frames}`).set(admin).send({ name: 'Lens and frame combo' });
     const renamed = await evaluate({ storeId: 'S001', items: [{ sku: 'LENS-PG-167', quantity: 1 }, { sku: 'FR-MT-02', quantity: 1 }] });
     expect(renamed.body.data.promotions.find((p: { promotionId: string }) => p.promotionId === frames).name).toBe('Lens and frame combo');
+    // Says why a promotion gives nothing: one lens is not enough for buy 1 get 1; no frame in a lens-only cart.
+    const bogo = await createPromotion(s, admin, { name: 'BOGO lenses', benefit: { type: 'buyXGetY', buy: 1, get: 1, productGroup: 'LENSES' } });
+    const lensOnly = await evaluate({ storeGroup: 'SOUTH', selections: { lens: { coating: 'anti-glare' } } });
+    const byId2 = Object.fromEntries(lensOnly.body.data.promotions.map((p: { promotionId: string }) => [p.promotionId, p]));
+    expect(byId2[bogo].reasons).toContain('Its buyXGetY benefit saves nothing on this cart');
+    expect(byId2[frames].reasons).toEqual(['Its conditions are not met']);
     const unknown = await evaluate({ storeGroup: 'SOUTH', selections: { lens: { coating: 'gold' }, glass: {} } });
     expect(paths(unknown)).toEqual(['$.selections.glass', '$.selections.lens']);
   });
