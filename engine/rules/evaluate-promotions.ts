@@ -3,7 +3,7 @@
 // hides every non-exclusive one of lower priority.
 import { computeSavings, type PricedLine } from './benefit.ts';
 import type { LiveRule } from './compiled-rule.ts';
-import type { ConditionTrace, Facts } from './compile-condition.ts';
+import type { Facts } from './compile-condition.ts';
 import type { MaterializedGroups } from './materialized-groups.ts';
 import type { PromotionIndex } from './promotion-index.ts';
 import type { CartFacts } from './ruleset-facts.ts';
@@ -60,16 +60,4 @@ export function evaluateCandidates(index: PromotionIndex, products: Materialized
     if (outcome.applies) offers.push(outcome.offer);
   }
   return rankOffers(offers);
-}
-
-export interface ConsoleResult {
-  promotionId: string;
-  name: string;
-  status: string;
-  eligible: boolean;
-  reasons: string[];
-  /** matches: holds the store standing for the group under test; covers: how many of that group's stores it holds. */
-  storeGroup: { code: string; matches: boolean; covers: number };
-  conditions: { result: boolean; leaves: ConditionTrace[] };
-  savings: number;
 }

@@ -12,8 +12,9 @@ import { bodyValidator } from '../support/validate-body.ts';
 import type { PricedLine } from './benefit.ts';
 import { checkRuleComplete, checkRuleRecord, type RuleContext } from './check-rule-record.ts';
 import { checkCondition, compileCondition, type RuleCondition } from './compile-condition.ts';
-import { groupsInCondition, liveRule, type CompiledRuleJson, type LiveRule } from './compiled-rule.ts';
-import { evaluateCandidates, offerFor, type ConsoleResult } from './evaluate-promotions.ts';
+import { groupsInCondition, liveRule, type CompiledRuleJson } from './compiled-rule.ts';
+import { evaluateCandidates } from './evaluate-promotions.ts';
+import { explainPromotion, selectionItems } from './test-console.ts';
 import { materializeGroups, type MaterializedGroups } from './materialized-groups.ts';
 import { buildPromotionIndex, type PromotionIndex } from './promotion-index.ts';
 import { attributeTypes, cartFacts } from './ruleset-facts.ts';
@@ -94,26 +95,35 @@ export function createRulesService(ctx: EngineContext) {
     if (appId && entity) invalidate(appId, entity);
   });
 
+  /** The entities whose records the groups are made of (a write there changes membership). */
+  const masterData = (rs: RulesDef) => [rs.stores.entity, rs.products.entity, rs.storeGroups.entity, rs.productGroups.entity];
+  const rulesets = (app: CompiledApp) => app.rulesets.values();
+  const watched = (app: CompiledApp, entity: string) => [...rulesets(app)].some((rs) => entity === rs.entity || masterData(rs).includes(entity));
+
   function invalidate(appId: string, entity: string): void {
     const app = ctx.registry().apps.get(appId);
     if (!app) return;
     for (const rs of rulesets(app)) {
+      const groupsChanged = masterData(rs).includes(entity);
+      if (!groupsChanged && entity !== rs.entity) continue;
       const cache = cacheOf(app, rs);
-      const masterData = [rs.stores.entity, rs.products.entity, rs.storeGroups.entity, rs.productGroups.entity].includes(entity);
-      if (!masterData && entity !== rs.entity) continue;
       cache.generation++;
-      if (masterData) delete cache.groups;
+      if (groupsChanged) delete cache.groups;
       delete cache.index;
     }
   }
-  const watched = (app: CompiledApp, entity: string) =>
-    [...rulesets(app)].some((rs) => [rs.entity, rs.stores.entity, rs.products.entity, rs.storeGroups.entity, rs.productGroups.entity].includes(entity));
 
-  const rulesets = (app: CompiledApp) => app.rulesets.values();
   const cacheOf = (app: CompiledApp, rs: RulesDef): Cache => {
-    // The checksum keys the cache to one version of the definitions: a reload starts afresh.
-    const key = `${app.id}:${rs.name}:${app.checksum}`;
-    return caches.get(key) ?? caches.set(key, { generation: 0 }).get(key)!;
+    // The checksum keys the cache to one version of the definitions: a reload starts afresh, and
+    // the caches of the version it replaced are dropped.
+    const prefix = `${app.id}:${rs.name}:`;
+    const key = prefix + app.checksum;
+    let cache = caches.get(key);
+    if (!cache) {
+      for (const k of caches.keys()) if (k.startsWith(prefix)) caches.delete(k);
+      caches.set(key, (cache = { generation: 0 }));
+    }
+    return cache;
   };
 
   /** Loads once and caches, unless the data changed while loading (then the next call loads again). */
@@ -296,40 +306,9 @@ export function createRulesService(ctx: EngineContext) {
         [app.id, rs.entity, over],
       );
       const today = todayOf(ctx.clock());
-      const rc = ruleContext(app, rs, g);
-      const codes = [...g.products.members.keys()];
-      const facts = cartFacts(lines, store, body.customerId, (sku) => g.products.groupsOf.get(sku) ?? [], codes);
-      const f = rs.fields;
-      const results: ConsoleResult[] = rows.map((row) => {
-        const d = row.data;
-        const reasons: string[] = [];
-        const base = { promotionId: row.id, name: String(d[f.name ?? ''] ?? row.id), status: row.state };
-        const problems = checkRuleComplete(rc, d, today);
-        const storeGroup = String(d[f.storeGroup] ?? '');
-        // The promotion's group against the one under test: does it hold the store standing for it, and how many of its stores.
-        const promoStores = g.stores.members.get(storeGroup);
-        const matches = storeKey !== undefined && (promoStores?.has(storeKey) ?? false);
-        const covers = promoStores ? [...members].filter((m) => promoStores.has(m)).length : 0;
-        if (problems.length) {
-          return { ...base, eligible: false, reasons: problems.map((p) => `${p.path}: ${p.message}`), storeGroup: { code: storeGroup, matches, covers }, conditions: { result: false, leaves: [] }, savings: 0 };
-        }
-        if (!rs.evaluatedIn.includes(row.state)) reasons.push(`Status "${row.state}": only ${rs.evaluatedIn.join(', ')} promotions are evaluated`);
-        if (!matches) reasons.push(`Its store group "${storeGroup}" does not hold ${storeKey ?? 'any store'} (it holds ${covers} of the ${members.size} stores of "${body.storeGroup}")`);
-        const start = d[f.startDate] as string;
-        const end = d[f.endDate] as string;
-        if (start > today || end < today) reasons.push(`Runs from ${start} to ${end}; today is ${today}`);
-        const condition = (d[f.conditions] ?? null) as RuleCondition | null;
-        const explained = condition ? compileCondition(condition).explain(facts as never) : { result: true, leaves: [] };
-        if (!explained.result) reasons.push('Its conditions are not met');
-        const rule: LiveRule = liveRule({ id: row.id, version: row.version, name: base.name, priority: 0, exclusive: false, startDate: start, endDate: end, condition, benefit: d[f.benefit] as CompiledRuleJson['benefit'], storeGroup, productGroups: [], resolved: { stores: 0, products: 0 } });
-        const offer = offerFor(rule, lines, g.products);
-        if (!offer) {
-          const pg = rule.json.benefit.productGroup;
-          const inGroup = pg ? lines.some((l) => g.products.members.get(pg)?.has(l.sku)) : true;
-          reasons.push(inGroup ? `Its ${rule.json.benefit.type} benefit saves nothing on this cart` : `Nothing in the cart is in product group "${pg}"`);
-        }
-        return { ...base, eligible: reasons.length === 0, reasons, storeGroup: { code: storeGroup, matches, covers }, conditions: explained, savings: offer?.savings ?? 0 };
-      });
+      const facts = cartFacts(lines, store, body.customerId, (sku) => g.products.groupsOf.get(sku) ?? [], [...g.products.members.keys()]);
+      const under = { code: body.storeGroup, members, store: storeKey };
+      const results = rows.map((row) => explainPromotion(ruleContext(app, rs, g), row, { facts, lines, today, storeGroup: under }));
       results.sort((a, b) => Number(b.eligible) - Number(a.eligible) || b.savings - a.savings || a.name.localeCompare(b.name));
       return { storeGroup: body.storeGroup, store: storeKey ?? null, date: today, cart: { total: facts.cart.total, items: lines }, facts, promotions: results };
     },
@@ -367,31 +346,6 @@ export function createRulesService(ctx: EngineContext) {
       };
     },
   };
-}
-
-/** Test console selections -> SKUs: per selection, the first product (by SKU) with every attribute asked for. */
-function selectionItems(rs: RulesDef, products: MaterializedGroups, selections: Record<string, Record<string, string | number | boolean>>): EvaluateBody['items'] {
-  const known = rs.console?.selections ?? {};
-  const details: ErrorDetail[] = [];
-  const items: EvaluateBody['items'] = [];
-  for (const [name, asked] of Object.entries(selections)) {
-    const fixed = Object.prototype.hasOwnProperty.call(known, name) ? known[name] : undefined;
-    if (!fixed) {
-      details.push({ path: `$.selections.${name}`, message: `Unknown selection; known: ${Object.keys(known).join(', ') || 'none'}` });
-      continue;
-    }
-    const unknown = Object.keys(asked).filter((a) => !rs.productGroups.attributes.includes(a));
-    if (unknown.length) {
-      details.push(...unknown.map((a) => ({ path: `$.selections.${name}.${a}`, message: `Not a product attribute; known: ${rs.productGroups.attributes.join(', ')}` })));
-      continue;
-    }
-    const want = Object.entries({ ...asked, ...fixed });
-    const sku = [...products.records.keys()].sort().find((k) => want.every(([a, v]) => products.records.get(k)![a] === v));
-    if (!sku) details.push({ path: `$.selections.${name}`, message: 'No product matches these selections' });
-    else items.push({ sku, quantity: 1 });
-  }
-  if (details.length) throw new AppError('VALIDATION_FAILED', undefined, { details });
-  return items;
 }
 
 export type RulesService = ReturnType<typeof createRulesService>;
