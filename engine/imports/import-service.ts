@@ -260,7 +260,7 @@ export function createImportService(ctx: EngineContext, deps: ImportDeps) {
       report = job.blob_name.replace(/\.csv$/, '.errors.csv');
       await blob.write(report, Buffer.from(stringify(problems, { header: true, columns: ['row', 'column', 'message'] })), { contentType: 'text/csv' });
     }
-    await finish(app, { ...job }, actor, { status: 'completed', message: `${applied} of ${done} rows applied, ${failed} refused`, report });
+    await finish(app, job, actor, { status: 'completed', message: `${applied} of ${done} rows applied, ${failed} refused`, report });
   }
 
   let running: Promise<void> | undefined;
@@ -326,10 +326,9 @@ export function createImportService(ctx: EngineContext, deps: ImportDeps) {
         const stat = await blob.write(key, limit, { contentType: 'text/csv' });
         return { blobName: key, size: stat.size, sha256: stat.sha256 };
       } catch (err) {
+        // The blob store wraps what broke the stream; a file over the limit is the client's 413.
         const cause = (err as { cause?: unknown }).cause;
-        if (isAppError(cause)) throw cause;
-        if (isAppError(err)) throw err;
-        throw err;
+        throw isAppError(cause) ? cause : err;
       }
     },
 
