@@ -107,8 +107,66 @@ function reader(fact: string, path: string | undefined): Reader {
 // json-rules-engine's numberValidator, with a fast path for actual numbers.
 const numberish = (v: unknown) => (typeof v === 'number' ? !Number.isNaN(v) : Number.parseFloat(v as string).toString() !== 'NaN');
 
+/**
+ * The hottest comparisons on a one-step path ($.total, $.city, $.skus) read the property inside
+ * their own closure. Written out on purpose: a shared reader (closure or function) makes its one
+ * property-load site see every fact shape and key and go megamorphic; per-operator sites stay
+ * fast. Measured on bench:promotions: compiled / hand-written 0.44-0.52x with a shared reader,
+ * 0.63-0.85x so.
+ */
+function onField(fact: string, field: string, operator: string, value: unknown): Test | undefined {
+  if (typeof value === 'number') {
+    switch (operator) {
+      case 'lessThan':
+        return (f) => {
+          const o = f[fact] as Record<string, unknown> | null | undefined;
+          const v = o !== null && typeof o === 'object' ? o[field] : undefined;
+          return typeof v === 'number' ? v < value : numberish(v) && (v as number) < value;
+        };
+      case 'lessThanInclusive':
+        return (f) => {
+          const o = f[fact] as Record<string, unknown> | null | undefined;
+          const v = o !== null && typeof o === 'object' ? o[field] : undefined;
+          return typeof v === 'number' ? v <= value : numberish(v) && (v as number) <= value;
+        };
+      case 'greaterThan':
+        return (f) => {
+          const o = f[fact] as Record<string, unknown> | null | undefined;
+          const v = o !== null && typeof o === 'object' ? o[field] : undefined;
+          return typeof v === 'number' ? v > value : numberish(v) && (v as number) > value;
+        };
+      case 'greaterThanInclusive':
+        return (f) => {
+          const o = f[fact] as Record<string, unknown> | null | undefined;
+          const v = o !== null && typeof o === 'object' ? o[field] : undefined;
+          return typeof v === 'number' ? v >= value : numberish(v) && (v as number) >= value;
+        };
+    }
+  }
+  if (operator === 'in' && Array.isArray(value) && value.length <= 8) {
+    return (f) => {
+      const o = f[fact] as Record<string, unknown> | null | undefined;
+      return value.indexOf(o !== null && typeof o === 'object' ? o[field] : undefined) > -1;
+    };
+  }
+  if (operator === 'containsAny') {
+    const set = new Set(value as unknown[]);
+    return (f) => {
+      const o = f[fact] as Record<string, unknown> | null | undefined;
+      const v = o !== null && typeof o === 'object' ? o[field] : undefined;
+      if (!Array.isArray(v)) return false;
+      for (const x of v) if (set.has(x)) return true;
+      return false;
+    };
+  }
+  return undefined;
+}
+
 /** One comparison as a closure specialised for its operator (no generic dispatch per evaluation). */
 function leaf(c: { fact: string; path?: string; operator: string; value: unknown }): Test {
+  const segs = c.path ? parsePath(c.path) : [];
+  const fast = segs.length === 1 ? onField(c.fact, segs[0]!, c.operator, c.value) : undefined;
+  if (fast) return fast;
   const read = reader(c.fact, c.path);
   const value = c.value;
   switch (c.operator) {
