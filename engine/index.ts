@@ -2,7 +2,7 @@
 import { createAccessTokens } from './auth/access-tokens.ts';
 import type { Actor } from './auth/actor.ts';
 import { seedDemoUsers } from './auth/demo-users.ts';
-import { seedDemoData } from './auth/demo-data.ts';
+import { seedDemoData } from './records/seed-demo-data.ts';
 import { login } from './auth/login-service.ts';
 import { loadSecret } from './auth/token-secret.ts';
 import type { EngineContext } from './engine-context.ts';

@@ -176,6 +176,19 @@ export function buildOpenApi(registry: Registry): Obj {
         add(`/v1/apps/${app.id}/auth/${p}`, 'POST', operationFor(app, op, undefined), `${app.id} (generic)`);
       }
     }
+    const generic = `${app.id} (generic)`;
+    for (const name of app.rulesets.keys()) add(`/v1/apps/${app.id}/rules/${name}/evaluate`, 'POST', operationFor(app, 'rules.evaluate', undefined), generic);
+    if (app.imports.size) {
+      add(`/v1/apps/${app.id}/imports/{import}/upload-url`, 'GET', operationFor(app, 'imports.uploadUrl', undefined), generic);
+      add(`/v1/apps/${app.id}/imports/{import}/register`, 'POST', operationFor(app, 'imports.register', undefined), generic);
+      add(`/v1/apps/${app.id}/import-jobs/{id}`, 'GET', operationFor(app, 'imports.status', undefined), generic);
+      add(`/v1/apps/${app.id}/import-jobs/{id}/errors`, 'GET', operationFor(app, 'imports.errors', undefined), generic);
+      add(`/v1/apps/${app.id}/uploads/{token}`, 'PUT', {
+        summary: 'The target of a signed upload URL: the raw CSV file (no bearer token: the URL is the credential)',
+        requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
+        responses: { '201': { description: 'Stored', content: { 'application/json': { schema: { type: 'object' } } } }, ...errorResponses([401, 409, 413]) },
+      }, generic);
+    }
     for (const route of app.routes) {
       const entity = route.entity ? app.entities.get(route.entity) : undefined;
       add(app.basePath + route.path, route.method, { ...operationFor(app, route.operation, entity, { targetField: route.targetField }), ...(route.summary ? { summary: route.summary } : {}) }, app.name);

@@ -1,11 +1,11 @@
 // Development only: an app's demo records, created through the ordinary services as the first demo
 // user allowed to create each entity, the first time the app starts without any of them.
 import { AppError } from '../errors/app-error.ts';
-import type { RecordService } from '../records/record-service.ts';
+import type { RecordService } from './record-service.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { Database } from '../store/database.ts';
 import type { TransitionService } from '../workflow/transition-service.ts';
-import type { Actor } from './actor.ts';
+import type { Actor } from '../auth/actor.ts';
 
 const TODAY = /^\{\{\s*today\s*(?:([+-])\s*(\d{1,4}))?\s*\}\}$/;
 
