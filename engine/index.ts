@@ -112,7 +112,7 @@ export async function createEngine(options: EngineOptions) {
     blob: (appId: string) => channels(resolveApp(current, appId)).blob,
     /** The background jobs of this engine, for the job runner (Agenda). */
     jobs(): JobDefinition[] {
-      // Job definitions of the apps loaded at start (a new schedule takes effect at the next start).
+      // Job definitions of the apps now loaded (the runner is given them again after a reload).
       const defined = [...current.apps.values()].flatMap((app) =>
         [...app.jobs.values()].map((job) => ({ name: `${app.id}:${job.name}`, every: job.schedule, run: () => runScheduledJob(ctx, transitions, app.id, job.name) })),
       );

@@ -34,7 +34,7 @@ console.log(lines.join('\n') + '\n');
 
 // SIGHUP reloads definitions: a valid change goes live, a refused one leaves the running version serving.
 process.on('SIGHUP', () => {
-  running.engine.reload().then(
+  running.reload().then(
     (report) => running.logger.info({ refused: report.refused.map((r) => r.app) }, 'definitions reloaded'),
     (err: unknown) => running.logger.error({ err }, 'definitions reload failed'),
   );

@@ -13,6 +13,8 @@ export interface RunningServer {
   engine: Engine;
   logger: Logger;
   databaseUrl: string;
+  /** Reloads definitions; the job runner of this process takes up new or changed job schedules. */
+  reload(): ReturnType<Engine['reload']>;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,11 @@ export async function startServer(config: Config, startOptions: StartOptions = {
       engine,
       logger,
       databaseUrl,
+      async reload() {
+        const report = await engine.reload();
+        await runner?.schedule(engine.jobs());
+        return report;
+      },
       async stop() {
         if (running) {
           await new Promise<void>((resolve) => {

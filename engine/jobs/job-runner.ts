@@ -23,6 +23,8 @@ export interface JobRunnerOptions {
 
 export interface JobRunner {
   agenda: Agenda;
+  /** After a definitions reload: new jobs defined, schedules updated, jobs no longer defined removed. */
+  schedule(jobs: JobDefinition[]): Promise<void>;
   /** Stops picking up jobs and waits for the running ones (graceful). */
   stop(): Promise<void>;
 }
@@ -48,15 +50,24 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
   const { backend, close } = await backendFor(options);
   const agenda = new Agenda({ backend, name: options.name, processEvery: options.processEvery ?? '2 seconds', defaultLockLifetime: 60_000 });
   agenda.on('error', (err: unknown) => options.logger.error({ err }, 'agenda error'));
-  for (const job of options.jobs) {
-    agenda.define(job.name, async () => {
-      await job.run();
-    }, { concurrency: 1 });
-  }
+  // The current run function of each job name: a reload replaces it without redefining the job.
+  const current = new Map<string, JobDefinition>();
+  const define = (job: JobDefinition) => {
+    if (!current.has(job.name)) agenda.define(job.name, async () => void (await current.get(job.name)?.run()), { concurrency: 1 });
+    current.set(job.name, job);
+  };
+  options.jobs.forEach(define);
   await agenda.start();
   for (const job of options.jobs) if (job.every) await agenda.every(job.every, job.name);
   return {
     agenda,
+    async schedule(jobs) {
+      const gone = [...current.keys()].filter((name) => !jobs.some((j) => j.name === name));
+      for (const name of gone) current.delete(name);
+      if (gone.length) await agenda.cancel({ names: gone });
+      jobs.forEach(define);
+      for (const job of jobs) if (job.every) await agenda.every(job.every, job.name);
+    },
     async stop() {
       await agenda.drain(30_000).catch(() => agenda.stop());
       await close();
