@@ -29,6 +29,7 @@ const ajv = addFieldFormats(new Ajv({ allErrors: true, strict: true, strictRequi
 ajv.addKeyword({ keyword: 'label', schemaType: 'string' });
 ajv.addKeyword({ keyword: 'errorCode', schemaType: 'string' });
 ajv.addKeyword({ keyword: 'editableIn', schemaType: 'array' });
+ajv.addKeyword({ keyword: 'immutable', schemaType: 'boolean' });
 
 function stripLabels(schema: FieldSchema): object {
   return JSON.parse(JSON.stringify(schema)) as object;

@@ -271,13 +271,17 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
           if (!current) throw new AppError('RECORD_NOT_FOUND', `No ${entity.name} with id "${id}"`);
           assertInScope(actor, permission, current);
           if (expected !== undefined && expected !== current.version) throw new AppError('VERSION_MISMATCH', undefined, { data: { currentVersion: current.version } });
-          // Fields that freeze once the record moves on (an invoice number after verification).
+          // Fields set once at creation (amounts), and fields that freeze once the record moves on
+          // (an invoice number after verification).
           const frozen = Object.keys(changes).filter((f) => {
-            const states = entity.fields[f]?.editableIn as string[] | undefined;
-            return states && !states.includes(current.state ?? '');
+            const field = entity.fields[f];
+            const states = field?.editableIn as string[] | undefined;
+            return field?.immutable === true || (states && !states.includes(current.state ?? ''));
           });
           if (frozen.length) {
-            throw new AppError('FIELD_LOCKED', `${frozen.join(', ')} can no longer be changed in state "${current.state}"`, { details: frozen.map((f) => ({ path: `$.${f}`, message: `Editable only in ${(entity.fields[f]!.editableIn as string[]).join(', ')}` })) });
+            throw new AppError('FIELD_LOCKED', `${frozen.join(', ')} can no longer be changed in state "${current.state}"`, {
+              details: frozen.map((f) => ({ path: `$.${f}`, message: entity.fields[f]!.immutable ? 'Set when the record was created; it cannot change' : `Editable only in ${(entity.fields[f]!.editableIn as string[]).join(', ')}` })),
+            });
           }
           merged = { ...current.data, ...changes };
           await ctx.rules.checkWrite(app, entity.name, merged);

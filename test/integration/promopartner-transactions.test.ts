@@ -136,6 +136,11 @@ describe('reconciliation (§4.4 PATCH /v1/transactions/{id})', () => {
     const id = await transaction();
     expect((await patch(id, store, { invoiceNumber: 'INV001', pid: 'PID001' })).status).toBe(200);
     expect((await patch(id, store, { netAmount: 1 })).status).toBe(403);
+    // Amounts, cart, store, promotion and the verified customer are final at creation, for admin too (§4.4).
+    const final = await patch(id, admin, { netAmount: 1, items: [{ sku: 'SG-01', quantity: 1, price: 1 }], customerPhone: '9999999999' });
+    expect(final.status).toBe(422);
+    expect(final.body.error).toMatchObject({ code: 'FIELD_LOCKED' });
+    expect(final.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['$.customerPhone', '$.items', '$.netAmount']);
     expect((await patch(id, store, { invoiceNumber: 'INV-001' })).status).toBe(400); // alphanumeric only
     expect((await patch(id, store, { invoiceNumber: 'A'.repeat(31) })).status).toBe(400);
     const review = await patch(id, store, { status: 'UnderReview' });
