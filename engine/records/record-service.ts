@@ -18,6 +18,9 @@ import { scopeTags, uniqueKeyValues } from './derived-columns.ts';
 import { encodeCursor, parseListQuery } from './list-query.ts';
 import type { RecordRow } from './record-row.ts';
 import { findRecord, insertRecord, listRecords, lockRecord, updateRecordData } from './record-store.ts';
+import { assertInScope, writeOptimistically } from './optimistic-write.ts';
+
+export { assertInScope };
 import { recordView } from './record-view.ts';
 import { outboxRowsFor } from '../notify/outbox-messages.ts';
 import { outboxInsertData, outboxRecordset } from '../notify/outbox-store.ts';
@@ -33,20 +36,11 @@ export interface RecordResult {
   journeyStatus?: JourneyStatus;
 }
 
-// A patch that keeps losing the race to other writers of the same record gives up after this many.
-const MAX_WRITE_ATTEMPTS = 200;
-
 // Interactive transactions wait for a pooled connection under load instead of failing at 2 s.
 const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
 
 export function isObjectBody(body: unknown): body is Record<string, unknown> {
   return body !== null && typeof body === 'object' && !Array.isArray(body);
-}
-
-/** 403 when a scoped actor reaches for a record outside their scope (it exists; it is not theirs). */
-export function assertInScope(actor: Actor, permission: EntityPermission, row: RecordRow): void {
-  const tags = requiredScopeTags(actor, permission);
-  if (tags !== undefined && !tags.some((t) => row.scopeTags.includes(t))) throw new AppError('FORBIDDEN', 'This record is outside your scope');
 }
 
 /** A scoped actor may only create or move records into their own scope: stamp it, refuse others. */
@@ -263,14 +257,8 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
       const now = ctx.clock();
       let merged: Record<string, unknown> = {};
       try {
-        // Optimistic, as for status changes: decide on the row as read, write only if it is still
-        // that version (one statement), else read and decide again. No lock is held across the
-        // (async) promotion checks.
-        for (let attempt = 0; ; attempt++) {
-          const current = await findRecord(ctx.db, app.id, entity.name, id);
-          if (!current) throw new AppError('RECORD_NOT_FOUND', `No ${entity.name} with id "${id}"`);
-          assertInScope(actor, permission, current);
-          if (expected !== undefined && expected !== current.version) throw new AppError('VERSION_MISMATCH', undefined, { data: { currentVersion: current.version } });
+        // Optimistic, as for status changes: no lock is held across the (async) promotion checks.
+        const row = await writeOptimistically(ctx, { app: app.id, entity: entity.name, id, actor, permission, expectedVersion: expected }, async (current) => {
           // Fields set once at creation (amounts), and fields that freeze once the record moves on
           // (an invoice number after verification).
           const frozen = Object.keys(changes).filter((f) => {
@@ -288,7 +276,7 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
           const before = uniqueKeyValues(entity, current.data);
           const after = uniqueKeyValues(entity, merged);
           const same = (a: { keyName: string; value: string }, b: { keyName: string; value: string }) => a.keyName === b.keyName && a.value === b.value;
-          const row = await updateRecordData(ctx.db.sql, {
+          return updateRecordData(ctx.db.sql, {
             id,
             expectedVersion: current.version,
             data: merged,
@@ -300,14 +288,9 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
             before: current.data,
             at: now,
           });
-          if (!row) {
-            if (attempt >= MAX_WRITE_ATTEMPTS) throw new AppError('CONFLICT', 'The record is changing too fast; try again');
-            await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 + attempt, 20)));
-            continue;
-          }
-          ctx.rules.changed(app.id, entity.name);
-          return { data: recordView(entity, row), journeyStatus: journeyStatus(entity.workflow, row.state) };
-        }
+        });
+        ctx.rules.changed(app.id, entity.name);
+        return { data: recordView(entity, row), journeyStatus: journeyStatus(entity.workflow, row.state) };
       } catch (err) {
         if (isUniqueViolation(err)) throw duplicateError(entity, merged, err);
         throw err;

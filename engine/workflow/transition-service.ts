@@ -3,8 +3,9 @@ import { requirePermission } from '../auth/permissions.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { AppError, isAppError } from '../errors/app-error.ts';
-import { assertInScope, isObjectBody, type RecordResult, type RecordTarget } from '../records/record-service.ts';
-import { findRecord, writeTransition, type TransitionWrite } from '../records/record-store.ts';
+import { isObjectBody, type RecordResult, type RecordTarget } from '../records/record-service.ts';
+import { writeOptimistically } from '../records/optimistic-write.ts';
+import { writeTransition, type TransitionWrite } from '../records/record-store.ts';
 import { recordView } from '../records/record-view.ts';
 import { parseIfMatch, resolveApp, resolveEntity } from '../records/resolve-target.ts';
 import { scopeTags } from '../records/derived-columns.ts';
@@ -21,11 +22,6 @@ export interface TransitionBody {
   override?: boolean;
   remarks?: string;
 }
-
-// Under a burst on one record every round lets at least one writer through; the cap only stops a
-// pathological livelock, and the jittered pause spreads the losers out.
-const MAX_ATTEMPTS = 200;
-const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 + attempt, 20)));
 
 const REMARKS = { type: 'string', maxLength: 2000 } as const;
 const validateEventBody = bodyValidator<TransitionBody>({
@@ -80,15 +76,9 @@ export function createTransitionService(ctx: EngineContext) {
 
     let attemptedFrom: string | null = null; // for the audit of a refused attempt
     try {
-      // Optimistic last-write-wins: decide on the row as read, write only if it is still that
-      // version, otherwise read again and decide again. Every change is judged against the state
-      // it really lands on, every accepted one is in the timeline, and no row lock is held
-      // across the decision (guards are async).
-      for (let attempt = 0; ; attempt++) {
-        const current = await findRecord(ctx.db, app.id, entity.name, id);
-        if (!current) throw new AppError('RECORD_NOT_FOUND', `No ${entity.name} with id "${id}"`);
-        assertInScope(actor, permission, current);
-        if (expected !== undefined && expected !== current.version) throw new AppError('VERSION_MISMATCH', undefined, { data: { currentVersion: current.version } });
+      // Every change is judged against the state it really lands on (optimistic-write.ts), and every
+      // accepted one is in the timeline.
+      const written = await writeOptimistically(ctx, { app: app.id, entity: entity.name, id, actor, permission, expectedVersion: expected }, async (current) => {
         const state = current.state ?? wf.initial;
         attemptedFrom = state;
         const recordFacts = recordView(entity, current);
@@ -127,19 +117,16 @@ export function createTransitionService(ctx: EngineContext) {
         if (compiled) write.compiled = { app: app.id, ...compiled, at: now };
         const limit = decision.transition?.limit;
         const row = limit ? await writeWithinLimit(ctx, app.id, entity.name, decision.to, limit, write) : await writeTransition(ctx.db.sql, write);
-        if (!row) {
-          if (attempt >= MAX_ATTEMPTS) throw new AppError('CONFLICT', 'The record is changing too fast; try again');
-          await backoff(attempt);
-          continue;
-        }
-        if (messages.length) ctx.outboxWritten();
-        ctx.rules.changed(app.id, entity.name);
-        const events = await allowedEvents(wf, decision.to, actor.role, { record: recordView(entity, row), input: {}, actor: actorFacts, now: nowFacts(now) });
-        return {
-          data: { ...recordView(entity, row), allowedEvents: events, transition: { event: decision.event, from: decision.from, to: decision.to, override: decision.override } },
-          journeyStatus: journeyStatus(wf, row.state),
-        };
-      }
+        return row && { row, decision, messages };
+      });
+      const { row, decision } = written;
+      if (written.messages.length) ctx.outboxWritten();
+      ctx.rules.changed(app.id, entity.name);
+      const events = await allowedEvents(wf, decision.to, actor.role, { record: recordView(entity, row), input: {}, actor: actorFacts, now: nowFacts(now) });
+      return {
+        data: { ...recordView(entity, row), allowedEvents: events, transition: { event: decision.event, from: decision.from, to: decision.to, override: decision.override } },
+        journeyStatus: journeyStatus(wf, row.state),
+      };
     } catch (err) {
       // Refused attempts are part of "every attempt logged" (seed 001 §3.1): nothing else was written for them.
       if (isAppError(err) && (err.code === 'INVALID_TRANSITION' || err.code === 'REMARKS_REQUIRED')) {
