@@ -29,7 +29,8 @@ export function createHttpApp(engine: Engine, logger: Logger, options: AppOption
         return id;
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }), res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
+      // A signed upload URL is a credential: its token stays out of the log.
+      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/\/uploads\/[^/?]+/, '/uploads/[token]') }), res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
     }),
   );
   // A signed upload URL's target: the raw file, streamed (before the JSON body parser).

@@ -1,4 +1,8 @@
+import { Writable } from 'node:stream';
 import type pg from 'pg';
+import { pino } from 'pino';
+import supertest from 'supertest';
+import { createHttpApp } from '../../server/app.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../support/sql.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -91,6 +95,17 @@ describe('product master import (§4.6.1)', () => {
     s.clock.now = new Date(s.clock.now.getTime() + 16 * 60_000);
     expect((await s.request.put(unused.uploadPath).set('Content-Type', 'text/csv').send('sku\n')).status).toBe(401);
     admin = await signIn(s, PHONES.admin);
+  });
+
+  it('keeps the upload token out of the request log', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _e, done) => void (lines.push(chunk.toString()), done()) });
+    const http = supertest(createHttpApp(s.engine, pino({ level: 'info' }, sink)));
+    const url = (await http.get(`${BASE}/csv-jobs/product/sas-url`).set(admin)).body.data;
+    expect((await http.put(url.uploadPath).set('Content-Type', 'text/csv').send('sku,name,category\nLOG1,Logged,frame\n')).status).toBe(201);
+    const token = url.uploadPath.split('/').pop() as string;
+    expect(lines.some((l) => l.includes('/uploads/[token]'))).toBe(true);
+    expect(lines.join('')).not.toContain(token);
   });
 
   it('is admin only', async () => {
