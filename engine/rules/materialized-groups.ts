@@ -14,8 +14,6 @@ export interface MaterializedGroups {
   records: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   /** lower-cased key -> key as stored (SKUs are unique case-insensitively) */
   canonical: ReadonlyMap<string, string>;
-  /** group code -> the group record's id */
-  groupIds: ReadonlyMap<string, string>;
 }
 
 export interface MemberSource {
@@ -25,22 +23,20 @@ export interface MemberSource {
   fact: string;
 }
 
-const EMPTY: readonly string[] = Object.freeze([]);
-
 export async function materializeGroups(sql: Queryable, app: string, member: MemberSource, groups: GroupSourceDef): Promise<MaterializedGroups> {
   const [memberRows, groupRows] = await Promise.all([
     sql.query<{ data: Record<string, unknown> }>('SELECT data FROM records WHERE app = $1 AND entity = $2 AND deleted_at IS NULL', [app, member.entity]),
-    sql.query<{ id: string; data: Record<string, unknown> }>('SELECT id, data FROM records WHERE app = $1 AND entity = $2 AND deleted_at IS NULL ORDER BY created_at, id', [app, groups.entity]),
+    sql.query<{ data: Record<string, unknown> }>('SELECT data FROM records WHERE app = $1 AND entity = $2 AND deleted_at IS NULL ORDER BY created_at, id', [app, groups.entity]),
   ]);
   return resolveGroups(
     memberRows.rows.map((r) => r.data),
-    groupRows.rows.map((r) => ({ id: r.id, code: r.data[groups.code], filter: r.data[groups.filter] })),
+    groupRows.rows.map((r) => ({ code: r.data[groups.code], filter: r.data[groups.filter] })),
     member,
   );
 }
 
 /** Tests every member against every group's filter (checked when the group was written). */
-export function resolveGroups(memberData: readonly Record<string, unknown>[], groupDefs: readonly { id: string; code: unknown; filter: unknown }[], member: Pick<MemberSource, 'key' | 'fact'>): MaterializedGroups {
+export function resolveGroups(memberData: readonly Record<string, unknown>[], groupDefs: readonly { code: unknown; filter: unknown }[], member: Pick<MemberSource, 'key' | 'fact'>): MaterializedGroups {
   const records = new Map<string, Record<string, unknown>>();
   const canonical = new Map<string, string>();
   for (const data of memberData) {
@@ -51,10 +47,8 @@ export function resolveGroups(memberData: readonly Record<string, unknown>[], gr
   }
   const members = new Map<string, Set<string>>();
   const groupsOf = new Map<string, string[]>();
-  const groupIds = new Map<string, string>();
-  for (const { id, code, filter } of groupDefs) {
+  for (const { code, filter } of groupDefs) {
     if (typeof code !== 'string') continue;
-    groupIds.set(code, id);
     const set = new Set<string>();
     members.set(code, set);
     const test = compileCondition(filter as RuleCondition).test;
@@ -67,7 +61,5 @@ export function resolveGroups(memberData: readonly Record<string, unknown>[], gr
       }
     }
   }
-  return { members, groupsOf, records, canonical, groupIds };
+  return { members, groupsOf, records, canonical };
 }
-
-export const noGroups = (): readonly string[] => EMPTY;

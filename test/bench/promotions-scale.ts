@@ -22,11 +22,10 @@ const products = Array.from({ length: 2000 }, (_, i) => ({ sku: `SKU${i}`, categ
 
 // 100 store groups (a city, or a zone and door type) and 200 product groups (a product family).
 const storeGroupDefs = Array.from({ length: 100 }, (_, i) => ({
-  id: `sg${i}`,
   code: `SG${i}`,
   filter: i < 50 ? { fact: 'store', path: '$.city', operator: 'equal', value: CITIES[i] } : { all: [{ fact: 'store', path: '$.zone', operator: 'equal', value: ZONES[i % 5] }, { fact: 'store', path: '$.doorType', operator: 'equal', value: DOORS[Math.floor(i / 5) % 4] }] },
 }));
-const productGroupDefs = Array.from({ length: 200 }, (_, i) => ({ id: `pg${i}`, code: `PG${i}`, filter: { fact: 'product', path: '$.family', operator: 'equal', value: `F${i}` } }));
+const productGroupDefs = Array.from({ length: 200 }, (_, i) => ({ code: `PG${i}`, filter: { fact: 'product', path: '$.family', operator: 'equal', value: `F${i}` } }));
 const storeGroups = resolveGroups(stores, storeGroupDefs, { key: 'storeId', fact: 'store' });
 const productGroups = resolveGroups(products, productGroupDefs, { key: 'sku', fact: 'product' });
 const priceOf = new Map(products.map((p) => [p.sku, p.mrp]));

@@ -27,7 +27,7 @@ const STORE_ATTRS: Record<string, Record<string, unknown>> = {
 function groups(defs: Record<string, string[]>, keys: string[]): MaterializedGroups {
   const members = new Map(Object.entries(defs).map(([k, v]) => [k, new Set(v)]));
   const groupsOf = new Map(keys.map((k) => [k, Object.keys(defs).filter((g) => defs[g]!.includes(k))]));
-  return { members, groupsOf, records: new Map(keys.map((k) => [k, {}])), canonical: new Map(keys.map((k) => [k.toLowerCase(), k])), groupIds: new Map() };
+  return { members, groupsOf, records: new Map(keys.map((k) => [k, {}])), canonical: new Map(keys.map((k) => [k.toLowerCase(), k])) };
 }
 const products = groups(PRODUCT_GROUPS, SKUS);
 const stores = groups(STORE_GROUPS, STORES);
