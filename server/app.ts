@@ -12,12 +12,15 @@ import { genericRoutes } from './routes/generic-routes.ts';
 export interface AppOptions {
   /** A bare JSON echo at POST /_echo: the baseline the benchmarks compare against. */
   echoRoute?: boolean;
+  /** The server's address as clients reach it (behind a proxy), for URLs it hands out. */
+  publicUrl?: string;
 }
 
 /** HTTP only: middleware and the route table; every decision is the engine's. */
 export function createHttpApp(engine: Engine, logger: Logger, options: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.locals.publicUrl = options.publicUrl?.replace(/\/$/, '');
   app.set('query parser', 'simple');
   app.use(
     pinoHttp({

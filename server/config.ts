@@ -27,6 +27,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
     jwtSecret: env.JWT_SECRET,
     logLevel: env.LOG_LEVEL ?? 'info',
     echoRoute: env.ECHO_ROUTE === '1',
+    /** PUBLIC_URL: how clients reach this server (behind a proxy), for the upload URLs it hands out. */
+    publicUrl: env.PUBLIC_URL || undefined,
     /** DEMO_DATA=off starts development without the apps' demo records (benchmarks bring their own). */
     demoData: env.DEMO_DATA !== 'off',
   };

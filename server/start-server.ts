@@ -47,7 +47,7 @@ export async function startServer(config: Config, startOptions: StartOptions = {
     }
     let port = config.port;
     if (serveHttp) {
-      const http = createHttpApp(engine, logger, { echoRoute: config.echoRoute });
+      const http = createHttpApp(engine, logger, { echoRoute: config.echoRoute, publicUrl: config.publicUrl });
       server = await new Promise<Server>((resolve, reject) => {
         const s = http.listen(config.port, config.host, () => resolve(s));
         s.once('error', reject);

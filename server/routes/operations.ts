@@ -209,7 +209,8 @@ export const OPERATIONS: Record<Operation, Handler> = {
     const actor = await authenticate(engine, req, call.app);
     const r = await engine.imports.uploadUrl(call.app, importName(call), actor);
     // The upload goes to this server (the fs blob store); the URL is absolute, as a SAS URL would be.
-    return ok({ ...r, uploadUrl: `${req.protocol}://${req.get('host')}${r.uploadPath}` });
+    const base = (req.app.locals.publicUrl as string | undefined) ?? `${req.protocol}://${req.get('host')}`;
+    return ok({ ...r, uploadUrl: `${base}${r.uploadPath}` });
   },
 
   'imports.register': async (engine, req, call) => {

@@ -97,11 +97,12 @@ describe('product master import (§4.6.1)', () => {
     admin = await signIn(s, PHONES.admin);
   });
 
-  it('keeps the upload token out of the request log', async () => {
+  it('keeps the upload token out of the request log, and builds upload URLs on PUBLIC_URL', async () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk: Buffer, _e, done) => void (lines.push(chunk.toString()), done()) });
-    const http = supertest(createHttpApp(s.engine, pino({ level: 'info' }, sink)));
+    const http = supertest(createHttpApp(s.engine, pino({ level: 'info' }, sink), { publicUrl: 'https://promo.example.com/' }));
     const url = (await http.get(`${BASE}/csv-jobs/product/sas-url`).set(admin)).body.data;
+    expect(url.uploadUrl).toBe(`https://promo.example.com${url.uploadPath}`);
     expect((await http.put(url.uploadPath).set('Content-Type', 'text/csv').send('sku,name,category\nLOG1,Logged,frame\n')).status).toBe(201);
     const token = url.uploadPath.split('/').pop() as string;
     expect(lines.some((l) => l.includes('/uploads/[token]'))).toBe(true);
