@@ -77,9 +77,8 @@ export async function createEngine(options: EngineOptions) {
   const hashKey = secret('hash-key', 'HASH_KEY', options.hashKey);
   const channels = createAppChannels(options.plugins, { fetch: options.fetch ?? globalThis.fetch, clock, logger, dataDir: options.dataDir }, options.breaker);
   const outbox = createOutboxDispatcher({ db, registry: () => current, channels, clock, logger, backoff: options.backoff, leaseMs: options.outboxLeaseMs });
-  const ctx = { db, registry: () => current, tokens, hashKey, logger, clock, production: options.production, outboxWritten: () => outbox.wake() } as EngineContext;
-  const rules = createRulesService(ctx);
-  ctx.rules = rules;
+  const rules = createRulesService({ db, registry: () => current, logger, clock });
+  const ctx: EngineContext = { db, registry: () => current, tokens, hashKey, logger, clock, production: options.production, outboxWritten: () => outbox.wake(), rules };
   const transitions = createTransitionService(ctx);
 
   const reload = async (): Promise<RegistryLoadReport> => {

@@ -5,6 +5,7 @@ import type { Actor } from '../auth/actor.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { isAppError } from '../errors/app-error.ts';
 import { recordView } from '../records/record-view.ts';
+import { recordsInStates } from '../records/record-store.ts';
 import { resolveApp, resolveEntity } from '../records/resolve-target.ts';
 import { compileConditionGuard, nowFacts } from '../rules/condition-guard.ts';
 import type { TransitionService } from '../workflow/transition-service.ts';
@@ -29,14 +30,11 @@ export async function runScheduledJob(ctx: EngineContext, transitions: Transitio
     const wf = entity.workflow!;
     const from = [...new Set(wf.transitions.filter((t) => t.event === step.event && t.roles.has(SYSTEM_ROLE)).map((t) => t.from))];
     const guard = step.when ? compileConditionGuard(step.when) : undefined;
-    const { rows } = await ctx.db.sql.query<{ id: string; app: string; entity: string; state: string | null; version: number; data: Record<string, unknown>; created_at: Date; updated_at: Date }>(
-      'SELECT id, app, entity, state, version, data, created_at, updated_at FROM records WHERE app = $1 AND entity = $2 AND state = ANY($3::text[]) AND deleted_at IS NULL ORDER BY created_at, id',
-      [app.id, entity.name, from],
-    );
+    const rows = await recordsInStates(ctx.db.sql, app.id, entity.name, from);
     const report: JobStepReport = { entity: entity.name, event: step.event, matched: 0, moved: 0, refused: [] };
     const now = nowFacts(ctx.clock());
     for (const row of rows) {
-      const record = recordView(entity, { ...row, scopeTags: [], createdBy: null, createdAt: row.created_at, updatedAt: row.updated_at, deletedAt: null });
+      const record = recordView(entity, row);
       if (guard && !(await guard({ record, input: {}, actor: { ...actor }, now }))) continue;
       report.matched++;
       try {

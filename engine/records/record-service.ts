@@ -17,13 +17,13 @@ import type { CompiledEntity } from './compile-entity.ts';
 import { scopeTags, uniqueKeyValues } from './derived-columns.ts';
 import { encodeCursor, parseListQuery } from './list-query.ts';
 import type { RecordRow } from './record-row.ts';
-import { findRecord, insertRecord, listRecords, lockRecord, updateRecordData } from './record-store.ts';
+import { findRecord, inTransaction, insertRecord, listRecords, lockRecord, updateRecordData, type RecordInsert } from './record-store.ts';
 import { assertInScope, writeOptimistically } from './optimistic-write.ts';
 
 export { assertInScope };
 import { recordView } from './record-view.ts';
 import { outboxRowsFor } from '../notify/outbox-messages.ts';
-import { outboxInsertData, outboxRecordset } from '../notify/outbox-store.ts';
+import { outboxRecordset } from '../notify/outbox-store.ts';
 import { parseIfMatch, resolveApp, resolveEntity } from './resolve-target.ts';
 
 export interface RecordTarget {
@@ -138,12 +138,6 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
     return allowedEvents(entity.workflow, row.state, actor.role, { record: recordView(entity, row), input: {}, actor: { ...actor }, now: nowFacts(ctx.clock()) });
   }
 
-  async function writeKeys(tx: Prisma.TransactionClient, app: string, entity: CompiledEntity, recordId: string, data: Record<string, unknown>) {
-    await tx.recordKey.deleteMany({ where: { recordId } });
-    const keys = uniqueKeyValues(entity, data);
-    if (keys.length) await tx.recordKey.createMany({ data: keys.map((k) => ({ app, entity: entity.name, keyName: k.keyName, value: k.value, recordId })) });
-  }
-
   return {
     /** Whether the actor may do `action` on the entity at all (403 otherwise), before any costly step. */
     authorize(t: RecordTarget, actor: Actor, action: 'read' | 'create' | 'update' | 'delete' | 'transition'): void {
@@ -177,15 +171,17 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
       const effectCtx = { record: view, actor: { ...actor }, input: {}, now: now.toISOString(), app: { id: app.id, name: app.name } };
       const onCreate = entity.workflow?.onCreate ?? [];
       const messages = outboxRowsFor(app, onCreate, effectCtx, { recordId: id, key: `${app.id}:${id}:v1` }, ctx.logger);
+      // The record, its keys, first timeline entry, audit entry and outbox rows: one statement.
+      const insert: RecordInsert = {
+        id, app: app.id, entity: entity.name, state, data, scopeTags: scopeTags(entity, data),
+        keys: uniqueKeyValues(entity, data).map((k) => ({ keyName: k.keyName, value: k.value })),
+        actorId: actor.id, role: actor.role, at: now, outbox: outboxRecordset(messages, now),
+      };
       let sentOtp = false;
       try {
-        // The common create (no request id, no windowed dedupe, no OTP to issue) is one statement.
+        // The common create (no request id, no windowed dedupe, no OTP to issue) needs nothing else.
         if (!idempotency && !entity.definition.dedupe?.length && !onCreate.some((e) => 'issueOtp' in e)) {
-          const row = await insertRecord(ctx.db.sql, {
-            id, app: app.id, entity: entity.name, state, data, scopeTags: scopeTags(entity, data),
-            keys: uniqueKeyValues(entity, data).map((k) => ({ keyName: k.keyName, value: k.value })),
-            actorId: actor.id, role: actor.role, at: now, outbox: outboxRecordset(messages, now),
-          });
+          const row = await insertRecord(ctx.db.sql, insert);
           if (messages.length) ctx.outboxWritten();
           ctx.rules.changed(app.id, entity.name);
           return { data: recordView(entity, row), journeyStatus: journeyStatus(entity.workflow, row.state) };
@@ -193,15 +189,7 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
         const row = await ctx.db.$transaction(async (tx) => {
           if (idempotency) await claimRequest(tx, ctx, app.id, entity, idempotency, id, now, { actor, permission });
           await checkDedupe(tx, ctx, app.id, entity, id, data, now);
-          const created = await tx.record.create({
-            data: { id, app: app.id, entity: entity.name, state, data: data as Prisma.InputJsonObject, scopeTags: scopeTags(entity, data), createdBy: actor.id, createdAt: now, updatedAt: now },
-          });
-          await writeKeys(tx, app.id, entity, id, data);
-          if (state !== null) {
-            await tx.timelineEntry.create({ data: { recordId: id, app: app.id, entity: entity.name, event: 'create', fromState: null, toState: state, actorId: actor.id, role: actor.role, at: now } });
-          }
-          await appendAudit(tx, { app: app.id, entity: entity.name, recordId: id, action: 'record.create', actor, after: { state, data }, at: now });
-          if (messages.length) await tx.outboxMessage.createMany({ data: outboxInsertData(messages, now) });
+          const created = await insertRecord(inTransaction(tx), insert);
           for (const effect of onCreate) {
             if (!('issueOtp' in effect)) continue;
             const sms = resolveValue(effect.issueOtp.sms, effectCtx);
@@ -209,7 +197,7 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
             await otp.issueIn(tx, app, effect.issueOtp.policy, id, { sms: typeof sms === 'string' ? sms : undefined, email: typeof email === 'string' ? email : undefined });
             sentOtp = true;
           }
-          return created as unknown as RecordRow;
+          return created;
         }, TX_OPTIONS);
         if (messages.length || sentOtp) ctx.outboxWritten();
         ctx.rules.changed(app.id, entity.name);

@@ -53,6 +53,15 @@ export async function findRecord(db: Database, app: string, entity: string, id: 
   return rows[0] ? toRow(rows[0]) : undefined;
 }
 
+/** The live records of an entity in any of `states`, oldest first (what a scheduled job looks at). */
+export async function recordsInStates(sql: Queryable, app: string, entity: string, states: readonly string[]): Promise<RecordRow[]> {
+  const { rows } = await sql.query<RawRow>(
+    `SELECT ${COLUMN_LIST} FROM records WHERE app = $1 AND entity = $2 AND state = ANY($3::text[]) AND deleted_at IS NULL ORDER BY created_at, id`,
+    [app, entity, states],
+  );
+  return rows.map(toRow);
+}
+
 /** Loads and locks a live record (FOR UPDATE) for the rest of the transaction. */
 export async function lockRecord(tx: Prisma.TransactionClient, app: string, entity: string, id: string): Promise<RecordRow | undefined> {
   if (!UUID_RE.test(id)) return undefined;
@@ -134,6 +143,13 @@ const jsonb = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 /** Something that runs SQL: the pool, or one checked-out client inside a transaction. */
 export interface Queryable {
   query: pg.Pool['query'];
+}
+
+/** The record statements inside a Prisma transaction (with a request id claim, dedupe, OTP). */
+export function inTransaction(tx: Prisma.TransactionClient): Queryable {
+  return {
+    query: (async (config: { text: string; values?: unknown[] }) => ({ rows: await tx.$queryRawUnsafe(config.text, ...(config.values ?? [])) })) as unknown as pg.Pool['query'],
+  };
 }
 
 export async function writeTransition(sql: Queryable, w: TransitionWrite): Promise<RecordRow | undefined> {

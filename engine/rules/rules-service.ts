@@ -11,7 +11,7 @@ import { resolveApp } from '../records/resolve-target.ts';
 import { bodyValidator } from '../support/validate-body.ts';
 import type { PricedLine } from './benefit.ts';
 import { checkRuleComplete, checkRuleRecord, type RuleContext } from './check-rule-record.ts';
-import { checkCondition, compileCondition, type RuleCondition } from './compile-condition.ts';
+import { checkCondition, type RuleCondition } from './compile-condition.ts';
 import { groupsInCondition, liveRule, type CompiledRuleJson } from './compiled-rule.ts';
 import { evaluateCandidates } from './evaluate-promotions.ts';
 import { explainPromotion, selectionItems } from './test-console.ts';
@@ -85,9 +85,15 @@ export interface PricingRoute {
 }
 
 const todayOf = (d: Date) => d.toISOString().slice(0, 10);
+/** The store facts: its key and the attributes store groups filter on, nothing else of the record. */
+const storeView = (rs: RulesDef, rec: Readonly<Record<string, unknown>>) =>
+  Object.fromEntries([rs.stores.key, ...rs.storeGroups.attributes].filter((a) => a in rec).map((a) => [a, rec[a]]));
 const invalid = (details: ErrorDetail[]) => new AppError('RULE_INVALID', undefined, { details });
 
-export function createRulesService(ctx: EngineContext) {
+/** What the rules need of the engine: no record services, so the engine context can hold the rules. */
+export type RulesContext = Pick<EngineContext, 'db' | 'logger' | 'registry' | 'clock'>;
+
+export function createRulesService(ctx: RulesContext) {
   const caches = new Map<string, Cache>();
   // Other processes (a worker running the daily job, other API processes) invalidate through the feed.
   const feed = startChangeFeed(ctx.db, ctx.logger, (message) => {
@@ -195,8 +201,7 @@ export function createRulesService(ctx: EngineContext) {
     if (!key) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: at, message: `Unknown store "${storeId}"` }] });
     const scope = app.roles[actor.role]?.permissions?.[rs.stores.entity]?.scope;
     if (scope && !actorScopeValues(actor, scope).includes(key)) throw new AppError('FORBIDDEN', 'This store is outside your scope', { details: [{ path: at, message: 'Outside your scope' }] });
-    const rec = stores.records.get(key)!;
-    return Object.fromEntries([rs.stores.key, ...rs.storeGroups.attributes].filter((a) => a in rec).map((a) => [a, rec[a]]));
+    return storeView(rs, stores.records.get(key)!);
   }
 
   async function evaluateCart(app: CompiledApp, rs: RulesDef, actor: Actor, body: EvaluateBody) {
@@ -260,7 +265,6 @@ export function createRulesService(ctx: EngineContext) {
         productGroups: [...productGroups].sort(),
         resolved: { stores, products: benefit.productGroup ? (g.products.members.get(benefit.productGroup)?.size ?? 0) : g.products.records.size },
       };
-      if (condition) compileCondition(condition); // checked above; compiling proves it before the move lands
       return { ruleset: rs.name, compiled };
     },
 
@@ -296,8 +300,7 @@ export function createRulesService(ctx: EngineContext) {
       const lines = priceLines(rs, g.products, items, '$.items');
       // A store group stands for its stores: the first by key gives the store facts.
       const storeKey = [...members].sort()[0];
-      const storeRec = storeKey ? g.stores.records.get(storeKey)! : {};
-      const store = Object.fromEntries([rs.stores.key, ...rs.storeGroups.attributes].filter((a) => a in storeRec).map((a) => [a, storeRec[a]]));
+      const store = storeView(rs, storeKey ? g.stores.records.get(storeKey)! : {});
       // Every promotion that is not over (final states such as Archived are left out).
       const wf = app.entities.get(rs.entity)!.workflow!;
       const over = Object.entries(wf.states).filter(([, st]) => st.final).map(([name]) => name);

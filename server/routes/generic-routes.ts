@@ -8,7 +8,7 @@ export function genericRoutes(engine: Engine): Router {
   const router = Router();
   const route = (operation: Operation) => async (req: Request, res: Response) => {
     const p = req.params as Record<string, string | undefined>;
-    const call: OperationCall = { app: p.app!, entity: p.entity, id: p.id, event: p.event, ruleset: p.ruleset, params: p };
+    const call: OperationCall = { app: p.app!, entity: p.entity, id: p.id, event: p.event, params: p };
     send(res, await OPERATIONS[operation](engine, req, call, res));
   };
   router.post('/v1/apps/:app/auth/login', route('auth.login'));

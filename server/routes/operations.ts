@@ -13,8 +13,7 @@ export interface OperationCall {
   id?: string;
   event?: string;
   targetField?: string;
-  ruleset?: string;
-  /** Other path parameters ({entity} of /v1/csv-jobs/{entity}/..., the import's name). */
+  /** Other path parameters ({ruleset}, {import}, or {entity} of /v1/csv-jobs/{entity}/...). */
   params?: Record<string, string | undefined>;
 }
 
@@ -199,7 +198,7 @@ export const OPERATIONS: Record<Operation, Handler> = {
   // A body naming a store group (and field selections) is the test console (§4.3.1); else an evaluation (§4.3).
   'rules.evaluate': async (engine, req, call) => {
     const actor = await authenticate(engine, req, call.app);
-    const ruleset = need(call.ruleset ?? call.route?.ruleset, 'ruleset');
+    const ruleset = need(call.params?.ruleset ?? call.route?.ruleset, 'ruleset');
     const body = req.body as Record<string, unknown> | undefined;
     if (body && typeof body === 'object' && 'storeGroup' in body) return ok(await engine.rules.console(call.app, ruleset, actor, body), { message: 'Test evaluation' });
     return ok(await engine.rules.evaluate(call.app, ruleset, actor, body));
