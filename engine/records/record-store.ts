@@ -5,20 +5,15 @@ import type { ListQuery } from './list-query.ts';
 import type { RecordRow } from './record-row.ts';
 
 
-interface RawRow {
-  id: string;
-  app: string;
-  entity: string;
-  state: string | null;
-  version: number;
-  data: Record<string, unknown>;
+/** A records row as pg returns it: the same columns as RecordRow, snake_case where they differ. */
+type RawRow = Pick<RecordRow, 'id' | 'app' | 'entity' | 'state' | 'version' | 'data'> & {
   scope_tags: string[] | null;
   created_by: string | null;
   created_at: Date;
   updated_at: Date;
   deleted_at: Date | null;
   sort_value?: unknown;
-}
+};
 
 const COLUMN_LIST = 'id, app, entity, state, version, data, scope_tags, created_by, created_at, updated_at, deleted_at';
 const COLUMNS = Prisma.raw(COLUMN_LIST);
