@@ -219,9 +219,13 @@ export function createImportService(ctx: EngineContext, deps: ImportDeps) {
     let applied = 0;
     let failed = 0;
     let rowNumber = 1; // the header is line 1, as a spreadsheet shows it
-    // Rows are independent (a key twice in the file was set aside above), so several are applied
-    // at once; the report is sorted by row. Two rows claiming one invoice number: one of them wins.
+    // Several rows are applied at once; the report is sorted by row. Rows that write the same value
+    // into a field of a unique key (two claiming one invoice number) run in file order, so the
+    // earlier row wins as it would one at a time.
     const inFlight = new Set<Promise<void>>();
+    const claimed = new Map<string, Promise<void>>();
+    const uniqueFields = new Set(entity.uniqueKeys.flatMap((k) => k.fields));
+    const uniqueColumns = Object.entries(def.columns).filter(([, c]) => uniqueFields.has(typeof c === 'string' ? c : 'field' in c ? c.field : '')).map(([column]) => column);
     let fatal: unknown;
     const settle = (found: RowProblem[]) => {
       done++;
@@ -237,10 +241,17 @@ export function createImportService(ctx: EngineContext, deps: ImportDeps) {
         if (k && plan.duplicates.has(keyUnique?.caseInsensitive ? k.toLowerCase() : k)) {
           settle([{ row: n, column: keyColumn, message: `"${k}" appears more than once in this file; none of its rows were applied` }]);
         } else {
+          const tokens = uniqueColumns.filter((c) => row[c]).map((c) => `${c}\u0000${row[c]!.toLowerCase()}`);
+          const before = tokens.map((t) => claimed.get(t)).filter((x): x is Promise<void> => x !== undefined);
           // Never rejects: an unexpected failure is kept and stops the job once the others settle.
-          const p: Promise<void> = applyRow(app, def, actor, row, n)
+          const p: Promise<void> = Promise.all(before)
+            .then(() => applyRow(app, def, actor, row, n))
             .then(settle, (err: unknown) => void (fatal ??= err))
-            .finally(() => inFlight.delete(p));
+            .finally(() => {
+              inFlight.delete(p);
+              for (const t of tokens) if (claimed.get(t) === p) claimed.delete(t);
+            });
+          for (const t of tokens) claimed.set(t, p);
           inFlight.add(p);
           if (inFlight.size >= ROWS_IN_FLIGHT) await Promise.race(inFlight);
         }
