@@ -18,5 +18,5 @@ export interface EngineContext {
   /** Called after a commit that wrote outbox rows: wakes the dispatcher in this process. */
   outboxWritten(): void;
   /** Promotion checks on writes, compilation on activation, cache invalidation after commits. */
-  rules: Pick<RulesService, 'checkWrite' | 'compileOnEnter' | 'changed'>;
+  rules: Pick<RulesService, 'beforeCreate' | 'checkWrite' | 'compileOnEnter' | 'changed'>;
 }

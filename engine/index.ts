@@ -79,7 +79,6 @@ export async function createEngine(options: EngineOptions) {
   const outbox = createOutboxDispatcher({ db, registry: () => current, channels, clock, logger, backoff: options.backoff, leaseMs: options.outboxLeaseMs });
   const rules = createRulesService({ db, registry: () => current, logger, clock });
   const ctx: EngineContext = { db, registry: () => current, tokens, hashKey, logger, clock, production: options.production, outboxWritten: () => outbox.wake(), rules };
-  const transitions = createTransitionService(ctx);
 
   const reload = async (): Promise<RegistryLoadReport> => {
     const report = await loadRegistry(db, options.definitionsDir, logger, current, { production: options.production });
@@ -88,7 +87,9 @@ export async function createEngine(options: EngineOptions) {
   };
   const auditExport = createAuditExport(db, () => current, channels);
   const otp = createOtpService(ctx);
-  const records = createRecordService(ctx, otp);
+  const recordOtp = createRecordOtp(ctx, otp);
+  const transitions = createTransitionService(ctx, otp);
+  const records = createRecordService(ctx, { otp, recordOtp, transitions });
   const imports = createImportService(ctx, { records, transitions, blob: (appId) => channels(resolveApp(current, appId)).blob });
   const otpLogin = createOtpLogin(ctx, otp, createRefreshTokens(ctx));
   const initial = await reload();
@@ -103,7 +104,7 @@ export async function createEngine(options: EngineOptions) {
     imports,
     otpLogin,
     otp,
-    recordOtp: createRecordOtp(ctx, otp),
+    recordOtp,
     outbox,
     outboxAdmin: createOutboxAdmin(db, () => current, clock, () => outbox.wake()),
     auditExport,

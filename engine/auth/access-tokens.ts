@@ -10,11 +10,11 @@ export interface AccessTokens {
   /** Verifies signature, algorithm, issuer, audience (the app) and expiry; any failure is a 401. */
   verify(token: string, app: string): Promise<Actor>;
   /** A short-lived proof that someone passed an OTP for a purpose (e.g. a customer at a promotion). */
-  issueProof(app: string, subject: string, claims: Record<string, string>, minutes: number): Promise<{ token: string; expiresIn: number }>;
+  issueProof(app: string, subject: string, claims: Record<string, unknown>, minutes: number): Promise<{ token: string; expiresIn: number }>;
   /** Checks a proof token of this app; any failure is a 401. */
   verifyProof(token: string, app: string): Promise<Record<string, unknown>>;
   /** A token for one purpose of one app (its audience is "app:purpose"), e.g. a signed upload URL. */
-  issueFor(app: string, purpose: string, subject: string, claims: Record<string, string | number>, seconds: number): Promise<{ token: string; expiresAt: Date }>;
+  issueFor(app: string, purpose: string, subject: string, claims: Record<string, unknown>, seconds: number): Promise<{ token: string; expiresAt: Date }>;
   /** Checks a purpose token; any failure is a 401 with `expired` or `invalid` as its message. */
   verifyFor(token: string, app: string, purpose: string, messages: { expired: string; invalid: string }): Promise<Record<string, unknown>>;
 }

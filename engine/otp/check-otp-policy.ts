@@ -1,10 +1,17 @@
-import type { DefinitionProblem, OtpPolicyDef } from '../registry/definition-types.ts';
+import type { DefinitionProblem, EntityDef, OtpPolicyDef } from '../registry/definition-types.ts';
 
 const OTP_VARIABLES = new Set(['otp.code', 'otp.validMinutes', 'app.name', 'app.id']);
 
-/** An OTP policy's templates exist, fit their channel and read only what an OTP message has. */
-export function checkOtpPolicy(file: string, p: OtpPolicyDef, templates: ReadonlyMap<string, { channel: string; variables: readonly string[] }>, production: boolean): DefinitionProblem[] {
+/**
+ * An OTP policy's templates exist, fit their channel and read only what an OTP message has; a
+ * record OTP names an entity of the app and roles it declares.
+ */
+export function checkOtpPolicy(file: string, p: OtpPolicyDef, templates: ReadonlyMap<string, { channel: string; variables: readonly string[] }>, production: boolean, app: { entities: ReadonlyMap<string, EntityDef>; roles: ReadonlySet<string> }): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
+  if (p.record && !app.entities.has(p.record.entity)) problems.push({ file, path: '$.record.entity', message: `Entity "${p.record.entity}" is not defined in this app` });
+  if (p.record && !p.roles?.length) problems.push({ file, path: '$.roles', message: 'A record OTP names the roles that may ask for codes' });
+  if (!p.record && p.roles) problems.push({ file, path: '$.roles', message: '"roles" applies to record OTPs (with "record")' });
+  (p.roles ?? []).forEach((r, i) => app.roles.has(r) || problems.push({ file, path: `$.roles[${i}]`, message: `Role "${r}" is not declared by the app` }));
   for (const channel of p.channels) {
     const name = p.templates?.[channel];
     if (!name) {

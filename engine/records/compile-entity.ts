@@ -39,10 +39,12 @@ export function compileEntity(def: EntityDef, app: AppDef, workflow: CompiledWor
   const properties = Object.fromEntries(Object.entries(def.fields).map(([k, v]) => [k, stripLabels(v)]));
   const createSchema = { type: 'object', additionalProperties: false, properties, required: def.required ?? [] };
   const patchSchema = { type: 'object', additionalProperties: false, properties, minProperties: 1 };
+  // A move that needs a code takes it in its input (its own field, never stored with the input).
+  const codeFields = Object.fromEntries((workflow?.transitions ?? []).filter((t) => t.otp).map((t) => [t.otp!.field, { type: 'string', minLength: 1, maxLength: 20 }]));
   const inputSchema = {
     type: 'object',
     additionalProperties: false,
-    properties: Object.fromEntries(Object.entries(workflow?.definition.input ?? {}).map(([k, v]) => [k, stripLabels(v)])),
+    properties: { ...codeFields, ...Object.fromEntries(Object.entries(workflow?.definition.input ?? {}).map(([k, v]) => [k, stripLabels(v)])) },
   };
   const scopeFields = new Set<string>();
   for (const role of Object.values(app.roles)) {

@@ -1,6 +1,8 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { OtpService } from '../otp/otp-service.ts';
-import { resolveValue } from '../workflow/resolve-effects.ts';
+import type { RecordOtp } from '../otp/record-otp.ts';
+import type { TransitionService } from '../workflow/transition-service.ts';
+import { fieldChanges, resolveValue } from '../workflow/resolve-effects.ts';
 import type { Actor } from '../auth/actor.ts';
 import { actorScopeValues, requiredScopeTags, requirePermission } from '../auth/permissions.ts';
 import { appendAudit } from '../audit/audit-log.ts';
@@ -12,68 +14,25 @@ import { isUniqueViolation } from '../support/database-errors.ts';
 import { assertValid } from '../support/validate-body.ts';
 import { allowedEvents } from '../workflow/decide-transition.ts';
 import { nowFacts } from '../rules/condition-guard.ts';
-import { journeyStatus, type JourneyStatus } from '../workflow/journey-status.ts';
+import { journeyStatus } from '../workflow/journey-status.ts';
 import type { CompiledEntity } from './compile-entity.ts';
 import { scopeTags, uniqueKeyValues } from './derived-columns.ts';
 import { encodeCursor, parseListQuery } from './list-query.ts';
 import type { RecordRow } from './record-row.ts';
-import { findRecord, inTransaction, insertRecord, listRecords, lockRecord, updateRecordData, type RecordInsert } from './record-store.ts';
+import { findRecord, inTransaction, insertRecord, listRecords, lockRecord, updateRecordData, UUID_RE, type RecordInsert } from './record-store.ts';
 import { assertInScope, writeOptimistically } from './optimistic-write.ts';
+import { applyScopeOnWrite, assertFieldsEditable, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
 
-export { assertInScope };
-import { recordView } from './record-view.ts';
+export { assertInScope, isObjectBody };
+import { recordView, type RecordResult, type RecordTarget } from './record-view.ts';
 import { outboxRowsFor } from '../notify/outbox-messages.ts';
 import { outboxRecordset } from '../notify/outbox-store.ts';
 import { parseIfMatch, resolveApp, resolveEntity } from './resolve-target.ts';
 
-export interface RecordTarget {
-  app: string;
-  entity: string;
-}
-
-export interface RecordResult {
-  data: Record<string, unknown>;
-  journeyStatus?: JourneyStatus;
-}
+export type { RecordResult, RecordTarget };
 
 // Interactive transactions wait for a pooled connection under load instead of failing at 2 s.
 const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
-
-export function isObjectBody(body: unknown): body is Record<string, unknown> {
-  return body !== null && typeof body === 'object' && !Array.isArray(body);
-}
-
-/** A scoped actor may only create or move records into their own scope: stamp it, refuse others. */
-function applyScopeOnWrite(actor: Actor, permission: EntityPermission, data: Record<string, unknown>, creating: boolean): void {
-  const scope = permission.scope;
-  if (!scope) return;
-  const own = actorScopeValues(actor, scope);
-  if (scope.field in data && !own.includes(String(data[scope.field]))) {
-    throw new AppError('FORBIDDEN', `"${scope.field}" must be within your scope`, { details: [{ path: `$.${scope.field}`, message: 'Outside your scope' }] });
-  }
-  // With one value in scope the record is stamped with it; with several the caller names one.
-  if (creating && !(scope.field in data) && own.length === 1) data[scope.field] = own[0];
-}
-
-function duplicateError(entity: CompiledEntity, data: Record<string, unknown>, err: unknown): AppError {
-  const keys = uniqueKeyValues(entity, data);
-  return new AppError('DUPLICATE', `A ${entity.name} with the same ${keys.map((k) => k.fields.join(' + ')).join(' or ')} already exists`, {
-    details: keys.flatMap((k) => k.fields.map((f) => ({ path: `$.${f}`, message: 'Already used by another record' }))),
-    cause: err,
-  });
-}
-
-/** Validation failures answer with a field's own error code when the definition gives one. */
-function assertValidRecord(entity: CompiledEntity, validate: CompiledEntity['validateCreate'], data: unknown): void {
-  try {
-    assertValid(validate, data);
-  } catch (err) {
-    if (!(err instanceof AppError)) throw err;
-    const field = err.details?.map((d) => /^\$\.([A-Za-z0-9_]+)/.exec(d.path)?.[1]).find((f) => f && entity.fields[f]?.errorCode);
-    if (!field) throw err;
-    throw new AppError(err.code, err.message, { details: err.details, publicCode: String(entity.fields[field]!.errorCode) });
-  }
-}
 
 /** Windowed duplicate checks on HMACs of the values (the value itself is not stored for it). */
 async function checkDedupe(tx: Prisma.TransactionClient, ctx: EngineContext, app: string, entity: CompiledEntity, id: string, data: Record<string, unknown>, now: Date) {
@@ -106,6 +65,35 @@ async function claimRequest(tx: Prisma.TransactionClient, ctx: EngineContext, ap
   await answerRepeat(ctx, app, entity, req, who);
 }
 
+/** JSON with object keys sorted, so the same body hashes the same whatever its key order. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
+/** The client's request id (a UUID) and a hash of the whole body, for an entity whose creates happen once per id. */
+function requestIdOf(entity: CompiledEntity, body: Record<string, unknown>): { key: string; requestHash: string } | undefined {
+  const field = entity.definition.idempotency?.field;
+  if (!field) return undefined;
+  const key = body[field];
+  if (typeof key !== 'string' || !UUID_RE.test(key)) {
+    throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: `$.${field}`, message: 'A request id (UUID) is required' }] });
+  }
+  return { key: key.toLowerCase(), requestHash: createHash('sha256').update(canonicalJson(body)).digest('hex') };
+}
+
+/**
+ * Spends a verification: its id is claimed beside the request ids, in the create's transaction, so
+ * one verification creates one record even under parallel requests (the loser rolls back whole).
+ */
+async function claimProof(tx: Prisma.TransactionClient, app: string, proofId: string, id: string, now: Date) {
+  const inserted = await tx.$executeRaw`
+    INSERT INTO idempotency_keys (app, key, request_hash, record_id, created_at) VALUES (${app}, ${`proof:${proofId}`}, '', ${id}::uuid, ${now})
+    ON CONFLICT (app, key) DO NOTHING`;
+  if (!inserted) throw new AppError('CONFLICT', 'This verification was used already; verify the customer again', { details: [{ path: '$', message: 'One verification, one record' }] });
+}
+
 /** A request id seen before: 409 with what it made (the same body) or 422 (another body). */
 async function answerRepeat(ctx: EngineContext, app: string, entity: CompiledEntity, req: { key: string; requestHash: string }, who: { actor: Actor; permission: EntityPermission }): Promise<void> {
   const first = await ctx.db.idempotencyKey.findUnique({ where: { app_key: { app, key: req.key } } });
@@ -117,7 +105,8 @@ async function answerRepeat(ctx: EngineContext, app: string, entity: CompiledEnt
   throw new AppError('DUPLICATE_REQUEST', undefined, { data: existing ? recordView(entity, existing) : { id: first.recordId } });
 }
 
-export function createRecordService(ctx: EngineContext, otp: OtpService) {
+export function createRecordService(ctx: EngineContext, deps: { otp: OtpService; recordOtp: RecordOtp; transitions: TransitionService }) {
+  const { otp } = deps;
   const target = (t: RecordTarget) => {
     const app = resolveApp(ctx.registry(), t.app);
     return { app, entity: resolveEntity(app, t.entity) };
@@ -139,37 +128,35 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
   }
 
   return {
-    /** Whether the actor may do `action` on the entity at all (403 otherwise), before any costly step. */
-    authorize(t: RecordTarget, actor: Actor, action: 'read' | 'create' | 'update' | 'delete' | 'transition'): void {
-      const { app, entity } = target(t);
-      requirePermission(app, actor, entity.name, action);
-    },
-
     /**
-     * Answers a repeated request id before anything else is checked: a client retrying after its
-     * verification expired still learns that its transaction exists (409), not that it is unverified.
+     * Everything a create requires, whatever the route: a request id answered once (a repeat is
+     * answered before anything else is checked, so a retry after its verification expired still
+     * learns its record exists), a proof spent once, amounts computed by the rules, scope, schema,
+     * `set` effects of onCreate; then one transaction (or one statement) writes it all.
      */
-    async replayRepeat(t: RecordTarget, actor: Actor, idempotency: { key: string; requestHash: string }): Promise<void> {
-      const { app, entity } = target(t);
-      const permission = requirePermission(app, actor, entity.name, 'create');
-      await answerRepeat(ctx, app.id, entity, idempotency, { actor, permission });
-    },
-
-    /** `idempotency`: the client's request id and a hash of its body (PromoPartner §4.4). */
-    async create(t: RecordTarget, actor: Actor, body: unknown, idempotency?: { key: string; requestHash: string }): Promise<RecordResult> {
+    async create(t: RecordTarget, actor: Actor, body: unknown): Promise<RecordResult> {
       const { app, entity } = target(t);
       const permission = requirePermission(app, actor, entity.name, 'create');
       if (!isObjectBody(body)) throw new AppError('VALIDATION_FAILED', 'The body must be a JSON object');
-      const data = { ...body };
+      const idempotency = requestIdOf(entity, body);
+      if (idempotency) await answerRepeat(ctx, app.id, entity, idempotency, { actor, permission });
+      const proof = entity.definition.proof ? await deps.recordOtp.checkProof(app, entity.definition.proof, body, actor) : undefined;
+      const data = await ctx.rules.beforeCreate(app, entity.name, actor, { ...(proof?.data ?? body) });
       applyScopeOnWrite(actor, permission, data, true);
-      assertValidRecord(entity, entity.validateCreate, data);
-      await ctx.rules.checkWrite(app, entity.name, data);
+      if (proof) deps.recordOtp.assertWithinProofScope(app, entity, actor, data, proof);
       const now = ctx.clock();
       const id = randomUUID();
       const state = entity.workflow?.initial ?? null;
-      const view = { id, ...data, ...(entity.workflow ? { [entity.workflow.field]: state } : {}), version: 1 };
-      const effectCtx = { record: view, actor: { ...actor }, input: {}, now: now.toISOString(), app: { id: app.id, name: app.name } };
       const onCreate = entity.workflow?.onCreate ?? [];
+      const baseCtx = { actor: { ...actor }, input: {}, now: now.toISOString(), app: { id: app.id, name: app.name } };
+      // onCreate `set` fills fields from what the create knows (the creator, the time).
+      const setByEffects = fieldChanges(onCreate, { ...baseCtx, record: { id, ...data, version: 1 } });
+      if (Object.keys(setByEffects).length) assertValid(entity.validatePatch, setByEffects, '$.onCreate');
+      Object.assign(data, setByEffects);
+      assertValidFields(entity.fields, entity.validateCreate, data);
+      await ctx.rules.checkWrite(app, entity.name, data);
+      const view = { id, ...data, ...(entity.workflow ? { [entity.workflow.field]: state } : {}), version: 1 };
+      const effectCtx = { ...baseCtx, record: view };
       const messages = outboxRowsFor(app, onCreate, effectCtx, { recordId: id, key: `${app.id}:${id}:v1` }, ctx.logger);
       // The record, its keys, first timeline entry, audit entry and outbox rows: one statement.
       const insert: RecordInsert = {
@@ -180,7 +167,7 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
       let sentOtp = false;
       try {
         // The common create (no request id, no windowed dedupe, no OTP to issue) needs nothing else.
-        if (!idempotency && !entity.definition.dedupe?.length && !onCreate.some((e) => 'issueOtp' in e)) {
+        if (!idempotency && !proof && !entity.definition.dedupe?.length && !onCreate.some((e) => 'issueOtp' in e)) {
           const row = await insertRecord(ctx.db.sql, insert);
           if (messages.length) ctx.outboxWritten();
           ctx.rules.changed(app.id, entity.name);
@@ -188,6 +175,7 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
         }
         const row = await ctx.db.$transaction(async (tx) => {
           if (idempotency) await claimRequest(tx, ctx, app.id, entity, idempotency, id, now, { actor, permission });
+          if (proof) await claimProof(tx, app.id, proof.proofId, id, now);
           await checkDedupe(tx, ctx, app.id, entity, id, data, now);
           const created = await insertRecord(inTransaction(tx), insert);
           for (const effect of onCreate) {
@@ -229,48 +217,30 @@ export function createRecordService(ctx: EngineContext, otp: OtpService) {
       return { data: { ...recordView(entity, row), ...(events ? { allowedEvents: events } : {}) }, journeyStatus: journeyStatus(entity.workflow, row.state) };
     },
 
+    /** Field changes; a body that also names a new state is one move with those fields, all or nothing. */
     async patch(t: RecordTarget, actor: Actor, id: string, body: unknown, ifMatch?: string): Promise<RecordResult> {
       const { app, entity } = target(t);
+      const wf = entity.workflow;
+      if (wf && isObjectBody(body) && wf.field in body) return deps.transitions.moveTo(t, actor, id, wf.field, body, ifMatch, 'fields');
       const permission = requirePermission(app, actor, entity.name, 'update');
       if (!isObjectBody(body)) throw new AppError('VALIDATION_FAILED', 'The body must be a JSON object');
       const expected = parseIfMatch(ifMatch);
-      assertValidRecord(entity, entity.validatePatch, body);
       const changes = { ...body };
-      if (Array.isArray(permission.update)) {
-        const allowed = new Set(permission.update);
-        const denied = Object.keys(changes).filter((f) => !allowed.has(f));
-        if (denied.length) throw new AppError('FORBIDDEN', `Role "${actor.role}" may only change ${permission.update.join(', ')}`, { details: denied.map((f) => ({ path: `$.${f}`, message: 'Not yours to change' })) });
-      }
-      applyScopeOnWrite(actor, permission, changes, false);
+      checkChangeRequest(entity, permission, actor, changes);
       const now = ctx.clock();
       let merged: Record<string, unknown> = {};
       try {
         // Optimistic, as for status changes: no lock is held across the (async) promotion checks.
         const row = await writeOptimistically(ctx, { app: app.id, entity: entity.name, id, actor, permission, expectedVersion: expected }, async (current) => {
-          // Fields set once at creation (amounts), and fields that freeze once the record moves on
-          // (an invoice number after verification).
-          const frozen = Object.keys(changes).filter((f) => {
-            const field = entity.fields[f];
-            const states = field?.editableIn as string[] | undefined;
-            return field?.immutable === true || (states && !states.includes(current.state ?? ''));
-          });
-          if (frozen.length) {
-            throw new AppError('FIELD_LOCKED', `${frozen.join(', ')} can no longer be changed in state "${current.state}"`, {
-              details: frozen.map((f) => ({ path: `$.${f}`, message: entity.fields[f]!.immutable ? 'Set when the record was created; it cannot change' : `Editable only in ${(entity.fields[f]!.editableIn as string[]).join(', ')}` })),
-            });
-          }
+          assertFieldsEditable(entity, changes, current.state);
           merged = { ...current.data, ...changes };
           await ctx.rules.checkWrite(app, entity.name, merged);
-          const before = uniqueKeyValues(entity, current.data);
-          const after = uniqueKeyValues(entity, merged);
-          const same = (a: { keyName: string; value: string }, b: { keyName: string; value: string }) => a.keyName === b.keyName && a.value === b.value;
           return updateRecordData(ctx.db.sql, {
             id,
             expectedVersion: current.version,
             data: merged,
             scopeTags: scopeTags(entity, merged),
-            dropKeys: before.filter((k) => !after.some((x) => same(k, x))).map(({ keyName, value }) => ({ keyName, value })),
-            addKeys: after.filter((k) => !before.some((x) => same(k, x))).map(({ keyName, value }) => ({ keyName, value })),
+            ...keyChanges(entity, current.data, merged),
             actorId: actor.id,
             role: actor.role,
             before: current.data,

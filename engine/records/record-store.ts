@@ -119,6 +119,9 @@ export interface TransitionWrite {
   toState: string;
   data: Record<string, unknown>;
   scopeTags: string[];
+  /** Unique-key values the record gives up and takes (fields changed with the move). */
+  dropKeys: { keyName: string; value: string }[];
+  addKeys: { keyName: string; value: string }[];
   at: Date;
   timeline: { event: string; fromState: string | null; actorId: string; role: string; override: boolean; remarks?: string; input?: Record<string, unknown> };
   audit: { action: string; before: unknown; after: unknown; detail: unknown };
@@ -143,7 +146,10 @@ export interface Queryable {
 /** The record statements inside a Prisma transaction (with a request id claim, dedupe, OTP). */
 export function inTransaction(tx: Prisma.TransactionClient): Queryable {
   return {
-    query: (async (config: { text: string; values?: unknown[] }) => ({ rows: await tx.$queryRawUnsafe(config.text, ...(config.values ?? [])) })) as unknown as pg.Pool['query'],
+    query: (async (config: string | { text: string; values?: unknown[] }, values?: unknown[]) => {
+      const { text, values: given } = typeof config === 'string' ? { text: config, values } : config;
+      return { rows: await tx.$queryRawUnsafe(text, ...(given ?? [])) };
+    }) as unknown as pg.Pool['query'],
   };
 }
 
@@ -153,7 +159,7 @@ export async function writeTransition(sql: Queryable, w: TransitionWrite): Promi
   const compiled = w.compiled
     ? `, compiled AS (
        INSERT INTO compiled_rules (app, ruleset, record_id, record_version, compiled, compiled_at)
-       SELECT app, $19, id, version, $20::jsonb, $6 FROM updated
+       SELECT app, $21, id, version, $22::jsonb, $6 FROM updated
        ON CONFLICT (app, ruleset, record_id) DO UPDATE SET record_version = EXCLUDED.record_version, compiled = EXCLUDED.compiled, compiled_at = EXCLUDED.compiled_at
      )`
     : '';
@@ -167,6 +173,12 @@ export async function writeTransition(sql: Queryable, w: TransitionWrite): Promi
      ), timeline AS (
        INSERT INTO timeline_entries (record_id, app, entity, event, from_state, to_state, actor_id, role, override, remarks, input, at)
        SELECT id, app, entity, $7, $8, state, $9, $10, $11, $12, $13::jsonb, $6 FROM updated
+     ), dropped AS (
+       DELETE FROM record_keys k USING updated, jsonb_to_recordset($19::jsonb) AS d("keyName" text, value text)
+       WHERE k.record_id = updated.id AND k.app = updated.app AND k.entity = updated.entity AND k.key_name = d."keyName" AND k.value = d.value
+     ), added AS (
+       INSERT INTO record_keys (app, entity, key_name, value, record_id)
+       SELECT updated.app, updated.entity, a."keyName", a.value, updated.id FROM updated, jsonb_to_recordset($20::jsonb) AS a("keyName" text, value text)
      ), audit AS (
        INSERT INTO audit_entries (app, entity, record_id, action, outcome, actor_id, role, before, after, detail, at)
        SELECT app, entity, id, $14, 'accepted', $9, $10, $15::jsonb, $16::jsonb, $17::jsonb, $6 FROM updated
@@ -181,6 +193,7 @@ export async function writeTransition(sql: Queryable, w: TransitionWrite): Promi
       w.id, w.expectedVersion, w.toState, JSON.stringify(w.data), w.scopeTags, w.at,
       t.event, t.fromState, t.actorId, t.role, t.override, t.remarks ?? null, jsonb(t.input),
       w.audit.action, jsonb(w.audit.before), jsonb(w.audit.after), jsonb(w.audit.detail), w.outbox,
+      JSON.stringify(w.dropKeys), JSON.stringify(w.addKeys),
       ...(w.compiled ? [w.compiled.ruleset, JSON.stringify(w.compiled.compiled)] : []),
     ],
   });

@@ -1,5 +1,17 @@
 import type { CompiledEntity } from './compile-entity.ts';
 import type { RecordRow } from './record-row.ts';
+import type { JourneyStatus } from '../workflow/journey-status.ts';
+
+export interface RecordTarget {
+  app: string;
+  entity: string;
+}
+
+/** What a record operation answers: the record as clients see it, and where a journey stands. */
+export interface RecordResult {
+  data: Record<string, unknown>;
+  journeyStatus?: JourneyStatus;
+}
 
 /**
  * The record as clients see it: its fields flat, the workflow state under the workflow's field.

@@ -85,9 +85,17 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
     valid.app = apps[0]!;
     (valid as { templates: AppDefinitions['templates'] }).templates = templates;
     problems.push(...crossCheck(valid));
-    for (const { file: f, definition: p } of otpPolicies.values()) problems.push(...checkOtpPolicy(f, p, templates, options.production ?? false));
     const entityDefs = new Map(valid.entities.map((e) => [e.definition.name, e.definition]));
     const workflowDefs = new Map(valid.workflows.map((w) => [w.definition.name, w.definition]));
+    const roleNames = new Set(Object.keys(valid.app.definition.roles));
+    for (const { file: f, definition: p } of otpPolicies.values()) problems.push(...checkOtpPolicy(f, p, templates, options.production ?? false, { entities: entityDefs, roles: roleNames }));
+    // Names of OTP policies used by entities and workflows (their other names are cross-checked).
+    for (const { file: f, definition: wf } of valid.workflows) {
+      for (const t of normalizeTransitions(wf)) {
+        if (t.otp && !otpPolicies.has(t.otp.policy)) problems.push({ file: f, path: `${t.source}.otp.policy`, message: `OTP policy "${t.otp.policy}" is not defined in this app` });
+        else if (t.otp && otpPolicies.get(t.otp.policy)!.definition.record) problems.push({ file: f, path: `${t.source}.otp.policy`, message: `OTP policy "${t.otp.policy}" is a record OTP (verified with a proof), not a step's code` });
+      }
+    }
     for (const { file: f, definition: r } of rulesets.values()) problems.push(...checkRuleset(f, r, entityDefs, workflowDefs));
     for (const { file: f, definition: j } of jobs.values()) problems.push(...checkJob(f, j, entityDefs, workflowDefs));
     for (const { file: f, definition: d } of imports.values()) problems.push(...checkImport(f, d, valid.app.definition, entityDefs, templates));
@@ -100,14 +108,16 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
       });
     }
     (valid.app.definition.routes ?? []).forEach((r, i) => {
-      const named = r.ruleset ?? r.pricing?.ruleset;
-      if (named && !rulesets.has(named)) problems.push({ file: valid.app.file, path: `$.routes[${i}].${r.ruleset ? 'ruleset' : 'pricing.ruleset'}`, message: `Ruleset "${named}" is not defined in this app` });
+      if (r.ruleset && !rulesets.has(r.ruleset)) problems.push({ file: valid.app.file, path: `$.routes[${i}].ruleset`, message: `Ruleset "${r.ruleset}" is not defined in this app` });
     });
     const appFile = valid.app.file;
     const loginPolicy = valid.app.definition.auth?.otp?.policy;
     if (loginPolicy && !otpPolicies.has(loginPolicy)) problems.push({ file: appFile, path: '$.auth.otp.policy', message: `OTP policy "${loginPolicy}" is not defined in this app` });
     (valid.app.definition.routes ?? []).forEach((r, i) => {
-      if (r.policy && !otpPolicies.has(r.policy)) problems.push({ file: appFile, path: `$.routes[${i}].policy`, message: `OTP policy "${r.policy}" is not defined in this app` });
+      const policy = r.policy ? otpPolicies.get(r.policy)?.definition : undefined;
+      if (r.policy && !policy) problems.push({ file: appFile, path: `$.routes[${i}].policy`, message: `OTP policy "${r.policy}" is not defined in this app` });
+      else if (policy && !policy.record) problems.push({ file: appFile, path: `$.routes[${i}].policy`, message: `OTP policy "${r.policy}" has no "record": it is not a record OTP` });
+      else if (policy && r.entity && policy.record!.entity !== r.entity) problems.push({ file: appFile, path: `$.routes[${i}].entity`, message: `OTP policy "${r.policy}" is about "${policy.record!.entity}", not "${r.entity}"` });
     });
   }
   if (problems.length) return { problems, files };

@@ -80,18 +80,13 @@ export interface RouteAliasDef {
   entity?: string;
   event?: string;
   targetField?: string;
+  /** otp.request / otp.verify: the record OTP policy. */
   policy?: string;
-  when?: Condition;
   public?: boolean;
   idFrom?: string;
   response?: Record<string, string>;
-  otp?: { policy: string; codeField: string };
-  idempotency?: { field: string };
-  proof?: { tokenField: string; recordField: string; entity?: string; when?: Condition; copy?: Record<string, 'phone' | 'email'> };
   /** rules.evaluate: the ruleset to evaluate. */
   ruleset?: string;
-  /** records.create: amounts computed from a promotion of this ruleset (§4.4). */
-  pricing?: { ruleset: string; promotionField: string; storeField: string; itemsField: string; amounts: { gross: string; discount: string; net: string } };
   summary?: string;
 }
 
@@ -127,6 +122,21 @@ export interface EntityDef {
   filterable?: string[];
   sortable?: string[];
   dedupe?: { name: string; field: string; windowDays: number; errorCode?: string; message?: string }[];
+  /** Each client request id creates one record; a repeat answers with what it made. */
+  idempotency?: { field: string };
+  /** A create needs a verification token from a record OTP (a customer verified at a promotion). */
+  proof?: ProofRule;
+}
+
+export interface ProofRule {
+  tokenField: string;
+  /** The body field naming the record the verification was for (the promotion). */
+  recordField: string;
+  entity?: string;
+  /** The verified record must still satisfy this (the promotion is still active). */
+  when?: Condition;
+  /** Record fields filled from the verified contact: { customerPhone: phone }. */
+  copy?: Record<string, 'phone' | 'email'>;
 }
 
 export interface StateDef {
@@ -145,6 +155,8 @@ export interface TransitionDef {
   effects?: Effect[];
   requiresStage?: number;
   limit?: { max: number; errorCode?: string; message?: string };
+  /** The move needs the code last sent for the record under `policy`, in the input field `field`. */
+  otp?: { policy: string; field: string };
 }
 
 export type MatrixCell = string[] | { event?: string; roles: string[]; when?: Condition; effects?: Effect[] };
@@ -176,6 +188,10 @@ export interface OtpPolicyDef {
   templates?: { sms?: string; email?: string };
   mode?: 'random' | 'fixed';
   fixedCode?: string;
+  /** Codes about a record: which entity, and the condition the record must meet. */
+  record?: { entity: string; when?: Condition; proofMinutes?: number };
+  /** Record OTPs: the roles that may request and verify codes. */
+  roles?: string[];
 }
 
 export interface GroupSourceDef {
@@ -197,6 +213,18 @@ export interface RulesDef {
   storeGroups: GroupSourceDef;
   productGroups: GroupSourceDef;
   console?: { selections?: Record<string, Record<string, string | number | boolean>> };
+  /** Records of `entity` (transactions) are priced by a promotion of this ruleset on every create. */
+  pricing?: PricingRule;
+  /** A client-sent unit price: refused unless `override`, and then above 0 and at most the list price. */
+  unitPrice?: { override?: boolean };
+}
+
+export interface PricingRule {
+  entity: string;
+  promotionField: string;
+  storeField: string;
+  itemsField: string;
+  amounts: { gross: string; discount: string; net: string };
 }
 
 export interface JobDef {

@@ -38,6 +38,15 @@ export function checkRuleset(file: string, rs: RulesDef, entities: ReadonlyMap<s
     if (groupEntity && !(groupEntity.uniqueKeys ?? []).some((k) => k.fields.length === 1 && k.fields[0] === g.code)) add(`$.${key}.code`, `Entity "${g.entity}" needs a unique key on "${g.code}"`);
     g.attributes.forEach((a, i) => field(members, a, `$.${key}.attributes[${i}]`));
   }
+  if (rs.pricing) {
+    const priced = entity(rs.pricing.entity, '$.pricing.entity');
+    for (const part of ['promotionField', 'storeField', 'itemsField'] as const) field(priced, rs.pricing[part], `$.pricing.${part}`);
+    for (const [part, name] of Object.entries(rs.pricing.amounts)) {
+      field(priced, name, `$.pricing.amounts.${part}`);
+      // Final at creation: an amount that could be changed later would not be the computed one.
+      if (priced?.fields[name] && priced.fields[name]!.immutable !== true) add(`$.pricing.amounts.${part}`, `Field "${name}" of "${priced.name}" must be immutable: the amounts are final at creation`);
+    }
+  }
   for (const [name, attrs] of Object.entries(rs.console?.selections ?? {})) {
     for (const a of Object.keys(attrs)) field(products, a, `$.console.selections.${name}.${a}`);
   }

@@ -6,7 +6,7 @@ import type { Actor } from '../auth/actor.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { AppError, type ErrorDetail } from '../errors/app-error.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
-import type { RulesDef } from '../registry/definition-types.ts';
+import type { PricingRule, RulesDef } from '../registry/definition-types.ts';
 import { resolveApp } from '../records/resolve-target.ts';
 import { bodyValidator } from '../support/validate-body.ts';
 import type { PricedLine } from './benefit.ts';
@@ -75,14 +75,6 @@ export const CONSOLE_BODY_SCHEMA = {
   },
 } as const;
 const validateConsole = bodyValidator<ConsoleBody>(CONSOLE_BODY_SCHEMA);
-
-export interface PricingRoute {
-  ruleset: string;
-  promotionField: string;
-  storeField: string;
-  itemsField: string;
-  amounts: { gross: string; discount: string; net: string };
-}
 
 const todayOf = (d: Date) => d.toISOString().slice(0, 10);
 /** The store facts: its key and the attributes store groups filter on, nothing else of the record. */
@@ -177,9 +169,14 @@ export function createRulesService(ctx: RulesContext) {
     return rs;
   }
 
-  /** Cart lines with prices: the request's, else the product master's list price. */
+  /**
+   * Cart lines with prices: the product master's list price, or a price the client sent where the
+   * ruleset allows one (above 0, never above the list price). A SKU without a list price cannot be
+   * priced: a client could otherwise name any price for it.
+   */
   function priceLines(rs: RulesDef, products: MaterializedGroups, items: EvaluateBody['items'], at: string): PricedLine[] {
     const details: ErrorDetail[] = [];
+    const override = rs.unitPrice?.override === true;
     const lines = items.map((item, i) => {
       const sku = products.canonical.get(item.sku.toLowerCase());
       if (!sku) {
@@ -187,9 +184,17 @@ export function createRulesService(ctx: RulesContext) {
         return undefined;
       }
       const listed = rs.products.price ? products.records.get(sku)?.[rs.products.price] : undefined;
-      const price = item.price ?? (typeof listed === 'number' ? listed : undefined);
-      if (price === undefined) details.push({ path: `${at}[${i}].price`, message: `SKU "${sku}" has no list price; give one` });
-      return { sku, quantity: item.quantity, price: price ?? 0 };
+      if (typeof listed !== 'number') {
+        details.push({ path: `${at}[${i}].sku`, message: `SKU "${sku}" has no list price` });
+        return undefined;
+      }
+      let price = listed;
+      if (item.price !== undefined && item.price !== listed) {
+        if (!override) details.push({ path: `${at}[${i}].price`, message: `The price of "${sku}" is its list price ${listed}; leave it out` });
+        else if (item.price <= 0 || item.price > listed) details.push({ path: `${at}[${i}].price`, message: `A price for "${sku}" must be above 0 and at most its list price ${listed}` });
+        else price = item.price;
+      }
+      return { sku, quantity: item.quantity, price };
     });
     if (details.length) throw new AppError('VALIDATION_FAILED', undefined, { details });
     return lines as PricedLine[];
@@ -295,11 +300,16 @@ export function createRulesService(ctx: RulesContext) {
       const g = await groups(app, rs);
       const members = g.stores.members.get(body.storeGroup);
       if (!members) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: '$.storeGroup', message: `Unknown store group "${body.storeGroup}"` }] });
+      // A scoped user tests a store group through their own stores in it, and needs one there.
+      const scope = app.roles[actor.role]?.permissions?.[rs.stores.entity]?.scope;
+      const own = scope ? new Set(actorScopeValues(actor, scope)) : undefined;
+      const visible = own ? [...members].filter((m) => own.has(m)) : [...members];
+      if (own && visible.length === 0) throw new AppError('FORBIDDEN', 'None of your stores is in this store group', { details: [{ path: '$.storeGroup', message: 'Outside your scope' }] });
       const items = [...(body.items ?? []), ...selectionItems(rs, g.products, body.selections ?? {})];
       if (items.length === 0) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: '$.selections', message: 'Give field selections (or items) to test with' }] });
       const lines = priceLines(rs, g.products, items, '$.items');
       // A store group stands for its stores: the first by key gives the store facts.
-      const storeKey = [...members].sort()[0];
+      const storeKey = visible.sort()[0];
       const store = storeView(rs, storeKey ? g.stores.records.get(storeKey)! : {});
       // Every promotion that is not over (final states such as Archived are left out).
       const wf = app.entities.get(rs.entity)!.workflow!;
@@ -317,38 +327,42 @@ export function createRulesService(ctx: RulesContext) {
     },
 
     /**
-     * Prices a transaction body (§4.4: "amounts final at creation"): the named promotion must be
-     * live and apply to the cart at the store; the amounts are computed, never taken from the client.
+     * Before a record is created: a record priced by a ruleset (§4.4 "amounts final at creation") has
+     * its amounts computed from the promotion it names, which must be live and apply to the cart at
+     * the store; amounts sent by a client are refused. Other records pass unchanged.
      */
-    async price(appId: string, route: PricingRoute, actor: Actor, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-      const app = resolveApp(ctx.registry(), appId);
-      const rs = rulesetNamed(app, route.ruleset);
-      const sent = Object.values(route.amounts).filter((k) => k in body);
-      if (sent.length) throw new AppError('VALIDATION_FAILED', undefined, { details: sent.map((k) => ({ path: `$.${k}`, message: 'Computed by the server from the promotion; do not send it' })) });
-      // A store user with one store need not name it (the create stamps it the same way).
-      const scope = app.roles[actor.role]?.permissions?.[rs.stores.entity]?.scope;
-      const own = scope ? actorScopeValues(actor, scope) : [];
-      const storeId = body[route.storeField] ?? (own.length === 1 ? own[0] : undefined);
-      const cart = validateEvaluate({ storeId, items: body[route.itemsField] });
-      const promotionId = body[route.promotionField];
-      const r = await evaluateCart(app, rs, actor, cart);
-      const rule = r.index.rules.find((x) => x.json.id === promotionId);
-      // Only what the evaluation offers can be redeemed (an exclusive promotion may hide others).
-      const offer = rule ? r.offers.find((o) => o.promotionId === promotionId) : undefined;
-      if (!offer) {
-        const why = !rule ? 'The promotion is not active' : 'The promotion does not apply to this cart at this store';
-        throw new AppError('PROMOTION_NOT_APPLICABLE', why, { details: [{ path: `$.${route.promotionField}`, message: why }] });
-      }
-      return {
-        ...body,
-        [route.storeField]: r.storeKey,
-        [route.itemsField]: r.lines,
-        [route.amounts.gross]: r.total,
-        [route.amounts.discount]: offer.savings,
-        [route.amounts.net]: Math.round((r.total - offer.savings) * 100) / 100,
-      };
+    async beforeCreate(app: CompiledApp, entity: string, actor: Actor, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+      const rs = [...rulesets(app)].find((r) => r.pricing?.entity === entity);
+      return rs ? price(app, rs, rs.pricing!, actor, body) : body;
     },
   };
+
+  async function price(app: CompiledApp, rs: RulesDef, rule: PricingRule, actor: Actor, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const sent = Object.values(rule.amounts).filter((k) => k in body);
+    if (sent.length) throw new AppError('VALIDATION_FAILED', undefined, { details: sent.map((k) => ({ path: `$.${k}`, message: 'Computed by the server from the promotion; do not send it' })) });
+    // A store user with one store need not name it (the create stamps it the same way).
+    const scope = app.roles[actor.role]?.permissions?.[rs.stores.entity]?.scope;
+    const own = scope ? actorScopeValues(actor, scope) : [];
+    const storeId = body[rule.storeField] ?? (own.length === 1 ? own[0] : undefined);
+    const cart = validateEvaluate({ storeId, items: body[rule.itemsField] });
+    const promotionId = body[rule.promotionField];
+    const r = await evaluateCart(app, rs, actor, cart);
+    const live = r.index.rules.find((x) => x.json.id === promotionId);
+    // Only what the evaluation offers can be redeemed (an exclusive promotion may hide others).
+    const offer = live ? r.offers.find((o) => o.promotionId === promotionId) : undefined;
+    if (!offer) {
+      const why = !live ? 'The promotion is not active' : 'The promotion does not apply to this cart at this store';
+      throw new AppError('PROMOTION_NOT_APPLICABLE', why, { details: [{ path: `$.${rule.promotionField}`, message: why }] });
+    }
+    return {
+      ...body,
+      [rule.storeField]: r.storeKey,
+      [rule.itemsField]: r.lines,
+      [rule.amounts.gross]: r.total,
+      [rule.amounts.discount]: offer.savings,
+      [rule.amounts.net]: Math.round((r.total - offer.savings) * 100) / 100,
+    };
+  }
 }
 
 export type RulesService = ReturnType<typeof createRulesService>;

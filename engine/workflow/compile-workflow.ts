@@ -26,6 +26,7 @@ export function compileWorkflow(def: WorkflowDef): CompiledWorkflow {
     effects: t.effects,
     requiresStage: t.requiresStage,
     limit: t.limit,
+    otp: t.otp,
   }));
 
   const byState = new Map<string, CompiledTransition[]>();

@@ -14,6 +14,8 @@ export interface CompiledTransition {
   requiresStage?: number;
   /** At most `max` records in the target state at once. */
   limit?: { max: number; errorCode?: string; message?: string };
+  /** The code this move needs (verified in the same transaction as the move). */
+  otp?: { policy: string; field: string };
 }
 
 export interface CompiledWorkflow {

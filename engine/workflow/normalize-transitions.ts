@@ -10,6 +10,7 @@ export interface NormalizedTransition {
   effects: Effect[];
   requiresStage?: number;
   limit?: { max: number; errorCode?: string; message?: string };
+  otp?: { policy: string; field: string };
   /** JSON path of the place in the definition, for problems. */
   source: string;
 }
@@ -23,7 +24,7 @@ export function normalizeTransitions(wf: WorkflowDef): NormalizedTransition[] {
   (wf.transitions ?? []).forEach((t, i) => {
     const froms = Array.isArray(t.from) ? t.from : [t.from];
     for (const from of froms) {
-      out.push({ event: t.event, from, to: t.to, roles: [...t.roles], when: t.when, effects: t.effects ?? [], requiresStage: t.requiresStage, limit: t.limit, source: `$.transitions[${i}]` });
+      out.push({ event: t.event, from, to: t.to, roles: [...t.roles], when: t.when, effects: t.effects ?? [], requiresStage: t.requiresStage, limit: t.limit, otp: t.otp, source: `$.transitions[${i}]` });
     }
   });
   for (const [from, row] of Object.entries(wf.matrix ?? {})) {

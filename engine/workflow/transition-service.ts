@@ -3,13 +3,15 @@ import { requirePermission } from '../auth/permissions.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { AppError, isAppError } from '../errors/app-error.ts';
-import { isObjectBody, type RecordResult, type RecordTarget } from '../records/record-service.ts';
+import type { OtpService } from '../otp/otp-service.ts';
 import { writeOptimistically } from '../records/optimistic-write.ts';
-import { writeTransition, type TransitionWrite } from '../records/record-store.ts';
-import { recordView } from '../records/record-view.ts';
+import { inTransaction, writeTransition, type Queryable, type TransitionWrite } from '../records/record-store.ts';
+import { recordView, type RecordResult, type RecordTarget } from '../records/record-view.ts';
 import { parseIfMatch, resolveApp, resolveEntity } from '../records/resolve-target.ts';
 import { scopeTags } from '../records/derived-columns.ts';
+import { assertFieldsEditable, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from '../records/write-checks.ts';
 import { assertValid, bodyValidator } from '../support/validate-body.ts';
+import { isUniqueViolation } from '../support/database-errors.ts';
 import { allowedEvents, decideTransition, type TransitionDecision } from './decide-transition.ts';
 import { nowFacts } from '../rules/condition-guard.ts';
 import { journeyStatus } from './journey-status.ts';
@@ -21,6 +23,8 @@ export interface TransitionBody {
   input?: Record<string, unknown>;
   override?: boolean;
   remarks?: string;
+  /** Record fields changed with the move, in the same write (PATCH { invoiceNumber, status }). */
+  fields?: Record<string, unknown>;
 }
 
 const REMARKS = { type: 'string', maxLength: 2000 } as const;
@@ -33,33 +37,30 @@ const validateEventBody = bodyValidator<TransitionBody>({
 /** A change request: the event to fire, or (seed-style) the state to move to. */
 export type TransitionAsk = { event: string } | { target: string; targetField?: string };
 
+/** The write lost a race with another change: roll back (an OTP stays unspent) and decide again. */
+class LostRace extends Error {}
+
+// Interactive transactions wait for a pooled connection under load instead of failing at 2 s.
+const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
+
 /**
- * A move into a state with a cap (at most 20 active promotions): count and write under a lock on
- * that state, in one transaction, so parallel moves cannot both take the last place.
+ * A move into a state with a cap (at most 20 active promotions): counted under a lock on that
+ * state, inside the caller's transaction, so parallel moves cannot both take the last place.
  */
-async function writeWithinLimit(ctx: EngineContext, app: string, entity: string, state: string, limit: { max: number; errorCode?: string; message?: string }, write: TransitionWrite) {
-  const client = await ctx.db.sql.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`limit:${app}:${entity}:${state}`]);
-    const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM records WHERE app = $1 AND entity = $2 AND state = $3 AND deleted_at IS NULL', [app, entity, state]);
-    if (rows[0]!.n >= limit.max) {
-      throw new AppError('LIMIT_REACHED', limit.message ?? `At most ${limit.max} ${entity} records may be "${state}" at once`, { publicCode: limit.errorCode, data: { max: limit.max } });
-    }
-    const row = await writeTransition(client, write);
-    await client.query('COMMIT');
-    return row;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
+async function assertWithinLimit(sql: Queryable, app: string, entity: string, state: string, limit: { max: number; errorCode?: string; message?: string }) {
+  await sql.query('SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended($1, 0))', [`limit:${app}:${entity}:${state}`]);
+  const { rows } = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM records WHERE app = $1 AND entity = $2 AND state = $3 AND deleted_at IS NULL', [app, entity, state]);
+  if (rows[0]!.n >= limit.max) {
+    throw new AppError('LIMIT_REACHED', limit.message ?? `At most ${limit.max} ${entity} records may be "${state}" at once`, { publicCode: limit.errorCode, data: { max: limit.max } });
   }
 }
 
+/** Refusals that are attempts on a record, logged as such (seed 001 §3.1 "every attempt logged"). */
+const AUDITED_REFUSALS = new Set([403, 409, 422, 423]);
+
 const pick = (data: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => k in data).map((k) => [k, data[k]]));
 
-export function createTransitionService(ctx: EngineContext) {
+export function createTransitionService(ctx: EngineContext, otp: OtpService) {
   /** `inputPath` is where the input sits in the caller's body ($.input generically, $ for an alias). */
   async function run(t: RecordTarget, actor: Actor, id: string, ask: TransitionAsk, body: TransitionBody, ifMatch: string | undefined, inputPath: string): Promise<RecordResult> {
     const app = resolveApp(ctx.registry(), t.app);
@@ -69,12 +70,18 @@ export function createTransitionService(ctx: EngineContext) {
     const permission = requirePermission(app, actor, entity.name, 'transition');
     if ('event' in ask && !wf.events.has(ask.event)) throw new AppError('EVENT_NOT_FOUND', `Workflow "${wf.name}" has no event "${ask.event}"`);
     const input = body.input ?? {};
-    assertValid(entity.validateInput, input, inputPath);
+    assertValidFields(wf.definition.input ?? {}, entity.validateInput, input, inputPath);
+    // Codes are checked, never stored: the timeline keeps the rest of the input.
+    const codeFields = wf.transitions.flatMap((x) => (x.otp ? [x.otp.field] : []));
+    const storedInput = Object.fromEntries(Object.entries(input).filter(([k]) => !codeFields.includes(k)));
+    const fields = body.fields;
+    if (fields) checkChangeRequest(entity, requirePermission(app, actor, entity.name, 'update'), actor, fields);
     const expected = parseIfMatch(ifMatch);
     const now = ctx.clock();
     const actorFacts = { ...actor } as Record<string, unknown>;
 
     let attemptedFrom: string | null = null; // for the audit of a refused attempt
+    let attemptedData: Record<string, unknown> = {};
     try {
       // Every change is judged against the state it really lands on (optimistic-write.ts), and every
       // accepted one is in the timeline.
@@ -89,19 +96,26 @@ export function createTransitionService(ctx: EngineContext) {
           { record: recordFacts, input, actor: actorFacts, now: nowFacts(now) },
         );
         const effects = [...wf.commonEffects, ...(decision.transition?.effects ?? [])];
-        const changes = fieldChanges(effects, { record: recordFacts, actor: actorFacts, input, remarks: body.remarks, now: now.toISOString() });
-        if (Object.keys(changes).length) assertValid(entity.validatePatch, changes, '$.effects');
+        // Fields sent with the move are judged in the state the record is in now (an invoice number
+        // may be added while New), then the move's own `set` effects apply on top.
+        if (fields) assertFieldsEditable(entity, fields, current.state);
+        const setByEffects = fieldChanges(effects, { record: { ...recordFacts, ...fields }, actor: actorFacts, input: storedInput, remarks: body.remarks, now: now.toISOString() });
+        if (Object.keys(setByEffects).length) assertValid(entity.validatePatch, setByEffects, '$.effects');
+        const changes = { ...fields, ...setByEffects };
         const data = { ...current.data, ...changes };
+        if (fields) await ctx.rules.checkWrite(app, entity.name, data);
+        attemptedData = data;
         const after = { ...recordFacts, ...changes, [wf.field]: decision.to, version: current.version + 1 };
-        const messages = outboxRowsFor(app, effects, { record: after, actor: actorFacts, input, remarks: body.remarks, now: now.toISOString(), app: { id: app.id, name: app.name } }, { recordId: current.id, key: `${app.id}:${current.id}:v${current.version + 1}` }, ctx.logger);
+        const messages = outboxRowsFor(app, effects, { record: after, actor: actorFacts, input: storedInput, remarks: body.remarks, now: now.toISOString(), app: { id: app.id, name: app.name } }, { recordId: current.id, key: `${app.id}:${current.id}:v${current.version + 1}` }, ctx.logger);
         const write: TransitionWrite = {
           id: current.id,
           expectedVersion: current.version,
           toState: decision.to,
           data,
           scopeTags: scopeTags(entity, data),
+          ...keyChanges(entity, current.data, data),
           at: now,
-          timeline: { event: decision.event, fromState: decision.from, actorId: actor.id, role: actor.role, override: decision.override, remarks: body.remarks, input: Object.keys(input).length ? input : undefined },
+          timeline: { event: decision.event, fromState: decision.from, actorId: actor.id, role: actor.role, override: decision.override, remarks: body.remarks, input: Object.keys(storedInput).length ? storedInput : undefined },
           // Before and after of what changed (the state and the fields the effects set), not the
           // whole record: the full picture at any point is the chain of these entries.
           audit: {
@@ -116,8 +130,28 @@ export function createTransitionService(ctx: EngineContext) {
         const compiled = decision.to !== state ? await ctx.rules.compileOnEnter(app, entity.name, decision.to, { id: current.id, version: current.version, data }) : undefined;
         if (compiled) write.compiled = { app: app.id, ...compiled, at: now };
         const limit = decision.transition?.limit;
-        const row = limit ? await writeWithinLimit(ctx, app.id, entity.name, decision.to, limit, write) : await writeTransition(ctx.db.sql, write);
-        return row && { row, decision, messages };
+        const code = decision.transition?.otp;
+        // The common move is one statement; a capped move or one that spends a code is a
+        // transaction, so a refusal (the cap, a lost race) leaves the code unspent and nothing written.
+        const writeIn = async (sql: Queryable) => {
+          if (limit) await assertWithinLimit(sql, app.id, entity.name, decision.to, limit);
+          const row = await writeTransition(sql, write);
+          if (!row) throw new LostRace();
+          return row;
+        };
+        try {
+          let row;
+          if (code && typeof input[code.field] !== 'string') {
+            throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: `${inputPath}.${code.field}`, message: 'The code sent for this step is required' }] });
+          }
+          if (code) row = (await otp.verifyLatest(app, code.policy, current.id, input[code.field], (tx) => writeIn(inTransaction(tx)))).result;
+          else if (limit) row = await ctx.db.$transaction((tx) => writeIn(inTransaction(tx)), TX_OPTIONS);
+          else row = await writeTransition(ctx.db.sql, write);
+          return row && { row, decision, messages };
+        } catch (err) {
+          if (err instanceof LostRace) return undefined;
+          throw err;
+        }
       });
       const { row, decision } = written;
       if (written.messages.length) ctx.outboxWritten();
@@ -128,8 +162,9 @@ export function createTransitionService(ctx: EngineContext) {
         journeyStatus: journeyStatus(wf, row.state),
       };
     } catch (err) {
+      if (isUniqueViolation(err)) throw duplicateError(entity, attemptedData, err);
       // Refused attempts are part of "every attempt logged" (seed 001 §3.1): nothing else was written for them.
-      if (isAppError(err) && (err.code === 'INVALID_TRANSITION' || err.code === 'REMARKS_REQUIRED')) {
+      if (isAppError(err) && AUDITED_REFUSALS.has(err.status) && err.code !== 'VERSION_MISMATCH') {
         await appendAudit(ctx.db, {
           app: app.id,
           entity: entity.name,
@@ -137,7 +172,7 @@ export function createTransitionService(ctx: EngineContext) {
           action: 'transition',
           outcome: 'refused',
           actor,
-          detail: { ...ask, from: attemptedFrom, override: body.override ?? false, remarks: body.remarks, code: err.code },
+          detail: { ...ask, from: attemptedFrom, override: body.override ?? false, remarks: body.remarks, ...(fields ? { fields: Object.keys(fields) } : {}), code: err.code },
           at: now,
         }).catch((auditErr: unknown) => ctx.logger.error({ err: auditErr }, 'could not audit a refused transition'));
       }
@@ -150,16 +185,27 @@ export function createTransitionService(ctx: EngineContext) {
     fire(t: RecordTarget, actor: Actor, id: string, event: string, body: unknown, ifMatch?: string, inputPath = '$.input') {
       return run(t, actor, id, { event }, validateEventBody(body ?? {}), ifMatch, inputPath);
     },
-    /** Seed-style status change: the body names the target state in `targetField`; other fields are input. */
-    moveTo(t: RecordTarget, actor: Actor, id: string, targetField: string, body: unknown, ifMatch?: string) {
+    /**
+     * Seed-style status change: the body names the target state in `targetField`. The rest of the
+     * body is the move's input (`rest: 'input'`, PATCH /leads/{id}/status), or record fields changed
+     * with the move in the same write (`rest: 'fields'`, PATCH /transactions/{id} { invoiceNumber, status }).
+     */
+    moveTo(t: RecordTarget, actor: Actor, id: string, targetField: string, body: unknown, ifMatch?: string, rest: 'input' | 'fields' = 'input') {
       if (!isObjectBody(body)) throw new AppError('VALIDATION_FAILED', 'The body must be a JSON object');
-      const { [targetField]: target, override, remarks, ...input } = body;
+      const fieldsOf = resolveEntity(resolveApp(ctx.registry(), t.app), t.entity).fields;
+      // "override" and "remarks" steer the move unless the entity has fields of those names.
+      const { [targetField]: target, ...others } = body;
+      const steer = (k: string) => (rest === 'input' || !(k in fieldsOf)) && k in others;
+      const override = steer('override') ? others.override : undefined;
+      const remarks = steer('remarks') ? others.remarks : undefined;
+      const remaining = Object.fromEntries(Object.entries(others).filter(([k]) => !((k === 'override' || k === 'remarks') && steer(k))));
       const details = [];
       if (typeof target !== 'string' || target === '') details.push({ path: `$.${targetField}`, message: `"${targetField}" is required and must be a state name` });
       if (override !== undefined && typeof override !== 'boolean') details.push({ path: '$.override', message: 'Must be of type boolean' });
       if (remarks !== undefined && (typeof remarks !== 'string' || remarks.length > 2000)) details.push({ path: '$.remarks', message: 'Must be a string of at most 2000 characters' });
       if (details.length) throw new AppError('VALIDATION_FAILED', undefined, { details });
-      return run(t, actor, id, { target: target as string, targetField }, { input, override: override as boolean | undefined, remarks: remarks as string | undefined }, ifMatch, '$');
+      const moveBody = rest === 'input' ? { input: remaining } : { fields: Object.keys(remaining).length ? remaining : undefined };
+      return run(t, actor, id, { target: target as string, targetField }, { ...moveBody, override: override as boolean | undefined, remarks: remarks as string | undefined }, ifMatch, '$');
     },
   };
 }

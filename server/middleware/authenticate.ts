@@ -2,6 +2,11 @@ import type { Request } from 'express';
 import { AppError, type Actor, type Engine } from '../../engine/index.ts';
 import { ACCESS_COOKIE, readCookie } from './session-cookies.ts';
 
+/** Whether the request presents any credential (a header or the access cookie) to be verified. */
+export function hasCredentials(req: Request): boolean {
+  return req.headers.authorization !== undefined || (req.headers.cookie ?? '').split(';').some((part) => part.trim().startsWith(`${ACCESS_COOKIE}=`));
+}
+
 /** Reads `Authorization: Bearer <jwt>` and verifies it for this app; every failure is a 401. */
 export async function authenticate(engine: Engine, req: Request, appId: string): Promise<Actor> {
   // An unknown app is a 404 whoever asks: there is no audience to check a token against.

@@ -23,6 +23,9 @@ export function genericRoutes(engine: Engine): Router {
   router.delete('/v1/apps/:app/records/:entity/:id', route('records.delete'));
   router.get('/v1/apps/:app/records/:entity/:id/timeline', route('records.timeline'));
   router.post('/v1/apps/:app/records/:entity/:id/events/:event', route('records.event'));
+  // Record OTPs (a customer verifying at a promotion): the policy says which records and roles.
+  router.post('/v1/apps/:app/records/:entity/:id/otp/:policy/request', route('otp.request'));
+  router.post('/v1/apps/:app/records/:entity/:id/otp/:policy/verify', route('otp.verify'));
   router.post('/v1/apps/:app/rules/:ruleset/evaluate', route('rules.evaluate'));
   router.get('/v1/apps/:app/imports/:import/upload-url', route('imports.uploadUrl'));
   router.post('/v1/apps/:app/imports/:import/register', route('imports.register'));

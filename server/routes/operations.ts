@@ -1,9 +1,8 @@
 // Every operation the REST engine offers, once. Generic routes and route aliases both call these.
-import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import { AppError, resolveValue, type Actor, type Engine, type Operation, type RouteAliasDef } from '../../engine/index.ts';
 import { clearSession, deliverSession, presentedRefreshToken } from '../middleware/session-cookies.ts';
-import { authenticate } from '../middleware/authenticate.ts';
+import { authenticate, hasCredentials } from '../middleware/authenticate.ts';
 
 export interface OperationCall {
   app: string;
@@ -45,16 +44,18 @@ const appOf = (engine: Engine, call: OperationCall) => {
   if (!app) throw new AppError('APP_NOT_FOUND', `Unknown app "${call.app}"`);
   return app;
 };
-const otpRoute = (call: OperationCall) => {
-  const r = need(call.route, 'route');
-  return { entity: need(r.entity, 'entity'), policy: need(r.policy, 'policy'), when: r.when };
-};
-/** Public routes (a signup) act as the app's public role; every other route needs a signed-in actor. */
+/**
+ * Who calls: a signed-in actor, or — for a caller without credentials, in an app that declares a
+ * public role (an eKYC applicant) — that role, on seed and generic routes alike: what it may do is
+ * its permissions', not the route's. Presented credentials are always verified (401 when bad).
+ */
 async function actorFor(engine: Engine, req: Request, call: OperationCall): Promise<Actor> {
-  if (!call.route?.public) return authenticate(engine, req, call.app);
   const app = appOf(engine, call);
   const role = Object.entries(app.roles).find(([, r]) => r.public)?.[0];
-  if (!role) throw new AppError('FORBIDDEN', 'This app has no public role');
+  if (hasCredentials(req) || !role) {
+    if (call.route?.public && !role) throw new AppError('FORBIDDEN', 'This app has no public role');
+    return authenticate(engine, req, call.app);
+  }
   return { id: 'anonymous', app: app.id, role };
 }
 
@@ -68,24 +69,6 @@ function idAndBody(req: Request, call: OperationCall): { id: string; body: Recor
   const { [idFrom]: id, ...rest } = body;
   if (typeof id !== 'string' || !id) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: `$.${idFrom}`, message: `"${idFrom}" is required` }] });
   return { id, body: rest };
-}
-
-/** The client's request id (a UUID) and a hash of the whole body, for once-only creates. */
-function idempotencyOf(call: OperationCall, body: unknown): { key: string; requestHash: string } | undefined {
-  const field = call.route?.idempotency?.field;
-  if (!field) return undefined;
-  const key = (body as Record<string, unknown> | undefined)?.[field];
-  if (typeof key !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(key)) {
-    throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: `$.${field}`, message: 'A request id (UUID) is required' }] });
-  }
-  return { key: key.toLowerCase(), requestHash: createHash('sha256').update(canonicalJson(body)).digest('hex') };
-}
-
-/** JSON with object keys sorted, so the same body hashes the same whatever its key order. */
-function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  return JSON.stringify(v);
 }
 
 /** An alias may answer with its own data shape: { leadId: "{{record.id}}", state: "{{record.status}}" }. */
@@ -120,63 +103,54 @@ export const OPERATIONS: Record<Operation, Handler> = {
   },
 
   'otp.request': async (engine, req, call) => {
-    const actor = await authenticate(engine, req, call.app);
-    return ok(await engine.recordOtp.request(appOf(engine, call), otpRoute(call), need(call.id, 'id'), actor, req.body), { message: 'OTP sent' });
+    const actor = await actorFor(engine, req, call);
+    const policy = need(call.params?.policy ?? call.route?.policy, 'policy');
+    return ok(await engine.recordOtp.request(appOf(engine, call), policy, call.entity, need(call.id, 'id'), actor, req.body), { message: 'OTP sent' });
   },
 
   'otp.verify': async (engine, req, call) => {
-    const actor = await authenticate(engine, req, call.app);
-    return ok(await engine.recordOtp.verify(appOf(engine, call), otpRoute(call), need(call.id, 'id'), actor, req.body), { message: 'Verified' });
+    const actor = await actorFor(engine, req, call);
+    const policy = need(call.params?.policy ?? call.route?.policy, 'policy');
+    return ok(await engine.recordOtp.verify(appOf(engine, call), policy, call.entity, need(call.id, 'id'), actor, req.body), { message: 'Verified' });
   },
 
   'records.create': async (engine, req, call) => {
     const actor = await actorFor(engine, req, call);
-    const proof = call.route?.proof;
-    if (proof) engine.records.authorize(target(call), actor, 'create');
-    const once = idempotencyOf(call, req.body);
-    if (once) await engine.records.replayRepeat(target(call), actor, once);
-    const proven = proof ? await engine.recordOtp.withProof(appOf(engine, call), proof, req.body, actor) : req.body;
-    const pricing = call.route?.pricing;
-    const body = pricing ? await engine.rules.price(call.app, pricing, actor, proven as Record<string, unknown>) : proven;
-    const r = await engine.records.create(target(call), actor, body, once);
+    const r = await engine.records.create(target(call), actor, req.body);
     // A seed endpoint keeps the seed's status code too (eKYC signup answers 200 "Lead created").
     return withEtag(ok(shaped(call, r.data), { message: `${label(engine, call)} created`, journeyStatus: r.journeyStatus }, call.route?.response ? 200 : 201), r.data.version);
   },
 
   'records.list': async (engine, req, call) => {
-    const actor = await authenticate(engine, req, call.app);
+    const actor = await actorFor(engine, req, call);
     return ok(await engine.records.list(target(call), actor, req.query as Record<string, unknown>));
   },
 
   'records.get': async (engine, req, call) => {
-    const actor = await authenticate(engine, req, call.app);
+    const actor = await actorFor(engine, req, call);
     const r = await engine.records.get(target(call), actor, need(call.id, 'id'));
     return withEtag(ok(r.data, { journeyStatus: r.journeyStatus }), r.data.version);
   },
 
   'records.patch': async (engine, req, call) => {
-    const actor = await authenticate(engine, req, call.app);
+    const actor = await actorFor(engine, req, call);
     const id = need(call.id, 'id');
-    // A seed PATCH may carry fields and a new status together: fields first, then the move.
+    // A seed PATCH may name the new state under its own field: fields and the move are one change.
     const statusField = call.route?.targetField;
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    if (statusField && body && typeof body === 'object' && statusField in body) {
-      const { [statusField]: status, ...fields } = body;
-      if (Object.keys(fields).length) await engine.records.patch(target(call), actor, id, fields, ifMatch(req));
-      const r = await engine.transitions.moveTo(target(call), actor, id, statusField, { [statusField]: status }, Object.keys(fields).length ? undefined : ifMatch(req));
-      return withEtag(ok(r.data, { message: `${label(engine, call)} updated`, journeyStatus: r.journeyStatus }), r.data.version);
-    }
-    const r = await engine.records.patch(target(call), actor, id, req.body, ifMatch(req));
+    const body = req.body as unknown;
+    const r = statusField && body !== null && typeof body === 'object' && statusField in body
+      ? await engine.transitions.moveTo(target(call), actor, id, statusField, body, ifMatch(req), 'fields')
+      : await engine.records.patch(target(call), actor, id, body, ifMatch(req));
     return withEtag(ok(r.data, { message: `${label(engine, call)} updated`, journeyStatus: r.journeyStatus }), r.data.version);
   },
 
   'records.delete': async (engine, req, call) => {
-    const actor = await authenticate(engine, req, call.app);
+    const actor = await actorFor(engine, req, call);
     return ok(await engine.records.remove(target(call), actor, need(call.id, 'id'), ifMatch(req)), { message: `${label(engine, call)} deleted` });
   },
 
   'records.timeline': async (engine, req, call) => {
-    const actor = await authenticate(engine, req, call.app);
+    const actor = await actorFor(engine, req, call);
     return ok(await engine.records.timeline(target(call), actor, need(call.id, 'id')));
   },
 
@@ -184,13 +158,8 @@ export const OPERATIONS: Record<Operation, Handler> = {
     const actor = await actorFor(engine, req, call);
     const { id, body } = idAndBody(req, call);
     let eventBody: unknown = body;
-    if (call.route?.idFrom) {
-      // A flat seed body: the OTP code (if the step needs one) and the event's input fields.
-      const otpRule = call.route.otp;
-      const { [otpRule?.codeField ?? '']: code, ...input } = body;
-      if (otpRule) await engine.otp.verifyLatest(appOf(engine, call), otpRule.policy, id, code);
-      eventBody = { input };
-    }
+    // A flat seed body is the event's input (the step's code, if it needs one, among it).
+    if (call.route?.idFrom) eventBody = { input: body };
     const r = await engine.transitions.fire(target(call), actor, id, need(call.event, 'event'), eventBody, ifMatch(req), call.route?.idFrom ? '$' : '$.input');
     return withEtag(ok(shaped(call, r.data), { message: 'Status updated', journeyStatus: r.journeyStatus }), r.data.version);
   },
@@ -230,7 +199,7 @@ export const OPERATIONS: Record<Operation, Handler> = {
   },
 
   'records.moveTo': async (engine, req, call) => {
-    const actor = await authenticate(engine, req, call.app);
+    const actor = await actorFor(engine, req, call);
     const r = await engine.transitions.moveTo(target(call), actor, need(call.id, 'id'), need(call.targetField, 'targetField'), req.body, ifMatch(req));
     return withEtag(ok(r.data, { message: 'Status updated', journeyStatus: r.journeyStatus }), r.data.version);
   },

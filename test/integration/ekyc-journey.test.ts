@@ -138,7 +138,8 @@ describe('eKYC later stages', () => {
     await verifyOtp(id, '1234');
     const res = await s.request.post('/ekyc/api/v1/pan/submit').send({ leadId: id, panNumber: 'NOTAPAN', nameOnPan: 'X Y' });
     expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    // The step's input declares its own error code, as the signup's fields do.
+    expect(res.body.error.code).toBe('FE_PAN_INVALID');
     expect(res.body.error.details).toEqual([{ path: '$.panNumber', message: 'Must be a valid pan' }]);
   });
 });

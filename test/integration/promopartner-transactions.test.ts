@@ -21,9 +21,9 @@ let store: Record<string, string>;
 
 const activePromotion = () => createActive(s, admin);
 
-async function verification(promotionId: string, phone = '9876511111') {
-  const sent = await s.request.post(`${BASE}/promotions/${promotionId}/request-cust-otp`).set(store).send({ phone });
-  const ok = await s.request.post(`${BASE}/promotions/${promotionId}/verify-cust-otp`).set(store).send({ otpId: sent.body.data.otpId, code: '123456' });
+async function verification(promotionId: string, phone = '9876511111', as = store) {
+  const sent = await s.request.post(`${BASE}/promotions/${promotionId}/request-cust-otp`).set(as).send({ phone });
+  const ok = await s.request.post(`${BASE}/promotions/${promotionId}/verify-cust-otp`).set(as).send({ otpId: sent.body.data.otpId, code: '123456' });
   return ok.body.data.verificationToken as string;
 }
 
@@ -169,7 +169,7 @@ describe('reconciliation (§4.4 PATCH /v1/transactions/{id})', () => {
     // Another store may use the same number.
     const parent = await signIn('9000000004');
     const promo = await activePromotion();
-    const other = await s.request.post(`${BASE}/transactions`).set(parent).send({ ...body(promo, await verification(promo)), storeId: 'S002' });
+    const other = await s.request.post(`${BASE}/transactions`).set(parent).send({ ...body(promo, await verification(promo, '9876511111', parent)), storeId: 'S002' });
     expect(other.status, JSON.stringify(other.body)).toBe(201);
     expect((await patch(other.body.data.id, parent, { invoiceNumber: 'RACE42' })).status).toBe(200);
   });

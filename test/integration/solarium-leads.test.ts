@@ -94,11 +94,19 @@ describe('lead validation from the entity definition', () => {
     expect(res.body.error.details.find((d: { path: string }) => d.path === '$.phone').message).toBe('Must be a valid phone');
   });
 
-  it('refuses setting the status through a field write: only the workflow moves it', async () => {
+  it('moves the status named in a field write through the workflow: refused outside the matrix, in the timeline inside it', async () => {
     const lead = await createLead('cp1@solarium.test');
-    const res = await s.request.patch(`/v1/apps/solarium/records/lead/${lead.id}`).set(auth(await s.login('admin@solarium.test'))).send({ status: 'won' });
-    expect(res.status).toBe(400);
-    expect(res.body.error.details).toEqual([{ path: '$.status', message: 'Unknown property "status" is not allowed' }]);
+    const admin = auth(await s.login('admin@solarium.test'));
+    const refused = await s.request.patch(`/v1/apps/solarium/records/lead/${lead.id}`).set(admin).send({ status: 'won', city: 'Mumbai' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('INVALID_TRANSITION');
+    const unchanged = await s.request.get(`/v1/apps/solarium/records/lead/${lead.id}`).set(admin);
+    expect(unchanged.body.data).toMatchObject({ status: 'new_lead', city: 'Pune', version: 1 });
+    const moved = await s.request.patch(`/v1/apps/solarium/records/lead/${lead.id}`).set(admin).send({ status: 'in_discussion', city: 'Mumbai' });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body.data).toMatchObject({ status: 'in_discussion', city: 'Mumbai', version: 2 });
+    const timeline = await s.request.get(`/v1/apps/solarium/records/lead/${lead.id}/timeline`).set(admin);
+    expect(timeline.body.data.map((e: { to: string }) => e.to)).toEqual(['new_lead', 'in_discussion']);
   });
 
   it('points a bad follow-up date at the field the client sent', async () => {
