@@ -2,7 +2,7 @@
 // them, other sites cannot send them); mobile clients get them in the body. A client says which
 // with the X-Client-Type header (web | mobile; mobile by default).
 import type { Request, Response } from 'express';
-import type { SessionTokens } from '../../engine/index.ts';
+import { AppError, type SessionTokens } from '../../engine/index.ts';
 
 export const ACCESS_COOKIE = 'rp_access';
 export const REFRESH_COOKIE = 'rp_refresh';
@@ -16,9 +16,20 @@ export function readCookie(req: Request, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeCookieValue(name, part.slice(i + 1).trim());
   }
   return undefined;
+}
+
+// We only ever set encodeURIComponent'd values, so one that does not decode was not ours: it is no
+// credential, whichever cookie it is. The refresh cookie answers 401 too (not 400), as every other
+// unusable refresh token does, so a client has one rule: 401 means sign in again.
+function decodeCookieValue(name: string, raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new AppError('UNAUTHENTICATED', `The ${name} cookie is not readable; sign in again`);
+  }
 }
 
 function cookie(name: string, value: string, maxAgeSeconds: number, path: string): string {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../support/sql.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 let s: TestServer;
@@ -123,5 +124,24 @@ describe('health', () => {
     const res = await other.request.get('/healthz');
     expectErrorFormat(res, 503);
     expect(res.body.error.code).toBe('UNAVAILABLE');
+  });
+});
+
+describe('hostile text and encodings', () => {
+  const auth = () => ({ Authorization: `Bearer ${token}` });
+  const count = async (app: string) => Number((await queryRows<{ n: string }>(s.databaseUrl, 'SELECT count(*) AS n FROM records WHERE app = $1', [app]))[0]!.n);
+  const expectCode = (res: { status: number; body: Record<string, unknown> }, status: number, code: string) => {
+    expectErrorFormat(res, status);
+    expect((res.body.error as { code: string }).code).toBe(code);
+  };
+  const cursor = (value: unknown, id: string) => Buffer.from(JSON.stringify([value, id])).toString('base64url');
+  const UUID = '00000000-0000-4000-8000-000000000000';
+
+  it('answers 401 to an rp_access or rp_refresh cookie that is not valid percent-encoding', async () => {
+    expectCode(await s.request.get('/solarium/leads').set('Cookie', 'rp_access=%E0%A4%A'), 401, 'UNAUTHENTICATED');
+    expectCode(await s.request.get('/v1/apps/solarium/records/lead').set('Cookie', 'other=1; rp_access=%'), 401, 'UNAUTHENTICATED');
+    for (const path of ['/promopartner/v1/auth/refresh', '/promopartner/v1/auth/logout', '/v1/apps/promopartner/auth/refresh']) {
+      expectCode(await s.request.post(path).set('X-Client-Type', 'web').set('Cookie', 'rp_refresh=%E0%A4%A'), 401, 'UNAUTHENTICATED');
+    }
   });
 });
