@@ -39,6 +39,7 @@ export { verifyAuditChain } from './audit/verify-audit-chain.ts';
 export { loadPluginCatalog, type PluginCatalog } from './plugins/plugin-registry.ts';
 export { startJobRunner, type JobRunner } from './jobs/job-runner.ts';
 export { createLogger, type Logger } from './support/logger.ts';
+export { isStorableText, UNSTORABLE_TEXT_MESSAGE } from './support/storable-text.ts';
 export { hashPassword } from './auth/passwords.ts';
 export { LOGIN_BODY_SCHEMA } from './auth/login-service.ts';
 export { resolveValue } from './workflow/resolve-effects.ts';

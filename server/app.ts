@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Engine, Logger } from '../engine/index.ts';
+import { checkUrlText } from './middleware/check-url-text.ts';
 import { errorHandler, notFound } from './middleware/error-handler.ts';
 import { jsonBody } from './middleware/json-body.ts';
 import { buildOpenApi } from './openapi/build-openapi.ts';
@@ -36,6 +37,7 @@ export function createHttpApp(engine: Engine, logger: Logger, options: AppOption
       serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/\/uploads\/[^/?]+/, '/uploads/[token]') }), res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
     }),
   );
+  app.use(checkUrlText);
   // A signed upload URL's target: the raw file, streamed (before the JSON body parser).
   app.put('/v1/apps/:app/uploads/:token', async (req, res) => {
     const length = req.headers['content-length'] ? Number(req.headers['content-length']) : undefined;

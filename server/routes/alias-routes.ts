@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { Engine, Registry, RouteAliasDef } from '../../engine/index.ts';
+import { AppError, type Engine, type Registry, type RouteAliasDef } from '../../engine/index.ts';
 import { OPERATIONS, send } from './operations.ts';
 
 interface CompiledAlias {
@@ -40,6 +40,16 @@ export function compileAliases(registry: Registry): CompiledAlias[] {
   return aliases;
 }
 
+// Express answers a malformed %-escape in its own route parameters with a 400; ours do the same
+// (check-url-text.ts refuses such a path first; this keeps the alias table safe on its own).
+function decodeSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new AppError('BAD_REQUEST', 'The path is not valid percent-encoding', { details: [{ path: '$.path', message: `"${raw}" is not valid percent-encoded UTF-8` }] });
+  }
+}
+
 export function aliasRoutes(engine: Engine): RequestHandler {
   return async (req, res, next) => {
     const aliases = compileAliases(engine.registry());
@@ -49,7 +59,7 @@ export function aliasRoutes(engine: Engine): RequestHandler {
       if (!m) continue;
       pathMatched = true;
       if (alias.method !== req.method) continue;
-      const values = Object.fromEntries(alias.params.map((p, i) => [p, decodeURIComponent(m[i + 1]!)]));
+      const values = Object.fromEntries(alias.params.map((p, i) => [p, decodeSegment(m[i + 1]!)]));
       const { route } = alias;
       send(res, await OPERATIONS[route.operation](engine, req, { app: alias.app, route, entity: route.entity, id: values.id, event: route.event, targetField: route.targetField, params: values }, res));
       return;

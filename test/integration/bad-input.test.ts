@@ -144,4 +144,24 @@ describe('hostile text and encodings', () => {
       expectCode(await s.request.post(path).set('X-Client-Type', 'web').set('Cookie', 'rp_refresh=%E0%A4%A'), 401, 'UNAUTHENTICATED');
     }
   });
+
+  it('answers 400 BAD_REQUEST naming the path to a route path that is not valid percent-encoding', async () => {
+    for (const path of ['/solarium/leads/%E0%A4%A', '/solarium/leads/%E0%A4%A/timeline', '/v1/apps/solarium/records/lead/%E0%A4%A', '/ekyc/api/v1/leads/%ZZ']) {
+      const res = await s.request.get(path).set(auth());
+      expectCode(res, 400, 'BAD_REQUEST');
+      expect(res.body.error.details).toEqual([expect.objectContaining({ path: '$.path' })]);
+    }
+  });
+
+  it('answers 400 BAD_REQUEST to a query string or path holding NUL, and to a junk If-Match', async () => {
+    for (const path of ['/v1/apps/solarium/records/lead?city=%00', '/solarium/leads?city=Pune&city=a%00b', '/solarium/leads?ci%00ty=Pune', `/v1/apps/solarium/records/lead/${leadId}%00`, '/solarium/leads/%00/timeline']) {
+      const res = await s.request.get(path).set(auth());
+      expectCode(res, 400, 'BAD_REQUEST');
+      expect(res.body.error.details?.[0]?.message).toBe('Text may not contain NUL characters or unpaired surrogates');
+    }
+    for (const junk of ['"3", "4"', 'W/"99999999999"', '*', '"\u00e9"']) {
+      const res = await s.request.patch(`/solarium/leads/${leadId}/status`).set(auth()).set('If-Match', junk).send({ newStatus: 'in_discussion' });
+      expectCode(res, 400, 'BAD_REQUEST');
+    }
+  });
 });
