@@ -1,5 +1,7 @@
 import { AppError, type ErrorDetail } from '../errors/app-error.ts';
+import { isStorableText } from '../support/storable-text.ts';
 import type { CompiledEntity } from './compile-entity.ts';
+import { isTimestampSort, UUID_RE } from './record-store.ts';
 
 export interface ListQuery {
   filters: { field: string; values: string[] }[];
@@ -43,7 +45,7 @@ export function parseListQuery(entity: CompiledEntity, query: Record<string, unk
 
   let cursor: ListQuery['cursor'];
   if (query.cursor !== undefined) {
-    cursor = decodeCursor(query.cursor);
+    cursor = decodeCursor(query.cursor, entity, sort.field);
     if (!cursor) details.push({ path: '$.query.cursor', message: 'The cursor is not one this server issued' });
   }
   if (details.length) throw new AppError('BAD_REQUEST', 'The query is not valid', { details });
@@ -54,14 +56,39 @@ export function encodeCursor(value: unknown, id: string): string {
   return Buffer.from(JSON.stringify([value, id])).toString('base64url');
 }
 
-function decodeCursor(raw: unknown): ListQuery['cursor'] | undefined {
+// A cursor is client text, and its value reaches SQL cast to the sort's type: it must be a value
+// this server could have issued for that sort, or the cast (not the client) would be blamed.
+function decodeCursor(raw: unknown, entity: CompiledEntity, sortField: string): ListQuery['cursor'] | undefined {
   if (typeof raw !== 'string' || raw.length > 2000) return undefined;
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[1] !== 'string') return undefined;
-    if (!/^[0-9a-f-]{36}$/.test(parsed[1])) return undefined;
-    return { value: parsed[0], id: parsed[1] };
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {
     return undefined;
   }
+  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[1] !== 'string' || !UUID_RE.test(parsed[1])) return undefined;
+  const [value, id] = parsed as [unknown, string];
+  return fitsSort(value, entity, sortField) ? { value, id } : undefined;
+}
+
+// What the server issues: a timestamp column's toISOString() (four-digit years; PostgreSQL has no
+// year 0), or a JSONB field's value, a scalar or null unless the field holds objects or arrays.
+const ISSUED_TIMESTAMP = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function fitsSort(value: unknown, entity: CompiledEntity, sortField: string): boolean {
+  if (isTimestampSort(sortField)) {
+    // Round trip, so a day that does not exist (Date rolls 30 February over) is refused too.
+    const ms = typeof value === 'string' && ISSUED_TIMESTAMP.test(value) ? Date.parse(value) : NaN;
+    return !Number.isNaN(ms) && new Date(ms).toISOString() === value;
+  }
+  const type = entity.fields[sortField]?.type;
+  if (value !== null && typeof value === 'object' && type !== 'object' && type !== 'array') return false;
+  return jsonbTakes(value);
+}
+
+/** jsonb refuses NUL and lone surrogates in strings and keys alike. */
+function jsonbTakes(value: unknown): boolean {
+  if (typeof value === 'string') return isStorableText(value);
+  if (value === null || typeof value !== 'object') return true;
+  return Object.entries(value).every(([k, v]) => isStorableText(k) && jsonbTakes(v));
 }

@@ -72,9 +72,12 @@ const COLUMN_SORTS: Record<string, Prisma.Sql> = {
   updatedAt: Prisma.sql`updated_at`,
 };
 
+/** Sorts on a timestamp column: their cursor value is compared as timestamptz, any other as jsonb. */
+export const isTimestampSort = (field: string): boolean => Object.hasOwn(COLUMN_SORTS, field);
+
 /** Sort expression: a timestamp column, the state column, or a JSONB field (null sorts first). */
 function sortExpression(field: string, stateField: string | undefined): Prisma.Sql {
-  if (COLUMN_SORTS[field]) return COLUMN_SORTS[field]!;
+  if (isTimestampSort(field)) return COLUMN_SORTS[field]!;
   if (field === stateField) return Prisma.sql`COALESCE(to_jsonb(state), 'null'::jsonb)`;
   return Prisma.sql`COALESCE(data -> ${field}, 'null'::jsonb)`;
 }
@@ -91,7 +94,7 @@ export async function listRecords(
     where.push(Prisma.sql`${target} IN (${Prisma.join(f.values)})`);
   }
   const sortExpr = sortExpression(q.sort.field, scope.stateField);
-  const isColumn = Boolean(COLUMN_SORTS[q.sort.field]);
+  const isColumn = isTimestampSort(q.sort.field);
   if (q.cursor) {
     const value = isColumn ? Prisma.sql`${String(q.cursor.value)}::timestamptz` : Prisma.sql`${JSON.stringify(q.cursor.value)}::jsonb`;
     where.push(

@@ -164,4 +164,30 @@ describe('hostile text and encodings', () => {
       expectCode(res, 400, 'BAD_REQUEST');
     }
   });
+
+  it('answers 400 BAD_REQUEST to a list cursor this server did not issue: a value unfit for the sort field, or an id that is no UUID', async () => {
+    const forged = [
+      ['/solarium/leads', cursor('not-a-date', UUID)],
+      ['/solarium/leads', cursor('2024-02-30T00:00:00.000Z', UUID)],
+      ['/solarium/leads', cursor('2024-13-45T99:00:00.000Z', UUID)],
+      ['/solarium/leads', cursor('0000-01-01T00:00:00.000Z', UUID)],
+      ['/solarium/leads?sort=updatedAt', cursor(42, UUID)],
+      ['/solarium/leads', cursor(new Date().toISOString(), '-'.repeat(36))],
+      ['/solarium/leads?sort=capacityKw', cursor('\u0000', UUID)],
+      ['/solarium/leads?sort=capacityKw', cursor('\ud800', UUID)],
+      ['/solarium/leads?sort=capacityKw', cursor({ a: 1 }, UUID)],
+      ['/v1/apps/solarium/records/lead?sort=-createdAt', cursor(null, UUID)],
+    ];
+    for (const [path, c] of forged) {
+      const res = await s.request.get(`${path}${path!.includes('?') ? '&' : '?'}cursor=${c}`).set(auth());
+      expectCode(res, 400, 'BAD_REQUEST');
+      expect(res.body.error.details).toEqual([{ path: '$.query.cursor', message: 'The cursor is not one this server issued' }]);
+    }
+    // A cursor the server did issue still pages, on a timestamp and on a JSONB field.
+    for (const sort of ['', '&sort=capacityKw']) {
+      const first = await s.request.get(`/solarium/leads?limit=1${sort}`).set(auth());
+      expect(first.body.data.nextCursor).toEqual(expect.any(String));
+      expect((await s.request.get(`/solarium/leads?limit=1${sort}&cursor=${first.body.data.nextCursor}`).set(auth())).status).toBe(200);
+    }
+  });
 });
