@@ -190,4 +190,29 @@ describe('hostile text and encodings', () => {
       expect((await s.request.get(`/solarium/leads?limit=1${sort}&cursor=${first.body.data.nextCursor}`).set(auth())).status).toBe(200);
     }
   });
+
+  it('answers 400 BAD_REQUEST with the JSON path to a body whose text holds NUL or a lone surrogate, and stores nothing', async () => {
+    const leads = await count('solarium');
+    const ekyc = await count('ekyc');
+    const bodies: [string, string][] = [
+      [JSON.stringify({ name: 'Nul\u0000Name', phone: '9300000900', city: 'Pune' }), '$.name'],
+      [JSON.stringify({ name: 'Lone \ud800 high', phone: '9300000901', city: 'Pune' }), '$.name'],
+      [JSON.stringify({ name: 'Lone \udc00 low', phone: '9300000902', city: 'Pune' }), '$.name'],
+      [JSON.stringify({ name: 'Fine', phone: '9300000903', city: 'Pune', tags: ['ok', 'b\u0000d'] }), '$.tags[1]'],
+      [JSON.stringify({ name: 'Fine', phone: '9300000904', city: 'Pune', ['k\u0000y']: 1 }), '$["k\\u0000y"]'],
+    ];
+    for (const [body, path] of bodies) {
+      const res = await s.request.post('/solarium/leads').set(auth()).set('Content-Type', 'application/json').send(body);
+      expectCode(res, 400, 'BAD_REQUEST');
+      expect(res.body.error.details).toEqual([{ path, message: 'Text may not contain NUL characters or unpaired surrogates' }]);
+    }
+    // A well-formed pair is ordinary text.
+    expect((await s.request.post('/solarium/leads').set(auth()).send({ name: 'Sun \ud83c\udf1e', phone: '9300000905', city: 'Pune' })).status).toBe(201);
+    // The public signup (no token) is refused at the same edge.
+    const signup = await s.request.post('/ekyc/api/v1/registration/signup').send({ mobileNumber: '9876500000', fullName: 'John\u0000Doe', consentTerms: true, consentBankAutoverify: false });
+    expectCode(signup, 400, 'BAD_REQUEST');
+    expect(signup.body.error.details).toEqual([{ path: '$.fullName', message: 'Text may not contain NUL characters or unpaired surrogates' }]);
+    expect(await count('solarium')).toBe(leads + 1);
+    expect(await count('ekyc')).toBe(ekyc);
+  });
 });
