@@ -215,4 +215,13 @@ describe('hostile text and encodings', () => {
     expect(await count('solarium')).toBe(leads + 1);
     expect(await count('ekyc')).toBe(ekyc);
   });
+
+  it('audits a refused attempt whose text never passed the JSON edge, with NUL and lone surrogates replaced', async () => {
+    // As an import calls the engine: no HTTP edge in front of it.
+    const actor = await s.engine.auth.verify(token, 'solarium');
+    const move = s.engine.transitions.moveTo({ app: 'solarium', entity: 'lead' }, actor, leadId, 'newStatus', { newStatus: 'no\u0000where', remarks: 'lone \ud800 and \udc00, pair \ud83c\udf1e' });
+    await expect(move).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
+    const rows = await queryRows<{ detail: Record<string, unknown> }>(s.databaseUrl, "SELECT detail FROM audit_entries WHERE record_id = $1 AND outcome = 'refused' ORDER BY id", [leadId]);
+    expect(rows.at(-1)?.detail).toMatchObject({ target: 'no\ufffdwhere', remarks: 'lone \ufffd and \ufffd, pair \ud83c\udf1e', code: 'INVALID_TRANSITION' });
+  });
 });
