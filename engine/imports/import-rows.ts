@@ -1,6 +1,7 @@
 // One CSV row -> the changes it asks for: field values converted from text, the key it is matched
 // on, and the target state when the import moves records. Problems carry the column they are in.
 import type { ImportColumn, ImportDef } from '../registry/definition-types.ts';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../support/storable-text.ts';
 
 export interface RowProblem {
   row: number;
@@ -37,6 +38,11 @@ export function rowChanges(def: ImportDef, row: Readonly<Record<string, string>>
   for (const [column, c] of Object.entries(def.columns)) {
     const text = row[column];
     if (text === undefined || text === '') continue; // an empty cell leaves the field as it is
+    // A file never passed the JSON edge: a NUL in a cell would fail the write and stop the whole job.
+    if (!isStorableText(text)) {
+      problems.push({ row: rowNumber, column, message: UNSTORABLE_TEXT_MESSAGE });
+      continue;
+    }
     if (typeof c === 'object' && 'transition' in c) {
       target = text;
       continue;

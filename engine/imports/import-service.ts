@@ -18,6 +18,7 @@ import type { RecordService } from '../records/record-service.ts';
 import { resolveApp, resolveEntity } from '../records/resolve-target.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { ImportDef } from '../registry/definition-types.ts';
+import { storableText } from '../support/storable-text.ts';
 import { bodyValidator } from '../support/validate-body.ts';
 import type { TransitionService } from '../workflow/transition-service.ts';
 import { columnOf, rowChanges, type RowProblem } from './import-rows.ts';
@@ -119,7 +120,8 @@ export function createImportService(ctx: EngineContext, deps: ImportDeps) {
 
   async function finish(app: CompiledApp, job: JobRow, actor: Actor | undefined, outcome: { status: 'completed' | 'failed'; message: string; report?: string }) {
     const now = ctx.clock();
-    const { rows } = await ctx.db.sql.query<JobRow>('UPDATE import_jobs SET status = $2, message = $3, error_report = $4, updated_at = $5 WHERE id = $1 RETURNING *', [job.id, outcome.status, outcome.message, outcome.report ?? null, now]);
+    // The message may quote the file (a header's column names), which may hold what text columns refuse.
+    const { rows } = await ctx.db.sql.query<JobRow>('UPDATE import_jobs SET status = $2, message = $3, error_report = $4, updated_at = $5 WHERE id = $1 RETURNING *', [job.id, outcome.status, storableText(outcome.message), outcome.report ?? null, now]);
     const done = rows[0]!;
     const def = app.imports.get(job.import);
     if (def?.notify && actor?.email) {

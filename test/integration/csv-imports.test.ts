@@ -80,6 +80,20 @@ describe('product master import (§4.6.1)', () => {
     expect(job.rowsApplied).toBe(0);
   });
 
+  it('refuses a row whose cell holds a NUL (text PostgreSQL cannot store) and applies the rest; a NUL in the header fails the file cleanly', async () => {
+    const job = await importCsv('product', 'sku,name,category,mrp\nNUL-1,Nul\u0000name,frame,100\nNUL\u00002,Nul key,frame,100\nNUL-3,Fine,frame,100\n');
+    expect(job).toMatchObject({ status: 'completed', totalRows: 3, rowsApplied: 1, rowsFailed: 2, errorReport: true });
+    expect(await product('NUL-3')).toMatchObject({ name: 'Fine' });
+    expect(await product('NUL-1')).toBeUndefined();
+    expect((await errorsOf(job.id)).trim().split('\n').slice(1)).toEqual([
+      '2,name,Text may not contain NUL characters or unpaired surrogates',
+      '3,sku,Text may not contain NUL characters or unpaired surrogates',
+    ]);
+    const bad = await importCsv('product', 'sku,na\u0000me\nNUL-4,x\n');
+    expect(bad).toMatchObject({ status: 'failed', rowsApplied: 0 });
+    expect(bad.message).toContain('unknown columns: na\ufffdme');
+  });
+
   it('refuses files over 50 MB while they stream, a used or expired upload URL, and a blob that was never uploaded', async () => {
     const url = (await s.request.get(`${BASE}/csv-jobs/product/sas-url`).set(admin)).body.data;
     expect(url.maxBytes).toBe(50 * 1024 * 1024);
