@@ -22,12 +22,12 @@ import { createRecordOtp } from './otp/record-otp.ts';
 import { createOtpLogin } from './auth/otp-login.ts';
 import { createRefreshTokens } from './auth/refresh-tokens.ts';
 import type { PluginCatalog } from './plugins/plugin-registry.ts';
-import { createAppChannels } from './notify/app-providers.ts';
+import { createAppProviders } from './providers/app-providers.ts';
 import { createOutboxDispatcher } from './notify/outbox-dispatcher.ts';
 import { createOutboxAdmin } from './notify/outbox-admin.ts';
 import { createAuditExport } from './audit/export-audit.ts';
 import type { BackoffPolicy } from './notify/backoff.ts';
-import type { BreakerOptions } from './notify/provider-chain.ts';
+import type { BreakerOptions } from './providers/provider-chain.ts';
 import type { JobDefinition } from './jobs/job-runner.ts';
 
 export { AppError, isAppError, type ErrorDetail } from './errors/app-error.ts';
@@ -76,8 +76,8 @@ export async function createEngine(options: EngineOptions) {
   const secret = (name: string, envName: string, env: string | undefined) => loadSecret({ name, envName, dataDir: options.dataDir, production: options.production, env });
   const tokens = createAccessTokens(secret('jwt-secret', 'JWT_SECRET', options.jwtSecret), clock);
   const hashKey = secret('hash-key', 'HASH_KEY', options.hashKey);
-  const channels = createAppChannels(options.plugins, { fetch: options.fetch ?? globalThis.fetch, clock, logger, dataDir: options.dataDir }, options.breaker);
-  const outbox = createOutboxDispatcher({ db, registry: () => current, channels, clock, logger, backoff: options.backoff, leaseMs: options.outboxLeaseMs });
+  const providers = createAppProviders(options.plugins, { fetch: options.fetch ?? globalThis.fetch, clock, logger, dataDir: options.dataDir }, options.breaker);
+  const outbox = createOutboxDispatcher({ db, registry: () => current, providers, clock, logger, backoff: options.backoff, leaseMs: options.outboxLeaseMs });
   const rules = createRulesService({ db, registry: () => current, logger, clock });
   const ctx: EngineContext = { db, registry: () => current, tokens, hashKey, logger, clock, production: options.production, outboxWritten: () => outbox.wake(), rules };
 
@@ -86,16 +86,16 @@ export async function createEngine(options: EngineOptions) {
     current = report.registry; // one assignment: requests see the old or the new registry, never a mix
     return report;
   };
-  const auditExport = createAuditExport(db, () => current, channels);
+  const auditExport = createAuditExport(db, () => current, providers);
   const otp = createOtpService(ctx);
   const recordOtp = createRecordOtp(ctx, otp);
   const transitions = createTransitionService(ctx, otp);
   const records = createRecordService(ctx, { otp, recordOtp, transitions });
-  const imports = createImportService(ctx, { records, transitions, blob: (appId) => channels(resolveApp(current, appId)).blob });
+  const imports = createImportService(ctx, { records, transitions, blob: (appId) => providers(resolveApp(current, appId)).blob });
   const otpLogin = createOtpLogin(ctx, otp, createRefreshTokens(ctx));
   const initial = await reload();
   // Provider configs are checked now, not at the first message: a missing secret stops the start.
-  for (const app of current.apps.values()) channels(app);
+  for (const app of current.apps.values()) providers(app);
 
   return {
     loadReport: initial,
@@ -110,7 +110,7 @@ export async function createEngine(options: EngineOptions) {
     outboxAdmin: createOutboxAdmin(db, () => current, clock, () => outbox.wake()),
     auditExport,
     /** An app's blob store (audit exports, CSV imports and their error reports). */
-    blob: (appId: string) => channels(resolveApp(current, appId)).blob,
+    blob: (appId: string) => providers(resolveApp(current, appId)).blob,
     /** The background jobs of this engine, for the job runner (Agenda). */
     jobs(): JobDefinition[] {
       // Job definitions of the apps now loaded (the runner is given them again after a reload).

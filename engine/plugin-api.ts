@@ -3,7 +3,6 @@
 import type { Readable } from 'node:stream';
 import type { Logger } from './support/logger.ts';
 
-export type ProviderKind = 'sms' | 'email' | 'blob' | 'events';
 
 /** Injected into every provider, so tests give it a fake clock and a fetch aimed at a local fake vendor. */
 export interface ProviderDeps {
@@ -85,12 +84,15 @@ export interface BlobProvider {
   list(prefix: string): AsyncIterable<string>;
 }
 
+/** The contract of each provider kind, by kind (engine/providers/provider-kinds.ts says how apps use it). */
 export interface ProviderImpls {
   sms: SmsProvider;
   email: EmailProvider;
   blob: BlobProvider;
   events: EventsProvider;
 }
+
+export type ProviderKind = keyof ProviderImpls;
 
 /**
  * What a provider throws. `transient` failures (timeouts, 5xx, 429) are retried with backoff and

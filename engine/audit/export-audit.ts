@@ -1,7 +1,7 @@
 // The daily audit export (PromoPartner §4.9): each app's entries of one UTC day, with their chain
 // hashes, as JSON lines in the app's blob store under audit/<app>/YYYY/MM/DD.jsonl. Exporting a
 // day again writes the same file: the job can run twice, or be re-run for a past day.
-import type { AppChannels } from '../notify/app-providers.ts';
+import type { AppProviders } from '../providers/app-providers.ts';
 import type { CompiledApp, Registry } from '../registry/compiled-app.ts';
 import type { Database } from '../store/database.ts';
 
@@ -17,7 +17,7 @@ export function dayKey(app: string, day: Date): string {
   return `audit/${app}/${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}.jsonl`;
 }
 
-export function createAuditExport(db: Database, registry: () => Registry, channels: (app: CompiledApp) => AppChannels) {
+export function createAuditExport(db: Database, registry: () => Registry, providers: (app: CompiledApp) => AppProviders) {
   return {
     /** Exports the UTC day that contains `day` for every app. */
     async exportDay(day: Date): Promise<ExportedDay[]> {
@@ -44,7 +44,7 @@ export function createAuditExport(db: Database, registry: () => Registry, channe
           }),
         );
         const key = dayKey(app.id, start);
-        const stat = await channels(app).blob.write(key, Buffer.from(lines.length ? `${lines.join('\n')}\n` : ''), { contentType: 'application/x-ndjson' });
+        const stat = await providers(app).blob.write(key, Buffer.from(lines.length ? `${lines.join('\n')}\n` : ''), { contentType: 'application/x-ndjson' });
         out.push({ app: app.id, key, entries: rows.length, sha256: stat.sha256 });
       }
       return out;

@@ -1,15 +1,16 @@
 import type { CompiledApp, Registry } from '../registry/compiled-app.ts';
-import { ProviderError, type EmailMessage, type EventMessage, type SmsMessage } from '../plugin-api.ts';
+import { ProviderError } from '../plugin-api.ts';
 import type { Database } from '../store/database.ts';
 import type { Logger } from '../support/logger.ts';
-import type { AppChannels } from './app-providers.ts';
+import type { AppProviders } from '../providers/app-providers.ts';
+import { OUTBOX_CHANNELS } from './outbox-channels.ts';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.ts';
 import { claimDue, markDead, markRetry, markSent, type ClaimedMessage, type SentMessage } from './outbox-store.ts';
 
 export interface DispatcherOptions {
   db: Database;
   registry: () => Registry;
-  channels: (app: CompiledApp) => AppChannels;
+  providers: (app: CompiledApp) => AppProviders;
   clock: () => Date;
   logger: Logger;
   backoff?: BackoffPolicy;
@@ -42,16 +43,11 @@ export function createOutboxDispatcher(options: DispatcherOptions) {
     const app = options.registry().apps.get(message.app);
     try {
       if (!app) throw new ProviderError('outbox', `App "${message.app}" is not loaded`, { transient: true });
-      const channels = options.channels(app);
-      const base = { idempotencyKey: message.idempotencyKey };
-      const result =
-        message.channel === 'sms'
-          ? await channels.sms.deliver({ ...(message.payload as Omit<SmsMessage, 'idempotencyKey'>), ...base })
-          : message.channel === 'email'
-            ? await channels.email.deliver({ ...(message.payload as Omit<EmailMessage, 'idempotencyKey'>), ...base })
-            : await channels.event.deliver({ ...(message.payload as Omit<EventMessage, 'idempotencyKey'>), ...base });
+      const channel = Object.hasOwn(OUTBOX_CHANNELS, message.channel) ? OUTBOX_CHANNELS[message.channel as keyof typeof OUTBOX_CHANNELS] : undefined;
+      if (!channel) throw new ProviderError('outbox', `No channel "${message.channel}"`, { transient: false });
+      const attempt = await channel(options.providers(app), { ...(message.payload as object), idempotencyKey: message.idempotencyKey });
       // Written with the rest of the batch; a crash before that re-sends under the same idempotency key.
-      sent.push({ id: message.id, provider: result.provider, providerMessageId: result.providerMessageId, sentAt: clock() });
+      sent.push({ id: message.id, provider: attempt.provider, providerMessageId: attempt.result.providerMessageId, sentAt: clock() });
       totals.sent++;
     } catch (err) {
       const transient = !(err instanceof ProviderError) || err.transient;

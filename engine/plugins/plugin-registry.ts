@@ -6,8 +6,8 @@ import { ajvProblems } from '../support/ajv-problems.ts';
 import { addFieldFormats } from '../support/field-formats.ts';
 import type { ProviderDeps, ProviderImpls, ProviderKind, ProviderPlugin } from '../plugin-api.ts';
 import type { ErrorDetail } from '../errors/app-error.ts';
+import { providerKinds } from '../providers/provider-kinds.ts';
 
-const KINDS: ProviderKind[] = ['sms', 'email', 'blob', 'events'];
 
 /** Every plugin found under plugins/<kind>/<name>/index.ts, by "kind/name". */
 export type PluginCatalog = ReadonlyMap<string, ProviderPlugin>;
@@ -15,7 +15,7 @@ export type PluginCatalog = ReadonlyMap<string, ProviderPlugin>;
 /** Finds and imports every plugin folder. A plugin developer adds a folder; nothing else changes. */
 export async function loadPluginCatalog(dir: string): Promise<PluginCatalog> {
   const catalog = new Map<string, ProviderPlugin>();
-  for (const kind of KINDS) {
+  for (const kind of providerKinds) {
     const kindDir = path.join(dir, kind);
     if (!existsSync(kindDir)) continue;
     for (const name of readdirSync(kindDir).sort()) {

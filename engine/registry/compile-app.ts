@@ -14,6 +14,7 @@ import { normalizeTransitions } from '../workflow/normalize-transitions.ts';
 import { checkOtpPolicy } from '../otp/check-otp-policy.ts';
 import { compileTemplate, type CompiledTemplate } from '../notify/compile-template.ts';
 import { readDefinitionFiles, type RawDefinitionFile } from './load-definition-files.ts';
+import { checkProviders } from '../providers/check-providers.ts';
 
 export interface AppLoadResult {
   app?: CompiledApp;
@@ -111,6 +112,7 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
       if (r.ruleset && !rulesets.has(r.ruleset)) problems.push({ file: valid.app.file, path: `$.routes[${i}].ruleset`, message: `Ruleset "${r.ruleset}" is not defined in this app` });
     });
     const appFile = valid.app.file;
+    problems.push(...checkProviders(appFile, valid.app.definition));
     const loginPolicy = valid.app.definition.auth?.otp?.policy;
     if (loginPolicy && !otpPolicies.has(loginPolicy)) problems.push({ file: appFile, path: '$.auth.otp.policy', message: `OTP policy "${loginPolicy}" is not defined in this app` });
     (valid.app.definition.routes ?? []).forEach((r, i) => {

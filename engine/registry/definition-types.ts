@@ -99,7 +99,8 @@ export interface AppDef {
   roles: Record<string, RoleDef>;
   routes?: RouteAliasDef[];
   demoUsers?: DemoUserDef[];
-  providers?: { sms?: ProviderRef[]; email?: ProviderRef[]; events?: ProviderRef[]; blob?: ProviderRef };
+  /** By provider kind (engine/providers/provider-kinds.ts): a chain in order, or one provider. */
+  providers?: Record<string, ProviderRef[] | ProviderRef>;
 }
 
 export interface DemoUserDef {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import supertest from 'supertest';
 import { closeDatabase, createDatabase, createEngine, createLogger, loadPluginCatalog, type Engine } from '../../engine/index.ts';
 import type { BackoffPolicy } from '../../engine/notify/backoff.ts';
-import type { BreakerOptions } from '../../engine/notify/provider-chain.ts';
+import type { BreakerOptions } from '../../engine/providers/provider-chain.ts';
 import { createHttpApp } from '../../server/app.ts';
 import { createTestDatabase } from './test-database.ts';
 

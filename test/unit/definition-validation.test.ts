@@ -32,6 +32,13 @@ describe('definition validation', () => {
     it('names an unknown property with its path', () => {
       expect(problemsOf((d) => (d.app.colour = 'blue'))).toEqual([{ file: 'solarium/app.yaml', path: '$.colour', message: 'Unknown property "colour" is not allowed' }]);
     });
+    it('refuses providers of a kind the engine does not have, and the wrong shape for a kind', () => {
+      expect(problemsOf((d) => (d.app.providers = { fax: [{ provider: 'x' }], sms: { provider: 'msg91' }, blob: [{ provider: 'fs' }] }))).toEqual([
+        { file: 'solarium/app.yaml', path: '$.providers.fax', message: '"fax" is not a provider kind (sms, email, events, blob)' },
+        { file: 'solarium/app.yaml', path: '$.providers.sms', message: 'sms providers are a list, tried in order' },
+        { file: 'solarium/app.yaml', path: '$.providers.blob', message: 'An app has one blob provider' },
+      ]);
+    });
     it('refuses a permission on an entity the app does not define', () => {
       expect(problemsOf((d) => ((d.app.roles as any).cp.permissions.invoice = { read: true }))).toEqual([
         { file: 'solarium/app.yaml', path: '$.roles.cp.permissions.invoice', message: 'Entity "invoice" is not defined in this app' },

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ProviderError } from '../../engine/plugin-api.ts';
 import { retryDelayMs } from '../../engine/notify/backoff.ts';
-import { ProviderChain } from '../../engine/notify/provider-chain.ts';
+import { ProviderChain } from '../../engine/providers/provider-chain.ts';
 
 const BREAKER = { errorThresholdPercentage: 50, volumeThreshold: 4, resetTimeoutMs: 30_000, rollingWindowMs: 10_000 };
 
@@ -11,15 +11,20 @@ function link(name: string, behaviour: () => 'ok' | 'transient' | 'permanent') {
     calls,
     link: {
       name,
-      async send(m: string) {
-        calls.push(m);
-        const b = behaviour();
-        if (b === 'ok') return { providerMessageId: `${name}-${m}` };
-        throw new ProviderError(name, `${name} ${b}`, { transient: b === 'transient' });
+      impl: {
+        async send(m: string) {
+          calls.push(m);
+          const b = behaviour();
+          if (b === 'ok') return { providerMessageId: `${name}-${m}` };
+          throw new ProviderError(name, `${name} ${b}`, { transient: b === 'transient' });
+        },
       },
     },
   };
 }
+
+type Sender = ReturnType<typeof link>['link']['impl'];
+const deliver = (chain: ProviderChain<Sender>, m: string) => chain.run((p) => p.send(m)).then((a) => ({ provider: a.provider, providerMessageId: a.result.providerMessageId }));
 
 describe('provider chain', () => {
   beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'Date'] }));
@@ -29,7 +34,7 @@ describe('provider chain', () => {
     const a = link('msg91', () => 'transient');
     const b = link('netcore', () => 'ok');
     const chain = new ProviderChain([a.link, b.link], BREAKER);
-    expect(await chain.deliver('m1')).toEqual({ provider: 'netcore', providerMessageId: 'netcore-m1' });
+    expect(await deliver(chain, 'm1')).toEqual({ provider: 'netcore', providerMessageId: 'netcore-m1' });
     chain.shutdown();
   });
 
@@ -37,7 +42,7 @@ describe('provider chain', () => {
     const a = link('msg91', () => 'permanent');
     const b = link('netcore', () => 'ok');
     const chain = new ProviderChain([a.link, b.link], BREAKER);
-    await expect(chain.deliver('m1')).rejects.toMatchObject({ transient: false });
+    await expect(deliver(chain, 'm1')).rejects.toMatchObject({ transient: false });
     expect(b.calls).toEqual([]);
     chain.shutdown();
   });
@@ -48,24 +53,32 @@ describe('provider chain', () => {
     const b = link('netcore', () => 'ok');
     const chain = new ProviderChain([a.link, b.link], BREAKER);
     const breaker = chain.breakers.get('msg91')!;
-    for (let i = 0; i < 4; i++) await chain.deliver(`m${i}`);
+    for (let i = 0; i < 4; i++) await deliver(chain, `m${i}`);
     expect(breaker.opened).toBe(true);
     const callsWhenOpened = a.calls.length;
-    for (let i = 4; i < 10; i++) expect((await chain.deliver(`m${i}`)).provider).toBe('netcore');
+    for (let i = 4; i < 10; i++) expect((await deliver(chain, `m${i}`)).provider).toBe('netcore');
     expect(a.calls.length).toBe(callsWhenOpened); // open: not even asked
 
     healthy = true;
     await vi.advanceTimersByTimeAsync(30_001);
     expect(breaker.halfOpen).toBe(true);
-    expect((await chain.deliver('trial')).provider).toBe('msg91'); // the trial call goes through
+    expect((await deliver(chain, 'trial')).provider).toBe('msg91'); // the trial call goes through
     expect(breaker.closed).toBe(true);
+    chain.shutdown();
+  });
+
+  it('runs any call of any provider kind and hands back its own result (a PAN check, not a message)', async () => {
+    const flaky = { async verifyPan(pan: string): Promise<{ valid: boolean; name: string }> { throw new ProviderError('karza', `down for ${pan}`, { transient: true }); } };
+    const steady = { async verifyPan(pan: string) { return { valid: pan.length === 10, name: 'JOHN DOE' }; } };
+    const chain = new ProviderChain([{ name: 'karza', impl: flaky }, { name: 'signzy', impl: steady }], BREAKER);
+    expect(await chain.run((p) => p.verifyPan('ABCDE1234F'))).toEqual({ provider: 'signzy', result: { valid: true, name: 'JOHN DOE' } });
     chain.shutdown();
   });
 
   it('does not count permanent failures against a provider', async () => {
     const a = link('msg91', () => 'permanent');
     const chain = new ProviderChain([a.link], BREAKER);
-    for (let i = 0; i < 10; i++) await chain.deliver(`m${i}`).catch(() => undefined);
+    for (let i = 0; i < 10; i++) await deliver(chain, `m${i}`).catch(() => undefined);
     expect(chain.breakers.get('msg91')!.closed).toBe(true);
     chain.shutdown();
   });

@@ -1,12 +1,13 @@
-// A channel's providers in order (e.g. msg91 then netcore), each behind its own circuit breaker.
-// A transient failure or an open breaker passes the message to the next provider; a permanent
-// failure is about the message itself (a bad number), so it stops the chain.
+// One kind's providers in order (e.g. msg91 then netcore), each behind its own circuit breaker,
+// whatever the call and its result (send an SMS, publish an event, verify a PAN). A transient
+// failure or an open breaker passes the call to the next provider; a permanent failure is about the
+// request itself (a bad number), so it stops the chain.
 import CircuitBreaker from 'opossum';
-import { ProviderError, type SendResult } from '../plugin-api.ts';
+import { ProviderError } from '../plugin-api.ts';
 
-export interface ChainLink<P> {
+export interface ChainLink<Impl> {
   name: string;
-  send(payload: P): Promise<SendResult>;
+  impl: Impl;
 }
 
 export interface BreakerOptions {
@@ -21,48 +22,51 @@ export interface BreakerOptions {
 
 export const DEFAULT_BREAKER: BreakerOptions = { errorThresholdPercentage: 50, volumeThreshold: 5, resetTimeoutMs: 30_000, rollingWindowMs: 10_000 };
 
-export interface Delivery {
+/** Which provider answered, and what. */
+export interface Attempt<R> {
   provider: string;
-  providerMessageId: string;
+  result: R;
 }
 
-export class ProviderChain<P> {
-  readonly breakers: ReadonlyMap<string, CircuitBreaker<[P], SendResult>>;
-  private readonly links: ChainLink<P>[];
+type Call<Impl> = (impl: Impl) => Promise<unknown>;
 
-  constructor(links: ChainLink<P>[], options: BreakerOptions = DEFAULT_BREAKER) {
+export class ProviderChain<Impl> {
+  readonly breakers: ReadonlyMap<string, CircuitBreaker<[Call<Impl>], unknown>>;
+  private readonly links: ChainLink<Impl>[];
+
+  constructor(links: ChainLink<Impl>[], options: BreakerOptions = DEFAULT_BREAKER) {
     if (!links.length) throw new Error('A provider chain needs at least one provider');
     this.links = links;
     this.breakers = new Map(
       links.map((link) => [
         link.name,
-        new CircuitBreaker((payload: P) => link.send(payload), {
+        new CircuitBreaker((call: Call<Impl>) => call(link.impl), {
           timeout: false, // providers enforce their own timeouts and report them as transient
           errorThresholdPercentage: options.errorThresholdPercentage,
           volumeThreshold: options.volumeThreshold,
           resetTimeout: options.resetTimeoutMs,
           rollingCountTimeout: options.rollingWindowMs,
-          // A permanent error is the message's fault, not the provider's health.
+          // A permanent error is the request's fault, not the provider's health.
           errorFilter: (err: unknown) => err instanceof ProviderError && !err.transient,
         }),
       ]),
     );
   }
 
-  async deliver(payload: P): Promise<Delivery> {
+  /** Runs `call` on the first provider that takes it. */
+  async run<R>(call: (impl: Impl) => Promise<R>): Promise<Attempt<R>> {
     let last: unknown;
     for (const link of this.links) {
       const breaker = this.breakers.get(link.name)!;
       try {
-        const result = await breaker.fire(payload);
-        return { provider: link.name, providerMessageId: result.providerMessageId };
+        return { provider: link.name, result: (await breaker.fire(call)) as R };
       } catch (err) {
         if (err instanceof ProviderError && !err.transient) throw err;
         last = err;
       }
     }
     if (last instanceof ProviderError) throw last;
-    throw new ProviderError(this.links.map((l) => l.name).join('>'), `No provider could take the message: ${(last as Error)?.message ?? 'all breakers open'}`, { transient: true, cause: last });
+    throw new ProviderError(this.links.map((l) => l.name).join('>'), `No provider could take the call: ${(last as Error)?.message ?? 'all breakers open'}`, { transient: true, cause: last });
   }
 
   shutdown(): void {

@@ -1,0 +1,50 @@
+// Each app's providers, made from its `providers` (config validated by each plugin's schema) once
+// per compiled app, for every kind in the kind table: a chain for chained kinds, one provider else.
+import type { CompiledApp } from '../registry/compiled-app.ts';
+import type { ProviderRef } from '../registry/definition-types.ts';
+import { createProvider, type PluginCatalog } from '../plugins/plugin-registry.ts';
+import type { ProviderDeps, ProviderImpls, ProviderKind } from '../plugin-api.ts';
+import { DEFAULT_BREAKER, ProviderChain, type BreakerOptions } from './provider-chain.ts';
+import { PROVIDER_KINDS, providerKinds, type ChainedKind, type SingleKind } from './provider-kinds.ts';
+
+export type AppProviders = { [K in ChainedKind]: ProviderChain<ProviderImpls[K]> } & { [K in SingleKind]: ProviderImpls[K] };
+
+function refsOf(app: CompiledApp, kind: ProviderKind): ProviderRef[] {
+  const named = app.definition.providers?.[kind];
+  const refs = named === undefined ? [] : Array.isArray(named) ? named : [named];
+  // Development defaults: an app that names no providers prints its messages to the log.
+  return refs.length ? refs : [{ provider: PROVIDER_KINDS[kind].fallback }];
+}
+
+/**
+ * A reloaded app gets new providers, and the old chains' breakers are shut down (their
+ * rolling-window timers would otherwise keep every replaced version alive).
+ */
+export function createAppProviders(catalog: PluginCatalog, deps: ProviderDeps, breaker: BreakerOptions = DEFAULT_BREAKER) {
+  const cache = new Map<string, { app: CompiledApp; providers: AppProviders }>();
+  const chains = (p: AppProviders) => providerKinds.filter((k) => PROVIDER_KINDS[k].chain).map((k) => p[k as ChainedKind]);
+  return (app: CompiledApp): AppProviders => {
+    const hit = cache.get(app.id);
+    if (hit?.app === app) return hit.providers;
+    if (hit) for (const chain of chains(hit.providers)) chain.shutdown();
+    const made: Partial<Record<ProviderKind, unknown>> = {};
+    for (const kind of providerKinds) {
+      const refs = refsOf(app, kind);
+      if (!PROVIDER_KINDS[kind].chain) {
+        made[kind] = createProvider(catalog, kind, refs[0]!.provider, refs[0]!.config ?? {}, deps);
+        continue;
+      }
+      made[kind] = new ProviderChain(
+        refs.map((ref, i, all) => ({
+          // The same plugin twice in a chain (two webhooks) needs two names: one breaker each.
+          name: all.findIndex((r) => r.provider === ref.provider) === i ? ref.provider : `${ref.provider}#${i + 1}`,
+          impl: createProvider(catalog, kind, ref.provider, ref.config ?? {}, deps),
+        })),
+        breaker,
+      );
+    }
+    const providers = made as AppProviders;
+    cache.set(app.id, { app, providers });
+    return providers;
+  };
+}
