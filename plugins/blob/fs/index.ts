@@ -1,5 +1,11 @@
 // Blobs as files under DATA_DIR (development and single-machine installs). Written to a temp
 // file and renamed, so a reader never sees half a blob; the sha256 is kept beside the file.
+//
+// A blob is two files, so putting one in place is two renames (meta, then data). Writers to one
+// key would interleave them (one writer's hash over another's bytes), so the renames, and the
+// reads of the pair, take turns per file in this process. That is enough for a single-machine
+// provider with one server process; several processes sharing one folder, or a crash between the
+// two renames of an overwrite, can still leave a pair that disagrees.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -15,6 +21,16 @@ interface FsConfig {
 
 const KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
 const META = '.meta.json';
+
+// Per absolute path rather than per provider: a reloaded app gets a new provider over the same folder.
+const turns = new Map<string, Promise<unknown>>();
+function inTurn<T>(file: string, step: () => Promise<T>): Promise<T> {
+  const result = (turns.get(file) ?? Promise.resolve()).then(step);
+  const tail = result.catch(() => undefined);
+  turns.set(file, tail);
+  void tail.then(() => turns.get(file) === tail && turns.delete(file));
+  return result;
+}
 
 export default definePlugin<'blob', FsConfig>({
   kind: 'blob',
@@ -34,30 +50,38 @@ export default definePlugin<'blob', FsConfig>({
         return undefined;
       }
     };
-    const stat = async (key: string): Promise<BlobStat | undefined> => {
-      const file = fileOf(key);
+    const statOf = async (key: string, file: string): Promise<BlobStat | undefined> => {
       const [st, meta] = await Promise.all([fs.stat(file).catch(() => undefined), readMeta(file)]);
       if (!st || !meta) return undefined;
       return { key, size: st.size, sha256: meta.sha256, contentType: meta.contentType, modifiedAt: st.mtime };
+    };
+    const stat = (key: string): Promise<BlobStat | undefined> => {
+      const file = fileOf(key);
+      return inTurn(file, () => statOf(key, file));
     };
     return {
       async write(key, data, options = {}) {
         const file = fileOf(key);
         await fs.mkdir(path.dirname(file), { recursive: true });
+        // Both temp names end in .tmp, which list() skips.
         const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+        const metaTmp = `${tmp}.meta.tmp`;
         const hash = createHash('sha256');
         const source = Buffer.isBuffer(data) ? Readable.from([data]) : data;
         try {
           source.on('data', (chunk: Buffer) => hash.update(chunk));
           await pipeline(source, createWriteStream(tmp, { flags: 'wx' }));
-          const sha256 = hash.digest('hex');
-          await fs.writeFile(file + META, JSON.stringify({ sha256, contentType: options.contentType }));
-          await fs.rename(tmp, file);
+          await fs.writeFile(metaTmp, JSON.stringify({ sha256: hash.digest('hex'), contentType: options.contentType }), { flag: 'wx' });
+          // Stat inside the turn: the caller learns about what it wrote, not about a later writer.
+          return await inTurn(file, async () => {
+            await fs.rename(metaTmp, file + META);
+            await fs.rename(tmp, file);
+            return (await statOf(key, file))!;
+          });
         } catch (err) {
-          await fs.rm(tmp, { force: true });
+          await Promise.all([fs.rm(tmp, { force: true }), fs.rm(metaTmp, { force: true })]);
           throw new ProviderError('fs', `Could not write blob "${key}": ${(err as Error).message}`, { transient: true, cause: err });
         }
-        return (await stat(key))!;
       },
       async read(key) {
         const file = fileOf(key);
@@ -70,8 +94,10 @@ export default definePlugin<'blob', FsConfig>({
       },
       async delete(key) {
         const file = fileOf(key);
-        await fs.rm(file, { force: true });
-        await fs.rm(file + META, { force: true });
+        await inTurn(file, async () => {
+          await fs.rm(file, { force: true });
+          await fs.rm(file + META, { force: true });
+        });
       },
       async *list(prefix) {
         const walk = async function* (dir: string): AsyncGenerator<string> {
