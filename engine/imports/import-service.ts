@@ -12,7 +12,7 @@ import type { EngineContext } from '../engine-context.ts';
 import { AppError, isAppError } from '../errors/app-error.ts';
 import { outboxRowsFor } from '../notify/outbox-messages.ts';
 import { outboxInsertData } from '../notify/outbox-store.ts';
-import type { BlobProvider } from '../plugin-api.ts';
+import type { BlobProvider, BlobStat } from '../plugin-api.ts';
 import { uniqueKeyValues } from '../records/derived-columns.ts';
 import type { RecordService } from '../records/record-service.ts';
 import { resolveApp, resolveEntity } from '../records/resolve-target.ts';
@@ -22,6 +22,7 @@ import { storableText } from '../support/storable-text.ts';
 import { bodyValidator } from '../support/validate-body.ts';
 import type { TransitionService } from '../workflow/transition-service.ts';
 import { columnOf, rowChanges, type RowProblem } from './import-rows.ts';
+import { createUploadClaims } from './upload-claims.ts';
 
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
 const PROGRESS_EVERY = 50;
@@ -97,6 +98,7 @@ export function createImportService(ctx: EngineContext, deps: ImportDeps) {
     if (!def.roles.includes(actor.role)) throw new AppError('FORBIDDEN', `Role "${actor.role}" may not run the "${def.name}" import`);
   };
   const maxOf = (def: ImportDef) => def.maxBytes ?? DEFAULT_MAX_BYTES;
+  const claims = createUploadClaims(ctx.db.sql);
 
   async function loadJob(app: CompiledApp, actor: Actor, id: string): Promise<JobRow> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw new AppError('NOT_FOUND', `No import job "${id}"`);
@@ -326,23 +328,40 @@ export function createImportService(ctx: EngineContext, deps: ImportDeps) {
     /** PUT /v1/apps/{app}/uploads/{token}: the file itself, streamed into the blob store. */
     async receiveUpload(appId: string, token: string, body: Readable, declaredLength: number | undefined) {
       const app = resolveApp(ctx.registry(), appId);
-      const claims = await ctx.tokens.verifyFor(token, app.id, 'upload', { expired: 'The upload URL has expired; ask for a new one', invalid: 'The upload URL is not valid' });
-      const key = String(claims.key);
-      const max = Number(claims.max);
+      const signed = await ctx.tokens.verifyFor(token, app.id, 'upload', { expired: 'The upload URL has expired; ask for a new one', invalid: 'The upload URL is not valid' });
+      const key = String(signed.key);
+      const max = Number(signed.max);
       if (declaredLength !== undefined && declaredLength > max) throw new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${max} bytes`);
+      const used = () => new AppError('CONFLICT', 'This upload URL was used already; ask for a new one');
+      if (!(await claims.claim(app.id, key, ctx.clock()))) throw used();
       const blob = deps.blob(app.id);
-      if (await blob.exists(key)) throw new AppError('CONFLICT', 'This upload URL was used already; ask for a new one');
-      const limit = byteLimit(max);
-      body.pipe(limit);
-      body.on('error', (err) => limit.destroy(err));
+      const store = async () => {
+        const limit = byteLimit(max);
+        body.pipe(limit);
+        body.on('error', (err) => limit.destroy(err));
+        try {
+          return await blob.write(key, limit, { contentType: 'text/csv' });
+        } catch (err) {
+          // The blob store wraps what broke the stream; a file over the limit is the client's 413.
+          const cause = (err as { cause?: unknown }).cause;
+          throw isAppError(cause) ? cause : err;
+        }
+      };
+      let stat: BlobStat | undefined;
       try {
-        const stat = await blob.write(key, limit, { contentType: 'text/csv' });
-        return { blobName: key, size: stat.size, sha256: stat.sha256 };
+        // A URL used before upload_claims recorded its use names a blob that is there: spent all the same.
+        stat = (await blob.exists(key)) ? undefined : await store();
       } catch (err) {
-        // The blob store wraps what broke the stream; a file over the limit is the client's 413.
-        const cause = (err as { cause?: unknown }).cause;
-        throw isAppError(cause) ? cause : err;
+        // An upload that fails (too large, cut off, the store refusing) gives its claim back, so the
+        // client can send the file again with the same URL while it is valid: nothing was stored,
+        // and spending the URL on a dropped connection would only send the user back for a new
+        // one. A process that dies mid-upload keeps its claim; that URL answers 409 from then on.
+        await claims.release(app.id, key).catch((e: unknown) => ctx.logger.error({ err: e, app: app.id, blobName: key }, 'upload claim not released'));
+        throw err;
       }
+      await claims.complete(app.id, key);
+      if (!stat) throw used();
+      return { blobName: key, size: stat.size, sha256: stat.sha256 };
     },
 
     /** POST /v1/csv-jobs/{entity}/register { blobName }: queues the import; answers at once. */

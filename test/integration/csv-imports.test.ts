@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import type pg from 'pg';
 import { pino } from 'pino';
 import supertest from 'supertest';
@@ -109,6 +111,31 @@ describe('product master import (§4.6.1)', () => {
     s.clock.now = new Date(s.clock.now.getTime() + 16 * 60_000);
     expect((await s.request.put(unused.uploadPath).set('Content-Type', 'text/csv').send('sku\n')).status).toBe(401);
     admin = await signIn(s, PHONES.admin);
+  });
+
+  it('a signed upload URL accepts exactly one of 10 parallel PUTs; the others answer 409, none 5xx', async () => {
+    const url = (await s.request.get(`${BASE}/csv-jobs/product/sas-url`).set(admin)).body.data;
+    // Each its own size, large enough to stream in several chunks, so the uploads overlap.
+    const files = Array.from({ length: 10 }, (_, i) => Buffer.from(`sku,name,category\n${`P${i},Parallel ${i},frame\n`.repeat(2000 * (i + 1))}`));
+    const puts = await Promise.all(files.map((f) => s.request.put(url.uploadPath).set('Content-Type', 'text/csv').send(f)));
+    expect(puts.map((p) => p.status).sort()).toEqual([201, ...Array<number>(9).fill(409)]);
+    const won = puts.findIndex((p) => p.status === 201);
+    expect(puts.filter((p) => p.status === 409).every((p) => p.body.error.message === 'This upload URL was used already; ask for a new one')).toBe(true);
+    expect(puts[won]!.body.data).toMatchObject({ blobName: url.blobName, size: files[won]!.length, sha256: createHash('sha256').update(files[won]!).digest('hex') });
+  });
+
+  it('the stored file matches its recorded hash', async () => {
+    const blob = s.engine.blob('promopartner');
+    // Near-equal sizes, so the uploads finish (and are put in place) at about the same time.
+    const files = Array.from({ length: 10 }, (_, i) => Buffer.from(`sku,name,category\n${`H${i},Hashed ${i},frame\n`.repeat(4000)}${'#'.repeat(i)}`));
+    for (let round = 0; round < 10; round++) {
+      const url = (await s.request.get(`${BASE}/csv-jobs/product/sas-url`).set(admin)).body.data;
+      await Promise.all(files.map((f) => s.request.put(url.uploadPath).set('Content-Type', 'text/csv').send(f)));
+      const stored = await buffer(await blob.read(url.blobName));
+      const stat = await blob.stat(url.blobName);
+      expect(stat).toMatchObject({ size: stored.length, sha256: createHash('sha256').update(stored).digest('hex') });
+      expect(files.some((f) => f.equals(stored))).toBe(true);
+    }
   });
 
   it('keeps the upload token out of the request log, and builds upload URLs on PUBLIC_URL', async () => {
