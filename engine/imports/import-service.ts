@@ -3,7 +3,7 @@
 // record and transition services as the user who registered it, progress as it goes, an error
 // report (row, column, message) in blob storage, and a completion email through the outbox.
 import { randomUUID } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
+import stream, { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
@@ -336,15 +336,17 @@ export function createImportService(ctx: EngineContext, deps: ImportDeps) {
       if (!(await claims.claim(app.id, key, ctx.clock()))) throw used();
       const blob = deps.blob(app.id);
       const store = async () => {
-        const limit = byteLimit(max);
-        body.pipe(limit);
-        body.on('error', (err) => limit.destroy(err));
+        // pipeline, not pipe: a body cut off while the claim was taken (the client gone) fails the
+        // write instead of leaving it waiting for the end forever. Its errors reach the write.
+        const limited = stream.pipeline(body, byteLimit(max), () => {});
         try {
-          return await blob.write(key, limit, { contentType: 'text/csv' });
+          return await blob.write(key, limited, { contentType: 'text/csv' });
         } catch (err) {
           // The blob store wraps what broke the stream; a file over the limit is the client's 413.
           const cause = (err as { cause?: unknown }).cause;
-          throw isAppError(cause) ? cause : err;
+          if (isAppError(cause)) throw cause;
+          if (body.readableAborted) throw new AppError('BAD_REQUEST', 'The upload was cut off before the end of the file', { cause: err });
+          throw err;
         }
       };
       let stat: BlobStat | undefined;

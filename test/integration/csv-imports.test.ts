@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import type pg from 'pg';
 import { pino } from 'pino';
@@ -122,6 +122,26 @@ describe('product master import (§4.6.1)', () => {
     const won = puts.findIndex((p) => p.status === 201);
     expect(puts.filter((p) => p.status === 409).every((p) => p.body.error.message === 'This upload URL was used already; ask for a new one')).toBe(true);
     expect(puts[won]!.body.data).toMatchObject({ blobName: url.blobName, size: files[won]!.length, sha256: createHash('sha256').update(files[won]!).digest('hex') });
+  });
+
+  it('gives the URL back when its upload fails (cut off, or too large as it streams), so the same URL can be used again', async () => {
+    const url = (await s.request.get(`${BASE}/csv-jobs/product/sas-url`).set(admin)).body.data;
+    const token = url.uploadPath.split('/').pop() as string;
+    // Cut off before the upload began reading it (the client gone while the URL was claimed) ...
+    const gone = new Readable({ read() {} });
+    gone.destroy();
+    await expect(s.engine.imports.receiveUpload('promopartner', token, gone, undefined)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    // ... and part-way through.
+    let sent = 0;
+    const cutOff = new Readable({ read() { if (sent++ < 3) this.push('sku,name,category\n'); else this.destroy(new Error('connection reset')); } });
+    await expect(s.engine.imports.receiveUpload('promopartner', token, cutOff, undefined)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    // No Content-Length: the limit is only found out while the file streams.
+    const mb = Buffer.alloc(1024 * 1024, 0x61);
+    const tooLarge = Readable.from(Array.from({ length: 51 }, () => mb));
+    await expect(s.engine.imports.receiveUpload('promopartner', token, tooLarge, undefined)).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    expect(await s.engine.blob('promopartner').exists(url.blobName)).toBe(false);
+    expect((await s.request.put(url.uploadPath).set('Content-Type', 'text/csv').send('sku,name,category\nR1,Retried,frame\n')).status).toBe(201);
+    expect((await s.request.put(url.uploadPath).set('Content-Type', 'text/csv').send('sku\n')).status).toBe(409);
   });
 
   it('the stored file matches its recorded hash', async () => {
