@@ -186,7 +186,7 @@ export function buildOpenApi(registry: Registry): Obj {
       add(`/v1/apps/${app.id}/uploads/{token}`, 'PUT', {
         summary: 'The target of a signed upload URL: the raw CSV file (no bearer token: the URL is the credential)',
         requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
-        responses: { '201': { description: 'Stored', content: { 'application/json': { schema: { type: 'object' } } } }, ...errorResponses([401, 409, 413]) },
+        responses: { '201': { description: 'Stored', content: { 'application/json': { schema: { type: 'object' } } } }, ...errorResponses([400, 401, 409, 413]) },
       }, generic);
     }
     for (const route of app.routes) {
