@@ -1,6 +1,7 @@
 // Phone + OTP sign-in, refresh and logout (PromoPartner §4.1.1–4.1.3), for any app whose
 // definition names an OTP policy under auth.otp.
 import type { EngineContext } from '../engine-context.ts';
+import type { Prisma } from '../store/database.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { OtpService } from '../otp/otp-service.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
@@ -42,11 +43,12 @@ export function createOtpLogin(ctx: EngineContext, otp: OtpService, refresh: Ref
   };
   const refreshHours = (app: CompiledApp) => app.definition.auth?.refreshTokenHours ?? 12;
 
-  async function session(app: CompiledApp, userId: string, refreshToken?: { refreshToken: string; refreshExpiresIn: number }): Promise<SessionTokens> {
-    const user = await ctx.db.user.findUnique({ where: { id: userId } });
+  /** A session for an active user; `tx` (a sign-in) stores the refresh token with the code it spends. */
+  async function session(app: CompiledApp, userId: string, refreshToken?: { refreshToken: string; refreshExpiresIn: number }, tx?: Prisma.TransactionClient): Promise<SessionTokens> {
+    const user = await (tx ?? ctx.db).user.findUnique({ where: { id: userId } });
     if (!user || user.app !== app.id || !user.active || !(user.role in app.roles)) throw new AppError('UNAUTHENTICATED', 'The account is not active');
     const { accessToken, expiresIn } = await ctx.tokens.issue(actorOf(app.id, user), app.accessTokenMinutes);
-    const r = refreshToken ?? (await refresh.issue(app.id, user.id, refreshHours(app)));
+    const r = refreshToken ?? (await refresh.issue(app.id, user.id, refreshHours(app), undefined, tx));
     return { accessToken, tokenType: 'Bearer', expiresIn, ...r, user: { id: user.id, role: user.role, email: user.email, phone: user.phone, displayName: user.displayName } };
   }
 
@@ -61,8 +63,9 @@ export function createOtpLogin(ctx: EngineContext, otp: OtpService, refresh: Ref
     },
     async verify(app: CompiledApp, body: unknown): Promise<SessionTokens> {
       const { otpId, code } = validateVerify(body);
-      const { subject } = await otp.verify(app, policyOf(app), otpId, code);
-      return session(app, subject);
+      // The code is spent only if the session is made: an inactive account keeps its code unspent.
+      const verified = await otp.verify(app, policyOf(app), otpId, code, (tx, subject) => session(app, subject, undefined, tx));
+      return verified.result;
     },
     async refresh(app: CompiledApp, token: unknown): Promise<SessionTokens> {
       const rotated = await refresh.rotate(app.id, token, refreshHours(app));

@@ -3,6 +3,7 @@
 // whole family is revoked (RFC 6819 §5.2.2.3 "refresh token rotation" with reuse detection).
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { EngineContext } from '../engine-context.ts';
+import type { Prisma } from '../store/database.ts';
 import { AppError } from '../errors/app-error.ts';
 import { UUID_RE } from '../records/record-store.ts';
 
@@ -16,12 +17,13 @@ function parse(token: unknown): { id: string; secret: string } {
 }
 
 export function createRefreshTokens(ctx: EngineContext) {
-  async function issue(app: string, userId: string, hours: number, familyId: string = randomUUID()) {
+  /** `tx`: the transaction of the step that earns the token (the OTP it spends), so both or neither happen. */
+  async function issue(app: string, userId: string, hours: number, familyId: string = randomUUID(), tx: Pick<Prisma.TransactionClient, 'refreshToken'> = ctx.db) {
     const id = randomUUID();
     const secret = randomBytes(32).toString('base64url');
     const now = ctx.clock();
     const expiresAt = new Date(now.getTime() + hours * 3_600_000);
-    await ctx.db.refreshToken.create({ data: { id, app, userId, familyId, tokenHash: sha(secret).toString('hex'), expiresAt, createdAt: now } });
+    await tx.refreshToken.create({ data: { id, app, userId, familyId, tokenHash: sha(secret).toString('hex'), expiresAt, createdAt: now } });
     return { refreshToken: `${id}.${secret}`, refreshExpiresIn: hours * 3600 };
   }
 
@@ -43,14 +45,17 @@ export function createRefreshTokens(ctx: EngineContext) {
       const now = ctx.clock();
       if (row.revokedAt) throw new AppError('UNAUTHENTICATED', 'The refresh token has been revoked');
       if (row.expiresAt <= now) throw new AppError('UNAUTHENTICATED', 'The refresh token has expired');
-      // Only one presenter of a token can rotate it; anyone after that is replaying a copy.
-      const { count } = await ctx.db.refreshToken.updateMany({ where: { id: row.id, usedAt: null, revokedAt: null }, data: { usedAt: now } });
-      if (!count) {
+      // Only one presenter of a token can rotate it; anyone after that is replaying a copy. Spending
+      // the old token and storing the new one are one transaction: a failure leaves the old one usable.
+      const next = await ctx.db.$transaction(async (tx) => {
+        const { count } = await tx.refreshToken.updateMany({ where: { id: row.id, usedAt: null, revokedAt: null }, data: { usedAt: now } });
+        return count ? issue(app, row.userId, hours, row.familyId, tx) : undefined;
+      });
+      if (!next) {
         await revokeFamily(row.familyId);
         ctx.logger.warn({ app, userId: row.userId, familyId: row.familyId }, 'refresh token reuse: family revoked');
         throw new AppError('UNAUTHENTICATED', 'The refresh token was already used; sign in again');
       }
-      const next = await issue(app, row.userId, hours, row.familyId);
       return { userId: row.userId, ...next };
     },
     /** Logout: the presented token's whole family stops working. */

@@ -105,7 +105,7 @@ export function createOtpService(ctx: EngineContext) {
     },
 
     /** Checks a code against the newest code sent to a subject (flows that send { leadId, otp }). */
-    async verifyLatest<T = undefined>(app: CompiledApp, policyName: string, subject: string, code: unknown, andThen?: (tx: Prisma.TransactionClient) => Promise<T>): Promise<{ subject: string; result: T }> {
+    async verifyLatest<T = undefined>(app: CompiledApp, policyName: string, subject: string, code: unknown, andThen?: (tx: Prisma.TransactionClient, subject: string) => Promise<T>): Promise<{ subject: string; result: T }> {
       const latest = await ctx.db.otpChallenge.findFirst({ where: { app: app.id, policy: policyName, subject }, orderBy: { createdAt: 'desc' }, select: { id: true } });
       if (!latest) throw new AppError('OTP_INVALID', 'No code was sent for this');
       return this.verify(app, policyName, latest.id, code, andThen);
@@ -116,7 +116,7 @@ export function createOtpService(ctx: EngineContext) {
      * fails. `andThen` runs in the same transaction as the code's consumption: when it throws (the
      * move the code was for is refused), the code is not spent.
      */
-    async verify<T = undefined>(app: CompiledApp, policyName: string, otpId: unknown, code: unknown, andThen?: (tx: Prisma.TransactionClient) => Promise<T>): Promise<{ subject: string; result: T }> {
+    async verify<T = undefined>(app: CompiledApp, policyName: string, otpId: unknown, code: unknown, andThen?: (tx: Prisma.TransactionClient, subject: string) => Promise<T>): Promise<{ subject: string; result: T }> {
       const policy = policyOf(app, policyName);
       if (typeof otpId !== 'string' || !UUID_RE.test(otpId) || typeof code !== 'string' || !new RegExp(`^[0-9]{${policy.digits}}$`).test(code)) {
         throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: typeof otpId === 'string' && UUID_RE.test(otpId) ? '$.code' : '$.otpId', message: `Give the otpId you were sent and the ${policy.digits}-digit code` }] });
@@ -135,7 +135,7 @@ export function createOtpService(ctx: EngineContext) {
         const given = Buffer.from(hash(c.id, code), 'hex');
         if (expected.length === given.length && timingSafeEqual(expected, given)) {
           await tx.otpChallenge.update({ where: { id: c.id }, data: { consumedAt: now } });
-          return { ok: true as const, subject: c.subject, result: (andThen ? await andThen(tx) : undefined) as T };
+          return { ok: true as const, subject: c.subject, result: (andThen ? await andThen(tx, c.subject) : undefined) as T };
         }
         await tx.otpChallenge.update({ where: { id: c.id }, data: { attempts: { increment: 1 } } });
         let locked = false;

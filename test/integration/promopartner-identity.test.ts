@@ -102,6 +102,16 @@ describe('login OTP verification (§4.1.2)', () => {
     expect(again.body.error.code).toBe('OTP_USED');
   });
 
+  it('leaves the code unspent when no session can be made (an account deactivated meanwhile)', async () => {
+    const req = await requestOtp(KAM);
+    await sql("UPDATE users SET active = false WHERE app = 'promopartner' AND phone = $1", [KAM]);
+    const refused = await verifyOtp(req.body.data.otpId, '123456');
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.code).toBe('UNAUTHENTICATED');
+    await sql("UPDATE users SET active = true WHERE app = 'promopartner' AND phone = $1", [KAM]);
+    expect((await verifyOtp(req.body.data.otpId, '123456')).status).toBe(200);
+  });
+
   it('refuses an expired code', async () => {
     const req = await requestOtp(KAM);
     advance(10 * 60_000 + 1);
