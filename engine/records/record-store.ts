@@ -137,6 +137,20 @@ export interface TransitionWrite {
 const jsonb = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
 /**
+ * The CTEs that move a record's unique keys with its update (`updated`): the values it gives up
+ * (parameter `drop`) and takes (`add`), each a JSON list of { keyName, value }.
+ */
+function keyChanges(drop: number, add: number): string {
+  return `dropped AS (
+       DELETE FROM record_keys k USING updated, jsonb_to_recordset($${drop}::jsonb) AS d("keyName" text, value text)
+       WHERE k.record_id = updated.id AND k.app = updated.app AND k.entity = updated.entity AND k.key_name = d."keyName" AND k.value = d.value
+     ), added AS (
+       INSERT INTO record_keys (app, entity, key_name, value, record_id)
+       SELECT updated.app, updated.entity, a."keyName", a.value, updated.id FROM updated, jsonb_to_recordset($${add}::jsonb) AS a("keyName" text, value text)
+     )`;
+}
+
+/**
  * The record update, its timeline entry and its audit entry as one statement: atomic without an
  * explicit transaction, and one round trip on the hottest path of the engine. Returns undefined
  * when the version moved on (a concurrent change won the race): the caller decides again.
@@ -176,13 +190,7 @@ export async function writeTransition(sql: Queryable, w: TransitionWrite): Promi
      ), timeline AS (
        INSERT INTO timeline_entries (record_id, app, entity, event, from_state, to_state, actor_id, role, override, remarks, input, at)
        SELECT id, app, entity, $7, $8, state, $9, $10, $11, $12, $13::jsonb, $6 FROM updated
-     ), dropped AS (
-       DELETE FROM record_keys k USING updated, jsonb_to_recordset($19::jsonb) AS d("keyName" text, value text)
-       WHERE k.record_id = updated.id AND k.app = updated.app AND k.entity = updated.entity AND k.key_name = d."keyName" AND k.value = d.value
-     ), added AS (
-       INSERT INTO record_keys (app, entity, key_name, value, record_id)
-       SELECT updated.app, updated.entity, a."keyName", a.value, updated.id FROM updated, jsonb_to_recordset($20::jsonb) AS a("keyName" text, value text)
-     ), audit AS (
+     ), ${keyChanges(19, 20)}, audit AS (
        INSERT INTO audit_entries (app, entity, record_id, action, outcome, actor_id, role, before, after, detail, at)
        SELECT app, entity, id, $14, 'accepted', $9, $10, $15::jsonb, $16::jsonb, $17::jsonb, $6 FROM updated
      ), outbox AS (
@@ -275,13 +283,7 @@ export async function updateRecordData(sql: Queryable, w: RecordUpdate): Promise
        UPDATE records SET data = $3::jsonb, version = version + 1, scope_tags = $4::text[], updated_at = $5
        WHERE id = $1::uuid AND version = $2 AND deleted_at IS NULL
        RETURNING ${COLUMN_LIST}
-     ), dropped AS (
-       DELETE FROM record_keys k USING updated, jsonb_to_recordset($6::jsonb) AS d("keyName" text, value text)
-       WHERE k.record_id = updated.id AND k.app = updated.app AND k.entity = updated.entity AND k.key_name = d."keyName" AND k.value = d.value
-     ), added AS (
-       INSERT INTO record_keys (app, entity, key_name, value, record_id)
-       SELECT updated.app, updated.entity, a."keyName", a.value, updated.id FROM updated, jsonb_to_recordset($7::jsonb) AS a("keyName" text, value text)
-     ), audit AS (
+     ), ${keyChanges(6, 7)}, audit AS (
        INSERT INTO audit_entries (app, entity, record_id, action, outcome, actor_id, role, before, after, at)
        SELECT app, entity, id, 'record.update', 'accepted', $8, $9, $10::jsonb, $3::jsonb, $5 FROM updated
      )
