@@ -21,7 +21,7 @@ import { createOtpService } from './otp/otp-service.ts';
 import { createRecordOtp } from './otp/record-otp.ts';
 import { createOtpLogin } from './auth/otp-login.ts';
 import { createRefreshTokens } from './auth/refresh-tokens.ts';
-import type { PluginCatalog } from './plugins/plugin-registry.ts';
+import type { PluginCatalog } from './providers/plugin-catalog.ts';
 import { createAppProviders } from './providers/app-providers.ts';
 import { createOutboxDispatcher } from './notify/outbox-dispatcher.ts';
 import { createOutboxAdmin } from './notify/outbox-admin.ts';
@@ -36,7 +36,7 @@ export { closeDatabase, createDatabase, type Database } from './store/database.t
 export { startEmbeddedPostgres } from './store/embedded-postgres.ts';
 export { migrate } from './store/migrate.ts';
 export { verifyAuditChain } from './audit/verify-audit-chain.ts';
-export { loadPluginCatalog, type PluginCatalog } from './plugins/plugin-registry.ts';
+export { loadPluginCatalog, type PluginCatalog } from './providers/plugin-catalog.ts';
 export { startJobRunner, type JobRunner } from './jobs/job-runner.ts';
 export { createLogger, type Logger } from './support/logger.ts';
 export { isStorableText, UNSTORABLE_TEXT_MESSAGE } from './support/storable-text.ts';

@@ -2,7 +2,7 @@
 // per compiled app, for every kind in the kind table: a chain for chained kinds, one provider else.
 import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { ProviderRef } from '../registry/definition-types.ts';
-import { createProvider, type PluginCatalog } from '../plugins/plugin-registry.ts';
+import { createProvider, type PluginCatalog } from './plugin-catalog.ts';
 import type { ProviderDeps, ProviderImpls, ProviderKind } from '../plugin-api.ts';
 import { DEFAULT_BREAKER, ProviderChain, type BreakerOptions } from './provider-chain.ts';
 import { PROVIDER_KINDS, providerKinds, type ChainedKind, type SingleKind } from './provider-kinds.ts';

@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { closeDatabase, createDatabase, createEngine, createLogger, loadPluginCatalog, migrate, startEmbeddedPostgres, startJobRunner } from '../../engine/index.ts';
-import { createProvider } from '../../engine/plugins/plugin-registry.ts';
+import { createProvider } from '../../engine/providers/plugin-catalog.ts';
 import { freePort } from '../support/free-port.ts';
 import { startFakeVendor } from '../support/fakes/fake-vendor.ts';
 

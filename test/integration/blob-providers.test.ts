@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { createProvider, loadPluginCatalog } from '../../engine/plugins/plugin-registry.ts';
+import { createProvider, loadPluginCatalog } from '../../engine/providers/plugin-catalog.ts';
 import { describeBlobContract } from '../contract/blob-contract.ts';
 import { testDeps } from '../contract/provider-harness.ts';
 

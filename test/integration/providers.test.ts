@@ -3,7 +3,7 @@ import { SMTPServer } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../engine/index.ts';
 import { ProviderError, type EmailMessage, type EmailProvider, type EventMessage, type EventsProvider, type SmsMessage, type SmsProvider } from '../../engine/plugin-api.ts';
-import { createProvider, loadPluginCatalog, ProviderConfigError, resolveEnvReferences } from '../../engine/plugins/plugin-registry.ts';
+import { createProvider, loadPluginCatalog, ProviderConfigError, resolveEnvReferences } from '../../engine/providers/plugin-catalog.ts';
 import { describeMessageContract, type MessageKit } from '../contract/message-contract.ts';
 import { testDeps as baseDeps } from '../contract/provider-harness.ts';
 import os from 'node:os';

@@ -6,7 +6,7 @@ import { ajvProblems } from '../support/ajv-problems.ts';
 import { addFieldFormats } from '../support/field-formats.ts';
 import type { ProviderDeps, ProviderImpls, ProviderKind, ProviderPlugin } from '../plugin-api.ts';
 import type { ErrorDetail } from '../errors/app-error.ts';
-import { providerKinds } from '../providers/provider-kinds.ts';
+import { providerKinds } from './provider-kinds.ts';
 
 
 /** Every plugin found under plugins/<kind>/<name>/index.ts, by "kind/name". */
