@@ -2,7 +2,7 @@ import { AppError } from '../errors/app-error.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { EntityPermission, ScopeRule } from '../registry/definition-types.ts';
 import type { Actor } from './actor.ts';
-import { SYSTEM_ROLE } from '../registry/cross-check.ts';
+import { SYSTEM_ROLE } from './system-role.ts';
 
 export type EntityAction = 'read' | 'create' | 'update' | 'delete' | 'transition';
 

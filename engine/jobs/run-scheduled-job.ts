@@ -9,7 +9,7 @@ import { recordsInStates } from '../records/record-store.ts';
 import { resolveApp, resolveEntity } from '../records/resolve-target.ts';
 import { compileConditionGuard, nowFacts } from '../rules/condition-guard.ts';
 import type { TransitionService } from '../workflow/transition-service.ts';
-import { SYSTEM_ROLE } from '../registry/cross-check.ts';
+import { SYSTEM_ROLE } from '../auth/system-role.ts';
 
 export interface JobStepReport {
   entity: string;

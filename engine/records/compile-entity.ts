@@ -2,7 +2,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import type { AppDef, EntityDef, FieldSchema } from '../registry/definition-types.ts';
 import type { CompiledWorkflow } from '../workflow/compiled-workflow.ts';
 import { addFieldFormats } from '../support/field-formats.ts';
-import { SORTABLE_SYSTEM_FIELDS } from '../registry/cross-check.ts';
+import { SORTABLE_SYSTEM_FIELDS } from './sortable-system-fields.ts';
 
 export interface CompiledEntity {
   name: string;

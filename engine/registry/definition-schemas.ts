@@ -3,10 +3,10 @@ import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { ajvProblems } from '../support/ajv-problems.ts';
 import { addFieldFormats } from '../support/field-formats.ts';
-import type { DefinitionKind, DefinitionProblem } from './definition-types.ts';
+import { definitionKindNames, kindModules, type DefinitionKind } from './definition-kinds.ts';
+import type { DefinitionProblem } from './definition-types.ts';
 
 export const SCHEMA_DIR = path.resolve(import.meta.dirname, '../../definitions/_schema');
-const KINDS: DefinitionKind[] = ['app', 'entity', 'workflow', 'template', 'otp', 'rules', 'job', 'import', 'demo'];
 
 let validators: Map<DefinitionKind, ValidateFunction> | undefined;
 
@@ -17,12 +17,12 @@ function kindValidators(): Map<DefinitionKind, ValidateFunction> {
   for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json'))) {
     ajv.addSchema(JSON.parse(readFileSync(path.join(SCHEMA_DIR, file), 'utf8')) as object);
   }
-  validators = new Map(KINDS.map((k) => [k, ajv.getSchema(`https://rulepath.dev/schema/${k}.schema.json`)!]));
+  validators = new Map(kindModules.map((m) => [m.kind, ajv.getSchema(`https://rulepath.dev/schema/${m.schemaFile}`)!]));
   return validators;
 }
 
 export function isDefinitionKind(kind: unknown): kind is DefinitionKind {
-  return typeof kind === 'string' && (KINDS as string[]).includes(kind);
+  return typeof kind === 'string' && (definitionKindNames as readonly string[]).includes(kind);
 }
 
 /** Validates one parsed file against the schema of the kind it declares. */
@@ -32,7 +32,7 @@ export function validateDefinitionShape(file: string, content: unknown): Definit
   }
   const kind = (content as { kind?: unknown }).kind;
   if (!isDefinitionKind(kind)) {
-    return [{ file, path: '$.kind', message: `"kind" must be one of: ${KINDS.join(', ')}` }];
+    return [{ file, path: '$.kind', message: `"kind" must be one of: ${definitionKindNames.join(', ')}` }];
   }
   const validate = kindValidators().get(kind)!;
   if (validate(content)) return [];

@@ -259,8 +259,9 @@ export interface DemoDataDef {
   records: { entity: string; data: Record<string, unknown>; events?: string[] }[];
 }
 
-export type AnyDefinition = AppDef | EntityDef | WorkflowDef | TemplateDef | OtpPolicyDef | RulesDef | JobDef | ImportDef | DemoDataDef;
-export type DefinitionKind = AnyDefinition['kind'];
+// Derived from the registry of kinds: a new kind is one module there, not an edit here.
+export type { AnyDefinition, DefinitionKind } from './definition-kinds.ts';
+import type { AnyDefinition } from './definition-kinds.ts';
 
 /** A definition with the file it came from, so every problem can name its file. */
 export interface SourcedDefinition<D = AnyDefinition> {

@@ -1,0 +1,84 @@
+// The checks of the app definition a JSON Schema cannot express: every role, entity, event, OTP
+// policy and ruleset its permissions, demo users and route aliases name exists in the app.
+import { SYSTEM_ROLE } from '../auth/system-role.ts';
+import { normalizeTransitions } from '../workflow/normalize-transitions.ts';
+import type { AppDefinitionSet } from './definition-kind-module.ts';
+import type { DefinitionProblem } from './definition-types.ts';
+
+export function checkApp(defs: AppDefinitionSet): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  const { app } = defs;
+  const roles = new Set(Object.keys(app.definition.roles));
+  const entities = defs.named('entity');
+  const workflows = defs.named('workflow');
+  const otpPolicies = defs.named('otp');
+  const rulesets = defs.named('rules');
+  const add = (file: string, path: string, message: string) => problems.push({ file, path, message });
+
+  if (roles.has(SYSTEM_ROLE)) add(app.file, `$.roles.${SYSTEM_ROLE}`, `"${SYSTEM_ROLE}" is the scheduler's own role; give the role another name`);
+  for (const [role, def] of Object.entries(app.definition.roles)) {
+    for (const [entityName, perm] of Object.entries(def.permissions ?? {})) {
+      const path = `$.roles.${role}.permissions.${entityName}`;
+      const entity = entities.get(entityName);
+      if (!entity) {
+        if (!defs.malformed.has(`entity:${entityName}`)) add(app.file, path, `Entity "${entityName}" is not defined in this app`);
+        continue;
+      }
+      if (perm.scope && !(perm.scope.field in entity.definition.fields)) {
+        add(app.file, `${path}.scope.field`, `Entity "${entityName}" has no field "${perm.scope.field}"`);
+      }
+      if (Array.isArray(perm.update)) perm.update.forEach((f, i) => f in entity.definition.fields || add(app.file, `${path}.update[${i}]`, `Entity "${entityName}" has no field "${f}"`));
+      if (perm.transition && !entity.definition.workflow) {
+        add(app.file, `${path}.transition`, `Entity "${entityName}" has no workflow to transition`);
+      }
+    }
+  }
+
+  (app.definition.demoUsers ?? []).forEach((u, i) => roles.has(u.role) || add(app.file, `$.demoUsers[${i}].role`, `Role "${u.role}" is not declared by the app`));
+
+  const seenRoutes = new Set<string>();
+  (app.definition.routes ?? []).forEach((route, i) => {
+    const path = `$.routes[${i}]`;
+    const key = `${route.method} ${route.path.replace(/\{[^}]+\}/g, '{}')}`;
+    if (seenRoutes.has(key)) add(app.file, path, `Route ${route.method} ${route.path} is declared twice`);
+    seenRoutes.add(key);
+    const params = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+    if (route.operation.startsWith('auth.')) return;
+    if (route.operation === 'rules.evaluate') return route.ruleset || add(app.file, `${path}.ruleset`, 'rules.evaluate needs a "ruleset"');
+    if (route.operation.startsWith('imports.')) {
+      const param = ['imports.status', 'imports.errors'].includes(route.operation) ? ['id'] : ['entity', 'import'];
+      if (!param.some((p) => params.includes(p))) add(app.file, `${path}.path`, `Operation ${route.operation} needs {${param.join('} or {')}} in its path`);
+      return;
+    }
+    const entity = route.entity ? entities.get(route.entity) : undefined;
+    if (!route.entity) return add(app.file, `${path}.entity`, `Operation ${route.operation} needs an "entity"`);
+    if (!entity) return defs.malformed.has(`entity:${route.entity}`) || add(app.file, `${path}.entity`, `Entity "${route.entity}" is not defined in this app`);
+    const needsId = !['records.create', 'records.list'].includes(route.operation);
+    if (needsId && !params.includes('id') && !route.idFrom) add(app.file, `${path}.path`, `Operation ${route.operation} needs an {id} in its path`);
+    if ((route.operation === 'otp.request' || route.operation === 'otp.verify') && !route.policy) add(app.file, `${path}.policy`, `${route.operation} needs a "policy"`);
+    if (route.operation === 'records.moveTo' && !route.targetField) add(app.file, `${path}.targetField`, 'records.moveTo needs a "targetField" naming the body field with the target state');
+    if ((route.operation === 'records.moveTo' || route.operation === 'records.event') && !entity.definition.workflow) {
+      add(app.file, `${path}.operation`, `Entity "${route.entity}" has no workflow`);
+    }
+    if (route.operation === 'records.event') {
+      const wf = entity.definition.workflow ? workflows.get(entity.definition.workflow) : undefined;
+      if (!route.event) add(app.file, `${path}.event`, 'records.event needs an "event"');
+      else if (wf && !normalizeTransitions(wf.definition).some((t) => t.event === route.event)) {
+        add(app.file, `${path}.event`, `Workflow "${wf.definition.name}" has no event "${route.event}"`);
+      }
+    }
+  });
+
+  (app.definition.routes ?? []).forEach((r, i) => {
+    if (r.ruleset && !rulesets.has(r.ruleset)) add(app.file, `$.routes[${i}].ruleset`, `Ruleset "${r.ruleset}" is not defined in this app`);
+  });
+  const loginPolicy = app.definition.auth?.otp?.policy;
+  if (loginPolicy && !otpPolicies.has(loginPolicy)) add(app.file, '$.auth.otp.policy', `OTP policy "${loginPolicy}" is not defined in this app`);
+  (app.definition.routes ?? []).forEach((r, i) => {
+    const policy = r.policy ? otpPolicies.get(r.policy)?.definition : undefined;
+    if (r.policy && !policy) add(app.file, `$.routes[${i}].policy`, `OTP policy "${r.policy}" is not defined in this app`);
+    else if (policy && !policy.record) add(app.file, `$.routes[${i}].policy`, `OTP policy "${r.policy}" has no "record": it is not a record OTP`);
+    else if (policy && r.entity && policy.record!.entity !== r.entity) add(app.file, `$.routes[${i}].entity`, `OTP policy "${r.policy}" is about "${policy.record!.entity}", not "${r.entity}"`);
+  });
+  return problems;
+}
