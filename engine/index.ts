@@ -42,7 +42,7 @@ export { createLogger, type Logger } from './support/logger.ts';
 export { isStorableText, UNSTORABLE_TEXT_MESSAGE } from './support/storable-text.ts';
 export { hashPassword } from './auth/passwords.ts';
 export { LOGIN_BODY_SCHEMA } from './auth/login-service.ts';
-export { resolveValue } from './workflow/resolve-effects.ts';
+export { resolveValue } from './effects/resolve-value.ts';
 export { CONSOLE_BODY_SCHEMA, EVALUATE_BODY_SCHEMA } from './rules/rules-service.ts';
 export { OTP_REQUEST_SCHEMA, OTP_VERIFY_SCHEMA, type SessionTokens } from './auth/otp-login.ts';
 export type { Actor } from './auth/actor.ts';

@@ -10,7 +10,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Actor } from '../auth/actor.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { AppError, isAppError } from '../errors/app-error.ts';
-import { outboxRowsFor } from '../notify/outbox-messages.ts';
+import { planEffects } from '../effects/plan-effects.ts';
 import { outboxInsertData } from '../notify/outbox-store.ts';
 import type { BlobProvider, BlobStat } from '../plugin-api.ts';
 import { uniqueKeyValues } from '../records/derived-columns.ts';
@@ -127,7 +127,10 @@ export function createImportService(ctx: EngineContext, deps: ImportDeps) {
     const done = rows[0]!;
     const def = app.imports.get(job.import);
     if (def?.notify && actor?.email) {
-      const messages = outboxRowsFor(app, [{ notify: { template: def.notify.template, to: '{{actor.email}}' } }], { record: view(done), actor: { ...actor }, input: {}, now: now.toISOString(), app: { id: app.id, name: app.name } }, { recordId: job.id, key: `${app.id}:import:${job.id}` }, ctx.logger);
+      // The completion email is a notify effect about the job, planned like any other.
+      const plan = planEffects([{ notify: { template: def.notify.template, to: '{{actor.email}}' } }], { record: view(done), actor: { ...actor }, input: {}, now: now.toISOString(), app: { id: app.id, name: app.name } }, { app, recordId: job.id, key: `${app.id}:import:${job.id}` });
+      for (const s of plan.skipped) ctx.logger.debug(s.detail, s.message);
+      const messages = plan.outbox;
       if (messages.length) {
         await ctx.db.outboxMessage.createMany({ data: outboxInsertData(messages, now), skipDuplicates: true });
         ctx.outboxWritten();

@@ -3,7 +3,7 @@
 // worker that dies mid-delivery only delays its rows until the lease runs out.
 import { randomUUID } from 'node:crypto';
 import type { Database, Prisma } from '../store/database.ts';
-import type { OutboxRow } from './outbox-messages.ts';
+import type { OutboxRow } from './outbox-row.ts';
 
 export interface ClaimedMessage {
   id: string;

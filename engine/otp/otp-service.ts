@@ -4,7 +4,7 @@
 import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { EngineContext } from '../engine-context.ts';
 import { AppError } from '../errors/app-error.ts';
-import type { OutboxRow } from '../notify/outbox-messages.ts';
+import type { OutboxRow } from '../notify/outbox-row.ts';
 import { outboxInsertData } from '../notify/outbox-store.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { OtpPolicyDef } from '../registry/definition-types.ts';

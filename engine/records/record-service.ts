@@ -2,7 +2,8 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { OtpService } from '../otp/otp-service.ts';
 import type { RecordOtp } from '../otp/record-otp.ts';
 import type { TransitionService } from '../workflow/transition-service.ts';
-import { fieldChanges, resolveValue } from '../workflow/resolve-effects.ts';
+import { deliverPlanned } from '../effects/deliver-planned.ts';
+import { planEffects } from '../effects/plan-effects.ts';
 import type { Actor } from '../auth/actor.ts';
 import { actorScopeValues, requiredScopeTags, requirePermission } from '../auth/permissions.ts';
 import { appendAudit } from '../audit/audit-log.ts';
@@ -25,7 +26,6 @@ import { applyScopeOnWrite, assertFieldsEditable, assertValidFields, checkChange
 
 export { assertInScope, isObjectBody };
 import { recordView, type RecordResult, type RecordTarget } from './record-view.ts';
-import { outboxRowsFor } from '../notify/outbox-messages.ts';
 import { outboxRecordset } from '../notify/outbox-store.ts';
 import { parseIfMatch, resolveApp, resolveEntity } from './resolve-target.ts';
 
@@ -148,26 +148,28 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
       const id = randomUUID();
       const state = entity.workflow?.initial ?? null;
       const onCreate = entity.workflow?.onCreate ?? [];
-      const baseCtx = { actor: { ...actor }, input: {}, now: now.toISOString(), app: { id: app.id, name: app.name } };
-      // onCreate `set` fills fields from what the create knows (the creator, the time).
-      const setByEffects = fieldChanges(onCreate, { ...baseCtx, record: { id, ...data, version: 1 } });
-      if (Object.keys(setByEffects).length) assertValid(entity.validatePatch, setByEffects, '$.onCreate');
-      Object.assign(data, setByEffects);
+      // The onCreate effects as data: `set` fills fields from what the create knows (the creator,
+      // the time); messages and codes see the record as created. Nothing runs until it is written.
+      const plan = planEffects(
+        onCreate,
+        { actor: { ...actor }, input: {}, now: now.toISOString(), app: { id: app.id, name: app.name }, record: { id, ...data, version: 1 } },
+        { app, recordId: id, key: `${app.id}:${id}:v1`, after: (set) => ({ id, ...data, ...set, ...(entity.workflow ? { [entity.workflow.field]: state } : {}), version: 1 }) },
+      );
+      if (Object.keys(plan.fields).length) assertValid(entity.validatePatch, plan.fields, '$.onCreate');
+      Object.assign(data, plan.fields);
       assertValidFields(entity.fields, entity.validateCreate, data);
       await ctx.rules.checkWrite(app, entity.name, data);
-      const view = { id, ...data, ...(entity.workflow ? { [entity.workflow.field]: state } : {}), version: 1 };
-      const effectCtx = { ...baseCtx, record: view };
-      const messages = outboxRowsFor(app, onCreate, effectCtx, { recordId: id, key: `${app.id}:${id}:v1` }, ctx.logger);
+      for (const s of plan.skipped) ctx.logger.debug(s.detail, s.message);
+      const messages = plan.outbox;
       // The record, its keys, first timeline entry, audit entry and outbox rows: one statement.
       const insert: RecordInsert = {
         id, app: app.id, entity: entity.name, state, data, scopeTags: scopeTags(entity, data),
         keys: uniqueKeyValues(entity, data).map((k) => ({ keyName: k.keyName, value: k.value })),
         actorId: actor.id, role: actor.role, at: now, outbox: outboxRecordset(messages, now),
       };
-      let sentOtp = false;
       try {
-        // The common create (no request id, no windowed dedupe, no OTP to issue) needs nothing else.
-        if (!idempotency && !proof && !entity.definition.dedupe?.length && !onCreate.some((e) => 'issueOtp' in e)) {
+        // The common create (no request id, no windowed dedupe, nothing to deliver in it, such as an OTP) needs nothing else.
+        if (!idempotency && !proof && !entity.definition.dedupe?.length && !plan.deliver.length) {
           const row = await insertRecord(ctx.db.sql, insert);
           if (messages.length) ctx.outboxWritten();
           ctx.rules.changed(app.id, entity.name);
@@ -178,16 +180,11 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
           if (proof) await claimProof(tx, app.id, proof.proofId, id, now);
           await checkDedupe(tx, ctx, app.id, entity, id, data, now);
           const created = await insertRecord(inTransaction(tx), insert);
-          for (const effect of onCreate) {
-            if (!('issueOtp' in effect)) continue;
-            const sms = resolveValue(effect.issueOtp.sms, effectCtx);
-            const email = resolveValue(effect.issueOtp.email, effectCtx);
-            await otp.issueIn(tx, app, effect.issueOtp.policy, id, { sms: typeof sms === 'string' ? sms : undefined, email: typeof email === 'string' ? email : undefined });
-            sentOtp = true;
-          }
+          await deliverPlanned(plan.deliver, { tx, otp, app, recordId: id });
           return created;
         }, TX_OPTIONS);
-        if (messages.length || sentOtp) ctx.outboxWritten();
+        // A delivered step (an OTP issued) writes its own outbox rows.
+        if (messages.length || plan.deliver.length) ctx.outboxWritten();
         ctx.rules.changed(app.id, entity.name);
         return { data: recordView(entity, row), journeyStatus: journeyStatus(entity.workflow, row.state) };
       } catch (err) {

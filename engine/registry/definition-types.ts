@@ -16,11 +16,9 @@ export type Condition =
   | { not: Condition }
   | { fact: 'record' | 'input' | 'actor' | 'now'; path?: string; operator: string; value: unknown };
 
-export type Effect =
-  | { set: Record<string, unknown> }
-  | { notify: { template: string; to: string } }
-  | { emit: { event: string; topics: string[]; payload?: Record<string, unknown> } }
-  | { issueOtp: { policy: string; sms?: string; email?: string } };
+// Derived from the registry of effects: a new effect is one module there, not an edit here.
+export type { Effect } from '../effects/effect-registry.ts';
+import type { Effect } from '../effects/effect-registry.ts';
 
 export interface ProviderRef {
   provider: string;

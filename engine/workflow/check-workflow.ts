@@ -2,9 +2,11 @@
 // policies and effects name what the app declares.
 import { SYSTEM_ROLE } from '../auth/system-role.ts';
 import type { AppDefinitionSet } from '../registry/definition-kind-module.ts';
-import type { DefinitionProblem, Effect, EntityDef, WorkflowDef } from '../registry/definition-types.ts';
+import type { DefinitionProblem, EntityDef, WorkflowDef } from '../registry/definition-types.ts';
+import { checkEffect } from '../effects/check-effect.ts';
+import type { EffectPlace } from '../effects/effect-module.ts';
+import type { Effect } from '../effects/effect-registry.ts';
 import { templatesOf } from '../registry/kinds/template.ts';
-import { isValidPath } from '../support/object-path.ts';
 import { checkGuardCondition } from './check-guard-condition.ts';
 import { normalizeTransitions } from './normalize-transitions.ts';
 
@@ -38,6 +40,8 @@ function checkMachine(file: string, wf: WorkflowDef, entity: EntityDef | undefin
     if (!states.has(from)) add(file, `$.matrix.${from}`, `State "${from}" is not declared in "states"`);
     for (const to of Object.keys(row)) if (!states.has(to)) add(file, `$.matrix.${from}.${to}`, `State "${to}" is not declared in "states"`);
   }
+  const checkEffects = (effects: readonly Effect[], at: string, place: EffectPlace) =>
+    effects.forEach((e, i) => checkEffect(e, place, { path: `${at}[${i}]`, entity, workflow: wf, templates, add: (p, m) => add(file, p, m) }));
   const transitions = normalizeTransitions(wf);
   const seen = new Map<string, string>();
   for (const t of transitions) {
@@ -56,49 +60,9 @@ function checkMachine(file: string, wf: WorkflowDef, entity: EntityDef | undefin
     if (t.requiresStage !== undefined && !Object.values(wf.states).some((st) => st.stage === t.requiresStage)) {
       add(file, `${t.source}.requiresStage`, `No state of this workflow is at stage ${t.requiresStage}`);
     }
-    t.effects.forEach((e, i) => checkEffect(file, `${t.source}.effects[${i}]`, e, entity, wf, templates, add));
+    checkEffects(t.effects, `${t.source}.effects`, 'transition');
   }
-  (wf.effects ?? []).forEach((e, i) => checkEffect(file, `$.effects[${i}]`, e, entity, wf, templates, add));
-  (wf.onCreate ?? []).forEach((e, i) => checkEffect(file, `$.onCreate[${i}]`, e, entity, wf, templates, add));
+  checkEffects(wf.effects ?? [], '$.effects', 'workflow');
+  checkEffects(wf.onCreate ?? [], '$.onCreate', 'onCreate');
   (wf.override?.roles ?? []).forEach((r, i) => roles.has(r) || add(file, `$.override.roles[${i}]`, `Role "${r}" is not declared by the app`));
-}
-
-const CONTEXT_ROOTS = ['record', 'actor', 'input', 'remarks', 'now'];
-
-/** A "{{path}}" inside an effect value: a plain path under a context root, naming a real field. */
-function checkExpression(value: unknown, at: string, entity: EntityDef | undefined, wf: WorkflowDef, add: (p: string, m: string) => void) {
-  if (typeof value !== 'string') return;
-  for (const m of value.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) checkVariable(m[1] ?? '', at, entity, wf, add, CONTEXT_ROOTS);
-}
-
-function checkVariable(ref: string, at: string, entity: EntityDef | undefined, wf: WorkflowDef, add: (p: string, m: string) => void, roots: string[]) {
-  const [root, field] = ref.split('.');
-  if (!isValidPath(ref) || !roots.includes(root ?? '')) return add(at, `"{{${ref}}}" must be a path under ${roots.join(', ')}`);
-  if (root === 'record' && field && entity && !(field in entity.fields) && !['id', 'version', 'createdAt', 'updatedAt', wf.field ?? 'status'].includes(field)) {
-    add(at, `"{{${ref}}}": entity "${entity.name}" has no field "${field}"`);
-  }
-  if (root === 'input' && field && !(field in (wf.input ?? {}))) add(at, `"{{${ref}}}": the workflow input has no field "${field}"`);
-}
-
-function checkEffect(file: string, path: string, effect: Effect, entity: EntityDef | undefined, wf: WorkflowDef, templates: Templates, add: Add) {
-  const at = (p: string, m: string) => add(file, p, m);
-  if ('set' in effect) {
-    for (const [field, value] of Object.entries(effect.set)) {
-      if (entity && !(field in entity.fields)) add(file, `${path}.set.${field}`, `Entity "${entity.name}" has no field "${field}"`);
-      checkExpression(value, `${path}.set.${field}`, entity, wf, at);
-    }
-  } else if ('notify' in effect) {
-    const template = templates.get(effect.notify.template);
-    if (!template) return add(file, `${path}.notify.template`, `Template "${effect.notify.template}" is not defined in this app`);
-    checkExpression(effect.notify.to, `${path}.notify.to`, entity, wf, at);
-    // Knowable at load time: a variable the template reads that this workflow cannot provide.
-    for (const v of template.variables) checkVariable(v, `${path}.notify.template`, entity, wf, (p, m) => add(file, p, `Template "${effect.notify.template}": ${m}`), [...CONTEXT_ROOTS, 'app']);
-  } else if ('emit' in effect) {
-    for (const [key, value] of Object.entries(effect.emit.payload ?? {})) checkExpression(value, `${path}.emit.payload.${key}`, entity, wf, at);
-  } else {
-    // A code is sent in the same transaction as the record it is about: only when the record is created.
-    if (!path.startsWith('$.onCreate')) add(file, path, 'issueOtp can only be used in onCreate');
-    checkExpression(effect.issueOtp.sms, `${path}.issueOtp.sms`, entity, wf, at);
-    checkExpression(effect.issueOtp.email, `${path}.issueOtp.email`, entity, wf, at);
-  }
 }

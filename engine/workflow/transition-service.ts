@@ -15,8 +15,7 @@ import { isUniqueViolation } from '../support/database-errors.ts';
 import { allowedEvents, decideTransition, type TransitionDecision } from './decide-transition.ts';
 import { nowFacts } from '../rules/condition-guard.ts';
 import { journeyStatus } from './journey-status.ts';
-import { fieldChanges } from './resolve-effects.ts';
-import { outboxRowsFor } from '../notify/outbox-messages.ts';
+import { planEffects } from '../effects/plan-effects.ts';
 import { outboxRecordset } from '../notify/outbox-store.ts';
 
 export interface TransitionBody {
@@ -99,14 +98,21 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService) {
         // Fields sent with the move are judged in the state the record is in now (an invoice number
         // may be added while New), then the move's own `set` effects apply on top.
         if (fields) assertFieldsEditable(entity, fields, current.state);
-        const setByEffects = fieldChanges(effects, { record: { ...recordFacts, ...fields }, actor: actorFacts, input: storedInput, remarks: body.remarks, now: now.toISOString() });
-        if (Object.keys(setByEffects).length) assertValid(entity.validatePatch, setByEffects, '$.effects');
-        const changes = { ...fields, ...setByEffects };
+        // The effects as data; messages see the record as the move leaves it. Effects with a deliver
+        // step (issueOtp) are refused outside onCreate at load (their places), so the plan is all rows.
+        const found = { ...recordFacts, ...fields };
+        const plan = planEffects(
+          effects,
+          { record: found, actor: actorFacts, input: storedInput, remarks: body.remarks, now: now.toISOString(), app: { id: app.id, name: app.name } },
+          { app, recordId: current.id, key: `${app.id}:${current.id}:v${current.version + 1}`, after: (set) => ({ ...found, ...set, [wf.field]: decision.to, version: current.version + 1 }) },
+        );
+        if (Object.keys(plan.fields).length) assertValid(entity.validatePatch, plan.fields, '$.effects');
+        const changes = { ...fields, ...plan.fields };
         const data = { ...current.data, ...changes };
         if (fields) await ctx.rules.checkWrite(app, entity.name, data);
         attemptedData = data;
-        const after = { ...recordFacts, ...changes, [wf.field]: decision.to, version: current.version + 1 };
-        const messages = outboxRowsFor(app, effects, { record: after, actor: actorFacts, input: storedInput, remarks: body.remarks, now: now.toISOString(), app: { id: app.id, name: app.name } }, { recordId: current.id, key: `${app.id}:${current.id}:v${current.version + 1}` }, ctx.logger);
+        for (const s of plan.skipped) ctx.logger.debug(s.detail, s.message);
+        const messages = plan.outbox;
         const write: TransitionWrite = {
           id: current.id,
           expectedVersion: current.version,

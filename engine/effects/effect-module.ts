@@ -1,0 +1,79 @@
+// The contract every effect implements. Effects are planned as data first (like the actions xstate's
+// transition() returns), then the caller writes the plan with the record and runs what is left.
+import type { CompiledApp } from '../registry/compiled-app.ts';
+import type { EntityDef, WorkflowDef } from '../registry/definition-types.ts';
+import type { OutboxRow } from '../notify/outbox-row.ts';
+import type { OtpService } from '../otp/otp-service.ts';
+import type { Prisma } from '../store/database.ts';
+
+/** Where a workflow declares effects: `onCreate`, a transition's `effects`, the workflow-wide `effects`. */
+export type EffectPlace = 'onCreate' | 'transition' | 'workflow';
+
+/** What values inside effects ("{{record.name}}") and message templates read. */
+export interface EffectContext {
+  record: Record<string, unknown>;
+  actor: Record<string, unknown>;
+  input: Record<string, unknown>;
+  remarks?: string;
+  now: string;
+  app?: { id: string; name: string };
+}
+
+/** The change an effect is planned for. */
+export interface EffectTarget {
+  app: CompiledApp;
+  recordId: string | null;
+  /** Identifies the change (app, record, version): outbox idempotency keys derive from it. */
+  key: string;
+  /** Position of the effect in the change's list, so two effects of one change never share a key. */
+  index: number;
+}
+
+/** What one effect will do, as data. */
+export interface EffectPlanPart<Step> {
+  /** Record fields to change, written with the record. */
+  fields?: Record<string, unknown>;
+  /** Messages written to the outbox with the record. */
+  outbox?: OutboxRow[];
+  /** Work for the `deliver` step, inside the write's transaction once the record is written. */
+  deliver?: Step;
+  /** Why the effect does nothing this time (a message without a recipient), for the log. */
+  skipped?: { message: string; detail: Record<string, unknown> };
+}
+
+/** What a deliver step may use: the write's transaction and the services that act within it. */
+export interface DeliverDeps {
+  tx: Prisma.TransactionClient;
+  otp: Pick<OtpService, 'issueIn'>;
+  app: CompiledApp;
+  recordId: string;
+}
+
+/** What an effect's load-time check sees, and where it reports. */
+export interface EffectCheckContext {
+  /** JSON path of the effect in its workflow file ($.transitions[2].effects[0]). */
+  path: string;
+  entity: EntityDef | undefined;
+  workflow: WorkflowDef;
+  templates: ReadonlyMap<string, { channel: 'sms' | 'email'; variables: readonly string[] }>;
+  /** Records a problem at a JSON path of the workflow's file. */
+  add(path: string, message: string): void;
+}
+
+export interface EffectModule<Body, Step = never> {
+  /** Its JSON Schema: a pointer into definitions/_schema, where editors read it too. */
+  readonly schema: string;
+  /** Where it may be declared: a code is sent in the transaction that creates its record, so issueOtp only in onCreate. */
+  readonly places: readonly EffectPlace[];
+  /**
+   * `change`: it changes the record itself and reads the record as the change found it;
+   * `after`: it reads the record as the change leaves it (the `change` effects applied, the new state).
+   */
+  readonly phase: 'change' | 'after';
+  /** Load-time checks a JSON Schema cannot express (the names and paths it uses exist). */
+  check(body: Body, at: EffectCheckContext): void;
+  /** Pure: what the effect will do for this change. */
+  plan(body: Body, ctx: EffectContext, target: EffectTarget): EffectPlanPart<Step>;
+  /** Runs a planned step inside the write's transaction (what cannot be a row written with the record). */
+  deliver?(step: Step, deps: DeliverDeps): Promise<void>;
+}
