@@ -3,7 +3,7 @@
 import type { EmailMessage, EventMessage, SendResult, SmsMessage } from '../plugin-api.ts';
 import type { AppProviders } from '../providers/app-providers.ts';
 import type { Attempt } from '../providers/provider-chain.ts';
-import type { OutboxChannel } from './outbox-messages.ts';
+import type { OutboxChannel } from './outbox-row.ts';
 
 type Send = (providers: AppProviders, message: object) => Promise<Attempt<SendResult>>;
 
