@@ -2,7 +2,7 @@ import type { AccessTokens } from './auth/access-tokens.ts';
 import type { Registry } from './registry/compiled-app.ts';
 import type { Database } from './store/database.ts';
 import type { Logger } from './support/logger.ts';
-import type { RulesService } from './rules/rules-service.ts';
+import type { RecordHooks } from './records/record-hooks.ts';
 
 /** What every engine service is given: injected, so tests can pass a fake clock. */
 export interface EngineContext {
@@ -17,6 +17,6 @@ export interface EngineContext {
   clock: () => Date;
   /** Called after a commit that wrote outbox rows: wakes the dispatcher in this process. */
   outboxWritten(): void;
-  /** Promotion checks on writes, compilation on activation, cache invalidation after commits. */
-  rules: Pick<RulesService, 'beforeCreate' | 'checkWrite' | 'compileOnEnter' | 'changed'>;
+  /** What modules do at the named points of a record's life (the promotions module, for one). */
+  hooks: Required<RecordHooks>;
 }

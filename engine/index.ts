@@ -12,8 +12,10 @@ import { createRecordService } from './records/record-service.ts';
 import { resolveApp } from './records/resolve-target.ts';
 import type { Database } from './store/database.ts';
 import type { Logger } from './support/logger.ts';
-import { createTransitionService } from './workflow/transition-service.ts';
-import { createRulesService } from './rules/rules-service.ts';
+import { createTransitionService } from './records/transition-service.ts';
+import { createPromotionsService } from './promotions/promotions-service.ts';
+import { promotionHooks } from './promotions/promotion-hooks.ts';
+import { combineHooks } from './records/record-hooks.ts';
 import { runScheduledJob } from './jobs/run-scheduled-job.ts';
 import { createImportService } from './imports/import-service.ts';
 import { AppError } from './errors/app-error.ts';
@@ -43,7 +45,7 @@ export { isStorableText, UNSTORABLE_TEXT_MESSAGE } from './support/storable-text
 export { hashPassword } from './auth/passwords.ts';
 export { LOGIN_BODY_SCHEMA } from './auth/login-service.ts';
 export { resolveValue } from './effects/resolve-value.ts';
-export { CONSOLE_BODY_SCHEMA, EVALUATE_BODY_SCHEMA } from './rules/rules-service.ts';
+export { CONSOLE_BODY_SCHEMA, EVALUATE_BODY_SCHEMA } from './promotions/promotions-service.ts';
 export { OTP_REQUEST_SCHEMA, OTP_VERIFY_SCHEMA, type SessionTokens } from './auth/otp-login.ts';
 export type { Actor } from './auth/actor.ts';
 export type { CompiledApp, Registry } from './registry/compiled-app.ts';
@@ -78,8 +80,10 @@ export async function createEngine(options: EngineOptions) {
   const hashKey = secret('hash-key', 'HASH_KEY', options.hashKey);
   const providers = createAppProviders(options.plugins, { fetch: options.fetch ?? globalThis.fetch, clock, logger, dataDir: options.dataDir }, options.breaker);
   const outbox = createOutboxDispatcher({ db, registry: () => current, providers, clock, logger, backoff: options.backoff, leaseMs: options.outboxLeaseMs });
-  const rules = createRulesService({ db, registry: () => current, logger, clock });
-  const ctx: EngineContext = { db, registry: () => current, tokens, hashKey, logger, clock, production: options.production, outboxWritten: () => outbox.wake(), rules };
+  const rules = createPromotionsService({ db, registry: () => current, logger, clock });
+  // Modules hook into the record services at named points; the services never import them.
+  const hooks = combineHooks([promotionHooks(rules)]);
+  const ctx: EngineContext = { db, registry: () => current, tokens, hashKey, logger, clock, production: options.production, outboxWritten: () => outbox.wake(), hooks };
 
   const reload = async (): Promise<RegistryLoadReport> => {
     const report = await loadRegistry(db, options.definitionsDir, logger, current, { production: options.production });

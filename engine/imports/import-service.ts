@@ -20,7 +20,7 @@ import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { ImportDef } from '../registry/definition-types.ts';
 import { storableText } from '../support/storable-text.ts';
 import { bodyValidator } from '../support/validate-body.ts';
-import type { TransitionService } from '../workflow/transition-service.ts';
+import type { TransitionService } from '../records/transition-service.ts';
 import { columnOf, rowChanges, type RowProblem } from './import-rows.ts';
 import { createUploadClaims } from './upload-claims.ts';
 

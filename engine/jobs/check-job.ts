@@ -1,7 +1,7 @@
 // Cross-checks of a job definition: each step names an entity with a workflow, an event of it
 // that the scheduler may fire, and a condition over that entity's fields.
 import { SYSTEM_ROLE } from '../auth/system-role.ts';
-import { checkGuardCondition } from '../workflow/check-guard-condition.ts';
+import { checkGuardCondition } from '../conditions/check-guard-condition.ts';
 import type { DefinitionProblem, EntityDef, JobDef, WorkflowDef } from '../registry/definition-types.ts';
 import { normalizeTransitions } from '../workflow/normalize-transitions.ts';
 

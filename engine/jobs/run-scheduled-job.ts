@@ -7,8 +7,8 @@ import { isAppError } from '../errors/app-error.ts';
 import { recordView } from '../records/record-view.ts';
 import { recordsInStates } from '../records/record-store.ts';
 import { resolveApp, resolveEntity } from '../records/resolve-target.ts';
-import { compileConditionGuard, nowFacts } from '../rules/condition-guard.ts';
-import type { TransitionService } from '../workflow/transition-service.ts';
+import { compileConditionGuard, nowFacts } from '../conditions/condition-guard.ts';
+import type { TransitionService } from '../records/transition-service.ts';
 import { SYSTEM_ROLE } from '../auth/system-role.ts';
 
 export interface JobStepReport {

@@ -9,7 +9,7 @@ import type { EngineContext } from '../engine-context.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { Condition, OtpPolicyDef, ProofRule } from '../registry/definition-types.ts';
-import { compileConditionGuard, nowFacts, type ConditionGuard } from '../rules/condition-guard.ts';
+import { compileConditionGuard, nowFacts, type ConditionGuard } from '../conditions/condition-guard.ts';
 import { findRecord } from '../records/record-store.ts';
 import { recordView } from '../records/record-view.ts';
 import { resolveEntity } from '../records/resolve-target.ts';

@@ -2,7 +2,7 @@
 // idempotency name are its own, and its workflow exists and owns the state field.
 import type { AppDefinitionSet } from '../registry/definition-kind-module.ts';
 import type { DefinitionProblem, EntityDef } from '../registry/definition-types.ts';
-import { checkGuardCondition } from '../workflow/check-guard-condition.ts';
+import { checkGuardCondition } from '../conditions/check-guard-condition.ts';
 import { SORTABLE_SYSTEM_FIELDS } from './sortable-system-fields.ts';
 
 export function checkEntity(file: string, e: EntityDef, defs: AppDefinitionSet): DefinitionProblem[] {

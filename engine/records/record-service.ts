@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { OtpService } from '../otp/otp-service.ts';
 import type { RecordOtp } from '../otp/record-otp.ts';
-import type { TransitionService } from '../workflow/transition-service.ts';
+import type { TransitionService } from './transition-service.ts';
 import { deliverPlanned } from '../effects/deliver-planned.ts';
 import { planEffects } from '../effects/plan-effects.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -14,7 +14,7 @@ import type { Prisma } from '../store/database.ts';
 import { isUniqueViolation } from '../support/database-errors.ts';
 import { assertValid } from '../support/validate-body.ts';
 import { allowedEvents } from '../workflow/decide-transition.ts';
-import { nowFacts } from '../rules/condition-guard.ts';
+import { nowFacts } from '../conditions/condition-guard.ts';
 import { journeyStatus } from '../workflow/journey-status.ts';
 import type { CompiledEntity } from './compile-entity.ts';
 import { scopeTags, uniqueKeyValues } from './derived-columns.ts';
@@ -141,7 +141,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
       const idempotency = requestIdOf(entity, body);
       if (idempotency) await answerRepeat(ctx, app.id, entity, idempotency, { actor, permission });
       const proof = entity.definition.proof ? await deps.recordOtp.checkProof(app, entity.definition.proof, body, actor) : undefined;
-      const data = await ctx.rules.beforeCreate(app, entity.name, actor, { ...(proof?.data ?? body) });
+      const data = await ctx.hooks.beforeCreate(app, entity.name, actor, { ...(proof?.data ?? body) });
       applyScopeOnWrite(actor, permission, data, true);
       if (proof) deps.recordOtp.assertWithinProofScope(app, entity, actor, data, proof);
       const now = ctx.clock();
@@ -158,7 +158,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
       if (Object.keys(plan.fields).length) assertValid(entity.validatePatch, plan.fields, '$.onCreate');
       Object.assign(data, plan.fields);
       assertValidFields(entity.fields, entity.validateCreate, data);
-      await ctx.rules.checkWrite(app, entity.name, data);
+      await ctx.hooks.beforeWrite(app, entity.name, data);
       for (const s of plan.skipped) ctx.logger.debug(s.detail, s.message);
       const messages = plan.outbox;
       // The record, its keys, first timeline entry, audit entry and outbox rows: one statement.
@@ -172,7 +172,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
         if (!idempotency && !proof && !entity.definition.dedupe?.length && !plan.deliver.length) {
           const row = await insertRecord(ctx.db.sql, insert);
           if (messages.length) ctx.outboxWritten();
-          ctx.rules.changed(app.id, entity.name);
+          ctx.hooks.afterCommit(app.id, entity.name);
           return { data: recordView(entity, row), journeyStatus: journeyStatus(entity.workflow, row.state) };
         }
         const row = await ctx.db.$transaction(async (tx) => {
@@ -185,7 +185,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
         }, TX_OPTIONS);
         // A delivered step (an OTP issued) writes its own outbox rows.
         if (messages.length || plan.deliver.length) ctx.outboxWritten();
-        ctx.rules.changed(app.id, entity.name);
+        ctx.hooks.afterCommit(app.id, entity.name);
         return { data: recordView(entity, row), journeyStatus: journeyStatus(entity.workflow, row.state) };
       } catch (err) {
         if (isUniqueViolation(err)) throw duplicateError(entity, data, err);
@@ -231,7 +231,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
         const row = await writeOptimistically(ctx, { app: app.id, entity: entity.name, id, actor, permission, expectedVersion: expected }, async (current) => {
           assertFieldsEditable(entity, changes, current.state);
           merged = { ...current.data, ...changes };
-          await ctx.rules.checkWrite(app, entity.name, merged);
+          await ctx.hooks.beforeWrite(app, entity.name, merged);
           return updateRecordData(ctx.db.sql, {
             id,
             expectedVersion: current.version,
@@ -244,7 +244,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
             at: now,
           });
         });
-        ctx.rules.changed(app.id, entity.name);
+        ctx.hooks.afterCommit(app.id, entity.name);
         return { data: recordView(entity, row), journeyStatus: journeyStatus(entity.workflow, row.state) };
       } catch (err) {
         if (isUniqueViolation(err)) throw duplicateError(entity, merged, err);
@@ -267,7 +267,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
         await tx.recordKey.deleteMany({ where: { recordId: id } });
         await appendAudit(tx, { app: app.id, entity: entity.name, recordId: id, action: 'record.delete', actor, before: { state: current.state, data: current.data }, at: now });
       }, TX_OPTIONS);
-      ctx.rules.changed(app.id, entity.name);
+      ctx.hooks.afterCommit(app.id, entity.name);
       return { id, deleted: true };
     },
 

@@ -4,7 +4,7 @@ import { AppError } from '../errors/app-error.ts';
 import type { RecordService } from './record-service.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { Database } from '../store/database.ts';
-import type { TransitionService } from '../workflow/transition-service.ts';
+import type { TransitionService } from './transition-service.ts';
 import type { Actor } from '../auth/actor.ts';
 
 const TODAY = /^\{\{\s*today\s*(?:([+-])\s*(\d{1,4}))?\s*\}\}$/;

@@ -7,7 +7,7 @@ import { checkEffect } from '../effects/check-effect.ts';
 import type { EffectPlace } from '../effects/effect-module.ts';
 import type { Effect } from '../effects/effect-registry.ts';
 import { templatesOf } from '../registry/kinds/template.ts';
-import { checkGuardCondition } from './check-guard-condition.ts';
+import { checkGuardCondition } from '../conditions/check-guard-condition.ts';
 import { normalizeTransitions } from './normalize-transitions.ts';
 
 type Add = (f: string, p: string, m: string) => void;

@@ -1,6 +1,6 @@
 import { setup, type AnyStateMachine } from 'xstate';
 import type { WorkflowDef } from '../registry/definition-types.ts';
-import { compileConditionGuard } from '../rules/condition-guard.ts';
+import { compileConditionGuard } from '../conditions/condition-guard.ts';
 import type { CompiledTransition, CompiledWorkflow } from './compiled-workflow.ts';
 import { normalizeTransitions } from './normalize-transitions.ts';
 

@@ -1,5 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
-import type { ConditionGuard } from '../rules/condition-guard.ts';
+import type { ConditionGuard } from '../conditions/condition-guard.ts';
 import type { Effect, StateDef, WorkflowDef } from '../registry/definition-types.ts';
 
 export interface CompiledTransition {

@@ -1,6 +1,6 @@
 import { transition as xstateTransition, type AnyMachineSnapshot } from 'xstate';
 import { AppError } from '../errors/app-error.ts';
-import type { GuardFacts } from '../rules/condition-guard.ts';
+import type { GuardFacts } from '../conditions/condition-guard.ts';
 import type { CompiledTransition, CompiledWorkflow } from './compiled-workflow.ts';
 import type { WorkflowEvent } from './compile-workflow.ts';
 

@@ -2,13 +2,13 @@
 // evaluated through the engine's own path (index -> candidates -> evaluate -> rank), against a
 // full scan of every promotion. The index keeps the cost per evaluation following what a cart can
 // meet, not how many promotions are live.
-import type { PricedLine } from '../../engine/rules/benefit.ts';
-import { liveRule, type LiveRule } from '../../engine/rules/compiled-rule.ts';
-import type { RuleCondition } from '../../engine/rules/compile-condition.ts';
-import { evaluateCandidates, evaluateRule, rankOffers, type Offer } from '../../engine/rules/evaluate-promotions.ts';
-import { resolveGroups } from '../../engine/rules/materialized-groups.ts';
-import { buildPromotionIndex } from '../../engine/rules/promotion-index.ts';
-import { cartFacts } from '../../engine/rules/ruleset-facts.ts';
+import type { PricedLine } from '../../engine/promotions/benefit.ts';
+import { liveRule, type LiveRule } from '../../engine/promotions/compiled-rule.ts';
+import type { RuleCondition } from '../../engine/conditions/compile-condition.ts';
+import { evaluateCandidates, evaluateRule, rankOffers, type Offer } from '../../engine/promotions/evaluate-promotions.ts';
+import { resolveGroups } from '../../engine/promotions/materialized-groups.ts';
+import { buildPromotionIndex } from '../../engine/promotions/promotion-index.ts';
+import { cartFacts } from '../../engine/promotions/ruleset-facts.ts';
 
 let seed = 7;
 const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);

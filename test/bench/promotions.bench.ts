@@ -3,8 +3,8 @@
 // hand-written in TypeScript, in one process; (2) scale: 20/200/2,000 live promotions over 10,000
 // stores (promotions-scale.ts); (3) HTTP: the evaluate route against the echo (promotions-http.ts).
 import { Engine } from 'json-rules-engine';
-import { checkCondition, compileCondition, type FactSet, type Facts, type RuleCondition } from '../../engine/rules/compile-condition.ts';
-import { addCustomOperators } from '../../engine/rules/operators.ts';
+import { checkCondition, compileCondition, type FactSet, type Facts, type RuleCondition } from '../../engine/conditions/compile-condition.ts';
+import { addCustomOperators } from '../../engine/conditions/operators.ts';
 import { getPath } from '../../engine/support/object-path.ts';
 
 const FACTS: FactSet = {

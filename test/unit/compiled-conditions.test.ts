@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { Engine } from 'json-rules-engine';
 import { describe, expect, it } from 'vitest';
-import { checkCondition, compileCondition, type FactSet, type RuleCondition } from '../../engine/rules/compile-condition.ts';
-import { addCustomOperators } from '../../engine/rules/operators.ts';
+import { checkCondition, compileCondition, type FactSet, type RuleCondition } from '../../engine/conditions/compile-condition.ts';
+import { addCustomOperators } from '../../engine/conditions/operators.ts';
 import { getPath } from '../../engine/support/object-path.ts';
 
 const FACTS: FactSet = {

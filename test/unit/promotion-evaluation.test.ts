@@ -3,14 +3,14 @@
 import fc from 'fast-check';
 import { Engine } from 'json-rules-engine';
 import { describe, expect, it } from 'vitest';
-import { computeSavings } from '../../engine/rules/benefit.ts';
-import { checkCondition, compileCondition, type RuleCondition } from '../../engine/rules/compile-condition.ts';
-import { liveRule, type CompiledRuleJson } from '../../engine/rules/compiled-rule.ts';
-import { evaluateRule } from '../../engine/rules/evaluate-promotions.ts';
-import type { MaterializedGroups } from '../../engine/rules/materialized-groups.ts';
-import { addCustomOperators } from '../../engine/rules/operators.ts';
-import { buildPromotionIndex } from '../../engine/rules/promotion-index.ts';
-import { cartFacts, promotionFactSet } from '../../engine/rules/ruleset-facts.ts';
+import { computeSavings } from '../../engine/promotions/benefit.ts';
+import { checkCondition, compileCondition, type RuleCondition } from '../../engine/conditions/compile-condition.ts';
+import { liveRule, type CompiledRuleJson } from '../../engine/promotions/compiled-rule.ts';
+import { evaluateRule } from '../../engine/promotions/evaluate-promotions.ts';
+import type { MaterializedGroups } from '../../engine/promotions/materialized-groups.ts';
+import { addCustomOperators } from '../../engine/conditions/operators.ts';
+import { buildPromotionIndex } from '../../engine/promotions/promotion-index.ts';
+import { cartFacts, promotionFactSet } from '../../engine/promotions/ruleset-facts.ts';
 import { getPath } from '../../engine/support/object-path.ts';
 
 const SKUS = ['L1', 'L2', 'L3', 'F1', 'F2', 'S1'];

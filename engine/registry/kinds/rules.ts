@@ -1,5 +1,5 @@
 // The `rules` kind: promotion rulesets (which entity holds promotions, its facts, groups, pricing).
-import { checkRuleset } from '../../rules/check-ruleset.ts';
+import { checkRuleset } from '../../promotions/check-ruleset.ts';
 import type { DefinitionKindModule } from '../definition-kind-module.ts';
 import type { RulesDef } from '../definition-types.ts';
 import { definitionsByName } from '../definitions-by-name.ts';

@@ -3,7 +3,7 @@
 import type { ErrorDetail } from '../errors/app-error.ts';
 import type { FieldSchema, RulesDef } from '../registry/definition-types.ts';
 import { checkBenefit } from './benefit.ts';
-import { checkCondition } from './compile-condition.ts';
+import { checkCondition } from '../conditions/compile-condition.ts';
 import { skusInCondition } from './compiled-rule.ts';
 import type { MaterializedGroups } from './materialized-groups.ts';
 import { promotionFactSet } from './ruleset-facts.ts';

@@ -5,7 +5,7 @@ import { AppError, type ErrorDetail } from '../errors/app-error.ts';
 import type { RulesDef } from '../registry/definition-types.ts';
 import type { PricedLine } from './benefit.ts';
 import { checkRuleComplete, type RuleContext } from './check-rule-record.ts';
-import { compileCondition, type ConditionTrace, type Facts, type RuleCondition } from './compile-condition.ts';
+import { compileCondition, type ConditionTrace, type Facts, type RuleCondition } from '../conditions/compile-condition.ts';
 import { liveRule, type CompiledRuleJson } from './compiled-rule.ts';
 import { offerFor } from './evaluate-promotions.ts';
 import type { MaterializedGroups } from './materialized-groups.ts';

@@ -11,7 +11,7 @@ import { resolveApp } from '../records/resolve-target.ts';
 import { bodyValidator } from '../support/validate-body.ts';
 import type { PricedLine } from './benefit.ts';
 import { checkRuleComplete, checkRuleRecord, type RuleContext } from './check-rule-record.ts';
-import { checkCondition, type RuleCondition } from './compile-condition.ts';
+import { checkCondition, type RuleCondition } from '../conditions/compile-condition.ts';
 import { groupsInCondition, liveRule, type CompiledRuleJson } from './compiled-rule.ts';
 import { evaluateCandidates } from './evaluate-promotions.ts';
 import { explainPromotion, selectionItems } from './test-console.ts';
@@ -82,10 +82,10 @@ const storeView = (rs: RulesDef, rec: Readonly<Record<string, unknown>>) =>
   Object.fromEntries([rs.stores.key, ...rs.storeGroups.attributes].filter((a) => a in rec).map((a) => [a, rec[a]]));
 const invalid = (details: ErrorDetail[]) => new AppError('RULE_INVALID', undefined, { details });
 
-/** What the rules need of the engine: no record services, so the engine context can hold the rules. */
-export type RulesContext = Pick<EngineContext, 'db' | 'logger' | 'registry' | 'clock'>;
+/** What promotions need of the engine: no record services (the record services call promotions through their hooks). */
+export type PromotionsContext = Pick<EngineContext, 'db' | 'logger' | 'registry' | 'clock'>;
 
-export function createRulesService(ctx: RulesContext) {
+export function createPromotionsService(ctx: PromotionsContext) {
   const caches = new Map<string, Cache>();
   // Other processes (a worker running the daily job, other API processes) invalidate through the feed.
   const feed = startChangeFeed(ctx.db, ctx.logger, (message) => {
@@ -331,7 +331,7 @@ export function createRulesService(ctx: RulesContext) {
      * its amounts computed from the promotion it names, which must be live and apply to the cart at
      * the store; amounts sent by a client are refused. Other records pass unchanged.
      */
-    async beforeCreate(app: CompiledApp, entity: string, actor: Actor, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    async priceOnCreate(app: CompiledApp, entity: string, actor: Actor, body: Record<string, unknown>): Promise<Record<string, unknown>> {
       const rs = [...rulesets(app)].find((r) => r.pricing?.entity === entity);
       return rs ? price(app, rs, rs.pricing!, actor, body) : body;
     },
@@ -365,4 +365,4 @@ export function createRulesService(ctx: RulesContext) {
   }
 }
 
-export type RulesService = ReturnType<typeof createRulesService>;
+export type PromotionsService = ReturnType<typeof createPromotionsService>;

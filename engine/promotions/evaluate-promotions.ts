@@ -3,7 +3,7 @@
 // hides every non-exclusive one of lower priority.
 import { computeSavings, type PricedLine } from './benefit.ts';
 import type { LiveRule } from './compiled-rule.ts';
-import type { Facts } from './compile-condition.ts';
+import type { Facts } from '../conditions/compile-condition.ts';
 import type { MaterializedGroups } from './materialized-groups.ts';
 import type { PromotionIndex } from './promotion-index.ts';
 import type { CartFacts } from './ruleset-facts.ts';

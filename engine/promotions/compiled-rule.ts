@@ -1,7 +1,7 @@
 // A promotion's executable form. `CompiledRuleJson` is what activation stores beside the authored
 // record (compiled_rules); `LiveRule` adds the closures built from it once per process.
 import type { Benefit } from './benefit.ts';
-import { compileCondition, type CompiledCondition, type RuleCondition } from './compile-condition.ts';
+import { compileCondition, type CompiledCondition, type RuleCondition } from '../conditions/compile-condition.ts';
 
 export interface CompiledRuleJson {
   id: string;

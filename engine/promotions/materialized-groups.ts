@@ -3,7 +3,7 @@
 // group changes. Membership is never stored, so it follows the data.
 import type { Queryable } from '../records/record-store.ts';
 import type { GroupSourceDef } from '../registry/definition-types.ts';
-import { compileCondition, type RuleCondition } from './compile-condition.ts';
+import { compileCondition, type RuleCondition } from '../conditions/compile-condition.ts';
 
 export interface MaterializedGroups {
   /** group code -> member keys */

@@ -4,17 +4,17 @@ import { appendAudit } from '../audit/audit-log.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { AppError, isAppError } from '../errors/app-error.ts';
 import type { OtpService } from '../otp/otp-service.ts';
-import { writeOptimistically } from '../records/optimistic-write.ts';
-import { inTransaction, writeTransition, type Queryable, type TransitionWrite } from '../records/record-store.ts';
-import { recordView, type RecordResult, type RecordTarget } from '../records/record-view.ts';
-import { parseIfMatch, resolveApp, resolveEntity } from '../records/resolve-target.ts';
-import { scopeTags } from '../records/derived-columns.ts';
-import { assertFieldsEditable, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from '../records/write-checks.ts';
+import { writeOptimistically } from './optimistic-write.ts';
+import { inTransaction, writeTransition, type Queryable, type TransitionWrite } from './record-store.ts';
+import { recordView, type RecordResult, type RecordTarget } from './record-view.ts';
+import { parseIfMatch, resolveApp, resolveEntity } from './resolve-target.ts';
+import { scopeTags } from './derived-columns.ts';
+import { assertFieldsEditable, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
 import { assertValid, bodyValidator } from '../support/validate-body.ts';
 import { isUniqueViolation } from '../support/database-errors.ts';
-import { allowedEvents, decideTransition, type TransitionDecision } from './decide-transition.ts';
-import { nowFacts } from '../rules/condition-guard.ts';
-import { journeyStatus } from './journey-status.ts';
+import { allowedEvents, decideTransition, type TransitionDecision } from '../workflow/decide-transition.ts';
+import { nowFacts } from '../conditions/condition-guard.ts';
+import { journeyStatus } from '../workflow/journey-status.ts';
 import { planEffects } from '../effects/plan-effects.ts';
 import { outboxRecordset } from '../notify/outbox-store.ts';
 
@@ -109,7 +109,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService) {
         if (Object.keys(plan.fields).length) assertValid(entity.validatePatch, plan.fields, '$.effects');
         const changes = { ...fields, ...plan.fields };
         const data = { ...current.data, ...changes };
-        if (fields) await ctx.rules.checkWrite(app, entity.name, data);
+        if (fields) await ctx.hooks.beforeWrite(app, entity.name, data);
         attemptedData = data;
         for (const s of plan.skipped) ctx.logger.debug(s.detail, s.message);
         const messages = plan.outbox;
@@ -133,7 +133,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService) {
           outbox: outboxRecordset(messages, now),
         };
         // Activation of a promotion: checked and compiled now, stored with the move.
-        const compiled = decision.to !== state ? await ctx.rules.compileOnEnter(app, entity.name, decision.to, { id: current.id, version: current.version, data }) : undefined;
+        const compiled = decision.to !== state ? await ctx.hooks.onEnter(app, entity.name, decision.to, { id: current.id, version: current.version, data }) : undefined;
         if (compiled) write.compiled = { app: app.id, ...compiled, at: now };
         const limit = decision.transition?.limit;
         const code = decision.transition?.otp;
@@ -161,7 +161,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService) {
       });
       const { row, decision } = written;
       if (written.messages.length) ctx.outboxWritten();
-      ctx.rules.changed(app.id, entity.name);
+      ctx.hooks.afterCommit(app.id, entity.name);
       const events = await allowedEvents(wf, decision.to, actor.role, { record: recordView(entity, row), input: {}, actor: actorFacts, now: nowFacts(now) });
       return {
         data: { ...recordView(entity, row), allowedEvents: events, transition: { event: decision.event, from: decision.from, to: decision.to, override: decision.override } },
