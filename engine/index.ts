@@ -50,7 +50,8 @@ export { OTP_REQUEST_SCHEMA, OTP_VERIFY_SCHEMA, type SessionTokens } from './aut
 export type { Actor } from './auth/actor.ts';
 export type { CompiledApp, Registry } from './registry/compiled-app.ts';
 export type { CompiledEntity } from './records/compile-entity.ts';
-export type { RouteAliasDef, Operation } from './registry/definition-types.ts';
+export type { RouteAliasDef } from './registry/definition-types.ts';
+export { OPERATION_NEEDS, OPERATIONS, type Operation, type OperationNeeds } from './registry/operation-needs.ts';
 
 export interface EngineOptions {
   db: Database;

@@ -8,7 +8,8 @@ import { jsonBody } from './middleware/json-body.ts';
 import { buildOpenApi } from './openapi/build-openapi.ts';
 import { docsRoutes } from './openapi/docs-page.ts';
 import { aliasRoutes } from './routes/alias-routes.ts';
-import { genericRoutes } from './routes/generic-routes.ts';
+import { expressPath, genericRoutes } from './routes/generic-routes.ts';
+import { UPLOAD_ROUTE } from './routes/upload-route.ts';
 
 export interface AppOptions {
   /** A bare JSON echo at POST /_echo: the baseline the benchmarks compare against. */
@@ -39,11 +40,7 @@ export function createHttpApp(engine: Engine, logger: Logger, options: AppOption
   );
   app.use(checkUrlText);
   // A signed upload URL's target: the raw file, streamed (before the JSON body parser).
-  app.put('/v1/apps/:app/uploads/:token', async (req, res) => {
-    const length = req.headers['content-length'] ? Number(req.headers['content-length']) : undefined;
-    const data = await engine.imports.receiveUpload(String(req.params.app), String(req.params.token), req, length);
-    res.status(201).json({ success: true, message: 'Uploaded', data });
-  });
+  app.put(expressPath(UPLOAD_ROUTE.path), UPLOAD_ROUTE.handler(engine));
   app.use(jsonBody);
 
   app.get('/healthz', async (_req, res) => {

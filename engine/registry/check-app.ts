@@ -4,6 +4,7 @@ import { SYSTEM_ROLE } from '../auth/system-role.ts';
 import { normalizeTransitions } from '../workflow/normalize-transitions.ts';
 import type { AppDefinitionSet } from './definition-kind-module.ts';
 import type { DefinitionProblem } from './definition-types.ts';
+import { OPERATION_NEEDS, type OperationNeeds } from './operation-needs.ts';
 
 export function checkApp(defs: AppDefinitionSet): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
@@ -42,27 +43,27 @@ export function checkApp(defs: AppDefinitionSet): DefinitionProblem[] {
     const key = `${route.method} ${route.path.replace(/\{[^}]+\}/g, '{}')}`;
     if (seenRoutes.has(key)) add(app.file, path, `Route ${route.method} ${route.path} is declared twice`);
     seenRoutes.add(key);
-    const params = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
-    if (route.operation.startsWith('auth.')) return;
-    if (route.operation === 'rules.evaluate') return route.ruleset || add(app.file, `${path}.ruleset`, 'rules.evaluate needs a "ruleset"');
-    if (route.operation.startsWith('imports.')) {
-      const param = ['imports.status', 'imports.errors'].includes(route.operation) ? ['id'] : ['entity', 'import'];
-      if (!param.some((p) => params.includes(p))) add(app.file, `${path}.path`, `Operation ${route.operation} needs {${param.join('} or {')}} in its path`);
-      return;
+    const params = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+    const needs: OperationNeeds | undefined = OPERATION_NEEDS[route.operation];
+    if (!needs) return add(app.file, `${path}.operation`, `Unknown operation "${route.operation}"`);
+    const optional = new Set<string>(needs.optional ?? []);
+    for (const option of ['idFrom', 'response', 'public'] as const) {
+      if (route[option] !== undefined && !optional.has(option)) add(app.file, `${path}.${option}`, `Operation ${route.operation} does not use "${option}"`);
     }
+    if (route.targetField !== undefined && !needs.targetField && !optional.has('targetField')) add(app.file, `${path}.targetField`, `Operation ${route.operation} does not use "targetField"`);
+    if (needs.ruleset && !route.ruleset) add(app.file, `${path}.ruleset`, `${route.operation} needs a "ruleset"`);
+    if (needs.pathParam && !needs.pathParam.some((p) => params.includes(p))) add(app.file, `${path}.path`, `Operation ${route.operation} needs {${needs.pathParam.join('} or {')}} in its path`);
+    if (!needs.entity) return;
     const entity = route.entity ? entities.get(route.entity) : undefined;
     if (!route.entity) return add(app.file, `${path}.entity`, `Operation ${route.operation} needs an "entity"`);
     if (!entity) return defs.malformed.has(`entity:${route.entity}`) || add(app.file, `${path}.entity`, `Entity "${route.entity}" is not defined in this app`);
-    const needsId = !['records.create', 'records.list'].includes(route.operation);
-    if (needsId && !params.includes('id') && !route.idFrom) add(app.file, `${path}.path`, `Operation ${route.operation} needs an {id} in its path`);
-    if ((route.operation === 'otp.request' || route.operation === 'otp.verify') && !route.policy) add(app.file, `${path}.policy`, `${route.operation} needs a "policy"`);
-    if (route.operation === 'records.moveTo' && !route.targetField) add(app.file, `${path}.targetField`, 'records.moveTo needs a "targetField" naming the body field with the target state');
-    if ((route.operation === 'records.moveTo' || route.operation === 'records.event') && !entity.definition.workflow) {
-      add(app.file, `${path}.operation`, `Entity "${route.entity}" has no workflow`);
-    }
-    if (route.operation === 'records.event') {
+    if (needs.id && !params.includes('id') && !route.idFrom) add(app.file, `${path}.path`, `Operation ${route.operation} needs an {id} in its path`);
+    if (needs.policy && !route.policy) add(app.file, `${path}.policy`, `${route.operation} needs a "policy"`);
+    if (needs.targetField && !route.targetField) add(app.file, `${path}.targetField`, `${route.operation} needs a "targetField" naming the body field with the target state`);
+    if (needs.workflow && !entity.definition.workflow) add(app.file, `${path}.operation`, `Entity "${route.entity}" has no workflow`);
+    if (needs.event) {
       const wf = entity.definition.workflow ? workflows.get(entity.definition.workflow) : undefined;
-      if (!route.event) add(app.file, `${path}.event`, 'records.event needs an "event"');
+      if (!route.event) add(app.file, `${path}.event`, `${route.operation} needs an "event"`);
       else if (wf && !normalizeTransitions(wf.definition).some((t) => t.event === route.event)) {
         add(app.file, `${path}.event`, `Workflow "${wf.definition.name}" has no event "${route.event}"`);
       }

@@ -1,6 +1,8 @@
 // The authored shapes of each definition kind, as their JSON Schemas in definitions/_schema/ allow.
 import type { TemplateDef } from '../notify/compile-template.ts';
 export type { TemplateDef };
+import type { Operation } from './operation-needs.ts';
+export type { Operation };
 
 export type FieldSchema = {
   type: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
@@ -49,27 +51,6 @@ export interface RoleDef {
   permissions?: Record<string, EntityPermission>;
 }
 
-export type Operation =
-  | 'auth.login'
-  | 'records.create'
-  | 'records.list'
-  | 'records.get'
-  | 'records.patch'
-  | 'records.delete'
-  | 'records.timeline'
-  | 'records.event'
-  | 'records.moveTo'
-  | 'auth.otpRequest'
-  | 'auth.otpVerify'
-  | 'auth.refresh'
-  | 'auth.logout'
-  | 'otp.request'
-  | 'otp.verify'
-  | 'rules.evaluate'
-  | 'imports.uploadUrl'
-  | 'imports.register'
-  | 'imports.status'
-  | 'imports.errors';
 
 export interface RouteAliasDef {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

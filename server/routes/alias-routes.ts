@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { AppError, type Engine, type Registry, type RouteAliasDef } from '../../engine/index.ts';
-import { OPERATIONS, send } from './operations.ts';
+import { OPERATION_SPECS } from '../operations/operation-registry.ts';
+import { sendResult } from './send-result.ts';
 
 interface CompiledAlias {
   app: string;
@@ -61,7 +62,7 @@ export function aliasRoutes(engine: Engine): RequestHandler {
       if (alias.method !== req.method) continue;
       const values = Object.fromEntries(alias.params.map((p, i) => [p, decodeSegment(m[i + 1]!)]));
       const { route } = alias;
-      send(res, await OPERATIONS[route.operation](engine, req, { app: alias.app, route, entity: route.entity, id: values.id, event: route.event, targetField: route.targetField, params: values }, res));
+      sendResult(res, await OPERATION_SPECS[route.operation].handler(engine, req, { app: alias.app, route, entity: route.entity, id: values.id, event: route.event, targetField: route.targetField, params: values }, res));
       return;
     }
     if (pathMatched) {

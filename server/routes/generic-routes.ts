@@ -1,45 +1,24 @@
 import { Router, type Request, type Response } from 'express';
-import type { Engine, Operation } from '../../engine/index.ts';
-import { OPERATIONS, send, type OperationCall } from './operations.ts';
-import { authenticate } from '../middleware/authenticate.ts';
+import type { Engine } from '../../engine/index.ts';
+import type { OperationCall, OperationSpec } from '../operations/operation-spec.ts';
+import { OPERATION_SPECS } from '../operations/operation-registry.ts';
+import { sendResult } from './send-result.ts';
 
-/** The REST engine every app gets: /v1/apps/{app}/... (DESIGN.md, API surface). */
+/** '/v1/apps/{app}/records/{entity}' -> '/v1/apps/:app/records/:entity' */
+export const expressPath = (path: string) => path.replace(/\{([A-Za-z]+)\}/g, ':$1');
+
+const METHODS = { GET: 'get', POST: 'post', PUT: 'put', PATCH: 'patch', DELETE: 'delete' } as const;
+
+/** The REST engine every app gets: /v1/apps/{app}/... (DESIGN.md, API surface), one route per operation spec. */
 export function genericRoutes(engine: Engine): Router {
   const router = Router();
-  const route = (operation: Operation) => async (req: Request, res: Response) => {
+  const route = (spec: OperationSpec) => async (req: Request, res: Response) => {
     const p = req.params as Record<string, string | undefined>;
     const call: OperationCall = { app: p.app!, entity: p.entity, id: p.id, event: p.event, params: p };
-    send(res, await OPERATIONS[operation](engine, req, call, res));
+    sendResult(res, await spec.handler(engine, req, call, res));
   };
-  router.post('/v1/apps/:app/auth/login', route('auth.login'));
-  router.post('/v1/apps/:app/auth/otp/request', route('auth.otpRequest'));
-  router.post('/v1/apps/:app/auth/otp/verify', route('auth.otpVerify'));
-  router.post('/v1/apps/:app/auth/refresh', route('auth.refresh'));
-  router.post('/v1/apps/:app/auth/logout', route('auth.logout'));
-  router.post('/v1/apps/:app/records/:entity', route('records.create'));
-  router.get('/v1/apps/:app/records/:entity', route('records.list'));
-  router.get('/v1/apps/:app/records/:entity/:id', route('records.get'));
-  router.patch('/v1/apps/:app/records/:entity/:id', route('records.patch'));
-  router.delete('/v1/apps/:app/records/:entity/:id', route('records.delete'));
-  router.get('/v1/apps/:app/records/:entity/:id/timeline', route('records.timeline'));
-  router.post('/v1/apps/:app/records/:entity/:id/events/:event', route('records.event'));
-  // Record OTPs (a customer verifying at a promotion): the policy says which records and roles.
-  router.post('/v1/apps/:app/records/:entity/:id/otp/:policy/request', route('otp.request'));
-  router.post('/v1/apps/:app/records/:entity/:id/otp/:policy/verify', route('otp.verify'));
-  router.post('/v1/apps/:app/rules/:ruleset/evaluate', route('rules.evaluate'));
-  router.get('/v1/apps/:app/imports/:import/upload-url', route('imports.uploadUrl'));
-  router.post('/v1/apps/:app/imports/:import/register', route('imports.register'));
-  router.get('/v1/apps/:app/import-jobs/:id', route('imports.status'));
-  router.get('/v1/apps/:app/import-jobs/:id/errors', route('imports.errors'));
-
-  // Operations: the dead letter of the outbox (roles with operations.outbox).
-  router.get('/v1/apps/:app/outbox', async (req, res) => {
-    const actor = await authenticate(engine, req, String(req.params.app));
-    res.json({ success: true, data: await engine.outboxAdmin.list(String(req.params.app), actor, req.query as Record<string, unknown>) });
-  });
-  router.post('/v1/apps/:app/outbox/:id/retry', async (req, res) => {
-    const actor = await authenticate(engine, req, String(req.params.app));
-    res.json({ success: true, message: 'Queued for another attempt', data: await engine.outboxAdmin.retry(String(req.params.app), actor, String(req.params.id)) });
-  });
+  for (const spec of Object.values(OPERATION_SPECS)) {
+    if (spec.genericPath) router[METHODS[spec.method]](expressPath(spec.genericPath), route(spec));
+  }
   return router;
 }

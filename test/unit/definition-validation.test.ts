@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { compileAppFiles } from '../../engine/registry/compile-app.ts';
+import { OPERATIONS } from '../../engine/registry/operation-needs.ts';
 
 const SOLARIUM = path.resolve(import.meta.dirname, '../../definitions/solarium');
 const read = (file: string) => parse(readFileSync(path.join(SOLARIUM, file), 'utf8')) as Record<string, unknown>;
@@ -52,6 +53,18 @@ describe('definition validation', () => {
     it('refuses a route operation with a typo', () => {
       expect(problemsOf((d) => ((d.app.routes as any[])[1].operation = 'records.creat'))).toEqual([
         { file: 'solarium/app.yaml', path: '$.routes[1].operation', message: expect.stringMatching(/^Must be one of: "auth.login"/) },
+      ]);
+    });
+    it('lists in its JSON Schema exactly the operations the engine knows (the server serves one spec for each)', () => {
+      const schema = JSON.parse(readFileSync(path.resolve(SOLARIUM, '../_schema/app.schema.json'), 'utf8'));
+      expect([...schema.properties.routes.items.properties.operation.enum].sort()).toEqual([...OPERATIONS].sort());
+    });
+    it('refuses an alias option its operation does not use, and one it needs but lacks', () => {
+      expect(problemsOf((d) => Object.assign((d.app.routes as any[])[3], { idFrom: 'leadId' }))).toEqual([
+        { file: 'solarium/app.yaml', path: '$.routes[3].idFrom', message: 'Operation records.get does not use "idFrom"' },
+      ]);
+      expect(problemsOf((d) => delete (d.app.routes as any[])[5].targetField)).toEqual([
+        { file: 'solarium/app.yaml', path: '$.routes[5].targetField', message: 'records.moveTo needs a "targetField" naming the body field with the target state' },
       ]);
     });
   });

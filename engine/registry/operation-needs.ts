@@ -1,0 +1,52 @@
+// Every operation of the REST engine by name, and what a route alias naming it must (and may) say.
+// The server keeps one spec per operation (server/operations/); the engine keeps only this list, so
+// the cross-check can judge an alias without importing the server. A spec's name must be a key here.
+
+export interface OperationNeeds {
+  /** The alias names an entity of its app. */
+  entity?: true;
+  /** That entity has a workflow (the operation moves its records). */
+  workflow?: true;
+  /** The record id: an {id} in the alias path (or the body field named by `idFrom`, where optional allows it). */
+  id?: true;
+  event?: true;
+  targetField?: true;
+  policy?: true;
+  ruleset?: true;
+  /** One of these parameters in the alias path names what the operation acts on. */
+  pathParam?: readonly string[];
+  /** The alias options this operation honours besides what it needs. */
+  optional?: readonly ('idFrom' | 'response' | 'targetField' | 'public')[];
+}
+
+const RECORD = { entity: true, optional: ['public'] } as const;
+
+export const OPERATION_NEEDS = {
+  'auth.login': {},
+  'auth.otpRequest': {},
+  'auth.otpVerify': {},
+  'auth.refresh': {},
+  'auth.logout': {},
+  'records.create': { ...RECORD, optional: ['public', 'response'] },
+  'records.list': RECORD,
+  'records.get': { ...RECORD, id: true },
+  // A seed PATCH may name the new state under its own field (PATCH /transactions/{id} { status }).
+  'records.patch': { ...RECORD, id: true, optional: ['public', 'targetField'] },
+  'records.delete': { ...RECORD, id: true },
+  'records.timeline': { ...RECORD, id: true },
+  'records.event': { ...RECORD, workflow: true, id: true, event: true, optional: ['public', 'idFrom', 'response'] },
+  'records.moveTo': { ...RECORD, workflow: true, id: true, targetField: true },
+  'otp.request': { ...RECORD, id: true, policy: true },
+  'otp.verify': { ...RECORD, id: true, policy: true },
+  'rules.evaluate': { ruleset: true },
+  'imports.uploadUrl': { pathParam: ['entity', 'import'] },
+  'imports.register': { pathParam: ['entity', 'import'] },
+  'imports.status': { pathParam: ['id'] },
+  'imports.errors': { pathParam: ['id'] },
+  'outbox.list': {},
+  'outbox.retry': { pathParam: ['id'] },
+} as const satisfies Record<string, OperationNeeds>;
+
+export type Operation = keyof typeof OPERATION_NEEDS;
+
+export const OPERATIONS = Object.keys(OPERATION_NEEDS) as Operation[];

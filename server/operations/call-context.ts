@@ -1,0 +1,35 @@
+// What every handler resolves from a call before asking the engine: the app, the target, the caller.
+import type { Request } from 'express';
+import { AppError, type Actor, type Engine } from '../../engine/index.ts';
+import { authenticate, hasCredentials } from '../middleware/authenticate.ts';
+import type { OperationCall } from './operation-spec.ts';
+
+export const need = <T>(value: T | undefined, what: string): T => {
+  if (value === undefined) throw new AppError('NOT_FOUND', `Missing ${what}`);
+  return value;
+};
+
+export const label = (engine: Engine, call: OperationCall) => engine.registry().apps.get(call.app)?.entities.get(call.entity ?? '')?.label ?? 'Record';
+export const ifMatch = (req: Request) => req.header('if-match');
+export const target = (call: OperationCall) => ({ app: call.app, entity: need(call.entity, 'entity') });
+
+export const appOf = (engine: Engine, call: OperationCall) => {
+  const app = engine.registry().apps.get(call.app);
+  if (!app) throw new AppError('APP_NOT_FOUND', `Unknown app "${call.app}"`);
+  return app;
+};
+
+/**
+ * Who calls: a signed-in actor, or — for a caller without credentials, in an app that declares a
+ * public role (an eKYC applicant) — that role, on seed and generic routes alike: what it may do is
+ * its permissions', not the route's. Presented credentials are always verified (401 when bad).
+ */
+export async function actorFor(engine: Engine, req: Request, call: OperationCall): Promise<Actor> {
+  const app = appOf(engine, call);
+  const role = Object.entries(app.roles).find(([, r]) => r.public)?.[0];
+  if (hasCredentials(req) || !role) {
+    if (call.route?.public && !role) throw new AppError('FORBIDDEN', 'This app has no public role');
+    return authenticate(engine, req, call.app);
+  }
+  return { id: 'anonymous', app: app.id, role };
+}

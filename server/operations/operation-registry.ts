@@ -1,0 +1,53 @@
+// Every operation of the REST engine, by name: the generic route table, the route aliases and
+// /openapi.json all come from here. Adding an operation is one module and one line (and its name
+// in engine/registry/operation-needs.ts, which the type below keeps in step).
+import type { Operation } from '../../engine/index.ts';
+import { authLogin } from './auth-login.ts';
+import { authLogout } from './auth-logout.ts';
+import { authOtpRequest } from './auth-otp-request.ts';
+import { authOtpVerify } from './auth-otp-verify.ts';
+import { authRefresh } from './auth-refresh.ts';
+import { importsErrors } from './imports-errors.ts';
+import { importsRegister } from './imports-register.ts';
+import { importsStatus } from './imports-status.ts';
+import { importsUploadUrl } from './imports-upload-url.ts';
+import type { OperationSpec } from './operation-spec.ts';
+import { otpRequest } from './otp-request.ts';
+import { otpVerify } from './otp-verify.ts';
+import { outboxList } from './outbox-list.ts';
+import { outboxRetry } from './outbox-retry.ts';
+import { recordsCreate } from './records-create.ts';
+import { recordsDelete } from './records-delete.ts';
+import { recordsEvent } from './records-event.ts';
+import { recordsGet } from './records-get.ts';
+import { recordsList } from './records-list.ts';
+import { recordsMoveTo } from './records-move-to.ts';
+import { recordsPatch } from './records-patch.ts';
+import { recordsTimeline } from './records-timeline.ts';
+import { rulesEvaluate } from './rules-evaluate.ts';
+
+// In route-table order: Express tries generic routes in this order.
+export const OPERATION_SPECS: { readonly [K in Operation]: OperationSpec<K> } = {
+  'auth.login': authLogin,
+  'auth.otpRequest': authOtpRequest,
+  'auth.otpVerify': authOtpVerify,
+  'auth.refresh': authRefresh,
+  'auth.logout': authLogout,
+  'records.create': recordsCreate,
+  'records.list': recordsList,
+  'records.get': recordsGet,
+  'records.patch': recordsPatch,
+  'records.delete': recordsDelete,
+  'records.timeline': recordsTimeline,
+  'records.event': recordsEvent,
+  'records.moveTo': recordsMoveTo,
+  'otp.request': otpRequest,
+  'otp.verify': otpVerify,
+  'rules.evaluate': rulesEvaluate,
+  'imports.uploadUrl': importsUploadUrl,
+  'imports.register': importsRegister,
+  'imports.status': importsStatus,
+  'imports.errors': importsErrors,
+  'outbox.list': outboxList,
+  'outbox.retry': outboxRetry,
+};

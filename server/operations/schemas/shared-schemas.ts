@@ -1,0 +1,132 @@
+// The answers that are the same in every app, as components: what the engine's services return.
+import type { JsonSchema } from '../operation-spec.ts';
+import { ref } from './schema-ref.ts';
+
+const closed = (properties: Record<string, JsonSchema>, required = Object.keys(properties)): JsonSchema => ({ type: 'object', additionalProperties: false, required, properties });
+const str: JsonSchema = { type: 'string' };
+const nullableStr: JsonSchema = { type: ['string', 'null'] };
+const dateTime: JsonSchema = { type: 'string', format: 'date-time' };
+const date: JsonSchema = { type: 'string', format: 'date' };
+const uuid: JsonSchema = { type: 'string', format: 'uuid' };
+const int: JsonSchema = { type: 'integer' };
+const num: JsonSchema = { type: 'number' };
+const bool: JsonSchema = { type: 'boolean' };
+const anyJson: JsonSchema = { type: ['string', 'number', 'integer', 'boolean', 'null', 'array', 'object'] };
+
+const user = (withPhone: boolean) =>
+  closed({ id: str, ...(withPhone ? { phone: nullableStr } : {}), email: nullableStr, role: str, displayName: nullableStr });
+
+const benefit = closed(
+  {
+    type: { enum: ['percentOff', 'flatOff', 'buyXGetY', 'fixedPrice'] },
+    value: num,
+    cap: num,
+    buy: int,
+    get: int,
+    productGroup: str,
+  },
+  ['type'],
+);
+
+export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
+  JourneyStatus: closed({ currentStage: int, currentState: str, progressPercent: int }),
+  TimelineEntry: closed({
+    id: int,
+    event: str,
+    from: nullableStr,
+    to: str,
+    actorId: nullableStr,
+    role: nullableStr,
+    override: bool,
+    remarks: nullableStr,
+    input: { type: ['object', 'null'], description: 'The input of the move (codes are never kept)' },
+    at: dateTime,
+  }),
+  Transition: closed({ event: str, from: str, to: str, override: bool }),
+  DeletedRecord: closed({ id: uuid, deleted: { const: true } }),
+  LoginResult: closed({ accessToken: str, tokenType: { const: 'Bearer' }, expiresIn: int, user: user(false) }),
+  SessionTokens: closed({ accessToken: str, tokenType: { const: 'Bearer' }, expiresIn: int, refreshToken: str, refreshExpiresIn: int, user: user(true) }),
+  CookieSession: {
+    ...closed({ tokenType: { const: 'Cookie' }, expiresIn: int, refreshExpiresIn: int, user: user(true) }),
+    description: 'X-Client-Type: web: the tokens are in httpOnly cookies (rp_access, rp_refresh), not in the body',
+  },
+  IssuedOtp: closed({ otpId: uuid, expiresAt: dateTime, expiresInSeconds: int, channels: { type: 'array', items: { enum: ['sms', 'email'] } } }),
+  Verification: closed({
+    verificationToken: { type: 'string', description: 'Send it with the record the verification is for (a transaction) as its proof' },
+    expiresIn: int,
+    verified: closed({ phone: nullableStr, email: nullableStr }),
+  }),
+  PricedLine: closed({ sku: str, quantity: int, price: num }),
+  Offer: closed({ promotionId: uuid, name: str, priority: int, exclusive: bool, benefit, appliesTo: num, savings: num }),
+  Evaluation: closed({
+    storeId: str,
+    date,
+    cart: closed({ total: num, quantity: int, items: { type: 'array', items: ref('PricedLine') } }),
+    promotions: { type: 'array', items: ref('Offer'), description: 'Live promotions that apply, highest savings first' },
+  }),
+  ConsoleResult: closed({
+    promotionId: uuid,
+    name: str,
+    status: str,
+    eligible: bool,
+    reasons: { type: 'array', items: str },
+    storeGroup: closed({ code: str, matches: bool, covers: int }),
+    conditions: closed({ result: bool, leaves: { type: 'array', items: closed({ condition: str, factValue: anyJson, result: bool }) } }),
+    savings: num,
+  }),
+  ConsoleEvaluation: closed({
+    storeGroup: str,
+    store: nullableStr,
+    date,
+    cart: closed({ total: num, items: { type: 'array', items: ref('PricedLine') } }),
+    facts: closed({
+      cart: closed({ total: num, quantity: int, lines: int, skus: { type: 'array', items: str } }),
+      store: { type: 'object', description: 'The store key and the attributes store groups filter on' },
+      customer: closed({ id: str }, []),
+      groups: { type: 'object', additionalProperties: closed({ quantity: num, amount: num }), description: 'Per product group code' },
+    }),
+    promotions: { type: 'array', items: ref('ConsoleResult') },
+  }),
+  UploadUrl: closed({
+    uploadUrl: { type: 'string', format: 'uri', description: 'PUT the CSV file here before it expires; the URL is the credential' },
+    uploadPath: str,
+    method: { const: 'PUT' },
+    blobName: { type: 'string', description: 'Register the import with it' },
+    expiresAt: dateTime,
+    maxBytes: int,
+    contentType: { const: 'text/csv' },
+  }),
+  UploadedFile: closed({ blobName: str, size: int, sha256: str }),
+  ImportJob: closed({
+    id: uuid,
+    import: str,
+    status: { enum: ['queued', 'running', 'completed', 'failed'] },
+    blobName: str,
+    totalRows: { type: ['integer', 'null'] },
+    rowsDone: int,
+    rowsApplied: int,
+    rowsFailed: int,
+    percent: int,
+    message: nullableStr,
+    errorReport: { type: 'boolean', description: 'Whether an error report can be downloaded' },
+    createdAt: dateTime,
+    updatedAt: dateTime,
+  }),
+  OutboxMessage: closed({
+    id: uuid,
+    channel: { enum: ['sms', 'email', 'event'] },
+    template: nullableStr,
+    recipient: str,
+    status: { enum: ['pending', 'sent', 'dead'] },
+    attempts: int,
+    lastError: nullableStr,
+    provider: nullableStr,
+    providerMessageId: nullableStr,
+    recordId: { type: ['string', 'null'], format: 'uuid' },
+    createdAt: dateTime,
+    nextAttemptAt: dateTime,
+    sentAt: { type: ['string', 'null'], format: 'date-time' },
+  }),
+  OutboxRetry: closed({ id: uuid, status: { const: 'pending' } }),
+  Health: closed({ status: { const: 'ok' }, database: { const: 'ok' }, apps: { type: 'array', items: str } }),
+};
