@@ -13,7 +13,7 @@ export const authLogout: OperationSpec<'auth.logout'> = {
   summary: () => 'Revoke the refresh token and its family (and clear the session cookies)',
   auth: 'public',
   body: refreshTokenBody,
-  bodyOptional: true,
+  bodyOptional: () => true,
   response: () => ({ status: 200, schema: envelope({ type: 'null' }) }),
   errors: ['UNAUTHENTICATED', 'NOT_FOUND', 'APP_NOT_FOUND'],
   servedFor: otpSignIn,

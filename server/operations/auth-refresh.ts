@@ -12,7 +12,7 @@ export const authRefresh: OperationSpec<'auth.refresh'> = {
   summary: () => 'Rotate the refresh token and get a new access token',
   auth: 'public',
   body: refreshTokenBody,
-  bodyOptional: true,
+  bodyOptional: () => true,
   response: sessionAnswer,
   errors: ['UNAUTHENTICATED', 'NOT_FOUND', 'APP_NOT_FOUND'],
   servedFor: otpSignIn,

@@ -63,7 +63,7 @@ export interface OperationSpec<N extends Operation = Operation> {
   /** The JSON body; none when absent. */
   body?(t: OperationTarget): JsonSchema;
   /** The body may be left out (a web client's refresh: the cookie carries the token). */
-  bodyOptional?: boolean;
+  bodyOptional?(t: OperationTarget): boolean;
   response(t: OperationTarget): OperationResponse;
   /** Catalog codes this operation can answer besides those of every route (error-catalog.ts). */
   errors: readonly ErrorCode[];

@@ -48,7 +48,8 @@ export const recordsEvent: OperationSpec<'records.event'> = {
   params: (t) => ({ id: RECORD_ID, event: { type: 'string', enum: [...(t.entity!.workflow?.events ?? [])] } }),
   ifMatch: true,
   body: eventBody,
-  bodyOptional: true,
+  // A move without input needs no body (PUT /promotions/{id}/activate); a flat seed body carries the id.
+  bodyOptional: (t) => !t.alias?.idFrom,
   response: (t) => recordAnswer(t, 200, true),
   errors: MOVE_ERRORS,
   servedFor: (app, entity) => Boolean(entity?.workflow) && someRoleMay(app, entity, 'transition'),

@@ -1,26 +1,11 @@
-import type { JsonSchema, OperationSpec, OperationTarget } from './operation-spec.ts';
 import { actorFor, ifMatch, label, need, target } from './call-context.ts';
+import type { OperationSpec } from './operation-spec.ts';
 import { ok, withEtag } from './operation-result.ts';
 import { recordAnswer } from './record-answer.ts';
 import { recordIdParam } from './record-params.ts';
 import { someRoleMay } from './some-role-may.ts';
-import { entitySchemas } from './schemas/entity-schemas.ts';
-
-/** Fields to change; naming a new state too (the workflow's field, or the alias's targetField) makes it one move with them. */
-function patchBody(t: OperationTarget): JsonSchema {
-  const entity = t.entity!;
-  const patch = entitySchemas(t.app, entity).patch as { properties: Record<string, JsonSchema> };
-  const wf = entity.workflow;
-  if (!wf) return patch;
-  const stateField = t.alias?.targetField ?? wf.field;
-  const steer = Object.fromEntries(
-    Object.entries({ override: { type: 'boolean', description: 'With the state: an override by a role that may' }, remarks: { type: 'string', maxLength: 2000, description: 'With the state: kept in the timeline' } }).filter(([k]) => !(k in patch.properties)),
-  );
-  return {
-    ...patch,
-    properties: { ...patch.properties, [stateField]: { type: 'string', enum: Object.keys(wf.states), description: 'Move to this state with the fields, in one write' }, ...steer },
-  };
-}
+import { patchBody } from './schemas/entity-schemas.ts';
+import { entityRef } from './schemas/schema-ref.ts';
 
 export const recordsPatch: OperationSpec<'records.patch'> = {
   name: 'records.patch',
@@ -31,7 +16,12 @@ export const recordsPatch: OperationSpec<'records.patch'> = {
   permission: 'update',
   params: recordIdParam,
   ifMatch: true,
-  body: patchBody,
+  // An alias may take the new state under its own field name (targetField).
+  body: (t) => {
+    const wf = t.entity!.workflow;
+    const field = t.alias?.targetField;
+    return wf && field && field !== wf.field ? patchBody(t.entity!, field) : entityRef(t.app, t.entity!, 'patch');
+  },
   response: (t) => recordAnswer(t, 200),
   errors: [
     'VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'RECORD_NOT_FOUND', 'ENTITY_NOT_FOUND', 'APP_NOT_FOUND', 'EVENT_NOT_FOUND', 'DUPLICATE', 'CONFLICT', 'LIMIT_REACHED',

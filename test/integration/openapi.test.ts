@@ -26,7 +26,7 @@ describe('/openapi.json', () => {
     const { body } = await s.request.get('/openapi.json');
     const paths = Object.keys(body.paths);
     expect(paths).toEqual(expect.arrayContaining(['/solarium/auth/login', '/solarium/leads', '/solarium/leads/{id}', '/solarium/leads/{id}/timeline', '/solarium/leads/{id}/status', '/v1/apps/solarium/records/lead/{id}/events/{event}']));
-    expect(paths).toEqual(expect.arrayContaining(['/promopartner/v1/promotions/evaluate', '/promopartner/v1/csv-jobs/{entity}/sas-url', '/promopartner/v1/csv-jobs/{id}', '/v1/apps/promopartner/rules/promotions/evaluate', '/v1/apps/promopartner/uploads/{token}']));
+    expect(paths).toEqual(expect.arrayContaining(['/promopartner/v1/promotions/evaluate', '/promopartner/v1/csv-jobs/{entity}/sas-url', '/promopartner/v1/csv-jobs/{id}', '/v1/apps/promopartner/rules/{ruleset}/evaluate', '/v1/apps/promopartner/uploads/{token}']));
     expect(Object.keys(body.paths['/solarium/leads/{id}/status'])).toEqual(['patch']);
     const statusBody = body.paths['/solarium/leads/{id}/status'].patch.requestBody.content['application/json'].schema;
     expect(statusBody.required).toEqual(['newStatus']);

@@ -1,16 +1,18 @@
 // An entity's record, create body and patch body as clients see them, from its compiled schemas
 // and the definitions that change what a client sends: a proof token the create takes but never
 // stores, amounts a ruleset computes (never sent, read-only), fields a scope or onCreate fills.
-import type { CompiledApp, CompiledEntity } from '../../../engine/index.ts';
+import { EVALUATE_BODY_SCHEMA, type CompiledApp, type CompiledEntity } from '../../../engine/index.ts';
 import type { JsonSchema } from '../operation-spec.ts';
 import { publicSchema } from './public-schema.ts';
 import type { EntitySchemaKind } from './schema-ref.ts';
 
 type Properties = Record<string, JsonSchema>;
 
+const pricingOf = (app: CompiledApp, entity: CompiledEntity) => [...app.rulesets.values()].find((rs) => rs.pricing?.entity === entity.name)?.pricing;
+
 /** Fields a ruleset computes at creation (a transaction's gross, discount and net). */
 export function computedFields(app: CompiledApp, entity: CompiledEntity): Set<string> {
-  return new Set([...app.rulesets.values()].flatMap((rs) => (rs.pricing?.entity === entity.name ? Object.values(rs.pricing.amounts) : [])));
+  return new Set(Object.values(pricingOf(app, entity)?.amounts ?? {}));
 }
 
 /** Fields the server fills at creation when the body leaves them out. */
@@ -30,6 +32,12 @@ function createBody(app: CompiledApp, entity: CompiledEntity): JsonSchema {
     if (properties[k]) properties[k] = { ...properties[k], description: [properties[k]!.description, 'Filled by the server when left out (your scope, or the verification).'].filter(Boolean).join(' ') };
   }
   const required = ((entity.createSchema as { required?: string[] }).required ?? []).filter((k) => !computed.has(k) && !filled.has(k));
+  // A priced cart is sent as SKUs and quantities (a unit price optional); the record keeps it priced.
+  const pricing = pricingOf(app, entity);
+  if (pricing && properties[pricing.itemsField]) {
+    const { title, description } = properties[pricing.itemsField]!;
+    properties[pricing.itemsField] = { ...EVALUATE_BODY_SCHEMA.properties.items, ...(title ? { title } : {}), ...(description ? { description } : {}) };
+  }
   const proof = entity.definition.proof;
   if (proof) {
     properties[proof.tokenField] = { type: 'string', minLength: 1, description: `The verificationToken of a verified record OTP for the ${proof.recordField} record` };
@@ -38,8 +46,21 @@ function createBody(app: CompiledApp, entity: CompiledEntity): JsonSchema {
   return { type: 'object', additionalProperties: false, required, properties };
 }
 
-function patchBody(entity: CompiledEntity): JsonSchema {
-  const properties = Object.fromEntries(Object.entries(propertiesOf(entity.patchSchema)).map(([k, v]) => [k, publicSchema(v)]));
+/**
+ * Fields to change; with a workflow, naming a new state too (under the workflow's field, or an
+ * alias's targetField) makes it one move with those fields.
+ */
+export function patchBody(entity: CompiledEntity, stateField = entity.workflow?.field): JsonSchema {
+  // Fields set at creation only are never accepted in a change (422 FIELD_LOCKED).
+  const changeable = Object.entries(propertiesOf(entity.patchSchema)).filter(([k]) => entity.fields[k]?.immutable !== true);
+  const properties: Properties = Object.fromEntries(changeable.map(([k, v]) => [k, publicSchema(v)]));
+  const wf = entity.workflow;
+  if (wf && stateField) {
+    // "override" and "remarks" steer the move unless the entity has fields of those names.
+    const steer: Properties = { override: { type: 'boolean', description: 'With the state: an override by a role that may' }, remarks: { type: 'string', maxLength: 2000, description: 'With the state: kept in the timeline' } };
+    for (const [k, v] of Object.entries(steer)) properties[k] ??= v;
+    properties[stateField] = { type: 'string', enum: Object.keys(wf.states), description: 'Move to this state with the fields, in one write' };
+  }
   return { type: 'object', additionalProperties: false, minProperties: 1, properties };
 }
 

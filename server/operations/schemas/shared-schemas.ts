@@ -45,7 +45,11 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
   Transition: closed({ event: str, from: str, to: str, override: bool }),
   DeletedRecord: closed({ id: uuid, deleted: { const: true } }),
   LoginResult: closed({ accessToken: str, tokenType: { const: 'Bearer' }, expiresIn: int, user: user(false) }),
-  SessionTokens: closed({ accessToken: str, tokenType: { const: 'Bearer' }, expiresIn: int, refreshToken: str, refreshExpiresIn: int, user: user(true) }),
+  SessionTokens: closed(
+    // A refresh answer also carries the user's id at the top level (the rotated token's owner).
+    { accessToken: str, tokenType: { const: 'Bearer' }, expiresIn: int, refreshToken: str, refreshExpiresIn: int, userId: { type: 'string', format: 'uuid' }, user: user(true) },
+    ['accessToken', 'tokenType', 'expiresIn', 'refreshToken', 'refreshExpiresIn', 'user'],
+  ),
   CookieSession: {
     ...closed({ tokenType: { const: 'Cookie' }, expiresIn: int, refreshExpiresIn: int, user: user(true) }),
     description: 'X-Client-Type: web: the tokens are in httpOnly cookies (rp_access, rp_refresh), not in the body',

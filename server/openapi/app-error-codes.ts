@@ -1,0 +1,19 @@
+import type { CompiledApp, CompiledEntity, ErrorCode } from '../../engine/index.ts';
+
+/** The codes an entity's definitions answer instead of catalog codes (field, dedupe and limit errorCodes). */
+export function appErrorCodes(entity: CompiledEntity | undefined): Map<ErrorCode, string[]> {
+  const codes = new Map<ErrorCode, string[]>();
+  if (!entity) return codes;
+  const add = (code: ErrorCode, own: unknown) => {
+    if (typeof own === 'string' && !codes.get(code)?.includes(own)) codes.set(code, [...(codes.get(code) ?? []), own]);
+  };
+  for (const f of Object.values(entity.fields)) add('VALIDATION_FAILED', f.errorCode);
+  for (const f of Object.values(entity.workflow?.definition.input ?? {})) add('VALIDATION_FAILED', f.errorCode);
+  for (const d of entity.definition.dedupe ?? []) add('DUPLICATE_IN_WINDOW', d.errorCode);
+  for (const t of entity.workflow?.transitions ?? []) add('LIMIT_REACHED', t.limit?.errorCode);
+  return codes;
+}
+
+export function allAppErrorCodes(apps: Iterable<CompiledApp>): string[] {
+  return [...new Set([...apps].flatMap((app) => [...app.entities.values()].flatMap((e) => [...appErrorCodes(e).values()].flat())))];
+}
