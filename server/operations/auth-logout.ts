@@ -4,7 +4,7 @@ import type { OperationSpec } from './operation-spec.ts';
 import { ok } from './operation-result.ts';
 import { refreshTokenBody } from './refresh-token-body.ts';
 import { envelope } from './schemas/envelope.ts';
-import { otpSignIn } from './session-answer.ts';
+import { otpSignIn } from './otp-sign-in.ts';
 
 export const authLogout: OperationSpec<'auth.logout'> = {
   name: 'auth.logout',

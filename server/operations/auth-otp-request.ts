@@ -4,7 +4,7 @@ import type { OperationSpec } from './operation-spec.ts';
 import { ok } from './operation-result.ts';
 import { envelope } from './schemas/envelope.ts';
 import { ref } from './schemas/schema-ref.ts';
-import { otpSignIn } from './session-answer.ts';
+import { otpSignIn } from './otp-sign-in.ts';
 
 export const authOtpRequest: OperationSpec<'auth.otpRequest'> = {
   name: 'auth.otpRequest',

@@ -3,7 +3,8 @@ import { deliverSession } from '../middleware/session-cookies.ts';
 import { appOf } from './call-context.ts';
 import type { OperationSpec } from './operation-spec.ts';
 import { ok } from './operation-result.ts';
-import { otpSignIn, sessionAnswer } from './session-answer.ts';
+import { otpSignIn } from './otp-sign-in.ts';
+import { sessionAnswer } from './session-answer.ts';
 
 export const authOtpVerify: OperationSpec<'auth.otpVerify'> = {
   name: 'auth.otpVerify',

@@ -3,7 +3,8 @@ import { appOf } from './call-context.ts';
 import type { OperationSpec } from './operation-spec.ts';
 import { ok } from './operation-result.ts';
 import { refreshTokenBody } from './refresh-token-body.ts';
-import { otpSignIn, sessionAnswer } from './session-answer.ts';
+import { otpSignIn } from './otp-sign-in.ts';
+import { sessionAnswer } from './session-answer.ts';
 
 export const authRefresh: OperationSpec<'auth.refresh'> = {
   name: 'auth.refresh',

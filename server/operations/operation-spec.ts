@@ -2,7 +2,7 @@
 // its parameters, body, answer and errors, and its handler. The route table and /openapi.json are
 // both generated from these specs, so the served API and its description cannot drift apart.
 import type { Request, Response } from 'express';
-import type { CompiledApp, CompiledEntity, ErrorCode, Operation, RouteAliasDef } from '../../engine/index.ts';
+import type { CompiledApp, CompiledEntity, Engine, ErrorCode, Operation, RouteAliasDef } from '../../engine/index.ts';
 import type { OperationResult } from './operation-result.ts';
 
 export type JsonSchema = Record<string, unknown>;
@@ -21,7 +21,7 @@ export interface OperationCall {
   params?: Record<string, string | undefined>;
 }
 
-export type OperationHandler = (engine: import('../../engine/index.ts').Engine, req: Request, call: OperationCall, res: Response) => Promise<OperationResult>;
+export type OperationHandler = (engine: Engine, req: Request, call: OperationCall, res: Response) => Promise<OperationResult>;
 
 /** What a description is about: an app, the entity a per-entity route is for, the alias if any. */
 export interface OperationTarget {

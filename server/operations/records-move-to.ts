@@ -37,6 +37,7 @@ export const recordsMoveTo: OperationSpec<'records.moveTo'> = {
   body: moveBody,
   response: (t) => recordAnswer(t, 200),
   errors: MOVE_ERRORS,
+  // No generic route: nothing to describe per app, only its aliases.
   servedFor: () => false,
   handler: async (engine, req, call) => {
     const actor = await actorFor(engine, req, call);
