@@ -9,7 +9,7 @@ import type { EngineContext } from './engine-context.ts';
 import type { Registry } from './registry/compiled-app.ts';
 import { loadRegistry, type RegistryLoadReport } from './registry/load-registry.ts';
 import { createRecordService } from './records/record-service.ts';
-import { resolveApp } from './records/resolve-target.ts';
+import { resolveApp } from './registry/resolve-target.ts';
 import type { Database } from './store/database.ts';
 import type { Logger } from './support/logger.ts';
 import { createTransitionService } from './records/transition-service.ts';

@@ -5,7 +5,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import type { EngineContext } from '../engine-context.ts';
 import type { Prisma } from '../store/database.ts';
 import { AppError } from '../errors/app-error.ts';
-import { UUID_RE } from '../records/record-store.ts';
+import { UUID_RE } from '../support/uuid.ts';
 
 const sha = (s: string) => createHash('sha256').update(s).digest();
 

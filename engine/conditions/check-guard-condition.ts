@@ -1,25 +1,48 @@
-// A guard (a transition's `when`, a job step's, an entity proof's) reads only facts that exist:
-// plain paths under record, input, actor and now, naming fields the entity and workflow declare.
-import type { Condition, EntityDef, WorkflowDef } from '../registry/definition-types.ts';
-import { isValidPath } from '../support/object-path.ts';
+// A guard (a transition's `when`, a job step's, an entity proof's) is a condition over the facts a
+// move has: the record (the entity's fields, its state, id and version), the move's input, the actor
+// and now. It is checked by the one condition checker with this catalog.
+import type { Condition, EntityDef, FieldSchema, WorkflowDef } from '../registry/definition-types.ts';
+import { checkCondition, type FactCatalog, type FactType } from './check-condition.ts';
+
+const ACTOR_FIELDS = ['id', 'email', 'phone', 'role'];
+const NOW_FIELDS = ['date', 'iso'];
+
+/** The type a declared field reads as; nested paths under it are not typed. */
+function fieldType(field: FieldSchema | undefined, nested: boolean): FactType {
+  if (nested || !field) return 'any';
+  if (field.type === 'integer' || field.type === 'number') return 'number';
+  if (field.type === 'string' || field.type === 'boolean') return field.type;
+  const items = field.items as { type?: string } | undefined;
+  return field.type === 'array' && items?.type === 'string' ? 'string[]' : 'any';
+}
+
+/** What a guard of workflow `wf` (of `entity`, when it exists) may read. */
+export function guardFacts(entity: EntityDef | undefined, wf: WorkflowDef): FactCatalog {
+  const stateField = wf.field ?? 'status';
+  return {
+    facts: ['record', 'input', 'actor', 'now'],
+    factValues: true,
+    wholeFacts: true,
+    typeOf(fact, [first, ...rest]) {
+      if (first === undefined) return 'any';
+      const nested = rest.length > 0;
+      switch (fact) {
+        case 'record':
+          if (!entity) return 'any'; // reported once, where the workflow names its entity
+          if (first === 'id' || first === stateField) return nested ? { problem: `"${first}" is text` } : 'string';
+          if (first === 'version') return nested ? { problem: '"version" is a number' } : 'number';
+          return first in entity.fields ? fieldType(entity.fields[first], nested) : { problem: `Entity "${entity.name}" has no field "${first}"` };
+        case 'input':
+          return first in (wf.input ?? {}) ? fieldType(wf.input![first], nested) : { problem: `Workflow input has no field "${first}"` };
+        case 'now':
+          return NOW_FIELDS.includes(first) && !nested ? 'string' : { problem: '"now" has "date" (YYYY-MM-DD) and "iso"' };
+        default:
+          return ACTOR_FIELDS.includes(first) && !nested ? 'string' : { problem: `The actor has no "${first}" (id, email, phone, role)` };
+      }
+    },
+  };
+}
 
 export function checkGuardCondition(file: string, path: string, c: Condition, entity: EntityDef | undefined, wf: WorkflowDef, add: (f: string, p: string, m: string) => void) {
-  if ('all' in c) return c.all.forEach((x, i) => checkGuardCondition(file, `${path}.all[${i}]`, x, entity, wf, add));
-  if ('any' in c) return c.any.forEach((x, i) => checkGuardCondition(file, `${path}.any[${i}]`, x, entity, wf, add));
-  if ('not' in c) return checkGuardCondition(file, `${path}.not`, c.not, entity, wf, add);
-  const ref = c.value as { fact?: unknown; path?: unknown } | null;
-  if (ref && typeof ref === 'object' && !Array.isArray(ref) && 'fact' in ref) {
-    const keys = Object.keys(ref);
-    if (!['record', 'input', 'actor', 'now'].includes(String(ref.fact)) || keys.some((k) => k !== 'fact' && k !== 'path')) add(file, `${path}.value`, 'A fact reference is { fact: record | input | actor | now, path }');
-    else checkGuardCondition(file, `${path}.value`, { fact: ref.fact as 'now', path: ref.path as string | undefined, operator: 'equal', value: null }, entity, wf, add);
-  }
-  if (c.path && !isValidPath(c.path)) return add(file, `${path}.path`, `"${c.path}" is not a plain dotted path such as $.field`);
-  const first = c.path?.slice(2).split('.')[0];
-  if (!first) return;
-  if (c.fact === 'record' && entity && !(first in entity.fields) && first !== (wf.field ?? 'status') && !['id', 'version'].includes(first)) {
-    add(file, `${path}.path`, `Entity "${entity.name}" has no field "${first}"`);
-  }
-  if (c.fact === 'input' && !(first in (wf.input ?? {}))) add(file, `${path}.path`, `Workflow input has no field "${first}"`);
-  if (c.fact === 'now' && !['date', 'iso'].includes(first)) add(file, `${path}.path`, `"now" has "date" (YYYY-MM-DD) and "iso"`);
-  if (c.fact === 'actor' && !['id', 'email', 'phone', 'role'].includes(first)) add(file, `${path}.path`, `The actor has no "${first}" (id, email, phone, role)`);
+  for (const problem of checkCondition(c, guardFacts(entity, wf), path)) add(file, problem.path, problem.message);
 }

@@ -15,7 +15,7 @@ import { outboxInsertData } from '../notify/outbox-store.ts';
 import type { BlobProvider, BlobStat } from '../plugin-api.ts';
 import { uniqueKeyValues } from '../records/derived-columns.ts';
 import type { RecordService } from '../records/record-service.ts';
-import { resolveApp, resolveEntity } from '../records/resolve-target.ts';
+import { resolveApp, resolveEntity } from '../registry/resolve-target.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { ImportDef } from '../registry/definition-types.ts';
 import { storableText } from '../support/storable-text.ts';

@@ -6,7 +6,7 @@ import type { EngineContext } from '../engine-context.ts';
 import { isAppError } from '../errors/app-error.ts';
 import { recordView } from '../records/record-view.ts';
 import { recordsInStates } from '../records/record-store.ts';
-import { resolveApp, resolveEntity } from '../records/resolve-target.ts';
+import { resolveApp, resolveEntity } from '../registry/resolve-target.ts';
 import { compileConditionGuard, nowFacts } from '../conditions/condition-guard.ts';
 import type { TransitionService } from '../records/transition-service.ts';
 import { SYSTEM_ROLE } from '../auth/system-role.ts';

@@ -3,8 +3,8 @@
 import type { Actor } from '../auth/actor.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { Registry } from '../registry/compiled-app.ts';
-import { resolveApp } from '../records/resolve-target.ts';
-import { UUID_RE } from '../records/record-store.ts';
+import { resolveApp } from '../registry/resolve-target.ts';
+import { UUID_RE } from '../support/uuid.ts';
 import type { Database } from '../store/database.ts';
 
 const STATUSES = new Set(['pending', 'sent', 'dead']);

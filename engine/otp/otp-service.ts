@@ -8,7 +8,7 @@ import type { OutboxRow } from '../notify/outbox-row.ts';
 import { outboxInsertData } from '../notify/outbox-store.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { OtpPolicyDef } from '../registry/definition-types.ts';
-import { UUID_RE } from '../records/record-store.ts';
+import { UUID_RE } from '../support/uuid.ts';
 import type { Prisma } from '../store/database.ts';
 
 export interface OtpTargets {

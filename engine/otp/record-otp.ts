@@ -12,7 +12,7 @@ import type { Condition, OtpPolicyDef, ProofRule } from '../registry/definition-
 import { compileConditionGuard, nowFacts, type ConditionGuard } from '../conditions/condition-guard.ts';
 import { findRecord } from '../records/record-store.ts';
 import { recordView } from '../records/record-view.ts';
-import { resolveEntity } from '../records/resolve-target.ts';
+import { resolveEntity } from '../registry/resolve-target.ts';
 import type { CompiledEntity } from '../records/compile-entity.ts';
 import { bodyValidator } from '../support/validate-body.ts';
 import type { OtpService } from './otp-service.ts';

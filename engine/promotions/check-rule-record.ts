@@ -3,7 +3,7 @@
 import type { ErrorDetail } from '../errors/app-error.ts';
 import type { FieldSchema, RulesDef } from '../registry/definition-types.ts';
 import { checkBenefit } from './benefit.ts';
-import { checkCondition } from '../conditions/compile-condition.ts';
+import { checkCondition, factSetCatalog } from '../conditions/check-condition.ts';
 import { skusInCondition } from './compiled-rule.ts';
 import type { MaterializedGroups } from './materialized-groups.ts';
 import { promotionFactSet } from './ruleset-facts.ts';
@@ -22,7 +22,7 @@ export function checkRuleRecord(rc: RuleContext, data: Readonly<Record<string, u
   const conditions = data[f.conditions];
   if (conditions !== undefined && conditions !== null) {
     const factSet = promotionFactSet({ storeKey: rc.ruleset.stores.key, storeFields: rc.storeFields, storeAttributes: rc.ruleset.storeGroups.attributes, productGroupCodes: rc.products.members.keys() });
-    const found = checkCondition(conditions, factSet, `$.${f.conditions}`);
+    const found = checkCondition(conditions, factSetCatalog(factSet), `$.${f.conditions}`);
     problems.push(...found);
     if (!found.length) {
       for (const { sku, path } of skusInCondition(conditions, `$.${f.conditions}`)) {

@@ -7,11 +7,12 @@ import type { EngineContext } from '../engine-context.ts';
 import { AppError, type ErrorDetail } from '../errors/app-error.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { PricingRule, RulesDef } from '../registry/definition-types.ts';
-import { resolveApp } from '../records/resolve-target.ts';
+import { resolveApp } from '../registry/resolve-target.ts';
 import { bodyValidator } from '../support/validate-body.ts';
 import type { PricedLine } from './benefit.ts';
 import { checkRuleComplete, checkRuleRecord, type RuleContext } from './check-rule-record.ts';
-import { checkCondition, type RuleCondition } from '../conditions/compile-condition.ts';
+import type { RuleCondition } from '../conditions/compile-condition.ts';
+import { checkCondition, factSetCatalog } from '../conditions/check-condition.ts';
 import { groupsInCondition, liveRule, type CompiledRuleJson } from './compiled-rule.ts';
 import { evaluateCandidates } from './evaluate-promotions.ts';
 import { explainPromotion, selectionItems } from './test-console.ts';
@@ -231,7 +232,7 @@ export function createPromotionsService(ctx: PromotionsContext) {
         for (const [source, member, fact] of [[rs.storeGroups, rs.stores, 'store'], [rs.productGroups, rs.products, 'product']] as const) {
           if (entity !== source.entity || data[source.filter] === undefined) continue;
           const types = attributeTypes(app.entities.get(member.entity)!.fields, [member.key, ...source.attributes]);
-          const problems = checkCondition(data[source.filter], { [fact]: types }, `$.${source.filter}`);
+          const problems = checkCondition(data[source.filter], factSetCatalog({ [fact]: types }), `$.${source.filter}`);
           if (problems.length) throw invalid(problems);
         }
       }

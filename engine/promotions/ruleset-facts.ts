@@ -8,7 +8,7 @@
 // A condition can only name what is listed here; group codes come from the product groups that
 // exist when the condition is checked.
 import type { FieldSchema } from '../registry/definition-types.ts';
-import type { FactSet, FactType } from '../conditions/compile-condition.ts';
+import type { FactSet, FactType } from '../conditions/check-condition.ts';
 import type { PricedLine } from './benefit.ts';
 
 export interface FactSetSource {

@@ -1,7 +1,8 @@
 import { AppError, type ErrorDetail } from '../errors/app-error.ts';
 import { isStorableText } from '../support/storable-text.ts';
 import type { CompiledEntity } from './compile-entity.ts';
-import { isTimestampSort, UUID_RE } from './record-store.ts';
+import { isTimestampSort } from './record-store.ts';
+import { UUID_RE } from '../support/uuid.ts';
 
 export interface ListQuery {
   filters: { field: string; values: string[] }[];

@@ -20,14 +20,15 @@ import type { CompiledEntity } from './compile-entity.ts';
 import { scopeTags, uniqueKeyValues } from './derived-columns.ts';
 import { encodeCursor, parseListQuery } from './list-query.ts';
 import type { RecordRow } from './record-row.ts';
-import { findRecord, inTransaction, insertRecord, listRecords, lockRecord, updateRecordData, UUID_RE, type RecordInsert } from './record-store.ts';
+import { UUID_RE } from '../support/uuid.ts';
+import { findRecord, inTransaction, insertRecord, listRecords, lockRecord, updateRecordData, type RecordInsert } from './record-store.ts';
 import { assertInScope, writeOptimistically } from './optimistic-write.ts';
 import { applyScopeOnWrite, assertFieldsEditable, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
 
 export { assertInScope, isObjectBody };
 import { recordView, type RecordResult, type RecordTarget } from './record-view.ts';
 import { outboxRecordset } from '../notify/outbox-store.ts';
-import { parseIfMatch, resolveApp, resolveEntity } from './resolve-target.ts';
+import { parseIfMatch, resolveApp, resolveEntity } from '../registry/resolve-target.ts';
 
 export type { RecordResult, RecordTarget };
 

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { Prisma, type Database } from '../store/database.ts';
 import type { ListQuery } from './list-query.ts';
 import type { RecordRow } from './record-row.ts';
+import { UUID_RE } from '../support/uuid.ts';
 
 
 /** A records row as pg returns it: the same columns as RecordRow, snake_case where they differ. */
@@ -34,7 +35,6 @@ function toRow(r: RawRow): RecordRow {
   };
 }
 
-export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Loads a live record (no lock: decisions are checked against its version when written). */
 export async function findRecord(db: Database, app: string, entity: string, id: string): Promise<RecordRow | undefined> {

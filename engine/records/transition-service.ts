@@ -7,7 +7,7 @@ import type { OtpService } from '../otp/otp-service.ts';
 import { writeOptimistically } from './optimistic-write.ts';
 import { inTransaction, writeTransition, type Queryable, type TransitionWrite } from './record-store.ts';
 import { recordView, type RecordResult, type RecordTarget } from './record-view.ts';
-import { parseIfMatch, resolveApp, resolveEntity } from './resolve-target.ts';
+import { parseIfMatch, resolveApp, resolveEntity } from '../registry/resolve-target.ts';
 import { scopeTags } from './derived-columns.ts';
 import { assertFieldsEditable, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
 import { assertValid, bodyValidator } from '../support/validate-body.ts';

@@ -3,7 +3,8 @@
 // hand-written in TypeScript, in one process; (2) scale: 20/200/2,000 live promotions over 10,000
 // stores (promotions-scale.ts); (3) HTTP: the evaluate route against the echo (promotions-http.ts).
 import { Engine } from 'json-rules-engine';
-import { checkCondition, compileCondition, type FactSet, type Facts, type RuleCondition } from '../../engine/conditions/compile-condition.ts';
+import { compileCondition, type Facts, type RuleCondition } from '../../engine/conditions/compile-condition.ts';
+import { checkCondition, factSetCatalog, type FactSet } from '../../engine/conditions/check-condition.ts';
 import { addCustomOperators } from '../../engine/conditions/operators.ts';
 import { getPath } from '../../engine/support/object-path.ts';
 
@@ -67,7 +68,7 @@ function cartFacts(): Facts & CartFacts {
 }
 
 const promos = Array.from({ length: 20 }, (_, i) => promotion(i));
-for (const p of promos) if (checkCondition(p.condition, FACTS).length) throw new Error('a generated promotion does not validate');
+for (const p of promos) if (checkCondition(p.condition, factSetCatalog(FACTS)).length) throw new Error('a generated promotion does not validate');
 const carts = Array.from({ length: 2000 }, cartFacts);
 const compiled = promos.map((p) => compileCondition(p.condition));
 

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { Engine } from 'json-rules-engine';
 import { describe, expect, it } from 'vitest';
-import { checkCondition, compileCondition, type FactSet, type RuleCondition } from '../../engine/conditions/compile-condition.ts';
+import { compileCondition, type RuleCondition } from '../../engine/conditions/compile-condition.ts';
+import { checkCondition, factSetCatalog, type FactSet } from '../../engine/conditions/check-condition.ts';
 import { addCustomOperators } from '../../engine/conditions/operators.ts';
 import { getPath } from '../../engine/support/object-path.ts';
 
@@ -61,7 +62,7 @@ describe('compiled promotion conditions', () => {
   it('agree with json-rules-engine on random carts and random conditions', async () => {
     await fc.assert(
       fc.asyncProperty(conditionArb, factsArb, async (condition, facts) => {
-        expect(checkCondition(condition, FACTS)).toEqual([]);
+        expect(checkCondition(condition, factSetCatalog(FACTS))).toEqual([]);
         const compiled = compileCondition(condition).test(facts);
         expect(compiled).toBe(await viaJsonRulesEngine(condition, facts));
       }),
@@ -89,14 +90,14 @@ describe('compiled promotion conditions', () => {
       { fact: 'store', path: '$.city', operator: 'equal', value: { fact: 'customer' } },
       { fact: 'store', path: '$.city', operator: 'contains', value: 'P' },
       { any: [] },
-    ] }, FACTS).map((p) => p.path)).toEqual([
+    ] }, factSetCatalog(FACTS)).map((p) => p.path)).toEqual([
       '$.all[0].fact', '$.all[1].path', '$.all[2].operator', '$.all[3].value', '$.all[4].value', '$.all[5].operator', '$.all[6].any',
     ]);
   });
 
   it('never reads through a prototype', () => {
-    expect(checkCondition({ fact: 'cart', path: '$.constructor', operator: 'equal', value: 1 }, FACTS)[0]!.path).toBe('$.path');
-    expect(checkCondition({ fact: '__proto__', path: '$.x', operator: 'equal', value: 1 }, FACTS)[0]!.path).toBe('$.fact');
-    expect(checkCondition({ fact: 'cart', path: '$.total', operator: 'constructor', value: 1 }, FACTS)[0]!.path).toBe('$.operator');
+    expect(checkCondition({ fact: 'cart', path: '$.constructor', operator: 'equal', value: 1 }, factSetCatalog(FACTS))[0]!.path).toBe('$.path');
+    expect(checkCondition({ fact: '__proto__', path: '$.x', operator: 'equal', value: 1 }, factSetCatalog(FACTS))[0]!.path).toBe('$.fact');
+    expect(checkCondition({ fact: 'cart', path: '$.total', operator: 'constructor', value: 1 }, factSetCatalog(FACTS))[0]!.path).toBe('$.operator');
   });
 });

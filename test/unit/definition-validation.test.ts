@@ -123,6 +123,24 @@ describe('definition validation', () => {
       });
       expect(problems).toEqual([{ file: 'solarium/lead-status.workflow.yaml', path: '$.matrix.won.executed.when.path', message: 'Entity "lead" has no field "quoteId"' }]);
     });
+    it('checks a guard with the one condition checker: numbers compared as numbers, dates with dates or today', () => {
+      const problems = problemsOf((d) => {
+        (d.workflow.matrix as any).won.executed = {
+          roles: ['cp'],
+          when: { all: [
+            { fact: 'record', path: '$.capacityKw', operator: 'greaterThan', value: 'big' },
+            { fact: 'record', path: '$.city', operator: 'containsAny', value: ['Pune'] },
+            { fact: 'record', path: '$.nextFollowUpDate', operator: 'before', value: { fact: 'now', path: '$.date' } },
+            { fact: 'record', path: '$.nextFollowUpDate', operator: 'before', value: { fact: 'now', path: '$.tomorrow' } },
+          ] },
+        };
+      });
+      expect(problems).toEqual([
+        { file: 'solarium/lead-status.workflow.yaml', path: '$.matrix.won.executed.when.all[0].value', message: '"greaterThan" compares numbers' },
+        { file: 'solarium/lead-status.workflow.yaml', path: '$.matrix.won.executed.when.all[1].operator', message: '"containsAny" needs a list fact; "city" is a string' },
+        { file: 'solarium/lead-status.workflow.yaml', path: '$.matrix.won.executed.when.all[3].value.path', message: '"now" has "date" (YYYY-MM-DD) and "iso"' },
+      ]);
+    });
     it('reports every problem at once, across files', () => {
       const problems = problemsOf((d) => {
         d.workflow.initial = 'start';

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { Engine } from 'json-rules-engine';
 import { describe, expect, it } from 'vitest';
 import { computeSavings } from '../../engine/promotions/benefit.ts';
-import { checkCondition, compileCondition, type RuleCondition } from '../../engine/conditions/compile-condition.ts';
+import { compileCondition, type RuleCondition } from '../../engine/conditions/compile-condition.ts';
+import { checkCondition, factSetCatalog } from '../../engine/conditions/check-condition.ts';
 import { liveRule, type CompiledRuleJson } from '../../engine/promotions/compiled-rule.ts';
 import { evaluateRule } from '../../engine/promotions/evaluate-promotions.ts';
 import type { MaterializedGroups } from '../../engine/promotions/materialized-groups.ts';
@@ -72,7 +73,7 @@ describe('promotion evaluation over the documented fact set', () => {
   it('compiled conditions agree with json-rules-engine on random carts, stores and promotions', async () => {
     await fc.assert(
       fc.asyncProperty(conditionArb, linesArb, fc.constantFrom(...STORES), async (condition, lines, store) => {
-        expect(checkCondition(condition, FACT_SET)).toEqual([]);
+        expect(checkCondition(condition, factSetCatalog(FACT_SET))).toEqual([]);
         const facts = cartFacts(lines, STORE_ATTRS[store]!, undefined, (sku) => products.groupsOf.get(sku) ?? [], Object.keys(PRODUCT_GROUPS));
         expect(compileCondition(condition).test(facts as never)).toBe(await jre(condition, facts));
       }),

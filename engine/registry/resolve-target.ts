@@ -1,6 +1,6 @@
 import { AppError } from '../errors/app-error.ts';
-import type { CompiledApp, Registry } from '../registry/compiled-app.ts';
-import type { CompiledEntity } from './compile-entity.ts';
+import type { CompiledApp, Registry } from './compiled-app.ts';
+import type { CompiledEntity } from '../records/compile-entity.ts';
 
 export function resolveApp(registry: Registry, appId: string): CompiledApp {
   const app = registry.apps.get(appId);
