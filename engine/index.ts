@@ -47,6 +47,7 @@ export { LOGIN_BODY_SCHEMA } from './auth/login-service.ts';
 export { resolveValue } from './effects/resolve-value.ts';
 export { CONSOLE_BODY_SCHEMA, EVALUATE_BODY_SCHEMA } from './promotions/promotions-service.ts';
 export { OTP_REQUEST_SCHEMA, OTP_VERIFY_SCHEMA, type SessionTokens } from './auth/otp-login.ts';
+export { RECORD_OTP_REQUEST_SCHEMA } from './otp/record-otp.ts';
 export type { Actor } from './auth/actor.ts';
 export type { CompiledApp, Registry } from './registry/compiled-app.ts';
 export type { CompiledEntity } from './records/compile-entity.ts';
@@ -81,9 +82,9 @@ export async function createEngine(options: EngineOptions) {
   const hashKey = secret('hash-key', 'HASH_KEY', options.hashKey);
   const providers = createAppProviders(options.plugins, { fetch: options.fetch ?? globalThis.fetch, clock, logger, dataDir: options.dataDir }, options.breaker);
   const outbox = createOutboxDispatcher({ db, registry: () => current, providers, clock, logger, backoff: options.backoff, leaseMs: options.outboxLeaseMs });
-  const rules = createPromotionsService({ db, registry: () => current, logger, clock });
+  const promotions = createPromotionsService({ db, registry: () => current, logger, clock });
   // Modules hook into the record services at named points; the services never import them.
-  const hooks = combineHooks([promotionHooks(rules)]);
+  const hooks = combineHooks([promotionHooks(promotions)]);
   const ctx: EngineContext = { db, registry: () => current, tokens, hashKey, logger, clock, production: options.production, outboxWritten: () => outbox.wake(), hooks };
 
   const reload = async (): Promise<RegistryLoadReport> => {
@@ -96,7 +97,7 @@ export async function createEngine(options: EngineOptions) {
   const recordOtp = createRecordOtp(ctx, otp);
   const transitions = createTransitionService(ctx, otp);
   const records = createRecordService(ctx, { otp, recordOtp, transitions });
-  const imports = createImportService(ctx, { records, transitions, blob: (appId) => providers(resolveApp(current, appId)).blob });
+  const imports = createImportService(ctx, { records, blob: (appId) => providers(resolveApp(current, appId)).blob });
   const otpLogin = createOtpLogin(ctx, otp, createRefreshTokens(ctx));
   const initial = await reload();
   // Provider configs are checked now, not at the first message: a missing secret stops the start.
@@ -132,7 +133,8 @@ export async function createEngine(options: EngineOptions) {
       ];
     },
     transitions,
-    rules,
+    /** The promotion engine (its definitions are of kind `rules`): evaluation and the test console. */
+    rules: promotions,
     /** Runs one job definition now (what its schedule does). */
     runJob: (appId: string, jobName: string) => runScheduledJob(ctx, transitions, appId, jobName),
     auth: {

@@ -17,6 +17,11 @@ export function requirePermission(app: CompiledApp, actor: Actor, entity: string
   return permission;
 }
 
+/** The scope the actor's role has on an entity's records (their stores), if any. */
+export function scopeRuleOf(app: CompiledApp, actor: Actor, entity: string): ScopeRule | undefined {
+  return app.roles[actor.role]?.permissions?.[entity]?.scope;
+}
+
 /** The actor's values for a scope rule: their id, email or phone, or a profile attribute (one or a list). */
 export function actorScopeValues(actor: Actor, scope: ScopeRule): string[] {
   if (scope.actor.startsWith('attributes.')) {

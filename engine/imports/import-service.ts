@@ -20,7 +20,6 @@ import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { ImportDef } from '../registry/definition-types.ts';
 import { storableText } from '../support/storable-text.ts';
 import { bodyValidator } from '../support/validate-body.ts';
-import type { TransitionService } from '../records/transition-service.ts';
 import { columnOf, rowChanges, type RowProblem } from './import-rows.ts';
 import { createUploadClaims } from './upload-claims.ts';
 
@@ -82,9 +81,11 @@ function byteLimit(max: number): Transform {
   });
 }
 
+/** The column naming a row's target state, for the problems of its move. */
+const transitionColumnOf = (def: ImportDef) => Object.entries(def.columns).find(([, c]) => typeof c === 'object' && 'transition' in c)?.[0] ?? '';
+
 export interface ImportDeps {
   records: RecordService;
-  transitions: TransitionService;
   blob(appId: string): BlobProvider;
 }
 
@@ -175,22 +176,26 @@ export function createImportService(ctx: EngineContext, deps: ImportDeps) {
         id = found?.recordId;
       }
       if (!id && def.mode === 'update') return [{ row: rowNumber, column: column(def.key), message: `No ${entity.name} "${changes.key}"` }];
-      if (!id) await deps.records.create(target, actor, changes.fields);
-      else {
-        // Matched on the key: the record keeps its key as it is written (SKUs match case-insensitively).
-        const { [def.key]: _key, ...fields } = changes.fields;
-        if (Object.keys(fields).length) await deps.records.patch(target, actor, id, fields);
-        else if (changes.target === undefined) await deps.records.get(target, actor, id); // a row with nothing to change must still name a record
+      const wf = entity.workflow;
+      if (!id) {
+        // A new record starts where its workflow starts: a row asking for another state is refused
+        // whole rather than created and then left where the move failed.
+        if (wf && changes.target !== undefined && changes.target !== wf.initial) return [{ row: rowNumber, column: transitionColumnOf(def), message: `A new ${entity.name} starts in "${wf.initial}"` }];
+        await deps.records.create(target, actor, changes.fields);
+        return [];
       }
-      if (id && changes.target !== undefined && entity.workflow) {
-        const current = (await deps.records.get(target, actor, id)).data[entity.workflow.field];
-        if (current !== changes.target) await deps.transitions.moveTo(target, actor, id, entity.workflow.field, { [entity.workflow.field]: changes.target });
-      }
+      // Matched on the key: the record keeps its key as it is written (SKUs match case-insensitively).
+      const { [def.key]: _key, ...fields } = changes.fields;
+      // A row that names the state the record is in changes only its fields; a row with nothing to
+      // change must still name a record.
+      const current = changes.target !== undefined || !Object.keys(fields).length ? (await deps.records.get(target, actor, id)).data : undefined;
+      const move = wf && changes.target !== undefined && current?.[wf.field] !== changes.target ? { [wf.field]: changes.target } : {};
+      // Fields and the move are one change (as PATCH with a state): a refused move stores no field.
+      if (Object.keys(fields).length || Object.keys(move).length) await deps.records.patch(target, actor, id, { ...fields, ...move });
       return [];
     } catch (err) {
       if (!isAppError(err)) throw err;
-      const transitionColumn = Object.entries(def.columns).find(([, c]) => typeof c === 'object' && 'transition' in c)?.[0] ?? '';
-      if (err.code === 'INVALID_TRANSITION' || err.code === 'LIMIT_REACHED') return [{ row: rowNumber, column: transitionColumn, message: err.details?.[0]?.message ?? err.message }];
+      if (err.code === 'INVALID_TRANSITION' || err.code === 'LIMIT_REACHED') return [{ row: rowNumber, column: transitionColumnOf(def), message: err.details?.[0]?.message ?? err.message }];
       if (err.code === 'RECORD_NOT_FOUND') return [{ row: rowNumber, column: column(def.key), message: err.message }];
       const details = (err.details?.length ? err.details : [{ path: '$', message: err.message }]).map((d) => ({ row: rowNumber, column: column(/^\$\.([A-Za-z0-9_]+)/.exec(d.path)?.[1] ?? ''), message: d.message }));
       // A unique key over (storeId, invoiceNumber) names both: report the ones that are columns of the file.

@@ -1,4 +1,5 @@
-import type { DefinitionProblem, EntityDef, OtpPolicyDef } from '../registry/definition-types.ts';
+import type { DefinitionProblem, EntityDef, OtpPolicyDef, WorkflowDef } from '../registry/definition-types.ts';
+import { checkGuardCondition } from '../conditions/check-guard-condition.ts';
 
 const OTP_VARIABLES = new Set(['otp.code', 'otp.validMinutes', 'app.name', 'app.id']);
 
@@ -6,9 +7,13 @@ const OTP_VARIABLES = new Set(['otp.code', 'otp.validMinutes', 'app.name', 'app.
  * An OTP policy's templates exist, fit their channel and read only what an OTP message has; a
  * record OTP names an entity of the app and roles it declares.
  */
-export function checkOtpPolicy(file: string, p: OtpPolicyDef, templates: ReadonlyMap<string, { channel: string; variables: readonly string[] }>, production: boolean, app: { entities: ReadonlyMap<string, EntityDef>; roles: ReadonlySet<string> }): DefinitionProblem[] {
+export function checkOtpPolicy(file: string, p: OtpPolicyDef, templates: ReadonlyMap<string, { channel: string; variables: readonly string[] }>, production: boolean, app: { entities: ReadonlyMap<string, EntityDef>; workflows: ReadonlyMap<string, WorkflowDef>; roles: ReadonlySet<string> }): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
-  if (p.record && !app.entities.has(p.record.entity)) problems.push({ file, path: '$.record.entity', message: `Entity "${p.record.entity}" is not defined in this app` });
+  const entity = p.record ? app.entities.get(p.record.entity) : undefined;
+  if (p.record && !entity) problems.push({ file, path: '$.record.entity', message: `Entity "${p.record.entity}" is not defined in this app` });
+  // The record's condition reads what a guard of its entity's workflow reads.
+  const wf = entity?.workflow ? app.workflows.get(entity.workflow) : undefined;
+  if (p.record?.when && entity && wf) checkGuardCondition(file, '$.record.when', p.record.when, entity, wf, (f, path, message) => problems.push({ file: f, path, message }));
   if (p.record && !p.roles?.length) problems.push({ file, path: '$.roles', message: 'A record OTP names the roles that may ask for codes' });
   if (!p.record && p.roles) problems.push({ file, path: '$.roles', message: '"roles" applies to record OTPs (with "record")' });
   (p.roles ?? []).forEach((r, i) => app.roles.has(r) || problems.push({ file, path: `$.roles[${i}]`, message: `Role "${r}" is not declared by the app` }));

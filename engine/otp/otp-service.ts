@@ -151,7 +151,7 @@ export function createOtpService(ctx: EngineContext) {
         }
         const attemptsLeft = c.maxAttempts === null ? undefined : Math.max(0, c.maxAttempts - c.attempts - 1);
         return { ok: false as const, locked, attemptsLeft };
-      }, { maxWait: 15_000, timeout: 15_000 });
+      });
       // The failure is committed before the caller hears about it: a wrong guess always counts.
       if (!outcome.ok) throw new AppError('OTP_INVALID', undefined, { data: { attemptsLeft: outcome.attemptsLeft, locked: outcome.locked || undefined } });
       return { subject: outcome.subject, result: outcome.result };

@@ -4,7 +4,7 @@
 // step (creating the transaction), bound to the user who obtained it and to their scope then; the
 // entity that requires the proof (EntityDef.proof) spends it once, in the create's transaction.
 import type { Actor } from '../auth/actor.ts';
-import { actorScopeValues, requirePermission } from '../auth/permissions.ts';
+import { actorScopeValues, requirePermission, scopeRuleOf } from '../auth/permissions.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
@@ -67,6 +67,7 @@ export function createRecordOtp(ctx: EngineContext, otp: OtpService) {
     if (when && !(await guardOf(when)({ record: recordView(entity, row), input: {}, actor: { ...actor }, now: nowFacts(ctx.clock()) }))) {
       throw new AppError('INVALID_TRANSITION', `This ${entity.label} is not open for verification`, { details: [{ path: at, message: 'The condition of this step does not hold' }] });
     }
+    return row;
   }
 
   /** The actor's scope values for each entity whose creates require a proof about `entity`. */
@@ -74,7 +75,7 @@ export function createRecordOtp(ctx: EngineContext, otp: OtpService) {
     const scopes: Record<string, string[]> = {};
     for (const e of app.entities.values()) {
       const rule = e.definition.proof;
-      const scope = app.roles[actor.role]?.permissions?.[e.name]?.scope;
+      const scope = scopeRuleOf(app, actor, e.name);
       if (rule && (rule.entity ?? entity.name) === entity.name && scope) scopes[e.name] = actorScopeValues(actor, scope);
     }
     return scopes;
@@ -94,11 +95,15 @@ export function createRecordOtp(ctx: EngineContext, otp: OtpService) {
       const recordId = rest[rule.recordField];
       if (typeof claims.jti !== 'string' || typeof claims.entity !== 'string') throw new AppError('UNAUTHENTICATED', 'The verification token is not valid');
       if (claims.by !== actor.id) throw new AppError('FORBIDDEN', 'The verification was obtained by another user', { details: [{ path: `$.${rule.tokenField}`, message: 'Not yours' }] });
-      if (claims.recordId !== recordId) throw new AppError('FORBIDDEN', 'The verification was for another record', { details: [{ path: `$.${rule.recordField}`, message: 'Does not match the verification' }] });
+      if (typeof recordId !== 'string' || claims.recordId !== recordId.toLowerCase()) throw new AppError('FORBIDDEN', 'The verification was for another record', { details: [{ path: `$.${rule.recordField}`, message: 'Does not match the verification' }] });
       const entity = resolveEntity(app, rule.entity ?? claims.entity);
       if (entity.name !== claims.entity) throw new AppError('FORBIDDEN', 'The verification was for another kind of record', { details: [{ path: `$.${rule.tokenField}`, message: 'Not a verification for this' }] });
       await loadEligible(app, entity, rule.when, String(recordId), actor, `$.${rule.recordField}`);
-      for (const [field, claim] of Object.entries(rule.copy ?? {})) if (claims[claim]) rest[field] = claims[claim];
+      // The verified contacts, and only those: a contact the client sent that was not verified is dropped.
+      for (const [field, claim] of Object.entries(rule.copy ?? {})) {
+        if (claims[claim]) rest[field] = claims[claim];
+        else delete rest[field];
+      }
       return { data: rest, proofId: claims.jti, scopes: claims.scopes };
     },
 
@@ -107,7 +112,7 @@ export function createRecordOtp(ctx: EngineContext, otp: OtpService) {
      * the verification was obtained.
      */
     assertWithinProofScope(app: CompiledApp, creating: CompiledEntity, actor: Actor, data: Record<string, unknown>, proof: SpentProof): void {
-      const scope = app.roles[actor.role]?.permissions?.[creating.name]?.scope;
+      const scope = scopeRuleOf(app, actor, creating.name);
       if (!scope) return;
       const bound = (proof.scopes as Record<string, unknown> | undefined)?.[creating.name];
       if (!Array.isArray(bound) || !bound.includes(String(data[scope.field]))) {
@@ -118,23 +123,24 @@ export function createRecordOtp(ctx: EngineContext, otp: OtpService) {
     async request(app: CompiledApp, policyName: string, entityName: string | undefined, id: string, actor: Actor, body: unknown) {
       const { policy, entity } = recordPolicy(app, policyName, entityName, actor);
       const { phone, email } = validateRequest(body);
-      await loadEligible(app, entity, policy.record!.when, id, actor, '$.id');
-      // One subject per customer contact at one record: resends and lockouts count per customer there.
-      const subject = `${entity.name}:${id}:${phone ?? ''}:${email ?? ''}`;
+      const row = await loadEligible(app, entity, policy.record!.when, id, actor, '$.id');
+      // One subject per customer contact at one record (its id as stored, the email in lower case,
+      // so another spelling is not another customer): resends and lockouts count per customer there.
+      const subject = `${entity.name}:${row.id}:${phone ?? ''}:${email?.toLowerCase() ?? ''}`;
       return otp.issue(app, policy.name, subject, { sms: phone, email });
     },
 
     async verify(app: CompiledApp, policyName: string, entityName: string | undefined, id: string, actor: Actor, body: unknown) {
       const { policy, entity } = recordPolicy(app, policyName, entityName, actor);
       const { otpId, code } = validateVerify(body);
-      await loadEligible(app, entity, policy.record!.when, id, actor, '$.id');
+      const row = await loadEligible(app, entity, policy.record!.when, id, actor, '$.id');
       const challenge = await ctx.db.otpChallenge.findUnique({ where: { id: otpId }, select: { subject: true } });
       // A code for another record (or another customer's code) is simply not this record's code.
-      if (!challenge?.subject.startsWith(`${entity.name}:${id}:`)) throw new AppError('OTP_INVALID');
+      if (!challenge?.subject.startsWith(`${entity.name}:${row.id}:`)) throw new AppError('OTP_INVALID');
       const { subject } = await otp.verify(app, policy.name, otpId, code);
       const [, , phone, email] = subject.split(':');
       const minutes = policy.record!.proofMinutes ?? DEFAULT_PROOF_MINUTES;
-      const proof = await ctx.tokens.issueProof(app.id, subject, { jti: otpId, entity: entity.name, recordId: id, phone: phone ?? '', email: email ?? '', by: actor.id, scopes: scopesFor(app, entity, actor) }, minutes);
+      const proof = await ctx.tokens.issueProof(app.id, subject, { jti: otpId, entity: entity.name, recordId: row.id, phone: phone ?? '', email: email ?? '', by: actor.id, scopes: scopesFor(app, entity, actor) }, minutes);
       return { verificationToken: proof.token, expiresIn: proof.expiresIn, verified: { phone: phone || null, email: email || null } };
     },
   };

@@ -1,7 +1,7 @@
 // Promotions at runtime: the checks on every write of a promotion or a group, compilation on
 // activation, and evaluation (§4.3), the test console (§4.3.1) and transaction pricing (§4.4)
 // over an in-memory index that is rebuilt when promotions, groups or master data change.
-import { actorScopeValues, requirePermission } from '../auth/permissions.ts';
+import { actorScopeValues, requirePermission, scopeRuleOf } from '../auth/permissions.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { AppError, type ErrorDetail } from '../errors/app-error.ts';
@@ -205,7 +205,7 @@ export function createPromotionsService(ctx: PromotionsContext) {
   function storeFacts(app: CompiledApp, rs: RulesDef, actor: Actor, stores: MaterializedGroups, storeId: string, at: string): Record<string, unknown> {
     const key = stores.canonical.get(storeId.toLowerCase());
     if (!key) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: at, message: `Unknown store "${storeId}"` }] });
-    const scope = app.roles[actor.role]?.permissions?.[rs.stores.entity]?.scope;
+    const scope = scopeRuleOf(app, actor, rs.stores.entity);
     if (scope && !actorScopeValues(actor, scope).includes(key)) throw new AppError('FORBIDDEN', 'This store is outside your scope', { details: [{ path: at, message: 'Outside your scope' }] });
     return storeView(rs, stores.records.get(key)!);
   }
@@ -302,7 +302,7 @@ export function createPromotionsService(ctx: PromotionsContext) {
       const members = g.stores.members.get(body.storeGroup);
       if (!members) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: '$.storeGroup', message: `Unknown store group "${body.storeGroup}"` }] });
       // A scoped user tests a store group through their own stores in it, and needs one there.
-      const scope = app.roles[actor.role]?.permissions?.[rs.stores.entity]?.scope;
+      const scope = scopeRuleOf(app, actor, rs.stores.entity);
       const own = scope ? new Set(actorScopeValues(actor, scope)) : undefined;
       const visible = own ? [...members].filter((m) => own.has(m)) : [...members];
       if (own && visible.length === 0) throw new AppError('FORBIDDEN', 'None of your stores is in this store group', { details: [{ path: '$.storeGroup', message: 'Outside your scope' }] });
@@ -342,7 +342,7 @@ export function createPromotionsService(ctx: PromotionsContext) {
     const sent = Object.values(rule.amounts).filter((k) => k in body);
     if (sent.length) throw new AppError('VALIDATION_FAILED', undefined, { details: sent.map((k) => ({ path: `$.${k}`, message: 'Computed by the server from the promotion; do not send it' })) });
     // A store user with one store need not name it (the create stamps it the same way).
-    const scope = app.roles[actor.role]?.permissions?.[rs.stores.entity]?.scope;
+    const scope = scopeRuleOf(app, actor, rs.stores.entity);
     const own = scope ? actorScopeValues(actor, scope) : [];
     const storeId = body[rule.storeField] ?? (own.length === 1 ? own[0] : undefined);
     const cart = validateEvaluate({ storeId, items: body[rule.itemsField] });

@@ -26,14 +26,12 @@ import { assertInScope, writeOptimistically } from './optimistic-write.ts';
 import { applyScopeOnWrite, assertFieldsEditable, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
 
 export { assertInScope, isObjectBody };
-import { recordView, type RecordResult, type RecordTarget } from './record-view.ts';
+import { answerFor, recordView, type RecordResult, type RecordTarget } from './record-view.ts';
 import { outboxRecordset } from '../notify/outbox-store.ts';
 import { parseIfMatch, resolveApp, resolveEntity } from '../registry/resolve-target.ts';
 
 export type { RecordResult, RecordTarget };
 
-// Interactive transactions wait for a pooled connection under load instead of failing at 2 s.
-const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
 
 /** Windowed duplicate checks on HMACs of the values (the value itself is not stored for it). */
 async function checkDedupe(tx: Prisma.TransactionClient, ctx: EngineContext, app: string, entity: CompiledEntity, id: string, data: Record<string, unknown>, now: Date) {
@@ -81,7 +79,11 @@ function requestIdOf(entity: CompiledEntity, body: Record<string, unknown>): { k
   if (typeof key !== 'string' || !UUID_RE.test(key)) {
     throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: `$.${field}`, message: 'A request id (UUID) is required' }] });
   }
-  return { key: key.toLowerCase(), requestHash: createHash('sha256').update(canonicalJson(body)).digest('hex') };
+  // The proof token is left out of the hash: a retry carrying a fresh verification (the first one
+  // expired) is the same request, and is answered with what the first made.
+  const tokenField = entity.definition.proof?.tokenField;
+  const hashed = tokenField ? Object.fromEntries(Object.entries(body).filter(([k]) => k !== tokenField)) : body;
+  return { key: key.toLowerCase(), requestHash: createHash('sha256').update(canonicalJson(hashed)).digest('hex') };
 }
 
 /**
@@ -174,7 +176,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
           const row = await insertRecord(ctx.db.sql, insert);
           if (messages.length) ctx.outboxWritten();
           ctx.hooks.afterCommit(app.id, entity.name);
-          return { data: recordView(entity, row), journeyStatus: journeyStatus(entity.workflow, row.state) };
+          return { data: answerFor(entity, permission.read === true, recordView(entity, row)), journeyStatus: journeyStatus(entity.workflow, row.state) };
         }
         const row = await ctx.db.$transaction(async (tx) => {
           if (idempotency) await claimRequest(tx, ctx, app.id, entity, idempotency, id, now, { actor, permission });
@@ -183,11 +185,11 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
           const created = await insertRecord(inTransaction(tx), insert);
           await deliverPlanned(plan.deliver, { tx, otp, app, recordId: id });
           return created;
-        }, TX_OPTIONS);
+        });
         // A delivered step (an OTP issued) writes its own outbox rows.
         if (messages.length || plan.deliver.length) ctx.outboxWritten();
         ctx.hooks.afterCommit(app.id, entity.name);
-        return { data: recordView(entity, row), journeyStatus: journeyStatus(entity.workflow, row.state) };
+        return { data: answerFor(entity, permission.read === true, recordView(entity, row)), journeyStatus: journeyStatus(entity.workflow, row.state) };
       } catch (err) {
         if (isUniqueViolation(err)) throw duplicateError(entity, data, err);
         throw err;
@@ -246,7 +248,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
           });
         });
         ctx.hooks.afterCommit(app.id, entity.name);
-        return { data: recordView(entity, row), journeyStatus: journeyStatus(entity.workflow, row.state) };
+        return { data: answerFor(entity, permission.read === true, recordView(entity, row)), journeyStatus: journeyStatus(entity.workflow, row.state) };
       } catch (err) {
         if (isUniqueViolation(err)) throw duplicateError(entity, merged, err);
         throw err;
@@ -267,7 +269,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
         await tx.record.update({ where: { id }, data: { deletedAt: now, version: { increment: 1 } } });
         await tx.recordKey.deleteMany({ where: { recordId: id } });
         await appendAudit(tx, { app: app.id, entity: entity.name, recordId: id, action: 'record.delete', actor, before: { state: current.state, data: current.data }, at: now });
-      }, TX_OPTIONS);
+      });
       ctx.hooks.afterCommit(app.id, entity.name);
       return { id, deleted: true };
     },

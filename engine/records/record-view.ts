@@ -26,3 +26,13 @@ export function recordView(entity: CompiledEntity, row: RecordRow): Record<strin
   view.updatedAt = row.updatedAt.toISOString();
   return view;
 }
+
+/**
+ * What a write answers to its actor: the record, or — for a role that may write but not read (the
+ * eKYC applicant) — only where it stands (id, state, version and the events it may fire next).
+ */
+export function answerFor(entity: CompiledEntity, mayRead: boolean, data: Record<string, unknown>): Record<string, unknown> {
+  if (mayRead) return data;
+  const keep = ['id', 'version', 'allowedEvents', 'transition', ...(entity.workflow ? [entity.workflow.field] : [])];
+  return Object.fromEntries(keep.filter((k) => k in data).map((k) => [k, data[k]]));
+}

@@ -6,7 +6,7 @@ import { AppError, isAppError } from '../errors/app-error.ts';
 import type { OtpService } from '../otp/otp-service.ts';
 import { writeOptimistically } from './optimistic-write.ts';
 import { inTransaction, writeTransition, type Queryable, type TransitionWrite } from './record-store.ts';
-import { recordView, type RecordResult, type RecordTarget } from './record-view.ts';
+import { answerFor, recordView, type RecordResult, type RecordTarget } from './record-view.ts';
 import { parseIfMatch, resolveApp, resolveEntity } from '../registry/resolve-target.ts';
 import { scopeTags } from './derived-columns.ts';
 import { assertFieldsEditable, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
@@ -39,8 +39,6 @@ export type TransitionAsk = { event: string } | { target: string; targetField?: 
 /** The write lost a race with another change: roll back (an OTP stays unspent) and decide again. */
 class LostRace extends Error {}
 
-// Interactive transactions wait for a pooled connection under load instead of failing at 2 s.
-const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 } as const;
 
 /**
  * A move into a state with a cap (at most 20 active promotions): counted under a lock on that
@@ -66,15 +64,12 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService) {
     const entity = resolveEntity(app, t.entity);
     const wf = entity.workflow;
     if (!wf) throw new AppError('EVENT_NOT_FOUND', `Entity "${entity.name}" has no workflow`);
-    const permission = requirePermission(app, actor, entity.name, 'transition');
     if ('event' in ask && !wf.events.has(ask.event)) throw new AppError('EVENT_NOT_FOUND', `Workflow "${wf.name}" has no event "${ask.event}"`);
     const input = body.input ?? {};
-    assertValidFields(wf.definition.input ?? {}, entity.validateInput, input, inputPath);
     // Codes are checked, never stored: the timeline keeps the rest of the input.
     const codeFields = wf.transitions.flatMap((x) => (x.otp ? [x.otp.field] : []));
     const storedInput = Object.fromEntries(Object.entries(input).filter(([k]) => !codeFields.includes(k)));
     const fields = body.fields;
-    if (fields) checkChangeRequest(entity, requirePermission(app, actor, entity.name, 'update'), actor, fields);
     const expected = parseIfMatch(ifMatch);
     const now = ctx.clock();
     const actorFacts = { ...actor } as Record<string, unknown>;
@@ -82,6 +77,10 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService) {
     let attemptedFrom: string | null = null; // for the audit of a refused attempt
     let attemptedData: Record<string, unknown> = {};
     try {
+      // Inside the try: a role refused the move or the fields is an attempt on the record, audited too.
+      const permission = requirePermission(app, actor, entity.name, 'transition');
+      assertValidFields(wf.definition.input ?? {}, entity.validateInput, input, inputPath);
+      if (fields) checkChangeRequest(entity, requirePermission(app, actor, entity.name, 'update'), actor, fields);
       // Every change is judged against the state it really lands on (optimistic-write.ts), and every
       // accepted one is in the timeline.
       const written = await writeOptimistically(ctx, { app: app.id, entity: entity.name, id, actor, permission, expectedVersion: expected }, async (current) => {
@@ -151,7 +150,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService) {
             throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: `${inputPath}.${code.field}`, message: 'The code sent for this step is required' }] });
           }
           if (code) row = (await otp.verifyLatest(app, code.policy, current.id, input[code.field], (tx) => writeIn(inTransaction(tx)))).result;
-          else if (limit) row = await ctx.db.$transaction((tx) => writeIn(inTransaction(tx)), TX_OPTIONS);
+          else if (limit) row = await ctx.db.$transaction((tx) => writeIn(inTransaction(tx)));
           else row = await writeTransition(ctx.db.sql, write);
           return row && { row, decision, messages };
         } catch (err) {
@@ -164,7 +163,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService) {
       ctx.hooks.afterCommit(app.id, entity.name);
       const events = await allowedEvents(wf, decision.to, actor.role, { record: recordView(entity, row), input: {}, actor: actorFacts, now: nowFacts(now) });
       return {
-        data: { ...recordView(entity, row), allowedEvents: events, transition: { event: decision.event, from: decision.from, to: decision.to, override: decision.override } },
+        data: answerFor(entity, permission.read === true, { ...recordView(entity, row), allowedEvents: events, transition: { event: decision.event, from: decision.from, to: decision.to, override: decision.override } }),
         journeyStatus: journeyStatus(wf, row.state),
       };
     } catch (err) {

@@ -50,6 +50,7 @@ export function checkApp(defs: AppDefinitionSet): DefinitionProblem[] {
     for (const option of ['idFrom', 'response', 'public'] as const) {
       if (route[option] !== undefined && !optional.has(option)) add(app.file, `${path}.${option}`, `Operation ${route.operation} does not use "${option}"`);
     }
+    if (route.public && !Object.values(app.definition.roles).some((r) => r.public)) add(app.file, `${path}.public`, 'The app has no public role to serve this route to callers who have not signed in');
     if (route.targetField !== undefined && !needs.targetField && !optional.has('targetField')) add(app.file, `${path}.targetField`, `Operation ${route.operation} does not use "targetField"`);
     if (needs.ruleset && !route.ruleset) add(app.file, `${path}.ruleset`, `${route.operation} needs a "ruleset"`);
     if (needs.pathParam && !needs.pathParam.some((p) => params.includes(p))) add(app.file, `${path}.path`, `Operation ${route.operation} needs {${needs.pathParam.join('} or {')}} in its path`);

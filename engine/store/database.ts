@@ -22,7 +22,9 @@ export function createDatabase(databaseUrl: string, options: { poolSize?: number
   // An idle connection dropped by the server (restart, failover) must not crash the process;
   // the pool replaces it on the next checkout.
   pool.on('error', options.onIdleError ?? (() => undefined));
-  const client = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // Interactive transactions wait for a pooled connection under load instead of failing at Prisma's
+  // 2 s default: every transaction of the engine (creates, moves, codes, refresh tokens) gets this.
+  const client = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: { maxWait: 15_000, timeout: 15_000 } });
   return Object.assign(client, { sql: pool, databaseUrl, closers: [] });
 }
 

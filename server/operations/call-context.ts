@@ -2,7 +2,7 @@
 import type { Request } from 'express';
 import { AppError, type Actor, type Engine } from '../../engine/index.ts';
 import { authenticate, hasCredentials } from '../middleware/authenticate.ts';
-import type { OperationCall } from './operation-spec.ts';
+import type { EntityAction, OperationCall } from './operation-spec.ts';
 
 export const need = <T>(value: T | undefined, what: string): T => {
   if (value === undefined) throw new AppError('NOT_FOUND', `Missing ${what}`);
@@ -21,15 +21,14 @@ export const appOf = (engine: Engine, call: OperationCall) => {
 
 /**
  * Who calls: a signed-in actor, or — for a caller without credentials, in an app that declares a
- * public role (an eKYC applicant) — that role, on seed and generic routes alike: what it may do is
- * its permissions', not the route's. Presented credentials are always verified (401 when bad).
+ * public role (an eKYC applicant) that holds `permission` on the entity — that role, on seed and
+ * generic routes alike: what it may do is its permissions', not the route's. A caller the public
+ * role cannot serve is asked to sign in (401); presented credentials are always verified.
  */
-export async function actorFor(engine: Engine, req: Request, call: OperationCall): Promise<Actor> {
+export async function actorFor(engine: Engine, req: Request, call: OperationCall, permission?: EntityAction): Promise<Actor> {
   const app = appOf(engine, call);
   const role = Object.entries(app.roles).find(([, r]) => r.public)?.[0];
-  if (hasCredentials(req) || !role) {
-    if (call.route?.public && !role) throw new AppError('FORBIDDEN', 'This app has no public role');
-    return authenticate(engine, req, call.app);
-  }
+  const serves = role !== undefined && (permission === undefined || Boolean(app.roles[role]!.permissions?.[call.entity ?? '']?.[permission]));
+  if (hasCredentials(req) || !role || !serves) return authenticate(engine, req, call.app);
   return { id: 'anonymous', app: app.id, role };
 }

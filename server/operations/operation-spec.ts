@@ -46,6 +46,9 @@ export interface OperationResponse {
  */
 export type OperationAuth = 'bearer' | 'public' | 'actor-or-public';
 
+/** What an operation does to an entity's records, as role permissions name it. */
+export type EntityAction = 'read' | 'create' | 'update' | 'delete' | 'transition';
+
 export interface OperationSpec<N extends Operation = Operation> {
   name: N;
   method: HttpMethod;
@@ -54,7 +57,7 @@ export interface OperationSpec<N extends Operation = Operation> {
   summary(t: OperationTarget): string;
   auth: OperationAuth;
   /** The entity permission it needs: a public role without it may not call it anonymously. */
-  permission?: 'read' | 'create' | 'update' | 'delete' | 'transition';
+  permission?: EntityAction;
   /** Path parameters besides {app} and {entity} (which the description makes concrete), by name. */
   params?(t: OperationTarget): Record<string, JsonSchema>;
   query?(t: OperationTarget): Record<string, JsonSchema>;

@@ -1,3 +1,4 @@
+import { RECORD_OTP_REQUEST_SCHEMA } from '../../engine/index.ts';
 import { actorFor, appOf, need } from './call-context.ts';
 import type { OperationSpec } from './operation-spec.ts';
 import { ok } from './operation-result.ts';
@@ -13,17 +14,12 @@ export const otpRequest: OperationSpec<'otp.request'> = {
   summary: (t) => `Send a verification code about a ${t.entity!.label} to a customer's phone or email`,
   auth: 'actor-or-public',
   params: (t) => ({ id: RECORD_ID, policy: { type: 'string', enum: recordOtpPolicies(t.app, t.entity) } }),
-  body: () => ({
-    type: 'object',
-    additionalProperties: false,
-    minProperties: 1,
-    properties: { phone: { type: 'string', format: 'phone' }, email: { type: 'string', format: 'email' } },
-  }),
+  body: () => RECORD_OTP_REQUEST_SCHEMA,
   response: () => ({ status: 200, schema: envelope(ref('IssuedOtp')) }),
   errors: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'RECORD_NOT_FOUND', 'ENTITY_NOT_FOUND', 'APP_NOT_FOUND', 'INVALID_TRANSITION', 'LOCKED', 'RATE_LIMITED'],
   servedFor: (app, entity) => recordOtpPolicies(app, entity).length > 0,
   handler: async (engine, req, call) => {
-    const actor = await actorFor(engine, req, call);
+    const actor = await actorFor(engine, req, call, 'read');
     const policy = need(call.params?.policy ?? call.route?.policy, 'policy');
     return ok(await engine.recordOtp.request(appOf(engine, call), policy, call.entity, need(call.id, 'id'), actor, req.body), { message: 'OTP sent' });
   },

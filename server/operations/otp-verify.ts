@@ -22,7 +22,7 @@ export const otpVerify: OperationSpec<'otp.verify'> = {
   ],
   servedFor: (app, entity) => recordOtpPolicies(app, entity).length > 0,
   handler: async (engine, req, call) => {
-    const actor = await actorFor(engine, req, call);
+    const actor = await actorFor(engine, req, call, 'read');
     const policy = need(call.params?.policy ?? call.route?.policy, 'policy');
     return ok(await engine.recordOtp.verify(appOf(engine, call), policy, call.entity, need(call.id, 'id'), actor, req.body), { message: 'Verified' });
   },

@@ -22,7 +22,7 @@ export const recordsCreate: OperationSpec<'records.create'> = {
   ],
   servedFor: (app, entity) => someRoleMay(app, entity, 'create'),
   handler: async (engine, req, call) => {
-    const actor = await actorFor(engine, req, call);
+    const actor = await actorFor(engine, req, call, 'create');
     const r = await engine.records.create(target(call), actor, req.body);
     return withEtag(ok(shapeResponse(call, r.data), { message: `${label(engine, call)} created`, journeyStatus: r.journeyStatus }, call.route?.response ? 200 : 201), r.data.version);
   },

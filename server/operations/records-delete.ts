@@ -19,7 +19,7 @@ export const recordsDelete: OperationSpec<'records.delete'> = {
   errors: ['UNAUTHENTICATED', 'FORBIDDEN', 'RECORD_NOT_FOUND', 'ENTITY_NOT_FOUND', 'APP_NOT_FOUND', 'VERSION_MISMATCH', 'CONFLICT'],
   servedFor: (app, entity) => someRoleMay(app, entity, 'delete'),
   handler: async (engine, req, call) => {
-    const actor = await actorFor(engine, req, call);
+    const actor = await actorFor(engine, req, call, 'delete');
     return ok(await engine.records.remove(target(call), actor, need(call.id, 'id'), ifMatch(req)), { message: `${label(engine, call)} deleted` });
   },
 };

@@ -54,7 +54,7 @@ export const recordsEvent: OperationSpec<'records.event'> = {
   errors: MOVE_ERRORS,
   servedFor: (app, entity) => Boolean(entity?.workflow) && someRoleMay(app, entity, 'transition'),
   handler: async (engine, req, call) => {
-    const actor = await actorFor(engine, req, call);
+    const actor = await actorFor(engine, req, call, 'transition');
     const { id, body } = idAndBody(req, call);
     let eventBody: unknown = body;
     // A flat seed body is the event's input (the step's code, if it needs one, among it).

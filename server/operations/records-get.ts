@@ -17,7 +17,7 @@ export const recordsGet: OperationSpec<'records.get'> = {
   errors: ['UNAUTHENTICATED', 'FORBIDDEN', 'RECORD_NOT_FOUND', 'ENTITY_NOT_FOUND', 'APP_NOT_FOUND'],
   servedFor: (app, entity) => someRoleMay(app, entity, 'read'),
   handler: async (engine, req, call) => {
-    const actor = await actorFor(engine, req, call);
+    const actor = await actorFor(engine, req, call, 'read');
     const r = await engine.records.get(target(call), actor, need(call.id, 'id'));
     return withEtag(ok(r.data, { journeyStatus: r.journeyStatus }), r.data.version);
   },

@@ -36,7 +36,7 @@ export const recordsList: OperationSpec<'records.list'> = {
   errors: ['BAD_REQUEST', 'UNAUTHENTICATED', 'FORBIDDEN', 'ENTITY_NOT_FOUND', 'APP_NOT_FOUND'],
   servedFor: (app, entity) => someRoleMay(app, entity, 'read'),
   handler: async (engine, req, call) => {
-    const actor = await actorFor(engine, req, call);
+    const actor = await actorFor(engine, req, call, 'read');
     return ok(await engine.records.list(target(call), actor, req.query as Record<string, unknown>));
   },
 };

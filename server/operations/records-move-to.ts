@@ -40,7 +40,7 @@ export const recordsMoveTo: OperationSpec<'records.moveTo'> = {
   // No generic route: nothing to describe per app, only its aliases.
   servedFor: () => false,
   handler: async (engine, req, call) => {
-    const actor = await actorFor(engine, req, call);
+    const actor = await actorFor(engine, req, call, 'transition');
     const r = await engine.transitions.moveTo(target(call), actor, need(call.id, 'id'), need(call.targetField, 'targetField'), req.body, ifMatch(req));
     return withEtag(ok(r.data, { message: 'Status updated', journeyStatus: r.journeyStatus }), r.data.version);
   },

@@ -29,7 +29,7 @@ export const recordsPatch: OperationSpec<'records.patch'> = {
   ],
   servedFor: (app, entity) => someRoleMay(app, entity, 'update'),
   handler: async (engine, req, call) => {
-    const actor = await actorFor(engine, req, call);
+    const actor = await actorFor(engine, req, call, 'update');
     const id = need(call.id, 'id');
     // A seed PATCH may name the new state under its own field: fields and the move are one change.
     const statusField = call.route?.targetField;

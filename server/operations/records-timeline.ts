@@ -18,7 +18,7 @@ export const recordsTimeline: OperationSpec<'records.timeline'> = {
   errors: ['UNAUTHENTICATED', 'FORBIDDEN', 'RECORD_NOT_FOUND', 'ENTITY_NOT_FOUND', 'APP_NOT_FOUND'],
   servedFor: (app, entity) => someRoleMay(app, entity, 'read'),
   handler: async (engine, req, call) => {
-    const actor = await actorFor(engine, req, call);
+    const actor = await actorFor(engine, req, call, 'read');
     return ok(await engine.records.timeline(target(call), actor, need(call.id, 'id')));
   },
 };

@@ -150,7 +150,9 @@ describe('product master import (§4.6.1)', () => {
     const files = Array.from({ length: 10 }, (_, i) => Buffer.from(`sku,name,category\n${`H${i},Hashed ${i},frame\n`.repeat(4000)}${'#'.repeat(i)}`));
     for (let round = 0; round < 10; round++) {
       const url = (await s.request.get(`${BASE}/csv-jobs/product/sas-url`).set(admin)).body.data;
-      await Promise.all(files.map((f) => s.request.put(url.uploadPath).set('Content-Type', 'text/csv').send(f)));
+      const answers = await Promise.all(files.map((f) => s.request.put(url.uploadPath).set('Content-Type', 'text/csv').send(f)));
+      // One upload wins the URL; the others are refused before they write anything.
+      expect(answers.map((a) => a.status).sort()).toEqual([201, ...Array(9).fill(409)]);
       const stored = await buffer(await blob.read(url.blobName));
       const stat = await blob.stat(url.blobName);
       expect(stat).toMatchObject({ size: stored.length, sha256: createHash('sha256').update(stored).digest('hex') });
@@ -204,5 +206,18 @@ describe('bulk reconciliation (§4.6.2)', () => {
     expect(report.map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['3,status', '4,invoiceNumber', '5,transactionId', '6,transactionId']);
     const timeline = await s.request.get(`/v1/apps/promopartner/records/transaction/${a.id}/timeline`).set(admin);
     expect(timeline.body.data.map((e: { to: string; role: string }) => [e.to, e.role])).toEqual([['New', 'store'], ['UnderReview', 'admin']]);
+  });
+
+  it('applies a row’s fields and its move together or not at all', async () => {
+    const store = await signIn(s, PHONES.store);
+    const promo = await activePromotion(s, admin);
+    const d = await createTransaction(s, store, promo);
+    // New -> Verified is not a move of the workflow: the invoice number of that row is not kept either.
+    const job = await importCsv('transaction', ['transactionId,invoiceNumber,pid,status', `${d.id},INVD1,PIDD1,Verified`].join('\n'));
+    expect(job).toMatchObject({ status: 'completed', rowsApplied: 0, rowsFailed: 1 });
+    const after = (await s.request.get(`${BASE}/transactions/${d.id}`).set(admin)).body.data;
+    expect(after).toMatchObject({ status: 'New', version: 1 });
+    expect(after.invoiceNumber).toBeUndefined();
+    expect(after.pid).toBeUndefined();
   });
 });

@@ -17,6 +17,20 @@ const sql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) 
 const signup = (body: Record<string, unknown>) => s.request.post('/ekyc/api/v1/registration/signup').send(body);
 const valid = (mobileNumber = nextMobile()) => ({ mobileNumber, fullName: 'John Doe', consentTerms: true, consentBankAutoverify: false });
 
+describe('eKYC on the generic routes (the public applicant role)', () => {
+  it('creates and moves a lead without sign-in, answering only where it stands: the applicant may not read leads', async () => {
+    const created = await s.request.post('/v1/apps/ekyc/records/lead').send(valid());
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(Object.keys(created.body.data).sort()).toEqual(['id', 'state', 'version']);
+    const moved = await s.request.post(`/v1/apps/ekyc/records/lead/${created.body.data.id}/events/verify_mobile`).send({ input: { otp: '1234' } });
+    expect(moved.status).toBe(200);
+    expect(moved.body.data).toMatchObject({ id: created.body.data.id, state: 'MOBILE_VERIFIED', version: 2 });
+    expect(moved.body.data.mobileNumber).toBeUndefined();
+    // Reading is not the applicant's: sign in (401), not "forbidden" to someone who never said who they are.
+    expect((await s.request.get(`/v1/apps/ekyc/records/lead/${created.body.data.id}`)).status).toBe(401);
+  });
+});
+
 describe('eKYC stage 1: signup', () => {
   it('creates the lead at stage 1 and answers exactly in the seed shape', async () => {
     const res = await signup(valid());

@@ -252,8 +252,8 @@ describe('conformance: every documented operation, called, answers as documented
 
     for (const url of [`${E}/leads/${lead.leadId}`, `${E}/leads/${lead.leadId}/transitions`, `${G}/records/lead`, `${G}/records/lead/${lead.leadId}`, `${G}/records/lead/${lead.leadId}/timeline`]) {
       await ok('GET', url, { as: ops });
-      // The public applicant may create and move, not read.
-      await refused('GET', url, {}, 403, 'FORBIDDEN');
+      // The public applicant may create and move, not read: a caller without credentials is asked to sign in.
+      await refused('GET', url, {}, 401, 'UNAUTHENTICATED');
     }
 
     await ok('GET', `${G}/outbox?status=pending`, { as: ops });

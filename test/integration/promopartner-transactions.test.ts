@@ -115,6 +115,10 @@ describe('transactions (§4.4)', () => {
     const retry = await s.request.post(`${BASE}/transactions`).set(store).send(b);
     expect(retry.status).toBe(409);
     expect(retry.body.error.data.id).toBe(created.body.data.id);
+    // A retry that came with a fresh verification is the same request too.
+    const fresh = await s.request.post(`${BASE}/transactions`).set(store).send({ ...b, verificationToken: await verification(promo, '9876511112') });
+    expect(fresh.status).toBe(409);
+    expect(fresh.body.error.data.id).toBe(created.body.data.id);
   });
 });
 

@@ -2,7 +2,9 @@
 // transaction, for the user who obtained it; resend limits and a lockout for customer codes; the
 // console and prices within what the definitions allow; invoice numbers unique ignoring case.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { queryRows } from '../support/sql.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 import { activePromotion, BASE, createTransaction, PHONES, seedMasterData, signIn, verification, type Headers } from '../support/promopartner.ts';
 
@@ -11,6 +13,7 @@ let admin: Headers;
 let store: Headers;
 let parent: Headers;
 let promo: string;
+const sql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryRows<T>(s.databaseUrl, text, values);
 
 beforeAll(async () => {
   s = await startTestServer();
@@ -21,6 +24,12 @@ beforeAll(async () => {
   promo = await activePromotion(s, admin);
 });
 afterAll(async () => s?.close());
+// Fresh sessions per test: the tests move the fake clock by more than an access token's hour.
+beforeEach(async () => {
+  admin = await signIn(s, PHONES.admin);
+  store = await signIn(s, PHONES.store);
+  parent = await signIn(s, PHONES.parent);
+});
 
 const cart = [{ sku: 'LENS-BC-160', quantity: 1 }, { sku: 'FR-AC-01', quantity: 1 }];
 const create = (as: Headers, token: string, extra: Record<string, unknown> = {}) =>
@@ -48,11 +57,25 @@ describe('one customer verification, one transaction', () => {
   });
 
   it('refuses a store the user did not hold when verifying', async () => {
-    const token = await verification(s, parent, promo, '9876520003');
-    // The parent-store user's scope is P001, S001, S002; N001 was never theirs.
-    const res = await create(parent, token, { storeId: 'N001' });
+    // The parent-store user is given N001 (a new session says so) while a session without it
+    // verifies the customer: the verification does not cover N001.
+    const narrow = await signIn(s, PHONES.parent);
+    await sql("UPDATE users SET attributes = '{\"storeIds\": [\"P001\", \"S001\", \"S002\", \"N001\"]}' WHERE app = 'promopartner' AND phone = $1", [PHONES.parent]);
+    const widened = await signIn(s, PHONES.parent);
+    const token = await verification(s, narrow, promo, '9876520003');
+    const res = await create(widened, token, { storeId: 'N001' });
     expect(res.status).toBe(403);
-    expect((await create(parent, token, { storeId: 'S002' })).status).toBe(201);
+    expect(res.body.error.details).toEqual([{ path: '$.storeId', message: 'Outside the verification' }]);
+    expect((await create(widened, token, { storeId: 'S002' })).status).toBe(201);
+    await sql("UPDATE users SET attributes = '{\"storeIds\": [\"P001\", \"S001\", \"S002\"]}' WHERE app = 'promopartner' AND phone = $1", [PHONES.parent]);
+  });
+
+  it('keeps only verified contacts: a contact the client sends that was not verified is dropped', async () => {
+    const token = await verification(s, store, promo, '9876520004');
+    const res = await create(store, token, { customerEmail: 'someone@example.com', customerPhone: '9999999999' });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.data.customerPhone).toBe('9876520004');
+    expect(res.body.data.customerEmail).toBeUndefined();
   });
 });
 
@@ -85,9 +108,6 @@ describe('customer codes (policy customer-verification)', () => {
 
 describe('scopes and prices', () => {
   it('answers the test console for a store group only through the user’s own stores in it', async () => {
-    // The code tests above moved the clock past the first sign-ins' hour.
-    admin = await signIn(s, PHONES.admin);
-    store = await signIn(s, PHONES.store);
     const north = await s.request.post(`${BASE}/store-groups`).set(admin).send({ code: 'NORTH', name: 'North', filter: { fact: 'store', path: '$.zone', operator: 'equal', value: 'North' } });
     expect(north.status).toBe(201);
     const body = (storeGroup: string) => ({ storeGroup, selections: { lens: { coating: 'blue-cut' } } });

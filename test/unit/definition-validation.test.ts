@@ -33,6 +33,11 @@ describe('definition validation', () => {
     it('names an unknown property with its path', () => {
       expect(problemsOf((d) => (d.app.colour = 'blue'))).toEqual([{ file: 'solarium/app.yaml', path: '$.colour', message: 'Unknown property "colour" is not allowed' }]);
     });
+    it('refuses a public route in an app without a public role', () => {
+      expect(problemsOf((d) => ((d.app.routes as any[])[1].public = true))).toEqual([
+        { file: 'solarium/app.yaml', path: '$.routes[1].public', message: 'The app has no public role to serve this route to callers who have not signed in' },
+      ]);
+    });
     it('refuses providers of a kind the engine does not have, and the wrong shape for a kind', () => {
       expect(problemsOf((d) => (d.app.providers = { fax: [{ provider: 'x' }], sms: { provider: 'msg91' }, blob: [{ provider: 'fs' }] }))).toEqual([
         { file: 'solarium/app.yaml', path: '$.providers.fax', message: '"fax" is not a provider kind (sms, email, events, blob)' },

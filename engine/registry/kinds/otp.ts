@@ -11,7 +11,7 @@ export const otpKind: DefinitionKindModule<'otp', OtpPolicyDef, { otpPolicies: R
   names: { noun: 'OTP policy' },
   check(_own, app) {
     const templates = templatesOf(app);
-    const refs = { entities: definitionsByName(app, 'entity'), roles: new Set(Object.keys(app.app.definition.roles)) };
+    const refs = { entities: definitionsByName(app, 'entity'), workflows: definitionsByName(app, 'workflow'), roles: new Set(Object.keys(app.app.definition.roles)) };
     return [...app.named('otp').values()].flatMap(({ file, definition }) => checkOtpPolicy(file, definition, templates, app.production, refs));
   },
   compile: (_own, app) => ({ otpPolicies: definitionsByName(app, 'otp') }),

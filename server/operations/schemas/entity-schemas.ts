@@ -82,7 +82,14 @@ function record(app: CompiledApp, entity: CompiledEntity): JsonSchema {
     properties.allowedEvents = { type: 'array', items: { type: 'string', enum: [...wf.events] }, description: 'The events you may fire now (a read, or after a move)' };
     properties.transition = { $ref: '#/components/schemas/Transition', description: 'The move just made' };
   }
-  return { type: 'object', required: ['id', ...(wf ? [wf.field] : []), 'version', 'createdBy', 'createdAt', 'updatedAt'], properties };
+  // A role that may write records it may not read (the eKYC applicant) is answered only where the
+  // record stands: id, state, version (and the move).
+  const blind = Object.values(app.roles).some((r) => {
+    const p = r.permissions?.[entity.name];
+    return p !== undefined && !p.read && Boolean(p.create || p.update || p.transition);
+  });
+  const required = ['id', ...(wf ? [wf.field] : []), 'version', ...(blind ? [] : ['createdBy', 'createdAt', 'updatedAt'])];
+  return { type: 'object', required, properties, ...(blind ? { description: 'A role that may not read these records gets only id, state and version' } : {}) };
 }
 
 export function entitySchemas(app: CompiledApp, entity: CompiledEntity): Record<EntitySchemaKind, JsonSchema> {
