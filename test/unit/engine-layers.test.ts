@@ -43,6 +43,10 @@ function importsOf(file: string): Import[] {
   const text = readFileSync(path.join(ROOT, file), 'utf8');
   const out: Import[] = [];
   const statement = /^(?:import|export)\s+(type\s+)?([^;]*?)\s+from\s+'(\.{1,2}\/[^']+)'/gms;
+  // Side-effect imports (import './x.ts') and dynamic ones (import('./x.ts'), not `typeof import(…)`) load modules too.
+  for (const m of text.matchAll(/^import\s+'(\.{1,2}\/[^']+)'|(?<!typeof\s)\bimport\(\s*'(\.{1,2}\/[^']+)'/gm)) {
+    out.push({ from: file, to: path.posix.normalize(path.posix.join(path.posix.dirname(file), (m[1] ?? m[2])!)), line: text.slice(0, m.index).split('\n').length, typeOnly: false });
+  }
   for (const m of text.matchAll(statement)) {
     const names = m[2]!.trim();
     const allTypes = /^\{[^}]*\}$/.test(names) && names.slice(1, -1).split(',').map((n) => n.trim()).filter(Boolean).every((n) => n.startsWith('type '));
