@@ -172,16 +172,24 @@ export function inTransaction(tx: Prisma.TransactionClient): Queryable {
 
 export async function writeTransition(sql: Queryable, w: TransitionWrite): Promise<RecordRow | undefined> {
   const t = w.timeline;
-  // The compiled form rides along only on activation; the hot path keeps its own prepared statement.
+  const values: unknown[] = [
+    w.id, w.expectedVersion, w.toState, JSON.stringify(w.data), w.scopeTags, w.at,
+    t.event, t.fromState, t.actorId, t.role, t.override, t.remarks ?? null, jsonb(t.input),
+    w.audit.action, jsonb(w.audit.before), jsonb(w.audit.after), jsonb(w.audit.detail), w.outbox,
+  ];
+  const param = (v: unknown) => `$${values.push(v)}`;
+  // Unique keys move only with fields sent along with the move, and the compiled form rides along
+  // only on activation: the hot path (a plain move) keeps its own, smaller prepared statement.
+  const keys = w.dropKeys.length || w.addKeys.length ? `, ${keyChanges(values.push(JSON.stringify(w.dropKeys)), values.push(JSON.stringify(w.addKeys)))}` : '';
   const compiled = w.compiled
     ? `, compiled AS (
        INSERT INTO compiled_rules (app, ruleset, record_id, record_version, compiled, compiled_at)
-       SELECT app, $21, id, version, $22::jsonb, $6 FROM updated
+       SELECT app, ${param(w.compiled.ruleset)}, id, version, ${param(JSON.stringify(w.compiled.compiled))}::jsonb, $6 FROM updated
        ON CONFLICT (app, ruleset, record_id) DO UPDATE SET record_version = EXCLUDED.record_version, compiled = EXCLUDED.compiled, compiled_at = EXCLUDED.compiled_at
      )`
     : '';
   const { rows } = await sql.query<RawRow>({
-    name: w.compiled ? 'rulepath-write-transition-compiled' : 'rulepath-write-transition',
+    name: `rulepath-write-transition${keys ? '-keys' : ''}${compiled ? '-compiled' : ''}`,
     text: `WITH updated AS (
        UPDATE records
        SET state = $3, data = $4::jsonb, version = version + 1, scope_tags = $5::text[], updated_at = $6
@@ -190,7 +198,7 @@ export async function writeTransition(sql: Queryable, w: TransitionWrite): Promi
      ), timeline AS (
        INSERT INTO timeline_entries (record_id, app, entity, event, from_state, to_state, actor_id, role, override, remarks, input, at)
        SELECT id, app, entity, $7, $8, state, $9, $10, $11, $12, $13::jsonb, $6 FROM updated
-     ), ${keyChanges(19, 20)}, audit AS (
+     ), audit AS (
        INSERT INTO audit_entries (app, entity, record_id, action, outcome, actor_id, role, before, after, detail, at)
        SELECT app, entity, id, $14, 'accepted', $9, $10, $15::jsonb, $16::jsonb, $17::jsonb, $6 FROM updated
      ), outbox AS (
@@ -198,15 +206,9 @@ export async function writeTransition(sql: Queryable, w: TransitionWrite): Promi
        SELECT m.id, m.app, m.channel, m."recordId", m.template, m.recipient, m.payload, m."idempotencyKey", m.status, m."lastError", m."nextAttemptAt", m."createdAt"
        FROM updated, jsonb_to_recordset($18::jsonb) AS m(id uuid, app text, channel text, "recordId" uuid, template text, recipient text, payload jsonb,
             "idempotencyKey" text, status text, "lastError" text, "nextAttemptAt" timestamptz, "createdAt" timestamptz)
-     )${compiled}
+     )${keys}${compiled}
      SELECT * FROM updated`,
-    values: [
-      w.id, w.expectedVersion, w.toState, JSON.stringify(w.data), w.scopeTags, w.at,
-      t.event, t.fromState, t.actorId, t.role, t.override, t.remarks ?? null, jsonb(t.input),
-      w.audit.action, jsonb(w.audit.before), jsonb(w.audit.after), jsonb(w.audit.detail), w.outbox,
-      JSON.stringify(w.dropKeys), JSON.stringify(w.addKeys),
-      ...(w.compiled ? [w.compiled.ruleset, JSON.stringify(w.compiled.compiled)] : []),
-    ],
+    values,
   });
   return rows[0] ? toRow(rows[0]) : undefined;
 }
