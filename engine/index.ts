@@ -7,7 +7,9 @@ import { login } from './auth/login-service.ts';
 import { loadSecret } from './auth/token-secret.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { Registry } from './registry/compiled-app.ts';
-import { loadRegistry, type RegistryLoadReport } from './registry/load-registry.ts';
+import { compileLiveRelease, loadRegistry, type RegistryLoadReport } from './registry/load-registry.ts';
+import { createChangeSets } from './lifecycle/change-sets.ts';
+import { startChangeFeed } from './store/change-feed.ts';
 import { createRecordService } from './records/record-service.ts';
 import { resolveApp } from './registry/resolve-target.ts';
 import type { Database } from './store/database.ts';
@@ -50,6 +52,7 @@ export { OTP_REQUEST_SCHEMA, OTP_VERIFY_SCHEMA, type SessionTokens } from './aut
 export { RECORD_OTP_REQUEST_SCHEMA } from './otp/record-otp.ts';
 export type { Actor } from './auth/actor.ts';
 export type { CompiledApp, Registry } from './registry/compiled-app.ts';
+export { DEFINITION_KINDS } from './registry/definition-kinds.ts';
 export type { CompiledEntity } from './records/compile-entity.ts';
 export type { RouteAliasDef } from './registry/definition-types.ts';
 export { OPERATION_NEEDS, OPERATIONS, type Operation, type OperationNeeds } from './registry/operation-needs.ts';
@@ -87,11 +90,37 @@ export async function createEngine(options: EngineOptions) {
   const hooks = combineHooks([promotionHooks(promotions)]);
   const ctx: EngineContext = { db, registry: () => current, tokens, hashKey, logger, clock, production: options.production, outboxWritten: () => outbox.wake(), hooks };
 
+  // Told after the registry changed (a reload, a release from any process): the job runner reschedules.
+  const registryListeners = new Set<(registry: Registry) => void>();
+  const swapped = () => {
+    for (const listener of registryListeners) listener(current);
+  };
   const reload = async (): Promise<RegistryLoadReport> => {
     const report = await loadRegistry(db, options.definitionsDir, logger, current, { production: options.production });
     current = report.registry; // one assignment: requests see the old or the new registry, never a mix
+    swapped();
     return report;
   };
+  /** Serves an app's live release (after a publish here or in another process); an older one is ignored. */
+  const serveLiveRelease = async (appId: string, atLeast: number): Promise<void> => {
+    if ((current.releases?.get(appId) ?? 0) >= atLeast) return;
+    const live = await compileLiveRelease(db, appId, { production: options.production });
+    if (!live || (current.releases?.get(appId) ?? 0) >= live.release) return;
+    current = { apps: new Map(current.apps).set(appId, live.app), releases: new Map(current.releases).set(appId, live.release) };
+    logger.info({ app: appId, release: live.release }, 'serving a new release');
+    swapped();
+  };
+  // Releases reach every process through PostgreSQL NOTIFY: "release|<app>|<number>".
+  const releaseFeed = startChangeFeed(db, logger, (message) => {
+    const [kind, appId, number] = message.split('|');
+    if (kind === 'release' && appId && Number(number) > 0) serveLiveRelease(appId, Number(number)).catch((err: unknown) => logger.error({ err, app: appId }, 'could not serve a new release'));
+  });
+  const changes = createChangeSets(ctx, {
+    async released(appId, number) {
+      await serveLiveRelease(appId, number);
+      releaseFeed.publish(`release|${appId}|${number}`);
+    },
+  });
   const auditExport = createAuditExport(db, () => current, providers);
   const otp = createOtpService(ctx);
   const recordOtp = createRecordOtp(ctx, otp);
@@ -107,6 +136,13 @@ export async function createEngine(options: EngineOptions) {
     loadReport: initial,
     registry: () => current,
     reload,
+    /** Change sets and releases: business admins change definitions at runtime. */
+    changes,
+    /** Calls `listener` after every change of the registry (a reload, a release from any process). */
+    onRegistryChange(listener: (registry: Registry) => void): () => void {
+      registryListeners.add(listener);
+      return () => registryListeners.delete(listener);
+    },
     records,
     imports,
     otpLogin,

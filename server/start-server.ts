@@ -57,6 +57,8 @@ export async function startServer(config: Config, startOptions: StartOptions = {
     }
     const running = server;
     const runner = jobs;
+    // A release published by an admin (here or in another process) may define, change or drop jobs.
+    if (runner) engine.onRegistryChange(() => void runner.schedule(engine.jobs()).catch((err: unknown) => logger.error({ err }, 'could not reschedule the jobs')));
     return {
       url: `http://localhost:${port}`,
       engine,
@@ -64,6 +66,7 @@ export async function startServer(config: Config, startOptions: StartOptions = {
       databaseUrl,
       async reload() {
         const report = await engine.reload();
+        // Awaited here so that a reload's caller knows its jobs are scheduled (onRegistryChange does it too, unawaited).
         await runner?.schedule(engine.jobs());
         return report;
       },

@@ -21,6 +21,7 @@ import { scopeTags, uniqueKeyValues } from './derived-columns.ts';
 import { encodeCursor, parseListQuery } from './list-query.ts';
 import type { RecordRow } from './record-row.ts';
 import { UUID_RE } from '../support/uuid.ts';
+import { canonicalJson } from '../support/canonical-json.ts';
 import { findRecord, inTransaction, insertRecord, listRecords, lockRecord, updateRecordData, type RecordInsert } from './record-store.ts';
 import { assertInScope, writeOptimistically } from './optimistic-write.ts';
 import { applyScopeOnWrite, assertFieldsEditable, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
@@ -64,12 +65,6 @@ async function claimRequest(tx: Prisma.TransactionClient, ctx: EngineContext, ap
   await answerRepeat(ctx, app, entity, req, who);
 }
 
-/** JSON with object keys sorted, so the same body hashes the same whatever its key order. */
-function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  return JSON.stringify(v);
-}
 
 /** The client's request id (a UUID) and a hash of the whole body, for an entity whose creates happen once per id. */
 function requestIdOf(entity: CompiledEntity, body: Record<string, unknown>): { key: string; requestHash: string } | undefined {

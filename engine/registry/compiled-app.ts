@@ -13,4 +13,6 @@ export type CompiledApp = CompiledParts & {
 /** What the engine serves: every app that loaded, each as one immutable compiled unit. */
 export interface Registry {
   apps: ReadonlyMap<string, CompiledApp>;
+  /** The release each app serves (its number), when it came from one. */
+  releases?: ReadonlyMap<string, number>;
 }

@@ -31,6 +31,9 @@ export type CompiledParts = UnionToIntersection<PartOfModule<KindModule>>;
 export type AnyKindModule = DefinitionKindModule<DefinitionKind, AnyDefinition, object>;
 export const kindModules: readonly AnyKindModule[] = definitionKinds;
 
+/** The kinds' names, as definitions say them (`kind: workflow`). */
+export const DEFINITION_KINDS: readonly DefinitionKind[] = definitionKinds.map((m) => m.kind);
+
 export const definitionKindNames: readonly DefinitionKind[] = kindModules.map((m) => m.kind);
 
 export function kindModuleOf(kind: DefinitionKind): AnyKindModule {

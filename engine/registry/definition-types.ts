@@ -48,6 +48,8 @@ export interface RoleDef {
   /** The role of callers who have not signed in (public routes). */
   public?: boolean;
   operations?: { outbox?: boolean };
+  /** Change sets and releases: the kinds this role may edit (true: all), and whether it may publish. */
+  definitions?: { edit?: boolean | string[]; publish?: boolean };
   permissions?: Record<string, EntityPermission>;
 }
 

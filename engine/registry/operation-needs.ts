@@ -45,6 +45,16 @@ export const OPERATION_NEEDS = {
   'imports.errors': { pathParam: ['id'] },
   'outbox.list': {},
   'outbox.retry': { pathParam: ['id'] },
+  'changes.open': {},
+  'changes.list': {},
+  'changes.get': { pathParam: ['id'] },
+  'changes.put': { pathParam: ['id'] },
+  'changes.remove': { pathParam: ['id'] },
+  'changes.publish': { pathParam: ['id'] },
+  'changes.discard': { pathParam: ['id'] },
+  'releases.list': {},
+  'releases.get': { pathParam: ['number'] },
+  'releases.rollback': { pathParam: ['number'] },
 } as const satisfies Record<string, OperationNeeds>;
 
 export type Operation = keyof typeof OPERATION_NEEDS;

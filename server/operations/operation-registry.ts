@@ -2,6 +2,16 @@
 // /openapi.json all come from here. Adding an operation is one module and one line (and its name
 // in engine/registry/operation-needs.ts, which the type below keeps in step).
 import type { Operation } from '../../engine/index.ts';
+import { changesOpen } from './changes-open.ts';
+import { changesList } from './changes-list.ts';
+import { changesGet } from './changes-get.ts';
+import { changesPut } from './changes-put.ts';
+import { changesRemove } from './changes-remove.ts';
+import { changesPublish } from './changes-publish.ts';
+import { changesDiscard } from './changes-discard.ts';
+import { releasesList } from './releases-list.ts';
+import { releasesGet } from './releases-get.ts';
+import { releasesRollback } from './releases-rollback.ts';
 import { authLogin } from './auth-login.ts';
 import { authLogout } from './auth-logout.ts';
 import { authOtpRequest } from './auth-otp-request.ts';
@@ -50,4 +60,14 @@ export const OPERATION_SPECS: { readonly [K in Operation]: OperationSpec<K> } = 
   'imports.errors': importsErrors,
   'outbox.list': outboxList,
   'outbox.retry': outboxRetry,
+  'changes.open': changesOpen,
+  'changes.list': changesList,
+  'changes.get': changesGet,
+  'changes.put': changesPut,
+  'changes.remove': changesRemove,
+  'changes.publish': changesPublish,
+  'changes.discard': changesDiscard,
+  'releases.list': releasesList,
+  'releases.get': releasesGet,
+  'releases.rollback': releasesRollback,
 };

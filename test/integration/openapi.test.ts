@@ -448,6 +448,41 @@ describe('conformance: every documented operation, called, answers as documented
     });
   });
 
+  it('change sets and releases (definitions at runtime), in every app that lets a role change them', async () => {
+    // Fresh sessions: the fake clock has moved past the cached ones' hour.
+    const password = async (email: string) => ({ Authorization: `Bearer ${(await supertest(s.http).post('/v1/apps/solarium/auth/login').send({ email, password: 'demo1234' })).body.data.accessToken as string}` });
+    const people = {
+      solarium: { admin: await password('admin@solarium.test'), kam: await password('kam@solarium.test') },
+      promopartner: { admin: await signIn(s, PHONES.admin), kam: await signIn(s, PHONES.kam) },
+    };
+    for (const [app, { admin, kam }] of Object.entries(people)) {
+      const G = `/v1/apps/${app}`;
+      const set = await ok('POST', `${G}/changes`, { as: admin, body: { title: 'Rename the app' } }, 201);
+      await refused('POST', `${G}/changes`, { as: kam, body: { title: 'Not mine' } }, 403, 'FORBIDDEN');
+      await ok('GET', `${G}/changes`, { as: admin });
+      await refused('GET', `${G}/changes?status=lost`, { as: admin }, 400, 'BAD_REQUEST');
+      await ok('GET', `${G}/changes/${set.id}`, { as: admin });
+      await refused('GET', `${G}/changes/${randomUUID()}`, { as: admin }, 404, 'NOT_FOUND');
+      const releases = await ok('GET', `${G}/releases`, { as: admin });
+      await refused('GET', `${G}/releases`, { as: kam }, 403, 'FORBIDDEN');
+      const first = await ok('GET', `${G}/releases/${releases.at(-1).number}`, { as: admin });
+      await refused('GET', `${G}/releases/999`, { as: admin }, 404, 'NOT_FOUND');
+      const appDef = first.definitions.find((d: { kind: string }) => d.kind === 'app').content;
+      await ok('PUT', `${G}/changes/${set.id}/definitions/app/${app}`, { as: admin, body: { ...appDef, name: `${appDef.name} (renamed)` } });
+      await refused('PUT', `${G}/changes/${set.id}/definitions/app/other`, { as: admin, body: appDef }, 400, 'VALIDATION_FAILED');
+      const extra = await ok('POST', `${G}/changes`, { as: admin, body: { title: 'A template to drop' } }, 201);
+      await ok('DELETE', `${G}/changes/${extra.id}/definitions/template/nothing`, { as: admin });
+      await refused('DELETE', `${G}/changes/${extra.id}/definitions/app/${app}`, { as: admin }, 400, 'VALIDATION_FAILED');
+      await ok('POST', `${G}/changes/${extra.id}/discard`, { as: admin });
+      await refused('POST', `${G}/changes/${extra.id}/discard`, { as: admin }, 409, 'CONFLICT');
+      await refused('POST', `${G}/changes/${extra.id}/publish`, { as: admin, body: {} }, 409, 'CONFLICT');
+      const released = await ok('POST', `${G}/changes/${set.id}/publish`, { as: admin, body: { comment: 'Wording' } });
+      expect(released.source).toBe('admin');
+      await ok('POST', `${G}/releases/${first.number}/rollback`, { as: admin, body: { comment: 'Back' } });
+      await refused('POST', `${G}/releases/0/rollback`, { as: admin, body: {} }, 404, 'NOT_FOUND');
+    }
+  });
+
   it('the server: health', async () => {
     await ok('GET', '/healthz');
     await refused('GET', '/healthz?probe=%00', {}, 400, 'BAD_REQUEST');

@@ -18,7 +18,7 @@ const LAYERS: { name: string; files: RegExp }[] = [
   { name: 'building blocks', files: /^engine\/(auth|providers|notify|effects|workflow)\// },
   { name: 'records', files: /^engine\/records\// },
   { name: 'modules', files: /^engine\/(otp|promotions|imports|jobs)\// },
-  { name: 'definitions (load, check, compile)', files: /^engine\/registry\// },
+  { name: 'definitions (load, check, compile; change sets and releases)', files: /^engine\/(registry|lifecycle)\// },
   { name: 'entry', files: /^engine\/(index|engine-context)\.ts$/ },
 ];
 const DEFINITIONS = LAYERS.findIndex((l) => l.name.startsWith('definitions'));

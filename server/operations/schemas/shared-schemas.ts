@@ -11,6 +11,7 @@ const uuid: JsonSchema = { type: 'string', format: 'uuid' };
 const int: JsonSchema = { type: 'integer' };
 const num: JsonSchema = { type: 'number' };
 const bool: JsonSchema = { type: 'boolean' };
+const changeSetStatus: JsonSchema = { enum: ['open', 'published', 'discarded'] };
 const anyJson: JsonSchema = { type: ['string', 'number', 'integer', 'boolean', 'null', 'array', 'object'] };
 
 const user = (withPhone: boolean) =>
@@ -133,4 +134,31 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
   }),
   OutboxRetry: closed({ id: uuid, status: { const: 'pending' } }),
   Health: closed({ status: { const: 'ok' }, database: { const: 'ok' }, apps: { type: 'array', items: str } }),
+  ChangeSetSummary: closed({ id: uuid, title: str, status: changeSetStatus, baseRelease: int, release: { type: ['integer', 'null'] }, createdBy: str, createdAt: dateTime, updatedAt: dateTime }),
+  ChangeSet: closed({
+    id: uuid,
+    title: str,
+    status: changeSetStatus,
+    baseRelease: int,
+    liveRelease: { type: ['integer', 'null'] },
+    release: { type: ['integer', 'null'] },
+    createdBy: str,
+    createdAt: dateTime,
+    updatedAt: dateTime,
+    definitions: {
+      type: 'array',
+      items: closed({ kind: str, name: str, removed: bool, checksum: nullableStr, updatedBy: str, updatedAt: dateTime, stale: { type: 'boolean', description: 'Released by someone else since this change set was opened: put it again from the live release' } }),
+    },
+    problems: { type: 'array', description: 'The whole app checked with this change set applied; publishing needs none', items: closed({ file: str, path: str, message: str }) },
+  }),
+  Release: closed({
+    number: int,
+    source: { enum: ['files', 'admin', 'rollback'] },
+    comment: nullableStr,
+    checksum: str,
+    changeSet: { type: ['string', 'null'], format: 'uuid' },
+    createdBy: str,
+    createdAt: dateTime,
+    definitions: { type: 'array', items: closed({ kind: str, name: str, version: int, checksum: str, file: str, content: { type: 'object', description: 'The authored definition (GET /releases/{number} only)' } }, ['kind', 'name', 'version', 'checksum', 'file']) },
+  }),
 };

@@ -1,0 +1,264 @@
+// Change sets: how business admins change an app's definitions at runtime. An admin opens a change
+// set, puts (or removes) definitions in it — saving always succeeds and answers the whole app's
+// problems with the draft applied — and publishes it: the change set becomes the next release, all
+// of its definitions at once, swapped into every process. Rollback is a new release equal to an old
+// one. Every action is audited with the checksums before and after.
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../auth/actor.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import type { EngineContext } from '../engine-context.ts';
+import { AppError } from '../errors/app-error.ts';
+import { compileAppFiles } from '../registry/compile-app.ts';
+import type { CompiledApp } from '../registry/compiled-app.ts';
+import type { DefinitionProblem } from '../registry/definition-types.ts';
+import { resolveApp } from '../registry/resolve-target.ts';
+import { Prisma } from '../store/database.ts';
+import { bodyValidator } from '../support/validate-body.ts';
+import { UUID_RE } from '../support/uuid.ts';
+import { assertMayEdit, assertMayPublish, assertMayView } from './definition-permissions.ts';
+import { asFiles, checksumOf, conventionalFile, findRelease, identityOf, listReleases, liveRelease, releaseDefinitions, writeRelease, type Release, type ReleasedDefinition } from './release-store.ts';
+
+const validateOpen = bodyValidator<{ title: string }>({ type: 'object', additionalProperties: false, required: ['title'], properties: { title: { type: 'string', minLength: 1, maxLength: 200 } } });
+const validateComment = bodyValidator<{ comment?: string }>({ type: 'object', additionalProperties: false, properties: { comment: { type: 'string', maxLength: 2000 } } });
+const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
+const key = (kind: string, name: string) => `${kind}/${name}`;
+
+interface ChangeSetRow {
+  id: string;
+  app: string;
+  title: string;
+  status: string;
+  baseRelease: number;
+  release: number | null;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface ItemRow {
+  kind: string;
+  name: string;
+  authored: unknown;
+  checksum: string | null;
+  updatedBy: string;
+  updatedAt: Date;
+}
+
+export interface ChangeSetDeps {
+  /** After a release is written: serve it here and tell every other process. */
+  released(app: string, release: number): Promise<void>;
+}
+
+const releaseView = (r: Release) => ({ number: r.number, source: r.source, comment: r.comment, checksum: r.checksum, changeSet: r.changeSet, createdBy: r.createdBy, createdAt: r.createdAt.toISOString(), definitions: r.entries.map((e) => ({ kind: e.kind, name: e.name, version: e.version, checksum: e.checksum, file: e.file })) });
+
+export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
+  const db = ctx.db;
+
+  async function load(app: CompiledApp, id: string): Promise<ChangeSetRow> {
+    const row = UUID_RE.test(id) ? await db.changeSet.findUnique({ where: { id } }) : null;
+    if (!row || row.app !== app.id) throw new AppError('NOT_FOUND', `No change set "${id}"`);
+    return row;
+  }
+  const open = (row: ChangeSetRow) => {
+    if (row.status !== 'open') throw new AppError('CONFLICT', `The change set is ${row.status}`);
+  };
+  const itemsOf = (id: string): Promise<ItemRow[]> => db.changeSetItem.findMany({ where: { changeSet: id }, orderBy: [{ kind: 'asc' }, { name: 'asc' }] });
+
+  /** The live release with the change set's items applied, and the items the live release changed since the change set was opened. */
+  async function candidate(app: CompiledApp, row: ChangeSetRow, items: ItemRow[], sql: Pick<typeof db, 'release' | 'definition'> = db) {
+    const live = await liveRelease(sql, app.id);
+    if (!live) throw new AppError('CONFLICT', `App "${app.id}" has no release yet`);
+    const base = row.baseRelease === live.number ? live : await findRelease(sql, app.id, row.baseRelease);
+    const definitions = new Map((await releaseDefinitions(sql, live)).map((d) => [key(d.kind, d.name), d]));
+    const baseChecksum = new Map((base?.entries ?? []).map((e) => [key(e.kind, e.name), e.checksum]));
+    const liveChecksum = new Map(live.entries.map((e) => [key(e.kind, e.name), e.checksum]));
+    // An item whose definition someone else released since this change set was opened: publishing
+    // it would silently undo their change.
+    const stale = items.filter((i) => liveChecksum.get(key(i.kind, i.name)) !== baseChecksum.get(key(i.kind, i.name))).map((i) => key(i.kind, i.name));
+    for (const i of items) {
+      const k = key(i.kind, i.name);
+      if (i.authored === null) definitions.delete(k);
+      else definitions.set(k, { kind: i.kind, name: i.name, file: definitions.get(k)?.file ?? conventionalFile(app.id, i.kind, i.name), content: i.authored });
+    }
+    return { live, definitions: [...definitions.values()], stale };
+  }
+
+  const problemsOf = (definitions: ReleasedDefinition[]): DefinitionProblem[] => compileAppFiles(asFiles(definitions), [], '', { production: ctx.production }).problems;
+
+  async function view(app: CompiledApp, row: ChangeSetRow) {
+    const items = await itemsOf(row.id);
+    const c = row.status === 'open' ? await candidate(app, row, items) : undefined;
+    return {
+      id: row.id,
+      title: row.title,
+      status: row.status,
+      baseRelease: row.baseRelease,
+      liveRelease: c?.live.number ?? null,
+      release: row.release,
+      createdBy: row.createdBy,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+      definitions: items.map((i) => ({ kind: i.kind, name: i.name, removed: i.authored === null, checksum: i.checksum, updatedBy: i.updatedBy, updatedAt: i.updatedAt.toISOString(), stale: c?.stale.includes(key(i.kind, i.name)) ?? false })),
+      // The whole app, checked with the draft applied: publishing needs none.
+      problems: c ? problemsOf(c.definitions) : [],
+    };
+  }
+
+  const audit = (tx: Pick<Prisma.TransactionClient, 'auditEntry'>, app: string, actor: Actor, action: string, recordId: string | undefined, detail: unknown) =>
+    appendAudit(tx, { app, entity: '_definitions', recordId, action, actor, detail, at: ctx.clock() });
+
+  /** Writes a release, serves it here and tells the other processes. */
+  async function release(app: CompiledApp, actor: Actor, make: (tx: Prisma.TransactionClient) => Promise<{ release: Release; audit: { action: string; recordId?: string; detail: unknown } }>) {
+    const made = await db.$transaction(async (tx) => {
+      // One publish at a time per app: what is checked is what goes live.
+      await tx.$executeRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${`release:${app.id}`}, 0))`;
+      const out = await make(tx);
+      await audit(tx, app.id, actor, out.audit.action, out.audit.recordId, out.audit.detail);
+      return out.release;
+    });
+    await deps.released(app.id, made.number);
+    return made;
+  }
+
+  return {
+    async open(appId: string, actor: Actor, body: unknown) {
+      const app = resolveApp(ctx.registry(), appId);
+      assertMayEdit(app, actor);
+      const { title } = validateOpen(body);
+      const live = await liveRelease(db, app.id);
+      if (!live) throw new AppError('CONFLICT', `App "${app.id}" has no release yet`);
+      const now = ctx.clock();
+      const row = await db.$transaction(async (tx) => {
+        const created = await tx.changeSet.create({ data: { id: randomUUID(), app: app.id, title, status: 'open', baseRelease: live.number, createdBy: actor.id, createdAt: now, updatedAt: now } });
+        await audit(tx, app.id, actor, 'changes.open', created.id, { title, baseRelease: live.number });
+        return created;
+      });
+      return view(app, row);
+    },
+
+    async list(appId: string, actor: Actor, query: Record<string, unknown>) {
+      const app = resolveApp(ctx.registry(), appId);
+      assertMayView(app, actor);
+      const status = query.status === undefined ? 'open' : query.status;
+      if (!['open', 'published', 'discarded'].includes(String(status))) throw new AppError('BAD_REQUEST', undefined, { details: [{ path: '$.query.status', message: 'One of open, published, discarded' }] });
+      const rows = await db.changeSet.findMany({ where: { app: app.id, status: String(status) }, orderBy: { createdAt: 'desc' }, take: 100 });
+      return rows.map((r) => ({ id: r.id, title: r.title, status: r.status, baseRelease: r.baseRelease, release: r.release, createdBy: r.createdBy, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() }));
+    },
+
+    async get(appId: string, actor: Actor, id: string) {
+      const app = resolveApp(ctx.registry(), appId);
+      assertMayView(app, actor);
+      return view(app, await load(app, id));
+    },
+
+    /** Puts a whole authored definition into the change set (saved even with problems; they are answered). */
+    async put(appId: string, actor: Actor, id: string, kind: string, name: string, authored: unknown) {
+      const app = resolveApp(ctx.registry(), appId);
+      assertMayEdit(app, actor, kind);
+      const row = await load(app, id);
+      open(row);
+      const identity = identityOf(authored);
+      if (!identity || identity.kind !== kind || identity.name !== name || !NAME.test(name)) {
+        throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: '$', message: `The body is the whole ${kind} definition, with kind: ${kind} and ${kind === 'app' ? 'id' : 'name'}: ${name}` }] });
+      }
+      const checksum = checksumOf(authored);
+      const now = ctx.clock();
+      await db.$transaction(async (tx) => {
+        const before = await tx.changeSetItem.findUnique({ where: { changeSet_kind_name: { changeSet: id, kind, name } } });
+        const data = { authored: authored as Prisma.InputJsonValue, checksum, updatedBy: actor.id, updatedAt: now };
+        await tx.changeSetItem.upsert({ where: { changeSet_kind_name: { changeSet: id, kind, name } }, create: { changeSet: id, kind, name, ...data }, update: data });
+        await tx.changeSet.update({ where: { id }, data: { updatedAt: now } });
+        await audit(tx, app.id, actor, 'changes.put', id, { kind, name, before: before?.checksum ?? null, after: checksum });
+      });
+      return view(app, { ...row, updatedAt: now });
+    },
+
+    /** Removes a definition in the change set (publishing removes it from the app). */
+    async remove(appId: string, actor: Actor, id: string, kind: string, name: string) {
+      const app = resolveApp(ctx.registry(), appId);
+      assertMayEdit(app, actor, kind);
+      const row = await load(app, id);
+      open(row);
+      if (kind === 'app') throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: '$.kind', message: 'An app cannot remove its own app definition' }] });
+      const now = ctx.clock();
+      await db.$transaction(async (tx) => {
+        const data = { authored: Prisma.DbNull, checksum: null, updatedBy: actor.id, updatedAt: now };
+        await tx.changeSetItem.upsert({ where: { changeSet_kind_name: { changeSet: id, kind, name } }, create: { changeSet: id, kind, name, ...data }, update: data });
+        await tx.changeSet.update({ where: { id }, data: { updatedAt: now } });
+        await audit(tx, app.id, actor, 'changes.remove', id, { kind, name });
+      });
+      return view(app, { ...row, updatedAt: now });
+    },
+
+    /** Publishes the change set as the next release: refused while the app has problems with it, or while a definition it changes was released by someone else since. */
+    async publish(appId: string, actor: Actor, id: string, body: unknown) {
+      const app = resolveApp(ctx.registry(), appId);
+      assertMayPublish(app, actor);
+      const { comment } = validateComment(body ?? {});
+      const made = await release(app, actor, async (tx) => {
+        const rows = await tx.$queryRaw<ChangeSetRow[]>`SELECT id, app, title, status, base_release AS "baseRelease", release, created_by AS "createdBy", created_at AS "createdAt", updated_at AS "updatedAt" FROM change_sets WHERE id = ${UUID_RE.test(id) ? id : '00000000-0000-0000-0000-000000000000'}::uuid FOR UPDATE`;
+        const row = rows[0];
+        if (!row || row.app !== app.id) throw new AppError('NOT_FOUND', `No change set "${id}"`);
+        open(row);
+        const items = await tx.changeSetItem.findMany({ where: { changeSet: id } });
+        if (!items.length) throw new AppError('CONFLICT', 'The change set changes nothing');
+        const c = await candidate(app, row, items, tx);
+        if (c.stale.length) throw new AppError('CONFLICT', 'Definitions of this change set were released by someone else since it was opened; put them again from the live release', { details: c.stale.map((k) => ({ path: `$.definitions.${k}`, message: 'Changed in the live release since this change set was opened' })) });
+        const problems = problemsOf(c.definitions);
+        if (problems.length) throw new AppError('RULE_INVALID', 'The app would have problems with this change set', { details: problems.map((p) => ({ path: `${p.file} ${p.path}`, message: p.message })) });
+        const written = await writeRelease(tx, { app: app.id, source: 'admin', comment, changeSet: id, createdBy: actor.id, at: ctx.clock(), definitions: c.definitions });
+        await tx.changeSet.update({ where: { id }, data: { status: 'published', release: written.number, updatedAt: ctx.clock() } });
+        return { release: written, audit: { action: 'changes.publish', recordId: id, detail: { release: written.number, checksum: written.checksum, definitions: items.map((i) => ({ kind: i.kind, name: i.name, checksum: i.checksum })) } } };
+      });
+      return releaseView(made);
+    },
+
+    async discard(appId: string, actor: Actor, id: string) {
+      const app = resolveApp(ctx.registry(), appId);
+      assertMayEdit(app, actor);
+      const row = await load(app, id);
+      open(row);
+      const now = ctx.clock();
+      await db.$transaction(async (tx) => {
+        await tx.changeSet.update({ where: { id }, data: { status: 'discarded', updatedAt: now } });
+        await audit(tx, app.id, actor, 'changes.discard', id, {});
+      });
+      return view(app, { ...row, status: 'discarded', updatedAt: now });
+    },
+
+    async releases(appId: string, actor: Actor) {
+      const app = resolveApp(ctx.registry(), appId);
+      assertMayView(app, actor);
+      return (await listReleases(db, app.id)).map(releaseView);
+    },
+
+    /** One release with the content of each of its definitions. */
+    async release(appId: string, actor: Actor, number: string) {
+      const app = resolveApp(ctx.registry(), appId);
+      assertMayView(app, actor);
+      const r = /^\d{1,9}$/.test(number) ? await findRelease(db, app.id, Number(number)) : undefined;
+      if (!r) throw new AppError('NOT_FOUND', `No release ${number} of app "${app.id}"`);
+      const content = new Map((await releaseDefinitions(db, r)).map((d) => [key(d.kind, d.name), d.content]));
+      return { ...releaseView(r), definitions: releaseView(r).definitions.map((d) => ({ ...d, content: content.get(key(d.kind, d.name)) })) };
+    },
+
+    /** A new release whose content equals release `number` (checked as any release is). */
+    async rollback(appId: string, actor: Actor, number: string, body: unknown) {
+      const app = resolveApp(ctx.registry(), appId);
+      assertMayPublish(app, actor);
+      const { comment } = validateComment(body ?? {});
+      const made = await release(app, actor, async (tx) => {
+        const target = /^\d{1,9}$/.test(number) ? await findRelease(tx, app.id, Number(number)) : undefined;
+        if (!target) throw new AppError('NOT_FOUND', `No release ${number} of app "${app.id}"`);
+        const definitions = await releaseDefinitions(tx, target);
+        const problems = problemsOf(definitions);
+        if (problems.length) throw new AppError('RULE_INVALID', `Release ${target.number} no longer passes the checks`, { details: problems.map((p) => ({ path: `${p.file} ${p.path}`, message: p.message })) });
+        const written = await writeRelease(tx, { app: app.id, source: 'rollback', comment: comment ?? `Rollback to release ${target.number}`, createdBy: actor.id, at: ctx.clock(), definitions });
+        return { release: written, audit: { action: 'releases.rollback', detail: { to: target.number, release: written.number, checksum: written.checksum } } };
+      });
+      return releaseView(made);
+    },
+  };
+}
+
+export type ChangeSets = ReturnType<typeof createChangeSets>;

@@ -1,0 +1,170 @@
+// Business admins change definitions at runtime: a change set is saved with its problems, published
+// as a release that every process serves at once, rolled back by a release equal to an older one;
+// the files engineers edit never silently overwrite an admin's release.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeDatabase, createDatabase, createEngine, createLogger, loadPluginCatalog, type Engine } from '../../engine/index.ts';
+import { queryRows } from '../support/sql.ts';
+import { DEFINITIONS_DIR, PLUGINS_DIR, startTestServer, TEST_SECRET, type TestServer } from '../support/test-server.ts';
+
+let dir: string;
+let s: TestServer;
+const G = '/v1/apps/solarium';
+const sql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryRows<T>(s.databaseUrl, text, values);
+const auth = async (email: string) => ({ Authorization: `Bearer ${await s.login(email)}` });
+const appFile = () => path.join(dir, 'solarium', 'app.yaml');
+const wfFile = () => path.join(dir, 'solarium', 'lead-status.workflow.yaml');
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-changes-'));
+  cpSync(DEFINITIONS_DIR, dir, { recursive: true });
+  // A KAM who may edit templates only (and publish nothing), to show rights per kind.
+  writeFileSync(appFile(), readFileSync(appFile(), 'utf8').replace(/(\n  kam:\n    label: [^\n]*\n)/, '$1    definitions: { edit: [template] }\n'));
+  s = await startTestServer({ definitionsDir: dir });
+});
+afterAll(async () => {
+  await s?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function liveWorkflow(as: Record<string, string>) {
+  const releases = (await s.request.get(`${G}/releases`).set(as)).body.data;
+  const live = (await s.request.get(`${G}/releases/${releases[0].number}`).set(as)).body.data;
+  return { number: live.number as number, workflow: live.definitions.find((d: { kind: string }) => d.kind === 'workflow').content };
+}
+
+/** The workflow with customers also allowed to move quotation_shared -> won. */
+const customerMayWin = (wf: { matrix: Record<string, Record<string, string[]>> }) => ({
+  ...wf,
+  matrix: { ...wf.matrix, quotation_shared: { ...wf.matrix.quotation_shared, won: [...wf.matrix.quotation_shared!.won!, 'customer'] } },
+});
+
+async function publishWorkflow(as: Record<string, string>, workflow: object, title = 'Change the matrix') {
+  const set = (await s.request.post(`${G}/changes`).set(as).send({ title })).body.data;
+  const saved = await s.request.put(`${G}/changes/${set.id}/definitions/workflow/lead-status`).set(as).send(workflow);
+  return { set, saved, publish: () => s.request.post(`${G}/changes/${set.id}/publish`).set(as).send({ comment: title }) };
+}
+
+describe('change sets and releases', () => {
+  it('starts with the files as release 1', async () => {
+    const res = await s.request.get(`${G}/releases`).set(await auth('admin@solarium.test'));
+    expect(res.body.data.map((r: { number: number; source: string; createdBy: string }) => [r.number, r.source, r.createdBy])).toEqual([[1, 'files', 'files']]);
+  });
+
+  it('publishes a change set as the next release, served at once, and audits every step', async () => {
+    const admin = await auth('admin@solarium.test');
+    const { workflow } = await liveWorkflow(admin);
+    const { set, saved, publish } = await publishWorkflow(admin, customerMayWin(workflow));
+    expect(saved.status).toBe(200);
+    expect(saved.body.data).toMatchObject({ status: 'open', baseRelease: 1, problems: [], definitions: [{ kind: 'workflow', name: 'lead-status', removed: false, stale: false }] });
+    const released = await publish();
+    expect(released.status, JSON.stringify(released.body)).toBe(200);
+    expect(released.body.data).toMatchObject({ number: 2, source: 'admin', changeSet: set.id, comment: 'Change the matrix' });
+    expect(s.engine.registry().releases?.get('solarium')).toBe(2);
+    const wf = s.engine.registry().apps.get('solarium')!.workflows.get('lead-status')!;
+    expect(wf.transitions.find((t) => t.from === 'quotation_shared' && t.to === 'won')!.roles.has('customer')).toBe(true);
+    const audit = await sql<{ action: string }>("SELECT action FROM audit_entries WHERE entity = '_definitions' AND record_id = $1 ORDER BY id", [set.id]);
+    expect(audit.map((a) => a.action)).toEqual(['changes.open', 'changes.put', 'changes.publish']);
+  });
+
+  it('saves a draft with problems and answers them; publishing it is refused and changes nothing', async () => {
+    const admin = await auth('admin@solarium.test');
+    const { workflow, number } = await liveWorkflow(admin);
+    const { saved, publish } = await publishWorkflow(admin, { ...workflow, initial: 'nowhere' }, 'Broken');
+    expect(saved.status).toBe(200);
+    expect(saved.body.data.problems).toEqual([expect.objectContaining({ path: '$.initial', message: 'State "nowhere" is not declared in "states"' })]);
+    const refused = await publish();
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('RULE_INVALID');
+    expect(s.engine.registry().releases?.get('solarium')).toBe(number);
+  });
+
+  it('refuses to publish a definition someone else released since the change set was opened (409)', async () => {
+    const admin = await auth('admin@solarium.test');
+    const { workflow } = await liveWorkflow(admin);
+    const first = await publishWorkflow(admin, { ...workflow, states: { ...workflow.states, on_hold: { label: 'Waiting' } } }, 'First');
+    const second = await publishWorkflow(admin, { ...workflow, states: { ...workflow.states, on_hold: { label: 'Parked' } } }, 'Second');
+    expect((await first.publish()).status).toBe(200);
+    const stale = await second.publish();
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.details).toEqual([{ path: '$.definitions.workflow/lead-status', message: 'Changed in the live release since this change set was opened' }]);
+    expect(s.engine.registry().apps.get('solarium')!.workflows.get('lead-status')!.states.on_hold!.label).toBe('Waiting');
+  });
+
+  it('rolls back with a new release equal to the old one', async () => {
+    const admin = await auth('admin@solarium.test');
+    const back = await s.request.post(`${G}/releases/1/rollback`).set(admin).send({});
+    expect(back.status).toBe(200);
+    const releases = (await s.request.get(`${G}/releases`).set(admin)).body.data;
+    expect(releases[0]).toMatchObject({ number: back.body.data.number, source: 'rollback', comment: 'Rollback to release 1' });
+    expect(releases[0].checksum).toBe(releases.at(-1).checksum);
+    expect(s.engine.registry().apps.get('solarium')!.workflows.get('lead-status')!.states.on_hold!.label).toBe('On Hold');
+  });
+
+  it('gives each role only the rights its app names: KAM may edit templates, not workflows, and publish nothing; a CP nothing', async () => {
+    const kam = await auth('kam@solarium.test');
+    const set = (await s.request.post(`${G}/changes`).set(kam).send({ title: 'Templates only' })).body.data;
+    const { workflow } = await liveWorkflow(await auth('admin@solarium.test'));
+    expect((await s.request.put(`${G}/changes/${set.id}/definitions/workflow/lead-status`).set(kam).send(workflow)).status).toBe(403);
+    expect((await s.request.post(`${G}/changes/${set.id}/publish`).set(kam).send({})).status).toBe(403);
+    expect((await s.request.get(`${G}/releases`).set(await auth('cp1@solarium.test'))).status).toBe(403);
+  });
+});
+
+describe('every process serves the live release', () => {
+  let other: Engine;
+  let otherDb: ReturnType<typeof createDatabase>;
+  beforeAll(async () => {
+    otherDb = createDatabase(s.databaseUrl);
+    other = await createEngine({ db: otherDb, plugins: await loadPluginCatalog(PLUGINS_DIR), definitionsDir: dir, dataDir: dir, production: false, logger: createLogger('silent'), jwtSecret: TEST_SECRET });
+  });
+  afterAll(async () => closeDatabase(otherDb));
+
+  it('serves a release published in another process within 2 seconds, without a restart', async () => {
+    const admin = await auth('admin@solarium.test');
+    const { workflow } = await liveWorkflow(admin);
+    const { publish } = await publishWorkflow(admin, { ...workflow, states: { ...workflow.states, on_hold: { label: 'On ice' } } }, 'Across processes');
+    const started = Date.now();
+    const number = (await publish()).body.data.number as number;
+    while (other.registry().releases?.get('solarium') !== number && Date.now() - started < 2000) await new Promise((r) => setTimeout(r, 20));
+    expect(other.registry().releases?.get('solarium')).toBe(number);
+    expect(other.registry().apps.get('solarium')!.workflows.get('lead-status')!.states.on_hold!.label).toBe('On ice');
+  });
+});
+
+describe('the files and the admins’ releases', () => {
+  const restart = async () => {
+    const db = createDatabase(s.databaseUrl);
+    const engine = await createEngine({ db, plugins: await loadPluginCatalog(PLUGINS_DIR), definitionsDir: dir, dataDir: dir, production: false, logger: createLogger('silent'), jwtSecret: TEST_SECRET });
+    await closeDatabase(db);
+    return engine;
+  };
+
+  it('keeps an admin’s release when the files did not change', async () => {
+    const live = s.engine.registry().releases?.get('solarium');
+    const engine = await restart();
+    expect(engine.registry().releases?.get('solarium')).toBe(live);
+    expect(engine.registry().apps.get('solarium')!.workflows.get('lead-status')!.states.on_hold!.label).toBe('On ice');
+  });
+
+  it('applies a file change over the admin’s release, and holds back one that meets an admin’s change (reported)', async () => {
+    const live = s.engine.registry().releases!.get('solarium')!;
+    // The entity changed in the files (the admin never touched it); the workflow changed in both.
+    const entity = path.join(dir, 'solarium', 'lead.entity.yaml');
+    writeFileSync(entity, readFileSync(entity, 'utf8').replace('label: Lead', 'label: Solar lead'));
+    writeFileSync(wfFile(), readFileSync(wfFile(), 'utf8').replace('on_hold: { label: On Hold }', 'on_hold: { label: Held }'));
+    const engine = await restart();
+    expect(engine.loadReport.conflicts).toEqual([{ app: 'solarium', definitions: ['workflow/lead-status'] }]);
+    expect(engine.registry().releases?.get('solarium')).toBe(live + 1);
+    const app = engine.registry().apps.get('solarium')!;
+    expect(app.entities.get('lead')!.label).toBe('Solar lead');
+    expect(app.workflows.get('lead-status')!.states.on_hold!.label).toBe('On ice');
+    // A second start with the same files changes nothing more (the conflict stays reported).
+    const again = await restart();
+    expect(again.registry().releases?.get('solarium')).toBe(live + 1);
+    expect(again.loadReport.conflicts).toEqual([{ app: 'solarium', definitions: ['workflow/lead-status'] }]);
+  });
+});
