@@ -53,6 +53,7 @@ export { RECORD_OTP_REQUEST_SCHEMA } from './otp/record-otp.ts';
 export type { Actor } from './auth/actor.ts';
 export type { CompiledApp, Registry } from './registry/compiled-app.ts';
 export { DEFINITION_KINDS } from './registry/definition-kinds.ts';
+export { PUBLISH_BODY_SCHEMA } from './lifecycle/change-sets.ts';
 export type { CompiledEntity } from './records/compile-entity.ts';
 export type { RouteAliasDef } from './registry/definition-types.ts';
 export { OPERATION_NEEDS, OPERATIONS, type Operation, type OperationNeeds } from './registry/operation-needs.ts';

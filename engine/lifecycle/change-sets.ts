@@ -16,10 +16,24 @@ import { Prisma } from '../store/database.ts';
 import { bodyValidator } from '../support/validate-body.ts';
 import { UUID_RE } from '../support/uuid.ts';
 import { assertMayEdit, assertMayPublish, assertMayView } from './definition-permissions.ts';
+import { migrateRecords, plannedMigrations } from './migrate-records.ts';
 import { asFiles, checksumOf, conventionalFile, findRelease, identityOf, listReleases, liveRelease, releaseDefinitions, writeRelease, type Release, type ReleasedDefinition } from './release-store.ts';
 
 const validateOpen = bodyValidator<{ title: string }>({ type: 'object', additionalProperties: false, required: ['title'], properties: { title: { type: 'string', minLength: 1, maxLength: 200 } } });
 const validateComment = bodyValidator<{ comment?: string }>({ type: 'object', additionalProperties: false, properties: { comment: { type: 'string', maxLength: 2000 } } });
+export const PUBLISH_BODY_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    comment: { type: 'string', maxLength: 2000 },
+    mappings: {
+      type: 'object',
+      description: 'Per workflow, the state each removed state\'s records move to: { "lead-status": { "on_hold": "in_discussion" } }',
+      additionalProperties: { type: 'object', additionalProperties: { type: 'string', minLength: 1, maxLength: 100 } },
+    },
+  },
+} as const;
+const validatePublish = bodyValidator<{ comment?: string; mappings?: Record<string, Record<string, string>> }>(PUBLISH_BODY_SCHEMA);
 const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 const key = (kind: string, name: string) => `${kind}/${name}`;
 
@@ -194,7 +208,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
     async publish(appId: string, actor: Actor, id: string, body: unknown) {
       const app = resolveApp(ctx.registry(), appId);
       assertMayPublish(app, actor);
-      const { comment } = validateComment(body ?? {});
+      const { comment, mappings = {} } = validatePublish(body ?? {});
       const made = await release(app, actor, async (tx) => {
         const rows = await tx.$queryRaw<ChangeSetRow[]>`SELECT id, app, title, status, base_release AS "baseRelease", release, created_by AS "createdBy", created_at AS "createdAt", updated_at AS "updatedAt" FROM change_sets WHERE id = ${UUID_RE.test(id) ? id : '00000000-0000-0000-0000-000000000000'}::uuid FOR UPDATE`;
         const row = rows[0];
@@ -206,7 +220,9 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
         if (c.stale.length) throw new AppError('CONFLICT', 'Definitions of this change set were released by someone else since it was opened; put them again from the live release', { details: c.stale.map((k) => ({ path: `$.definitions.${k}`, message: 'Changed in the live release since this change set was opened' })) });
         const problems = problemsOf(c.definitions);
         if (problems.length) throw new AppError('RULE_INVALID', 'The app would have problems with this change set', { details: problems.map((p) => ({ path: `${p.file} ${p.path}`, message: p.message })) });
+        const moves = await plannedMigrations(tx, app, c.live, c.definitions, mappings);
         const written = await writeRelease(tx, { app: app.id, source: 'admin', comment, changeSet: id, createdBy: actor.id, at: ctx.clock(), definitions: c.definitions });
+        for (const m of moves) await migrateRecords(tx, m, actor, written.number, ctx.clock());
         await tx.changeSet.update({ where: { id }, data: { status: 'published', release: written.number, updatedAt: ctx.clock() } });
         return { release: written, audit: { action: 'changes.publish', recordId: id, detail: { release: written.number, checksum: written.checksum, definitions: items.map((i) => ({ kind: i.kind, name: i.name, checksum: i.checksum })) } } };
       });

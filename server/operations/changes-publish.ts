@@ -1,3 +1,4 @@
+import { PUBLISH_BODY_SCHEMA } from '../../engine/index.ts';
 import { authenticate } from '../middleware/authenticate.ts';
 import { need } from './call-context.ts';
 import { CHANGE_SET_ID } from './change-params.ts';
@@ -11,10 +12,10 @@ export const changesPublish: OperationSpec<'changes.publish'> = {
   name: 'changes.publish',
   method: 'POST',
   genericPath: '/v1/apps/{app}/changes/{id}/publish',
-  summary: () => 'Publish a change set as the next release, live in every process at once; refused (422) while the app has problems with it, (409) when one of its definitions was released by someone else since',
+  summary: () => 'Publish a change set as the next release, live in every process at once; refused (422) while the app has problems with it, (409) when one of its definitions was released by someone else since, or when it removes workflow states that records are in and `mappings` does not say where they go',
   auth: 'bearer',
   params: () => ({ id: CHANGE_SET_ID }),
-  body: () => ({ type: 'object', additionalProperties: false, properties: { comment: { type: 'string', maxLength: 2000 } } }),
+  body: () => PUBLISH_BODY_SCHEMA,
   bodyOptional: () => true,
   response: () => ({ status: 200, schema: envelope(ref('Release')) }),
   errors: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'APP_NOT_FOUND', 'CONFLICT', 'RULE_INVALID'],

@@ -114,6 +114,39 @@ describe('change sets and releases', () => {
   });
 });
 
+describe('records in flight', () => {
+  /** The workflow without on_hold: its state, its row and every move into it. */
+  const withoutOnHold = (wf: { states: Record<string, unknown>; matrix: Record<string, Record<string, unknown>> }) => ({
+    ...wf,
+    states: Object.fromEntries(Object.entries(wf.states).filter(([k]) => k !== 'on_hold')),
+    matrix: Object.fromEntries(Object.entries(wf.matrix).filter(([k]) => k !== 'on_hold').map(([from, row]) => [from, Object.fromEntries(Object.entries(row).filter(([to]) => to !== 'on_hold'))])),
+  });
+
+  it('refuses to remove a state records are in (409 with the counts) until the publish maps it; then moves them with timeline and audit', async () => {
+    const admin = await auth('admin@solarium.test');
+    const lead = (await s.request.post('/solarium/leads').set(admin).send({ name: 'On hold lead', phone: '9877700001', city: 'Pune' })).body.data;
+    for (const newStatus of ['in_discussion', 'on_hold']) expect((await s.request.patch(`/solarium/leads/${lead.id}/status`).set(admin).send({ newStatus })).status).toBe(200);
+    const { workflow } = await liveWorkflow(admin);
+    const { saved, set } = await publishWorkflow(admin, withoutOnHold(workflow), 'Drop on_hold');
+    expect(saved.body.data.problems).toEqual([]);
+    const refused = await s.request.post(`${G}/changes/${set.id}/publish`).set(admin).send({});
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'CONFLICT', data: { counts: { 'lead-status': { on_hold: 1 } } }, details: [{ path: '$.mappings.lead-status.on_hold' }] });
+    const badTarget = await s.request.post(`${G}/changes/${set.id}/publish`).set(admin).send({ mappings: { 'lead-status': { on_hold: 'limbo' } } });
+    expect(badTarget.status).toBe(409);
+    const published = await s.request.post(`${G}/changes/${set.id}/publish`).set(admin).send({ mappings: { 'lead-status': { on_hold: 'in_discussion' } } });
+    expect(published.status, JSON.stringify(published.body)).toBe(200);
+    const after = (await s.request.get(`/solarium/leads/${lead.id}`).set(admin)).body.data;
+    expect(after).toMatchObject({ status: 'in_discussion', version: 4 });
+    const timeline = (await s.request.get(`/solarium/leads/${lead.id}/timeline`).set(admin)).body.data;
+    expect(timeline.at(-1)).toMatchObject({ event: 'release.migrate', from: 'on_hold', to: 'in_discussion', role: 'admin' });
+    const audit = await sql<{ action: string }>("SELECT action FROM audit_entries WHERE record_id = $1 ORDER BY id DESC LIMIT 1", [lead.id]);
+    expect(audit[0]!.action).toBe('record.migrate');
+    // Back to the files' workflow for the tests that follow.
+    expect((await s.request.post(`${G}/releases/1/rollback`).set(admin).send({})).status).toBe(200);
+  });
+});
+
 describe('every process serves the live release', () => {
   let other: Engine;
   let otherDb: ReturnType<typeof createDatabase>;
