@@ -15,7 +15,7 @@ import { resolveApp } from '../registry/resolve-target.ts';
 import { Prisma } from '../store/database.ts';
 import { bodyValidator } from '../support/validate-body.ts';
 import { UUID_RE } from '../support/uuid.ts';
-import { assertMayEdit, assertMayPublish, assertMayView } from './definition-permissions.ts';
+import { assertMayApprove, assertMayEdit, assertMayPublish, assertMayView } from './definition-permissions.ts';
 import { migrateRecords, plannedMigrations } from './migrate-records.ts';
 import { asFiles, checksumOf, conventionalFile, findRelease, identityOf, listReleases, liveRelease, releaseDefinitions, writeRelease, type Release, type ReleasedDefinition } from './release-store.ts';
 
@@ -97,11 +97,21 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
     return { live, definitions: [...definitions.values()], stale };
   }
 
+  /** What an approval is of: the change set's exact content (each item and its checksum). */
+  const contentHash = (items: readonly Pick<ItemRow, 'kind' | 'name' | 'checksum'>[]) => checksumOf(items.map((i) => [i.kind, i.name, i.checksum]).sort());
+  const approvalsNeeded = (app: CompiledApp) => app.definition.changes?.approvals ?? 0;
+  /** The approvals that count: of the current content, by distinct people. */
+  async function currentApprovals(sql: Pick<typeof db, 'changeSetApproval'>, id: string, items: readonly ItemRow[]) {
+    const hash = contentHash(items);
+    return { hash, approvals: await sql.changeSetApproval.findMany({ where: { changeSet: id, contentHash: hash }, orderBy: { at: 'asc' } }) };
+  }
+
   const problemsOf = (definitions: ReleasedDefinition[]): DefinitionProblem[] => compileAppFiles(asFiles(definitions), [], '', { production: ctx.production }).problems;
 
   async function view(app: CompiledApp, row: ChangeSetRow) {
     const items = await itemsOf(row.id);
     const c = row.status === 'open' ? await candidate(app, row, items) : undefined;
+    const { hash, approvals } = await currentApprovals(db, row.id, items);
     return {
       id: row.id,
       title: row.title,
@@ -115,6 +125,8 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
       definitions: items.map((i) => ({ kind: i.kind, name: i.name, removed: i.authored === null, checksum: i.checksum, updatedBy: i.updatedBy, updatedAt: i.updatedAt.toISOString(), stale: c?.stale.includes(key(i.kind, i.name)) ?? false })),
       // The whole app, checked with the draft applied: publishing needs none.
       problems: c ? problemsOf(c.definitions) : [],
+      contentHash: hash,
+      approvals: { needed: approvalsNeeded(app), given: approvals.map((a) => ({ actorId: a.actorId, role: a.role, at: a.at.toISOString() })) },
     };
   }
 
@@ -216,6 +228,10 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
         open(row);
         const items = await tx.changeSetItem.findMany({ where: { changeSet: id } });
         if (!items.length) throw new AppError('CONFLICT', 'The change set changes nothing');
+        const { approvals } = await currentApprovals(tx, id, items);
+        if (approvals.length < approvalsNeeded(app)) {
+          throw new AppError('CONFLICT', `This change set needs ${approvalsNeeded(app)} approval(s) of its current content; it has ${approvals.length}`, { details: [{ path: '$.approvals', message: 'Approve the change set as it is now (an edit after an approval resets it)' }] });
+        }
         const c = await candidate(app, row, items, tx);
         if (c.stale.length) throw new AppError('CONFLICT', 'Definitions of this change set were released by someone else since it was opened; put them again from the live release', { details: c.stale.map((k) => ({ path: `$.definitions.${k}`, message: 'Changed in the live release since this change set was opened' })) });
         const problems = problemsOf(c.definitions);
@@ -227,6 +243,27 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
         return { release: written, audit: { action: 'changes.publish', recordId: id, detail: { release: written.number, checksum: written.checksum, definitions: items.map((i) => ({ kind: i.kind, name: i.name, checksum: i.checksum })) } } };
       });
       return releaseView(made);
+    },
+
+    /**
+     * Approves the change set's current content (maker-checker): never by whoever opened it or
+     * edited it, and only until the next edit, which changes what would be published.
+     */
+    async approve(appId: string, actor: Actor, id: string, body: unknown) {
+      const app = resolveApp(ctx.registry(), appId);
+      assertMayApprove(app, actor);
+      const { comment } = validateComment(body ?? {});
+      const row = await load(app, id);
+      open(row);
+      const items = await itemsOf(id);
+      if (row.createdBy === actor.id || items.some((i) => i.updatedBy === actor.id)) throw new AppError('FORBIDDEN', 'You opened or edited this change set: someone else approves it');
+      if (!items.length) throw new AppError('CONFLICT', 'The change set changes nothing');
+      const hash = contentHash(items);
+      await db.$transaction(async (tx) => {
+        await tx.changeSetApproval.upsert({ where: { changeSet_actorId_contentHash: { changeSet: id, actorId: actor.id, contentHash: hash } }, create: { changeSet: id, actorId: actor.id, role: actor.role, contentHash: hash, at: ctx.clock() }, update: {} });
+        await audit(tx, app.id, actor, 'changes.approve', id, { contentHash: hash, comment });
+      });
+      return view(app, row);
     },
 
     async discard(appId: string, actor: Actor, id: string) {

@@ -23,3 +23,7 @@ export function assertMayEdit(app: CompiledApp, actor: Actor, kind?: string): vo
 export function assertMayPublish(app: CompiledApp, actor: Actor): void {
   if (!rightsOf(app, actor)?.publish) throw new AppError('FORBIDDEN', `Role "${actor.role}" may not publish releases`);
 }
+
+export function assertMayApprove(app: CompiledApp, actor: Actor): void {
+  if (!rightsOf(app, actor)?.approve) throw new AppError('FORBIDDEN', `Role "${actor.role}" may not approve change sets`);
+}

@@ -49,7 +49,7 @@ export interface RoleDef {
   public?: boolean;
   operations?: { outbox?: boolean };
   /** Change sets and releases: the kinds this role may edit (true: all), and whether it may publish. */
-  definitions?: { edit?: boolean | string[]; publish?: boolean };
+  definitions?: { edit?: boolean | string[]; publish?: boolean; approve?: boolean };
   permissions?: Record<string, EntityPermission>;
 }
 
@@ -80,6 +80,8 @@ export interface AppDef {
   roles: Record<string, RoleDef>;
   routes?: RouteAliasDef[];
   demoUsers?: DemoUserDef[];
+  /** Change sets: approvals needed before publishing (maker-checker). */
+  changes?: { approvals?: number };
   /** By provider kind (engine/providers/provider-kinds.ts): a chain in order, or one provider. */
   providers?: Record<string, ProviderRef[] | ProviderRef>;
 }

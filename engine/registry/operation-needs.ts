@@ -50,6 +50,7 @@ export const OPERATION_NEEDS = {
   'changes.get': { pathParam: ['id'] },
   'changes.put': { pathParam: ['id'] },
   'changes.remove': { pathParam: ['id'] },
+  'changes.approve': { pathParam: ['id'] },
   'changes.publish': { pathParam: ['id'] },
   'changes.discard': { pathParam: ['id'] },
   'releases.list': {},

@@ -2,6 +2,7 @@
 // /openapi.json all come from here. Adding an operation is one module and one line (and its name
 // in engine/registry/operation-needs.ts, which the type below keeps in step).
 import type { Operation } from '../../engine/index.ts';
+import { changesApprove } from './changes-approve.ts';
 import { changesOpen } from './changes-open.ts';
 import { changesList } from './changes-list.ts';
 import { changesGet } from './changes-get.ts';
@@ -65,6 +66,7 @@ export const OPERATION_SPECS: { readonly [K in Operation]: OperationSpec<K> } = 
   'changes.get': changesGet,
   'changes.put': changesPut,
   'changes.remove': changesRemove,
+  'changes.approve': changesApprove,
   'changes.publish': changesPublish,
   'changes.discard': changesDiscard,
   'releases.list': releasesList,

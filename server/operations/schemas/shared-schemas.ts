@@ -150,6 +150,8 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
       items: closed({ kind: str, name: str, removed: bool, checksum: nullableStr, updatedBy: str, updatedAt: dateTime, stale: { type: 'boolean', description: 'Released by someone else since this change set was opened: put it again from the live release' } }),
     },
     problems: { type: 'array', description: 'The whole app checked with this change set applied; publishing needs none', items: closed({ file: str, path: str, message: str }) },
+    contentHash: { type: 'string', description: 'What an approval is of: any edit changes it' },
+    approvals: closed({ needed: int, given: { type: 'array', items: closed({ actorId: str, role: str, at: dateTime }) } }),
   }),
   Release: closed({
     number: int,
