@@ -123,7 +123,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
       definitions: items.map((i) => ({ kind: i.kind, name: i.name, removed: i.authored === null, checksum: i.checksum, updatedBy: i.updatedBy, updatedAt: i.updatedAt.toISOString(), stale: c?.stale.includes(key(i.kind, i.name)) ?? false })),
-      // The whole app, checked with the draft applied: publishing needs none.
+      // The whole app, checked with the draft applied: publishing needs no error (warnings are told).
       problems: c ? problemsOf(c.definitions) : [],
       contentHash: hash,
       approvals: { needed: approvalsNeeded(app), given: approvals.map((a) => ({ actorId: a.actorId, role: a.role, at: a.at.toISOString() })) },
@@ -234,7 +234,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
         }
         const c = await candidate(app, row, items, tx);
         if (c.stale.length) throw new AppError('CONFLICT', 'Definitions of this change set were released by someone else since it was opened; put them again from the live release', { details: c.stale.map((k) => ({ path: `$.definitions.${k}`, message: 'Changed in the live release since this change set was opened' })) });
-        const problems = problemsOf(c.definitions);
+        const problems = problemsOf(c.definitions).filter((p) => p.severity !== 'warning');
         if (problems.length) throw new AppError('RULE_INVALID', 'The app would have problems with this change set', { details: problems.map((p) => ({ path: `${p.file} ${p.path}`, message: p.message })) });
         const moves = await plannedMigrations(tx, app, c.live, c.definitions, mappings);
         const written = await writeRelease(tx, { app: app.id, source: 'admin', comment, changeSet: id, createdBy: actor.id, at: ctx.clock(), definitions: c.definitions });
@@ -304,7 +304,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
         const target = /^\d{1,9}$/.test(number) ? await findRelease(tx, app.id, Number(number)) : undefined;
         if (!target) throw new AppError('NOT_FOUND', `No release ${number} of app "${app.id}"`);
         const definitions = await releaseDefinitions(tx, target);
-        const problems = problemsOf(definitions);
+        const problems = problemsOf(definitions).filter((p) => p.severity !== 'warning');
         if (problems.length) throw new AppError('RULE_INVALID', `Release ${target.number} no longer passes the checks`, { details: problems.map((p) => ({ path: `${p.file} ${p.path}`, message: p.message })) });
         const written = await writeRelease(tx, { app: app.id, source: 'rollback', comment: comment ?? `Rollback to release ${target.number}`, createdBy: actor.id, at: ctx.clock(), definitions });
         return { release: written, audit: { action: 'releases.rollback', detail: { to: target.number, release: written.number, checksum: written.checksum } } };

@@ -10,6 +10,7 @@ import { readDefinitions } from './read-definitions.ts';
 
 export interface AppLoadResult {
   app?: CompiledApp;
+  /** Every problem; with an `app`, warnings only (they never refuse a load). */
   problems: DefinitionProblem[];
   /** The authored files, as stored in the definitions table. */
   files: RawDefinitionFile[];
@@ -40,7 +41,7 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
   }
   const defs = definitionSet(read.byKind, apps[0]!, read.malformed, options.production ?? false);
   for (const module of kindModules) problems.push(...(module.check?.(defs.all(module.kind), defs) ?? []));
-  if (problems.length) return { problems, files };
+  if (problems.some((p) => p.severity !== 'warning')) return { problems, files };
 
   // Each kind is compiled once; a kind that needs another's part (entities their workflows) asks for it.
   const parts = new Map<DefinitionKind, object>();
@@ -56,7 +57,7 @@ export function compileAppFiles(files: RawDefinitionFile[], parseProblems: Defin
     .update(JSON.stringify(files.map((f) => [rel(f.file), f.content])))
     .digest('hex');
   const app: CompiledApp = Object.freeze(Object.assign({}, ...parts.values(), { checksum }) as CompiledParts & { checksum: string });
-  return { app, problems: [], files };
+  return { app, problems, files };
 }
 
 /** Reads and compiles one app folder. */

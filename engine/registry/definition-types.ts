@@ -257,4 +257,9 @@ export interface DefinitionProblem {
   file: string;
   path: string;
   message: string;
+  /**
+   * Absent (or `error`): the definitions are refused. A `warning` is reported but loads: the
+   * definition works as written, yet likely not as meant (a state no move reaches).
+   */
+  severity?: 'error' | 'warning';
 }

@@ -49,6 +49,7 @@ export async function loadRegistry(db: Database, root: string, logger: Logger, p
       result.problems.push({ file: path.relative(path.dirname(root), dir), path: '$.id', message: `The app id "${result.app.id}" must match its folder name "${folder}"` });
       delete result.app;
     }
+    if (result.app && result.problems.length) logger.warn({ app: folder, warnings: result.problems }, 'definitions loaded with warnings');
     if (result.app && !plan.changed && plan.live) {
       apps.set(folder, previous?.releases?.get(folder) === plan.live.number ? previous.apps.get(folder)! : result.app);
       releases.set(folder, plan.live.number);

@@ -1,7 +1,9 @@
-// npm run validate [-- <definitions root | app folder>]: prints every problem, exits non-zero on any.
+// npm run validate [-- <definitions root | app folder>]: prints every problem, exits non-zero on any
+// error. Warnings are printed too, marked, but an app with only warnings loads, so it passes.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadAppDir } from './compile-app.ts';
+import type { DefinitionProblem } from './definition-types.ts';
 import { listAppDirs } from './load-definition-files.ts';
 
 const DEFAULT_ROOT = path.resolve(import.meta.dirname, '../../definitions');
@@ -16,6 +18,7 @@ if (!existsSync(target) || !statSync(target).isDirectory()) {
   console.error(`Not a folder: ${target}`);
   process.exit(2);
 }
+const line = (p: DefinitionProblem) => `  ${p.file}  ${p.path}  ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;
 let failed = 0;
 for (const dir of appDirsFor(target)) {
   const result = loadAppDir(dir, process.cwd());
@@ -24,7 +27,7 @@ for (const dir of appDirsFor(target)) {
   } else {
     failed++;
     console.log(`FAIL  ${path.relative(process.cwd(), dir) || '.'}`);
-    for (const p of result.problems) console.log(`  ${p.file}  ${p.path}  ${p.message}`);
   }
+  for (const p of result.problems) console.log(line(p));
 }
 process.exit(failed ? 1 : 0);
