@@ -16,7 +16,8 @@ export const notify: EffectModule<NotifyEffect> = {
   phase: 'after',
   check(body, at) {
     const template = at.templates.get(body.template);
-    if (!template) return at.add(`${at.path}.notify.template`, `Template "${body.template}" is not defined in this app`);
+    // A template that does not exist is reported by the workflow's analysis (engine/lifecycle/analyze-workflow.ts).
+    if (!template) return;
     checkExpression(body.to, `${at.path}.notify.to`, at);
     // Knowable at load time: a variable the template reads that this workflow cannot provide.
     for (const v of template.variables) checkVariable(v, `${at.path}.notify.template`, at, [...CONTEXT_ROOTS, 'app'], (p, m) => at.add(p, `Template "${body.template}": ${m}`));
