@@ -31,7 +31,7 @@ export function analyzeWorkflow(file: string, wf: WorkflowDef, app: WorkflowAppN
   const warn = report('warning');
   const states = new Set(Object.keys(wf.states));
   const roles = new Set(app.roles);
-  const names = { roles, templates: new Set(app.templates), otpPolicies: new Set(app.otpPolicies) };
+  const names = { templates: new Set(app.templates), otpPolicies: new Set(app.otpPolicies) };
   const moves = normalizeTransitions(wf);
 
   if (!states.has(wf.initial)) error('$.initial', `State "${wf.initial}" is not declared in "states"`);
@@ -100,7 +100,7 @@ function checkStageGate(t: NormalizedTransition, gate: NormalizedTransition | un
   }
   const needed = gate?.requiresStage;
   // An unknown from-state, or a gate at a stage no state has, is reported as such.
-  if (!gate || needed === undefined || !(t.from in wf.states) || !stages.includes(needed)) return;
+  if (!gate || needed === undefined || !Object.hasOwn(wf.states, t.from) || !stages.includes(needed)) return;
   const stage = wf.states[t.from]!.stage;
   if ((stage ?? 0) >= needed) return;
   const at = stage === undefined ? `"${t.from}" has no stage` : `"${t.from}" is at stage ${stage}`;
@@ -127,7 +127,7 @@ function checkReachability(wf: WorkflowDef, moves: readonly NormalizedTransition
   while (queue.length) {
     const from = queue.shift()!;
     for (const t of moves) {
-      if (t.from !== from || !(t.to in wf.states) || reached.has(t.to)) continue;
+      if (t.from !== from || !Object.hasOwn(wf.states, t.to) || reached.has(t.to)) continue;
       reached.add(t.to);
       queue.push(t.to);
     }
