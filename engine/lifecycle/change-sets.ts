@@ -10,7 +10,8 @@ import type { EngineContext } from '../engine-context.ts';
 import { AppError } from '../errors/app-error.ts';
 import { compileAppFiles } from '../registry/compile-app.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
-import type { DefinitionProblem } from '../registry/definition-types.ts';
+import type { AnyDefinition, DefinitionProblem } from '../registry/definition-types.ts';
+import { describeChanges } from './describe-changes.ts';
 import { resolveApp } from '../registry/resolve-target.ts';
 import { Prisma } from '../store/database.ts';
 import { bodyValidator } from '../support/validate-body.ts';
@@ -84,6 +85,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
     if (!live) throw new AppError('CONFLICT', `App "${app.id}" has no release yet`);
     const base = row.baseRelease === live.number ? live : await findRelease(sql, app.id, row.baseRelease);
     const definitions = new Map((await releaseDefinitions(sql, live)).map((d) => [key(d.kind, d.name), d]));
+    const released = new Map(definitions);
     const baseChecksum = new Map((base?.entries ?? []).map((e) => [key(e.kind, e.name), e.checksum]));
     const liveChecksum = new Map(live.entries.map((e) => [key(e.kind, e.name), e.checksum]));
     // An item whose definition someone else released since this change set was opened: publishing
@@ -94,7 +96,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
       if (i.authored === null) definitions.delete(k);
       else definitions.set(k, { kind: i.kind, name: i.name, file: definitions.get(k)?.file ?? conventionalFile(app.id, i.kind, i.name), content: i.authored });
     }
-    return { live, definitions: [...definitions.values()], stale };
+    return { live, released, definitions: [...definitions.values()], stale };
   }
 
   /** What an approval is of: the change set's exact content (each item and its checksum). */
@@ -122,7 +124,17 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
       createdBy: row.createdBy,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
-      definitions: items.map((i) => ({ kind: i.kind, name: i.name, removed: i.authored === null, checksum: i.checksum, updatedBy: i.updatedBy, updatedAt: i.updatedAt.toISOString(), stale: c?.stale.includes(key(i.kind, i.name)) ?? false })),
+      definitions: items.map((i) => ({
+        kind: i.kind,
+        name: i.name,
+        removed: i.authored === null,
+        checksum: i.checksum,
+        updatedBy: i.updatedBy,
+        updatedAt: i.updatedAt.toISOString(),
+        stale: c?.stale.includes(key(i.kind, i.name)) ?? false,
+        // What it changes against the live release, in plain words.
+        changes: c ? describeChanges(c.released.get(key(i.kind, i.name))?.content as AnyDefinition | undefined, (i.authored ?? undefined) as AnyDefinition | undefined) : [],
+      })),
       // The whole app, checked with the draft applied: publishing needs no error (warnings are told).
       problems: c ? problemsOf(c.definitions) : [],
       contentHash: hash,
