@@ -50,14 +50,23 @@ export function rankOffers(offers: Offer[]): Offer[] {
 }
 
 /**
+ * The offers of the candidates from the index, unranked; `skip` leaves one promotion out (a
+ * backtest's candidate stands in for its own live version).
+ */
+export function candidateOffers(index: PromotionIndex, products: MaterializedGroups, storeKey: string, facts: CartFacts, lines: readonly PricedLine[], today: string, skip?: string): Offer[] {
+  const offers: Offer[] = [];
+  for (const r of index.candidates(storeKey, facts.cart.skus)) {
+    if (r.json.id === skip) continue;
+    const outcome = evaluateRule(r, facts as unknown as Facts, lines, products, today);
+    if (outcome.applies) offers.push(outcome.offer);
+  }
+  return offers;
+}
+
+/**
  * The evaluation path of the service (and of the benchmark): candidates from the index, each
  * evaluated, the offers ranked.
  */
 export function evaluateCandidates(index: PromotionIndex, products: MaterializedGroups, storeKey: string, facts: CartFacts, lines: readonly PricedLine[], today: string): Offer[] {
-  const offers: Offer[] = [];
-  for (const r of index.candidates(storeKey, facts.cart.skus)) {
-    const outcome = evaluateRule(r, facts as unknown as Facts, lines, products, today);
-    if (outcome.applies) offers.push(outcome.offer);
-  }
-  return rankOffers(offers);
+  return rankOffers(candidateOffers(index, products, storeKey, facts, lines, today));
 }

@@ -11,9 +11,9 @@ import { resolveApp } from '../registry/resolve-target.ts';
 import { bodyValidator } from '../support/validate-body.ts';
 import type { PricedLine } from './benefit.ts';
 import { checkRuleComplete, checkRuleRecord, type RuleContext } from './check-rule-record.ts';
-import type { RuleCondition } from '../conditions/compile-condition.ts';
 import { checkCondition, factSetCatalog } from '../conditions/check-condition.ts';
-import { groupsInCondition, liveRule, type CompiledRuleJson } from './compiled-rule.ts';
+import { liveRule, type CompiledRuleJson } from './compiled-rule.ts';
+import { compileRuleRecord } from './compile-rule-record.ts';
 import { evaluateCandidates } from './evaluate-promotions.ts';
 import { explainPromotion, selectionItems } from './test-console.ts';
 import { materializeGroups, type MaterializedGroups } from './materialized-groups.ts';
@@ -246,31 +246,11 @@ export function createPromotionsService(ctx: PromotionsContext) {
       const rs = [...rulesets(app)].find((r) => r.entity === entity && r.compiledOn.includes(toState));
       if (!rs) return undefined;
       const g = await groups(app, rs);
-      const d = record.data;
-      const f = rs.fields;
-      const problems = checkRuleComplete(ruleContext(app, rs, g), d, todayOf(ctx.clock()));
+      const problems = checkRuleComplete(ruleContext(app, rs, g), record.data, todayOf(ctx.clock()));
       if (problems.length) throw invalid(problems);
-      const condition = (d[f.conditions] ?? null) as RuleCondition | null;
-      const benefit = d[f.benefit] as CompiledRuleJson['benefit'];
-      const productGroups = groupsInCondition(condition);
-      if (benefit.productGroup) productGroups.add(benefit.productGroup);
-      const storeGroup = d[f.storeGroup] as string;
-      const stores = g.stores.members.get(storeGroup)?.size ?? 0;
-      if (stores === 0) throw invalid([{ path: `$.${f.storeGroup}`, message: `Store group "${storeGroup}" has no stores` }]);
-      const compiled: CompiledRuleJson = {
-        id: record.id,
-        version: record.version + 1,
-        name: String(d[f.name ?? ''] ?? record.id),
-        priority: typeof d[f.priority ?? ''] === 'number' ? (d[f.priority!] as number) : 0,
-        exclusive: d[f.exclusive ?? ''] === true,
-        startDate: d[f.startDate] as string,
-        endDate: d[f.endDate] as string,
-        condition,
-        benefit,
-        storeGroup,
-        productGroups: [...productGroups].sort(),
-        resolved: { stores, products: benefit.productGroup ? (g.products.members.get(benefit.productGroup)?.size ?? 0) : g.products.records.size },
-      };
+      // The version the move gives the record.
+      const compiled = compileRuleRecord(rs, { ...record, version: record.version + 1 }, g);
+      if (compiled.resolved.stores === 0) throw invalid([{ path: `$.${rs.fields.storeGroup}`, message: `Store group "${compiled.storeGroup}" has no stores` }]);
       return { ruleset: rs.name, compiled };
     },
 
