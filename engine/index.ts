@@ -48,6 +48,11 @@ export { hashPassword } from './auth/passwords.ts';
 export { LOGIN_BODY_SCHEMA } from './auth/login-service.ts';
 export { resolveValue } from './effects/resolve-value.ts';
 export { CONSOLE_BODY_SCHEMA, EVALUATE_BODY_SCHEMA } from './promotions/promotions-service.ts';
+export { BACKTEST_BODY_SCHEMA } from './promotions/backtest-body.ts';
+export { LINT_BODY_SCHEMA } from './promotions/lint-body.ts';
+export { LINT_CODES } from './promotions/lint-promotions.ts';
+export { ruleFields } from './promotions/promotion-candidate.ts';
+export type { RulesDef } from './registry/definition-types.ts';
 export { OTP_REQUEST_SCHEMA, OTP_VERIFY_SCHEMA, type SessionTokens } from './auth/otp-login.ts';
 export { RECORD_OTP_REQUEST_SCHEMA } from './otp/record-otp.ts';
 export type { Actor } from './auth/actor.ts';
@@ -170,7 +175,7 @@ export async function createEngine(options: EngineOptions) {
       ];
     },
     transitions,
-    /** The promotion engine (its definitions are of kind `rules`): evaluation and the test console. */
+    /** The promotion engine (its definitions are of kind `rules`): evaluation, the test console, backtest and lint. */
     rules: promotions,
     /** Runs one job definition now (what its schedule does). */
     runJob: (appId: string, jobName: string) => runScheduledJob(ctx, transitions, appId, jobName),

@@ -45,14 +45,17 @@ export function checkRuleRecord(rc: RuleContext, data: Readonly<Record<string, u
   return problems;
 }
 
-/** For activation: everything a live promotion needs, then the checks above. */
-export function checkRuleComplete(rc: RuleContext, data: Readonly<Record<string, unknown>>, today: string): ErrorDetail[] {
+/**
+ * For activation: everything a live promotion needs, then the checks above; with `today`, an end
+ * date already past too (a backtest or a lint judges promotions of any dates).
+ */
+export function checkRuleComplete(rc: RuleContext, data: Readonly<Record<string, unknown>>, today?: string): ErrorDetail[] {
   const f = rc.ruleset.fields;
   const missing = [f.benefit, f.storeGroup, f.startDate, f.endDate, ...(f.name ? [f.name] : [])]
     .filter((k) => data[k] === undefined || data[k] === null || data[k] === '')
     .map((k) => ({ path: `$.${k}`, message: `"${k}" is required before activation` }));
   const problems = [...missing, ...checkRuleRecord(rc, data)];
   const end = data[f.endDate];
-  if (typeof end === 'string' && end < today) problems.push({ path: `$.${f.endDate}`, message: `The promotion ended on ${end}` });
+  if (today !== undefined && typeof end === 'string' && end < today) problems.push({ path: `$.${f.endDate}`, message: `The promotion ended on ${end}` });
   return problems;
 }

@@ -1,7 +1,7 @@
 // Promotions at runtime: the checks on every write of a promotion or a group, compilation on
 // activation, and evaluation (§4.3), the test console (§4.3.1) and transaction pricing (§4.4)
 // over an in-memory index that is rebuilt when promotions, groups or master data change.
-import { actorScopeValues, requirePermission, scopeRuleOf } from '../auth/permissions.ts';
+import { actorScopeValues, requiredScopeTags, requirePermission, scopeRuleOf } from '../auth/permissions.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { AppError, type ErrorDetail } from '../errors/app-error.ts';
@@ -20,6 +20,13 @@ import { materializeGroups, type MaterializedGroups } from './materialized-group
 import { buildPromotionIndex, type PromotionIndex } from './promotion-index.ts';
 import { attributeTypes, cartFacts } from './ruleset-facts.ts';
 import { startChangeFeed } from '../store/change-feed.ts';
+import { findRecord } from '../records/record-store.ts';
+import { createBacktest } from './backtest-promotion.ts';
+import { BACKTEST_BODY_SCHEMA, BACKTEST_DAYS, BACKTEST_PAGE, decodeCursor, encodeCursor, type BacktestBody } from './backtest-body.ts';
+import { LINT_BODY_SCHEMA, type LintBody } from './lint-body.ts';
+import { lintPromotions, type EndingStep, type LintRule } from './lint-promotions.ts';
+import { pricedTransactions } from './priced-transactions.ts';
+import { requireCandidate, resolveCandidate, type Candidate, type CandidateBody } from './promotion-candidate.ts';
 
 interface Groups {
   stores: MaterializedGroups;
@@ -77,6 +84,10 @@ export const CONSOLE_BODY_SCHEMA = {
 } as const;
 const validateConsole = bodyValidator<ConsoleBody>(CONSOLE_BODY_SCHEMA);
 
+const validateBacktest = bodyValidator<BacktestBody>(BACKTEST_BODY_SCHEMA);
+const validateLint = bodyValidator<LintBody>(LINT_BODY_SCHEMA);
+
+const DAY_MS = 86_400_000;
 const todayOf = (d: Date) => d.toISOString().slice(0, 10);
 /** The store facts: its key and the attributes store groups filter on, nothing else of the record. */
 const storeView = (rs: RulesDef, rec: Readonly<Record<string, unknown>>) =>
@@ -221,6 +232,34 @@ export function createPromotionsService(ctx: PromotionsContext) {
     return { storeKey, lines, total: facts.cart.total, offers, index: idx, groups: g, facts, today };
   }
 
+  /** A candidate from a backtest or lint body: a stored promotion, a new one, or a stored one edited. */
+  async function candidateOf(app: CompiledApp, rs: RulesDef, actor: Actor, g: Groups, body: CandidateBody): Promise<Candidate> {
+    let stored: { id: string; version: number; state: string | null; data: Record<string, unknown> } | undefined;
+    if (body.promotionId !== undefined) {
+      const row = await findRecord(ctx.db, app.id, rs.entity, body.promotionId);
+      const tags = requiredScopeTags(actor, requirePermission(app, actor, rs.entity, 'read'));
+      if (!row || (tags && !row.scopeTags.some((t) => tags.includes(t)))) throw new AppError('RECORD_NOT_FOUND', `No ${rs.entity} ${body.promotionId}`, { details: [{ path: '$.promotionId', message: 'Not found' }] });
+      stored = row;
+    }
+    return resolveCandidate(ruleContext(app, rs, g), app.entities.get(rs.entity)!, stored, body.promotion);
+  }
+
+  const candidateView = (c: Candidate) => ({ id: c.id, name: c.rule.name, state: c.state });
+
+  /** The job steps that end a ruleset's promotions: they fire an event moving them to a final state. */
+  function endingSteps(app: CompiledApp, rs: RulesDef): EndingStep[] {
+    const wf = app.entities.get(rs.entity)?.workflow;
+    if (!wf) return [];
+    const steps: EndingStep[] = [];
+    for (const job of [...app.jobs.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+      for (const step of job.steps) {
+        const move = step.entity === rs.entity ? wf.transitions.find((t) => t.event === step.event && wf.states[t.to]?.final) : undefined;
+        if (move) steps.push({ job: job.name, schedule: job.schedule, event: step.event, state: wf.states[move.to]?.label ?? move.to });
+      }
+    }
+    return steps;
+  }
+
   return {
     /** Called before a record of `entity` is written: promotions and groups are checked here. */
     async checkWrite(app: CompiledApp, entity: string, data: Readonly<Record<string, unknown>>): Promise<void> {
@@ -305,6 +344,62 @@ export function createPromotionsService(ctx: PromotionsContext) {
       const results = rows.map((row) => explainPromotion(ruleContext(app, rs, g), row, { facts, lines, today, storeGroup: under }));
       results.sort((a, b) => Number(b.eligible) - Number(a.eligible) || b.savings - a.savings || a.name.localeCompare(b.name));
       return { storeGroup: body.storeGroup, store: storeKey ?? null, date: today, cart: { total: facts.cart.total, items: lines }, facts, promotions: results };
+    },
+
+    /**
+     * A backtest: what a candidate promotion would have done on the transactions of the last N
+     * days (their stores, carts and dates), and how it would have ranked against the promotions
+     * live now. An authoring tool: the caller must be allowed to change the ruleset's records
+     * (the app's roles say who), and reads the transactions it may read.
+     */
+    async backtest(appId: string, rulesetName: string, actor: Actor, rawBody: unknown) {
+      const app = resolveApp(ctx.registry(), appId);
+      const rs = rulesetNamed(app, rulesetName);
+      requirePermission(app, actor, rs.entity, 'update');
+      const body = validateBacktest(rawBody);
+      requireCandidate(body);
+      const after = body.cursor === undefined ? undefined : decodeCursor(body.cursor);
+      const pricing = rs.pricing;
+      if (!pricing) throw new AppError('NOT_FOUND', `Ruleset "${rs.name}" prices no records: there are no transactions to replay`);
+      const scopeTags = requiredScopeTags(actor, requirePermission(app, actor, pricing.entity, 'read'));
+      const [g, idx] = await Promise.all([groups(app, rs), index(app, rs)]);
+      const candidate = await candidateOf(app, rs, actor, g, body);
+      // Whole UTC days, today included: two runs on one day read the same window.
+      const days = body.days ?? BACKTEST_DAYS.default;
+      const to = todayOf(ctx.clock());
+      const start = Date.parse(`${to}T00:00:00Z`) - (days - 1) * DAY_MS;
+      const views = new Map<string, Record<string, unknown>>();
+      const run = createBacktest({
+        candidate: liveRule(candidate.rule),
+        index: idx,
+        stores: g.stores,
+        products: g.products,
+        storeFacts: (key) => views.get(key) ?? views.set(key, storeView(rs, g.stores.records.get(key)!)).get(key)!,
+        from: todayOf(new Date(start)),
+        to,
+        page: { after, limit: body.limit ?? BACKTEST_PAGE.default },
+      });
+      for await (const page of pricedTransactions(ctx.db.sql, { app: app.id, pricing, from: new Date(start), until: new Date(start + days * DAY_MS), scopeTags })) {
+        for (const tx of page) run.add(tx);
+      }
+      const { next, ...result } = run.result();
+      return { candidate: candidateView(candidate), ...result, nextCursor: next ? encodeCursor(next) : null };
+    },
+
+    /** The conflict lint over the live promotions and, when given, a candidate (same rights as a backtest). */
+    async lint(appId: string, rulesetName: string, actor: Actor, rawBody: unknown) {
+      const app = resolveApp(ctx.registry(), appId);
+      const rs = rulesetNamed(app, rulesetName);
+      requirePermission(app, actor, rs.entity, 'update');
+      const body = validateLint(rawBody ?? {});
+      const [g, idx] = await Promise.all([groups(app, rs), index(app, rs)]);
+      const candidate = body.promotionId !== undefined || body.promotion !== undefined ? await candidateOf(app, rs, actor, g, body) : undefined;
+      // A stored candidate stands in for its own live version.
+      const rules: LintRule[] = idx.rules.filter((r) => r.json.id !== candidate?.id).map((r) => ({ json: r.json, live: true }));
+      if (candidate) rules.push({ json: candidate.rule, live: candidate.live });
+      const today = todayOf(ctx.clock());
+      const warnings = lintPromotions({ rules, stores: g.stores, today, ending: endingSteps(app, rs), conditionsAt: `$.${rs.fields.conditions}` });
+      return { date: today, candidate: candidate ? candidateView(candidate) : null, promotions: rules.length, warnings };
     },
 
     /**
