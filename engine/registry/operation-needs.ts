@@ -39,6 +39,8 @@ export const OPERATION_NEEDS = {
   'otp.request': { ...RECORD, id: true, policy: true },
   'otp.verify': { ...RECORD, id: true, policy: true },
   'rules.evaluate': { ruleset: true },
+  'rules.backtest': { ruleset: true },
+  'rules.lint': { ruleset: true },
   'imports.uploadUrl': { pathParam: ['entity', 'import'] },
   'imports.register': { pathParam: ['entity', 'import'] },
   'imports.status': { pathParam: ['id'] },

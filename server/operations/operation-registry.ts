@@ -35,7 +35,9 @@ import { recordsList } from './records-list.ts';
 import { recordsMoveTo } from './records-move-to.ts';
 import { recordsPatch } from './records-patch.ts';
 import { recordsTimeline } from './records-timeline.ts';
+import { rulesBacktest } from './rules-backtest.ts';
 import { rulesEvaluate } from './rules-evaluate.ts';
+import { rulesLint } from './rules-lint.ts';
 
 // In route-table order: Express tries generic routes in this order.
 export const OPERATION_SPECS: { readonly [K in Operation]: OperationSpec<K> } = {
@@ -55,6 +57,8 @@ export const OPERATION_SPECS: { readonly [K in Operation]: OperationSpec<K> } = 
   'otp.request': otpRequest,
   'otp.verify': otpVerify,
   'rules.evaluate': rulesEvaluate,
+  'rules.backtest': rulesBacktest,
+  'rules.lint': rulesLint,
   'imports.uploadUrl': importsUploadUrl,
   'imports.register': importsRegister,
   'imports.status': importsStatus,

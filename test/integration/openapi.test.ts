@@ -13,7 +13,7 @@ import supertest from 'supertest';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conformance, type Conformance } from '../support/openapi-conformance.ts';
-import { activePromotion, BASE, createPromotion, PHONES, promotionBody, seedMasterData, signIn, type Headers } from '../support/promopartner.ts';
+import { activePromotion, BASE, createPromotion, daysFrom, PHONES, promotionBody, seedMasterData, signIn, today, type Headers } from '../support/promopartner.ts';
 import { queryRows } from '../support/sql.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -418,6 +418,22 @@ describe('conformance: every documented operation, called, answers as documented
       await refused('POST', `${G}/records/transaction/${viaGeneric}/events/settle`, { as: store, body: {} }, 422, 'INVALID_TRANSITION');
       await ok('GET', `${G}/records/transaction/${viaGeneric}/timeline`, { as: store });
       await refused('GET', `${G}/records/transaction/${randomUUID()}/timeline`, { as: store }, 404, 'RECORD_NOT_FOUND');
+    });
+
+    it('backtest and conflict lint of a promotion (stored, new, edited)', async () => {
+      const candidate = { ...promotionBody(s), exclusive: true, priority: 7 };
+      const draft = await createPromotion(s, admin, candidate);
+      const replayed = await ok('POST', `${G}/rules/promotions/backtest`, { as: admin, body: { promotion: candidate, days: 7, limit: 1 } });
+      expect(replayed.totals.matched).toBeGreaterThan(0);
+      await ok('POST', `${G}/rules/promotions/backtest`, { as: admin, body: { promotionId: draft, promotion: { priority: 1 }, cursor: replayed.nextCursor } });
+      await refused('POST', `${G}/rules/promotions/backtest`, { as: kam, body: { promotionId: draft } }, 403, 'FORBIDDEN');
+      await refused('POST', `${G}/rules/promotions/backtest`, { as: admin, body: { promotion: { ...candidate, conditions: { fact: 'cart', path: '$.nothing', operator: 'equal', value: 1 } } } }, 422, 'RULE_INVALID');
+      await refused('POST', `${G}/rules/promotions/backtest`, { as: admin, body: { promotionId: randomUUID() } }, 404, 'RECORD_NOT_FOUND');
+      await ok('POST', `${G}/rules/promotions/lint`, { as: admin, body: {} });
+      const linted = await ok('POST', `${G}/rules/promotions/lint`, { as: admin, body: { promotionId: draft, promotion: { startDate: daysFrom(s, -3), endDate: today(s) } } });
+      expect(linted.warnings.map((w: { code: string }) => w.code)).toContain('ENDS_TODAY');
+      await refused('POST', `${G}/rules/promotions/lint`, { as: store, body: {} }, 403, 'FORBIDDEN');
+      await refused('POST', `${G}/rules/promotions/lint`, { as: admin, body: { promotion: { benefit: { type: 'percentOff', value: 120 } } } }, 422, 'RULE_INVALID');
     });
 
     it('CSV imports (upload URL, the upload, register, progress, error report) and the outbox', async () => {

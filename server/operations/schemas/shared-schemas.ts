@@ -1,4 +1,5 @@
 // The answers that are the same in every app, as components: what the engine's services return.
+import { LINT_CODES } from '../../../engine/index.ts';
 import type { JsonSchema } from '../operation-spec.ts';
 import { ref } from './schema-ref.ts';
 
@@ -12,6 +13,7 @@ const int: JsonSchema = { type: 'integer' };
 const num: JsonSchema = { type: 'number' };
 const bool: JsonSchema = { type: 'boolean' };
 const changeSetStatus: JsonSchema = { enum: ['open', 'published', 'discarded'] };
+const nullableUuid: JsonSchema = { type: ['string', 'null'], format: 'uuid' };
 const anyJson: JsonSchema = { type: ['string', 'number', 'integer', 'boolean', 'null', 'array', 'object'] };
 
 const user = (withPhone: boolean) =>
@@ -91,6 +93,58 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
       groups: { type: 'object', additionalProperties: closed({ quantity: num, amount: num }), description: 'Per product group code' },
     }),
     promotions: { type: 'array', items: ref('ConsoleResult') },
+  }),
+  PromotionCandidate: {
+    ...closed({ id: { ...nullableUuid, description: 'null: a promotion that is not stored' }, name: str, state: { ...nullableStr, description: "The stored promotion's state" } }),
+    description: 'The promotion judged',
+  },
+  BacktestTransaction: closed({
+    id: uuid,
+    createdAt: dateTime,
+    date,
+    storeId: nullableStr,
+    promotionId: { ...nullableUuid, description: 'The promotion the transaction was priced by' },
+    total: { type: 'number', description: 'The cart at its stored prices' },
+    applies: bool,
+    reason: { enum: ['dates', 'store', 'conditions', 'no-savings', null], description: 'Why the candidate would not have applied' },
+    savings: num,
+    offered: { type: 'array', items: closed({ promotionId: uuid, name: str, savings: num }), description: 'Where it applies: the live promotions offered on that date, ranked (without the candidate)' },
+    rank: { type: ['integer', 'null'], minimum: 1, description: "The candidate's place among them; null where an exclusive one hides it (or it does not apply)" },
+    best: bool,
+  }),
+  Backtest: closed({
+    candidate: ref('PromotionCandidate'),
+    window: closed({ from: date, to: date, days: int }),
+    totals: closed({
+      transactions: { type: 'integer', description: 'Seen in the window' },
+      matched: { type: 'integer', description: 'Those the candidate would have applied to' },
+      gross: { type: 'number', description: 'The matched carts' },
+      discount: { type: 'number', description: "The candidate's savings on them" },
+      notMatched: closed({ dates: int, store: int, conditions: int, noSavings: int }),
+    }),
+    perDay: { type: 'array', items: closed({ date, transactions: int, matched: int, discount: num }), description: 'Every day of the window' },
+    ranking: closed({
+      matched: int,
+      best: { type: 'integer', description: 'Where it would have ranked first' },
+      outranked: { type: 'integer', description: 'Where a live promotion would have saved more (or tied ahead)' },
+      hidden: { type: 'integer', description: 'Where an exclusive live promotion of higher priority would have hidden it' },
+      alone: { type: 'integer', description: 'Where no live promotion applied' },
+      summary: str,
+      displaced: { type: 'array', items: closed({ promotionId: uuid, name: str, transactions: int }), description: 'The live promotions it would have taken first place from, and how often' },
+    }),
+    transactions: { type: 'array', items: ref('BacktestTransaction'), description: 'This page, oldest first' },
+    nextCursor: { ...nullableStr, description: 'Send it as cursor for the next page' },
+  }),
+  LintWarning: closed({
+    code: { enum: [...LINT_CODES] },
+    message: str,
+    promotions: { type: 'array', items: closed({ id: { ...nullableUuid, description: 'null: the candidate, not stored' }, name: str }) },
+  }),
+  Lint: closed({
+    date,
+    candidate: { anyOf: [ref('PromotionCandidate'), { type: 'null' }] },
+    promotions: { type: 'integer', description: 'How many were linted (the live ones and the candidate)' },
+    warnings: { type: 'array', items: ref('LintWarning') },
   }),
   UploadUrl: closed({
     uploadUrl: { type: 'string', format: 'uri', description: 'PUT the CSV file here before it expires; the URL is the credential' },
