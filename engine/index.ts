@@ -102,9 +102,12 @@ export async function createEngine(options: EngineOptions) {
     for (const listener of registryListeners) listener(current);
   };
   const reload = async (): Promise<RegistryLoadReport> => {
+    const before = current.releases;
     const report = await loadRegistry(db, options.definitionsDir, logger, current, { production: options.production });
     current = report.registry; // one assignment: requests see the old or the new registry, never a mix
     swapped();
+    // Files imported as a new release here are news to the processes already running.
+    for (const [appId, number] of report.registry.releases ?? []) if (before?.get(appId) !== number) releaseFeed.publish(`release|${appId}|${number}`);
     return report;
   };
   /** Serves an app's live release (after a publish here or in another process); an older one is ignored. */
@@ -170,6 +173,8 @@ export async function createEngine(options: EngineOptions) {
         // Imports start at once when registered; this picks up any a stopped process left behind.
         { name: 'imports.run', every: '30 seconds', run: () => imports.runPending() },
         { name: 'outbox.dispatch', every: '5 seconds', run: () => outbox.runOnce() },
+        // Change sets scheduled to publish at a set time (kept in the database: a restart keeps them).
+        { name: 'changes.publishDue', every: '10 seconds', run: () => changes.publishDue() },
         // 00:30 UTC: yesterday's audit entries to each app's blob store.
         { name: 'audit.export', every: '30 0 * * *', run: () => auditExport.exportDay(new Date(clock().getTime() - 86_400_000)) },
       ];

@@ -27,6 +27,7 @@ export const PUBLISH_BODY_SCHEMA = {
   additionalProperties: false,
   properties: {
     comment: { type: 'string', maxLength: 2000 },
+    at: { type: 'string', format: 'date-time', description: 'Publish at this time instead of now (checked now and again then)' },
     mappings: {
       type: 'object',
       description: 'Per workflow, the state each removed state\'s records move to: { "lead-status": { "on_hold": "in_discussion" } }',
@@ -34,7 +35,7 @@ export const PUBLISH_BODY_SCHEMA = {
     },
   },
 } as const;
-const validatePublish = bodyValidator<{ comment?: string; mappings?: Record<string, Record<string, string>> }>(PUBLISH_BODY_SCHEMA);
+const validatePublish = bodyValidator<{ comment?: string; at?: string; mappings?: Record<string, Record<string, string>> }>(PUBLISH_BODY_SCHEMA);
 const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 const key = (kind: string, name: string) => `${kind}/${name}`;
 
@@ -48,6 +49,8 @@ interface ChangeSetRow {
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;
+  publishAt?: Date | null;
+  scheduleError?: string | null;
 }
 
 interface ItemRow {
@@ -137,6 +140,8 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
       })),
       // The whole app, checked with the draft applied: publishing needs no error (warnings are told).
       problems: c ? problemsOf(c.definitions) : [],
+      publishAt: row.publishAt?.toISOString() ?? null,
+      scheduleError: row.scheduleError ?? null,
       contentHash: hash,
       approvals: { needed: approvalsNeeded(app), given: approvals.map((a) => ({ actorId: a.actorId, role: a.role, at: a.at.toISOString() })) },
     };
@@ -156,6 +161,47 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
     });
     await deps.released(app.id, made.number);
     return made;
+  }
+
+  /** Everything a publish requires, inside the publishing transaction; answers what to release. */
+  async function checkedCandidate(tx: Prisma.TransactionClient, app: CompiledApp, id: string, status: 'open' | 'scheduled') {
+    const rows = await tx.$queryRaw<ChangeSetRow[]>`SELECT id, app, title, status, base_release AS "baseRelease", release, created_by AS "createdBy", created_at AS "createdAt", updated_at AS "updatedAt" FROM change_sets WHERE id = ${UUID_RE.test(id) ? id : '00000000-0000-0000-0000-000000000000'}::uuid FOR UPDATE`;
+    const row = rows[0];
+    if (!row || row.app !== app.id) throw new AppError('NOT_FOUND', `No change set "${id}"`);
+    if (row.status !== status) throw new AppError('CONFLICT', `The change set is ${row.status}`);
+    const items = await tx.changeSetItem.findMany({ where: { changeSet: id } });
+    if (!items.length) throw new AppError('CONFLICT', 'The change set changes nothing');
+    const { approvals } = await currentApprovals(tx, id, items);
+    if (approvals.length < approvalsNeeded(app)) {
+      throw new AppError('CONFLICT', `This change set needs ${approvalsNeeded(app)} approval(s) of its current content; it has ${approvals.length}`, { details: [{ path: '$.approvals', message: 'Approve the change set as it is now (an edit after an approval resets it)' }] });
+    }
+    const c = await candidate(app, row, items, tx);
+    if (c.stale.length) throw new AppError('CONFLICT', 'Definitions of this change set were released by someone else since it was opened; put them again from the live release', { details: c.stale.map((k) => ({ path: `$.definitions.${k}`, message: 'Changed in the live release since this change set was opened' })) });
+    const problems = problemsOf(c.definitions).filter((p) => p.severity !== 'warning');
+    if (problems.length) throw new AppError('RULE_INVALID', 'The app would have problems with this change set', { details: problems.map((p) => ({ path: `${p.file} ${p.path}`, message: p.message })) });
+    return { items, c };
+  }
+
+  async function publishNow(app: CompiledApp, actor: Actor, id: string, status: 'open' | 'scheduled', comment: string | undefined, mappings: Record<string, Record<string, string>>) {
+    return release(app, actor, async (tx) => {
+      const { items, c } = await checkedCandidate(tx, app, id, status);
+      const moves = await plannedMigrations(tx, app, c.live, c.definitions, mappings);
+      const written = await writeRelease(tx, { app: app.id, source: 'admin', comment, changeSet: id, createdBy: actor.id, at: ctx.clock(), definitions: c.definitions });
+      for (const m of moves) await migrateRecords(tx, m, actor, written.number, ctx.clock());
+      await tx.changeSet.update({ where: { id }, data: { status: 'published', release: written.number, updatedAt: ctx.clock() } });
+      return { release: written, audit: { action: 'changes.publish', recordId: id, detail: { release: written.number, checksum: written.checksum, scheduled: status === 'scheduled', definitions: items.map((i) => ({ kind: i.kind, name: i.name, checksum: i.checksum })) } } };
+    });
+  }
+
+  async function schedule(app: CompiledApp, actor: Actor, id: string, at: Date, comment: string | undefined) {
+    if (!(at.getTime() > ctx.clock().getTime())) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: '$.at', message: 'A time in the future' }] });
+    const row = await db.$transaction(async (tx) => {
+      await checkedCandidate(tx, app, id, 'open');
+      const updated = await tx.changeSet.update({ where: { id }, data: { status: 'scheduled', publishAt: at, scheduledBy: actor.id, scheduledRole: actor.role, scheduleComment: comment ?? null, scheduleError: null, updatedAt: ctx.clock() } });
+      await audit(tx, app.id, actor, 'changes.schedule', id, { at: at.toISOString(), comment });
+      return updated;
+    });
+    return view(app, row);
   }
 
   return {
@@ -178,7 +224,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
       const app = resolveApp(ctx.registry(), appId);
       assertMayView(app, actor);
       const status = query.status === undefined ? 'open' : query.status;
-      if (!['open', 'published', 'discarded'].includes(String(status))) throw new AppError('BAD_REQUEST', undefined, { details: [{ path: '$.query.status', message: 'One of open, published, discarded' }] });
+      if (!['open', 'scheduled', 'published', 'discarded'].includes(String(status))) throw new AppError('BAD_REQUEST', undefined, { details: [{ path: '$.query.status', message: 'One of open, scheduled, published, discarded' }] });
       const rows = await db.changeSet.findMany({ where: { app: app.id, status: String(status) }, orderBy: { createdAt: 'desc' }, take: 100 });
       return rows.map((r) => ({ id: r.id, title: r.title, status: r.status, baseRelease: r.baseRelease, release: r.release, createdBy: r.createdBy, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() }));
     },
@@ -229,32 +275,45 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
     },
 
     /** Publishes the change set as the next release: refused while the app has problems with it, or while a definition it changes was released by someone else since. */
+    /**
+     * Publishes now, or at `at`: a scheduled change set is checked now (so its author learns of a
+     * problem at once), kept in the database (a restart keeps it), checked again and published when
+     * its time comes by the job `changes.publishDue`; if it no longer passes then, it goes back to
+     * open with the reason.
+     */
     async publish(appId: string, actor: Actor, id: string, body: unknown) {
       const app = resolveApp(ctx.registry(), appId);
       assertMayPublish(app, actor);
-      const { comment, mappings = {} } = validatePublish(body ?? {});
-      const made = await release(app, actor, async (tx) => {
-        const rows = await tx.$queryRaw<ChangeSetRow[]>`SELECT id, app, title, status, base_release AS "baseRelease", release, created_by AS "createdBy", created_at AS "createdAt", updated_at AS "updatedAt" FROM change_sets WHERE id = ${UUID_RE.test(id) ? id : '00000000-0000-0000-0000-000000000000'}::uuid FOR UPDATE`;
-        const row = rows[0];
-        if (!row || row.app !== app.id) throw new AppError('NOT_FOUND', `No change set "${id}"`);
-        open(row);
-        const items = await tx.changeSetItem.findMany({ where: { changeSet: id } });
-        if (!items.length) throw new AppError('CONFLICT', 'The change set changes nothing');
-        const { approvals } = await currentApprovals(tx, id, items);
-        if (approvals.length < approvalsNeeded(app)) {
-          throw new AppError('CONFLICT', `This change set needs ${approvalsNeeded(app)} approval(s) of its current content; it has ${approvals.length}`, { details: [{ path: '$.approvals', message: 'Approve the change set as it is now (an edit after an approval resets it)' }] });
+      const { comment, mappings = {}, at } = validatePublish(body ?? {});
+      if (at !== undefined) return schedule(app, actor, id, new Date(at), comment);
+      return releaseView(await publishNow(app, actor, id, 'open', comment, mappings));
+    },
+
+    /** The job: publishes every scheduled change set whose time has come, as the admin who scheduled it. */
+    async publishDue(): Promise<{ published: number; failed: number }> {
+      const due = await db.changeSet.findMany({ where: { status: 'scheduled', publishAt: { lte: ctx.clock() } }, orderBy: { publishAt: 'asc' } });
+      let published = 0;
+      let failed = 0;
+      for (const row of due) {
+        const app = ctx.registry().apps.get(row.app);
+        if (!app) continue;
+        const actor: Actor = { id: row.scheduledBy ?? 'scheduler', app: app.id, role: row.scheduledRole ?? '' };
+        try {
+          // The rights are the ones the app gives now.
+          assertMayPublish(app, actor);
+          await publishNow(app, actor, row.id, 'scheduled', row.scheduleComment ?? undefined, {});
+          published++;
+        } catch (err) {
+          failed++;
+          const reason = err instanceof AppError ? `${err.message}${err.details?.length ? `: ${err.details.map((d) => `${d.path} ${d.message}`).join('; ')}` : ''}` : 'The publish failed';
+          await db.$transaction(async (tx) => {
+            await tx.changeSet.update({ where: { id: row.id }, data: { status: 'open', scheduleError: reason.slice(0, 2000), updatedAt: ctx.clock() } });
+            await audit(tx, app.id, actor, 'changes.schedule-failed', row.id, { reason });
+          });
+          ctx.logger.warn({ app: app.id, changeSet: row.id, reason }, 'a scheduled publish was refused; the change set is open again');
         }
-        const c = await candidate(app, row, items, tx);
-        if (c.stale.length) throw new AppError('CONFLICT', 'Definitions of this change set were released by someone else since it was opened; put them again from the live release', { details: c.stale.map((k) => ({ path: `$.definitions.${k}`, message: 'Changed in the live release since this change set was opened' })) });
-        const problems = problemsOf(c.definitions).filter((p) => p.severity !== 'warning');
-        if (problems.length) throw new AppError('RULE_INVALID', 'The app would have problems with this change set', { details: problems.map((p) => ({ path: `${p.file} ${p.path}`, message: p.message })) });
-        const moves = await plannedMigrations(tx, app, c.live, c.definitions, mappings);
-        const written = await writeRelease(tx, { app: app.id, source: 'admin', comment, changeSet: id, createdBy: actor.id, at: ctx.clock(), definitions: c.definitions });
-        for (const m of moves) await migrateRecords(tx, m, actor, written.number, ctx.clock());
-        await tx.changeSet.update({ where: { id }, data: { status: 'published', release: written.number, updatedAt: ctx.clock() } });
-        return { release: written, audit: { action: 'changes.publish', recordId: id, detail: { release: written.number, checksum: written.checksum, definitions: items.map((i) => ({ kind: i.kind, name: i.name, checksum: i.checksum })) } } };
-      });
-      return releaseView(made);
+      }
+      return { published, failed };
     },
 
     /**
@@ -282,7 +341,8 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
       const app = resolveApp(ctx.registry(), appId);
       assertMayEdit(app, actor);
       const row = await load(app, id);
-      open(row);
+      // A scheduled change set is cancelled by discarding it.
+      if (row.status !== 'scheduled') open(row);
       const now = ctx.clock();
       await db.$transaction(async (tx) => {
         await tx.changeSet.update({ where: { id }, data: { status: 'discarded', updatedAt: now } });

@@ -42,22 +42,24 @@ export function startChangeFeed(db: Database, logger: Logger, onMessage: (messag
     }
   };
   void connect();
-  db.closers.push(async () => {
-    closed = true;
-    clearTimeout(retry);
-    clearTimeout(flushing);
-    await client?.end();
-  });
   // A burst of writes (a CSV import) says each distinct change once per tick, not once per row.
   const pending = new Set<string>();
   let flushing: NodeJS.Timeout | undefined;
   const flush = () => {
     flushing = undefined;
-    for (const message of pending) {
-      db.sql.query('SELECT pg_notify($1, $2)', [CHANNEL, `${id}|${message}`]).catch((err: unknown) => logger.warn({ err }, 'could not publish a change'));
-    }
+    const sent = [...pending].map((message) => db.sql.query('SELECT pg_notify($1, $2)', [CHANNEL, `${id}|${message}`]).catch((err: unknown) => logger.warn({ err }, 'could not publish a change')));
     pending.clear();
+    return Promise.all(sent);
   };
+  // Closers run before the pool ends: what was said just before closing (a release published by a
+  // process that is stopping) still reaches the others.
+  db.closers.push(async () => {
+    closed = true;
+    clearTimeout(retry);
+    clearTimeout(flushing);
+    await flush();
+    await client?.end();
+  });
   return {
     publish(message) {
       if (closed) return;

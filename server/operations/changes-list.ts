@@ -11,7 +11,7 @@ export const changesList: OperationSpec<'changes.list'> = {
   genericPath: '/v1/apps/{app}/changes',
   summary: () => 'The change sets of the app by status (default open), newest first',
   auth: 'bearer',
-  query: () => ({ status: { type: 'string', enum: ['open', 'published', 'discarded'], description: 'Default open' } }),
+  query: () => ({ status: { type: 'string', enum: ['open', 'scheduled', 'published', 'discarded'], description: 'Default open' } }),
   response: () => ({ status: 200, schema: envelope({ type: 'array', maxItems: 100, items: ref('ChangeSetSummary') }) }),
   errors: ['BAD_REQUEST', 'UNAUTHENTICATED', 'FORBIDDEN', 'APP_NOT_FOUND'],
   servedFor: definitionsManaged,

@@ -201,3 +201,45 @@ describe('the files and the admins’ releases', () => {
     expect(again.loadReport.conflicts).toEqual([{ app: 'solarium', definitions: ['workflow/lead-status'] }]);
   });
 });
+
+describe('scheduled publishing', () => {
+  it('publishes at the set time, also after a restart, checked again then; refuses a time in the past', async () => {
+    const admin = await auth('admin@solarium.test');
+    const { workflow } = await liveWorkflow(admin);
+    const { set } = await publishWorkflow(admin, { ...workflow, states: { ...workflow.states, on_hold: { label: 'Scheduled label' } } }, 'Tonight');
+    const past = await s.request.post(`${G}/changes/${set.id}/publish`).set(admin).send({ at: new Date(s.clock.now.getTime() - 60_000).toISOString() });
+    expect(past.status).toBe(400);
+    const at = new Date(s.clock.now.getTime() + 60 * 60_000);
+    const scheduled = await s.request.post(`${G}/changes/${set.id}/publish`).set(admin).send({ at: at.toISOString(), comment: 'At night' });
+    expect(scheduled.status, JSON.stringify(scheduled.body)).toBe(200);
+    expect(scheduled.body.data).toMatchObject({ status: 'scheduled', publishAt: at.toISOString() });
+    const live = s.engine.registry().releases!.get('solarium')!;
+    // Not yet: nothing happens before its time.
+    expect(await s.engine.changes.publishDue()).toEqual({ published: 0, failed: 0 });
+    // A restart keeps it: another engine on the same database publishes it when the time comes.
+    const db = createDatabase(s.databaseUrl);
+    const clock = { now: new Date(at.getTime() + 1000) };
+    const restarted = await createEngine({ db, plugins: await loadPluginCatalog(PLUGINS_DIR), definitionsDir: dir, dataDir: dir, production: false, logger: createLogger('silent'), jwtSecret: TEST_SECRET, clock: () => clock.now });
+    expect(await restarted.changes.publishDue()).toEqual({ published: 1, failed: 0 });
+    expect(restarted.registry().releases?.get('solarium')).toBe(live + 1);
+    await closeDatabase(db);
+    const started = Date.now();
+    while (s.engine.registry().releases?.get('solarium') !== live + 1 && Date.now() - started < 2000) await new Promise((r) => setTimeout(r, 20));
+    expect(s.engine.registry().apps.get('solarium')!.workflows.get('lead-status')!.states.on_hold!.label).toBe('Scheduled label');
+  });
+
+  it('puts a scheduled change set back to open with the reason when it no longer passes at its time', async () => {
+    const admin = await auth('admin@solarium.test');
+    const { workflow } = await liveWorkflow(admin);
+    const scheduledOne = await publishWorkflow(admin, { ...workflow, states: { ...workflow.states, on_hold: { label: 'Later' } } }, 'Later');
+    const at = new Date(s.clock.now.getTime() + 60 * 60_000);
+    expect((await s.request.post(`${G}/changes/${scheduledOne.set.id}/publish`).set(admin).send({ at: at.toISOString() })).status).toBe(200);
+    // Someone publishes the same workflow first: the scheduled one is stale when its time comes.
+    expect((await (await publishWorkflow(admin, { ...workflow, states: { ...workflow.states, on_hold: { label: 'Sooner' } } }, 'Sooner')).publish()).status).toBe(200);
+    s.clock.now = new Date(at.getTime() + 1000);
+    expect(await s.engine.changes.publishDue()).toEqual({ published: 0, failed: 1 });
+    const [after] = await sql<{ status: string; schedule_error: string }>('SELECT status, schedule_error FROM change_sets WHERE id = $1', [scheduledOne.set.id]);
+    expect(after!.status).toBe('open');
+    expect(after!.schedule_error).toMatch(/released by someone else/);
+  });
+});

@@ -12,7 +12,7 @@ const uuid: JsonSchema = { type: 'string', format: 'uuid' };
 const int: JsonSchema = { type: 'integer' };
 const num: JsonSchema = { type: 'number' };
 const bool: JsonSchema = { type: 'boolean' };
-const changeSetStatus: JsonSchema = { enum: ['open', 'published', 'discarded'] };
+const changeSetStatus: JsonSchema = { enum: ['open', 'scheduled', 'published', 'discarded'] };
 const nullableUuid: JsonSchema = { type: ['string', 'null'], format: 'uuid' };
 const anyJson: JsonSchema = { type: ['string', 'number', 'integer', 'boolean', 'null', 'array', 'object'] };
 
@@ -217,6 +217,8 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
       }),
     },
     problems: { type: 'array', description: 'The whole app checked with this change set applied; publishing needs no error', items: closed({ file: str, path: str, message: str, severity: { enum: ['error', 'warning'] } }, ['file', 'path', 'message']) },
+    publishAt: { type: ['string', 'null'], format: 'date-time', description: 'When a scheduled change set is published' },
+    scheduleError: { ...nullableStr, description: 'Why a scheduled publish was refused when its time came (the change set is open again)' },
     contentHash: { type: 'string', description: 'What an approval is of: any edit changes it' },
     approvals: closed({ needed: int, given: { type: 'array', items: closed({ actorId: str, role: str, at: dateTime }) } }),
   }),
