@@ -45,7 +45,9 @@ export function createHttpApp(engine: Engine, logger: Logger, options: AppOption
 
   app.get('/healthz', async (_req, res) => {
     const health = await engine.health();
-    res.json({ success: true, data: { status: 'ok', ...health, apps: [...engine.registry().apps.keys()] } });
+    // The release each app serves here: how a deployment sees that every process took a publish.
+    const registry = engine.registry();
+    res.json({ success: true, data: { status: 'ok', ...health, apps: [...registry.apps.keys()], releases: Object.fromEntries(registry.releases ?? []) } });
   });
   let openApi: { registry: unknown; doc: unknown } | undefined;
   app.get('/openapi.json', (_req, res) => {

@@ -187,7 +187,7 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
     sentAt: { type: ['string', 'null'], format: 'date-time' },
   }),
   OutboxRetry: closed({ id: uuid, status: { const: 'pending' } }),
-  Health: closed({ status: { const: 'ok' }, database: { const: 'ok' }, apps: { type: 'array', items: str } }),
+  Health: closed({ status: { const: 'ok' }, database: { const: 'ok' }, apps: { type: 'array', items: str }, releases: { type: 'object', additionalProperties: int, description: 'The release each app serves in this process' } }),
   ChangeSetSummary: closed({ id: uuid, title: str, status: changeSetStatus, baseRelease: int, release: { type: ['integer', 'null'] }, createdBy: str, createdAt: dateTime, updatedAt: dateTime }),
   ChangeSet: closed({
     id: uuid,
