@@ -9,10 +9,11 @@ import { jobKind } from './kinds/job.ts';
 import { otpKind } from './kinds/otp.ts';
 import { rulesKind } from './kinds/rules.ts';
 import { templateKind } from './kinds/template.ts';
+import { testKind } from './kinds/test.ts';
 import { workflowKind } from './kinds/workflow.ts';
 
 // The order is the order of checks and of the kinds listed in "kind must be one of: ...".
-export const definitionKinds = [appKind, entityKind, workflowKind, templateKind, otpKind, rulesKind, jobKind, importKind, demoKind] as const;
+export const definitionKinds = [appKind, entityKind, workflowKind, templateKind, otpKind, rulesKind, jobKind, importKind, demoKind, testKind] as const;
 
 type KindModule = (typeof definitionKinds)[number];
 type DefinitionOfModule<M> = M extends DefinitionKindModule<string, infer D, object> ? D : never;

@@ -242,6 +242,73 @@ export interface DemoDataDef {
   records: { entity: string; data: Record<string, unknown>; events?: string[] }[];
 }
 
+/** A simulation request (engine/lifecycle/simulate.ts; test.schema.json#/definitions/simulation). */
+export type SimulationRequest = MoveSimulation | TemplateSimulation | RulesSimulation | OtpSimulation;
+
+export interface MoveSimulation {
+  kind: 'move';
+  entity: string;
+  /** The record's fields, its state under the workflow's state field (absent: the initial state). */
+  record?: Record<string, unknown>;
+  role: string;
+  event?: string;
+  target?: string;
+  input?: Record<string, unknown>;
+  override?: boolean;
+  remarks?: string;
+  /** The actor's facts guards and messages read. */
+  actor?: Record<string, unknown>;
+  /** When the move happens (ISO 8601), for date guards. */
+  now?: string;
+}
+
+export interface TemplateSimulation {
+  kind: 'template';
+  template: string;
+  data?: Record<string, unknown>;
+}
+
+export interface SimulatedCartItem {
+  sku: string;
+  quantity: number;
+  price: number;
+  groups?: string[];
+}
+
+export interface RulesSimulation {
+  kind: 'rules';
+  ruleset: string;
+  today?: string;
+  cart: { items: SimulatedCartItem[]; store?: { key?: string; groups?: string[]; attributes?: Record<string, unknown> }; customerId?: string };
+  /** Promotions as their records hold them. */
+  promotions: Record<string, unknown>[];
+}
+
+export interface OtpSimulation {
+  kind: 'otp';
+  policy: string;
+}
+
+export interface TestExpectation {
+  allowed?: boolean;
+  to?: string;
+  code?: string;
+  output?: Record<string, unknown>;
+}
+
+export interface TestCaseDef {
+  name: string;
+  simulate: SimulationRequest;
+  expect: TestExpectation;
+}
+
+export interface TestDef {
+  kind: 'test';
+  name: string;
+  label?: string;
+  cases: TestCaseDef[];
+}
+
 // Derived from the registry of kinds: a new kind is one module there, not an edit here.
 export type { AnyDefinition, DefinitionKind } from './definition-kinds.ts';
 import type { AnyDefinition } from './definition-kinds.ts';

@@ -22,6 +22,8 @@ export function ajvProblems(errors: ErrorObject[] | null | undefined): ErrorDeta
   const hasDeeper = (p: string) => errors.some((e) => e.instancePath.startsWith(p + '/') && e.keyword !== 'oneOf');
   for (const err of errors) {
     if ((err.keyword === 'oneOf' || err.keyword === 'if') && hasDeeper(err.instancePath)) continue;
+    // "must match "then" schema" only repeats what the branch's own errors at this place say.
+    if (err.keyword === 'if' && errors.some((e) => e !== err && e.keyword !== 'if' && e.instancePath === err.instancePath)) continue;
     let pointer = err.instancePath;
     let message: string;
     const p = err.params as Record<string, unknown>;
