@@ -51,7 +51,7 @@ export function describeOtpPolicy(p: OtpPolicyDef): string[] {
 
 export function simulateOtp(app: CompiledApp, req: OtpSimulation): OtpAnswer {
   const policy = app.otpPolicies.get(req.policy);
-  if (!policy) throw new AppError('NOT_FOUND', `App "${app.id}" has no OTP policy "${req.policy}"`);
+  if (!policy) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: '$.policy', message: `OTP policy "${req.policy}" is not defined in this app` }] });
   const sentences = describeOtpPolicy(policy);
   return { kind: 'otp', policy: policy.name, sentences, text: sentences.join(' ') };
 }

@@ -12,7 +12,6 @@ import type { OutboxChannel } from '../notify/outbox-row.ts';
 import { assertValidFields } from '../records/write-checks.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { MoveSimulation } from '../registry/definition-types.ts';
-import { resolveEntity } from '../registry/resolve-target.ts';
 import { assertValid } from '../support/validate-body.ts';
 import type { CompiledWorkflow } from '../workflow/compiled-workflow.ts';
 import { decideTransition, type TransitionDecision } from '../workflow/decide-transition.ts';
@@ -79,11 +78,13 @@ function sentenceOfRefusal(err: AppError, reasons: string[]): string {
 }
 
 export async function simulateMove(app: CompiledApp, req: MoveSimulation, now: Date): Promise<MoveAnswer> {
-  const entity = resolveEntity(app, req.entity);
+  // What the request names is in its body: a name the app does not have is a 400 at that field.
+  const entity = app.entities.get(req.entity);
+  if (!entity) throw invalid('$.entity', `Entity "${req.entity}" is not defined in this app`);
   const wf = entity.workflow;
-  if (!wf) throw new AppError('EVENT_NOT_FOUND', `Entity "${entity.name}" has no workflow`);
+  if (!wf) throw invalid('$.entity', `Entity "${entity.name}" has no workflow`);
   if ((req.event === undefined) === (req.target === undefined)) throw invalid('$.event', 'Give the event to fire or the target state, one of the two');
-  if (req.event !== undefined && !wf.events.has(req.event)) throw new AppError('EVENT_NOT_FOUND', `Workflow "${wf.name}" has no event "${req.event}"`);
+  if (req.event !== undefined && !wf.events.has(req.event)) throw invalid('$.event', `Workflow "${wf.name}" has no event "${req.event}"`);
   if (!(req.role in app.roles) && req.role !== SYSTEM_ROLE) throw invalid('$.role', `Role "${req.role}" is not declared by the app`);
   const record = req.record ?? {};
   const from = record[wf.field] === undefined ? wf.initial : String(record[wf.field]);

@@ -61,7 +61,7 @@ function groupsOf(keyField: string, members: ReadonlyMap<string, { data: Record<
 
 export function simulateRules(app: CompiledApp, req: RulesSimulation, now: Date): RulesAnswer {
   const rs = app.rulesets.get(req.ruleset);
-  if (!rs) throw new AppError('NOT_FOUND', `App "${app.id}" has no ruleset "${req.ruleset}"`);
+  if (!rs) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: '$.ruleset', message: `Ruleset "${req.ruleset}" is not defined in this app` }] });
   const f = rs.fields;
   const today = req.today ?? now.toISOString().slice(0, 10);
   const promotions = req.promotions;
@@ -126,7 +126,8 @@ export function simulateRules(app: CompiledApp, req: RulesSimulation, now: Date)
     ruleset: rs.name,
     today,
     offers: rankOffers(offers).map((o) => ({ promotion: o.promotionId, name: o.name, savings: o.savings, priority: o.priority, exclusive: o.exclusive })),
-    promotions: explained.map(({ promotionId, ...r }) => ({ promotion: promotionId, ...r })),
+    // A fact the cart does not have reads as null: an answer says it, rather than leaving the value out.
+    promotions: explained.map(({ promotionId, ...r }) => ({ promotion: promotionId, ...r, conditions: { ...r.conditions, leaves: r.conditions.leaves.map((l) => ({ ...l, factValue: l.factValue ?? null })) } })),
     assumptions: ASSUMPTIONS,
   };
 }

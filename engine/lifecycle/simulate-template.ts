@@ -15,7 +15,7 @@ export interface TemplateAnswer {
 
 export function simulateTemplate(app: CompiledApp, req: TemplateSimulation): TemplateAnswer {
   const template = app.templates.get(req.template);
-  if (!template) throw new AppError('NOT_FOUND', `App "${app.id}" has no template "${req.template}"`);
+  if (!template) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: '$.template', message: `Template "${req.template}" is not defined in this app` }] });
   let out: ReturnType<typeof template.render>;
   try {
     out = template.render(req.data ?? {});

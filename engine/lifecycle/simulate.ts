@@ -32,7 +32,7 @@ export const parseSimulation = bodyValidator<SimulationRequest>(SIMULATION_SCHEM
 
 /**
  * Answers a simulation against a compiled app. A refusal the app would give (a move it refuses) is
- * part of the answer; a request that names nothing the app has is an error (404, 400).
+ * part of the answer; a request naming what the app does not have is refused (400, at that field).
  */
 export async function simulate(app: CompiledApp, request: SimulationRequest, now: Date): Promise<SimulationAnswer> {
   const simulator = SIMULATORS[request.kind] as Simulator<SimulationRequest['kind']>;

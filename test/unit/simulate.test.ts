@@ -83,9 +83,9 @@ describe('simulating a move', () => {
     expect(await run('ekyc', { kind: 'move', entity: 'lead', record: { state: 'INITIATED' }, role: 'ops', event: 'verify_mobile', input: { otp: '1' } })).toMatchObject({ allowed: false, code: 'FORBIDDEN' });
   });
 
-  it('is an error, not an answer, when the request names what the app does not have', async () => {
-    await expect(run('solarium', { kind: 'move', entity: 'nothing', role: 'cp', target: 'won' })).rejects.toMatchObject({ code: 'ENTITY_NOT_FOUND' });
-    await expect(run('solarium', lead('new_lead', { role: 'cp', event: 'fly' }))).rejects.toMatchObject({ code: 'EVENT_NOT_FOUND' });
+  it('is refused at the field, not answered, when the request names what the app does not have', async () => {
+    await expect(run('solarium', { kind: 'move', entity: 'nothing', role: 'cp', target: 'won' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: '$.entity', message: 'Entity "nothing" is not defined in this app' }] });
+    await expect(run('solarium', lead('new_lead', { role: 'cp', event: 'fly' }))).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: '$.event', message: 'Workflow "lead-status" has no event "fly"' }] });
     await expect(run('solarium', lead('new_lead', { role: 'boss', target: 'won' }))).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: '$.role' }] });
     await expect(run('solarium', lead('nowhere', { role: 'cp', target: 'won' }))).rejects.toMatchObject({ details: [{ path: '$.record.status' }] });
     await expect(run('solarium', lead('new_lead', { role: 'cp', target: 'won', event: 'won' }))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
@@ -97,7 +97,7 @@ describe('simulating a template, a ruleset and an OTP policy', () => {
   it('renders a template, and refuses data it cannot render naming what is missing', async () => {
     expect(await run('ekyc', { kind: 'template', template: 'mobile-otp-sms', data: { otp: { code: '1234', validMinutes: 5 } } })).toEqual({ kind: 'template', template: 'mobile-otp-sms', channel: 'sms', text: 'Your OTP is 1234. It is valid for 5 minutes.' });
     await expect(run('ekyc', { kind: 'template', template: 'mobile-otp-sms', data: {} })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: '$.data', message: expect.stringContaining('"code" not defined') }] });
-    await expect(run('ekyc', { kind: 'template', template: 'nothing' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(run('ekyc', { kind: 'template', template: 'nothing' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: '$.template' }] });
   });
 
   it('explains promotions over a cart as the test console does, and ranks those that apply', async () => {
@@ -132,6 +132,6 @@ describe('simulating a template, a ruleset and an OTP policy', () => {
       'Within 15 minutes a subject gets the first code and at most 3 resends; the next is refused (429) until the oldest is 15 minutes old.',
     ]);
     expect(await run('ekyc', { kind: 'otp', policy: 'mobile-otp' })).toMatchObject({ text: expect.stringContaining('A code takes 5 wrong tries; then it is locked (423)') });
-    await expect(run('ekyc', { kind: 'otp', policy: 'nothing' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(run('ekyc', { kind: 'otp', policy: 'nothing' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: '$.policy' }] });
   });
 });
