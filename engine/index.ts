@@ -9,6 +9,8 @@ import type { EngineContext } from './engine-context.ts';
 import type { Registry } from './registry/compiled-app.ts';
 import { compileLiveRelease, loadRegistry, type RegistryLoadReport } from './registry/load-registry.ts';
 import { createChangeSets } from './lifecycle/change-sets.ts';
+import { assertMayView } from './lifecycle/definition-permissions.ts';
+import { parseSimulation, simulate } from './lifecycle/simulate.ts';
 import { startChangeFeed } from './store/change-feed.ts';
 import { createRecordService } from './records/record-service.ts';
 import { resolveApp } from './registry/resolve-target.ts';
@@ -59,6 +61,7 @@ export type { Actor } from './auth/actor.ts';
 export type { CompiledApp, Registry } from './registry/compiled-app.ts';
 export { DEFINITION_KINDS } from './registry/definition-kinds.ts';
 export { PUBLISH_BODY_SCHEMA } from './lifecycle/change-sets.ts';
+export { SIMULATION_SCHEMA } from './lifecycle/simulate.ts';
 export type { CompiledEntity } from './records/compile-entity.ts';
 export type { RouteAliasDef } from './registry/definition-types.ts';
 export { OPERATION_NEEDS, OPERATIONS, type Operation, type OperationNeeds } from './registry/operation-needs.ts';
@@ -147,6 +150,12 @@ export async function createEngine(options: EngineOptions) {
     reload,
     /** Change sets and releases: business admins change definitions at runtime. */
     changes,
+    /** A simulation against the live release (who may see the definitions may simulate them): nothing is written. */
+    async simulate(appId: string, actor: Actor, body: unknown) {
+      const app = resolveApp(current, appId);
+      assertMayView(app, actor);
+      return simulate(app, parseSimulation(body), clock());
+    },
     /** Calls `listener` after every change of the registry (a reload, a release from any process). */
     onRegistryChange(listener: (registry: Registry) => void): () => void {
       registryListeners.add(listener);

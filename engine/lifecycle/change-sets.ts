@@ -17,6 +17,9 @@ import { Prisma } from '../store/database.ts';
 import { bodyValidator } from '../support/validate-body.ts';
 import { UUID_RE } from '../support/uuid.ts';
 import { assertMayApprove, assertMayEdit, assertMayPublish, assertMayView } from './definition-permissions.ts';
+import { candidateApp } from './candidate-app.ts';
+import { assertTestCasesPass, runTestCases } from './run-test-cases.ts';
+import { parseSimulation, simulate } from './simulate.ts';
 import { migrateRecords, plannedMigrations } from './migrate-records.ts';
 import { asFiles, checksumOf, conventionalFile, findRelease, identityOf, listReleases, liveRelease, releaseDefinitions, writeRelease, type Release, type ReleasedDefinition } from './release-store.ts';
 
@@ -179,6 +182,8 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
     if (c.stale.length) throw new AppError('CONFLICT', 'Definitions of this change set were released by someone else since it was opened; put them again from the live release', { details: c.stale.map((k) => ({ path: `$.definitions.${k}`, message: 'Changed in the live release since this change set was opened' })) });
     const problems = problemsOf(c.definitions).filter((p) => p.severity !== 'warning');
     if (problems.length) throw new AppError('RULE_INVALID', 'The app would have problems with this change set', { details: problems.map((p) => ({ path: `${p.file} ${p.path}`, message: p.message })) });
+    // The app's saved test cases guard every publish: one failing case refuses it, by name.
+    await assertTestCasesPass(candidateApp(c.definitions, { production: ctx.production }), ctx.clock());
     return { items, c };
   }
 
@@ -314,6 +319,27 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
         }
       }
       return { published, failed };
+    },
+
+    /** A simulation (simulate.ts) against the change set's candidate: what the app would do once it is published. */
+    async simulate(appId: string, actor: Actor, id: string, body: unknown) {
+      const app = resolveApp(ctx.registry(), appId);
+      assertMayView(app, actor);
+      const request = parseSimulation(body);
+      const row = await load(app, id);
+      open(row);
+      const c = await candidate(app, row, await itemsOf(id));
+      return simulate(candidateApp(c.definitions, { production: ctx.production }), request, ctx.clock());
+    },
+
+    /** The app's saved test cases run against the change set's candidate, and the moves no case asks for. */
+    async tests(appId: string, actor: Actor, id: string) {
+      const app = resolveApp(ctx.registry(), appId);
+      assertMayView(app, actor);
+      const row = await load(app, id);
+      open(row);
+      const c = await candidate(app, row, await itemsOf(id));
+      return runTestCases(candidateApp(c.definitions, { production: ctx.production }), ctx.clock());
     },
 
     /**
