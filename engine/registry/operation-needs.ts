@@ -55,9 +55,12 @@ export const OPERATION_NEEDS = {
   'changes.approve': { pathParam: ['id'] },
   'changes.publish': { pathParam: ['id'] },
   'changes.discard': { pathParam: ['id'] },
+  'changes.simulate': { pathParam: ['id'] },
+  'changes.tests': { pathParam: ['id'] },
   'releases.list': {},
   'releases.get': { pathParam: ['number'] },
   'releases.rollback': { pathParam: ['number'] },
+  'apps.simulate': {},
 } as const satisfies Record<string, OperationNeeds>;
 
 export type Operation = keyof typeof OPERATION_NEEDS;

@@ -10,9 +10,12 @@ import { changesPut } from './changes-put.ts';
 import { changesRemove } from './changes-remove.ts';
 import { changesPublish } from './changes-publish.ts';
 import { changesDiscard } from './changes-discard.ts';
+import { changesSimulate } from './changes-simulate.ts';
+import { changesTests } from './changes-tests.ts';
 import { releasesList } from './releases-list.ts';
 import { releasesGet } from './releases-get.ts';
 import { releasesRollback } from './releases-rollback.ts';
+import { appsSimulate } from './apps-simulate.ts';
 import { authLogin } from './auth-login.ts';
 import { authLogout } from './auth-logout.ts';
 import { authOtpRequest } from './auth-otp-request.ts';
@@ -73,7 +76,10 @@ export const OPERATION_SPECS: { readonly [K in Operation]: OperationSpec<K> } = 
   'changes.approve': changesApprove,
   'changes.publish': changesPublish,
   'changes.discard': changesDiscard,
+  'changes.simulate': changesSimulate,
+  'changes.tests': changesTests,
   'releases.list': releasesList,
   'releases.get': releasesGet,
   'releases.rollback': releasesRollback,
+  'apps.simulate': appsSimulate,
 };

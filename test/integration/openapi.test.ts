@@ -499,6 +499,46 @@ describe('conformance: every documented operation, called, answers as documented
     }
   });
 
+  it('simulation (live and against a change set) and the saved test cases, in every app that lets a role change definitions', async () => {
+    const password = async (email: string) => ({ Authorization: `Bearer ${(await supertest(s.http).post('/v1/apps/solarium/auth/login').send({ email, password: 'demo1234' })).body.data.accessToken as string}` });
+    const asks = {
+      solarium: {
+        admin: await password('admin@solarium.test'),
+        kam: await password('kam@solarium.test'),
+        move: { kind: 'move', entity: 'lead', record: { status: 'new_lead', name: 'Ravi' }, role: 'cp', target: 'in_discussion', remarks: 'called' },
+        refusedMove: { kind: 'move', entity: 'lead', record: { status: 'new_lead' }, role: 'cp', target: 'won' },
+        other: { kind: 'move', entity: 'lead', record: { status: 'new_lead' }, role: 'admin', target: 'won', override: true, remarks: 'signed' },
+      },
+      promopartner: {
+        admin: await signIn(s, PHONES.admin),
+        kam: await signIn(s, PHONES.kam),
+        move: { kind: 'move', entity: 'promotion', record: { status: 'draft', startDate: '2099-01-01' }, role: 'admin', event: 'activate' },
+        refusedMove: { kind: 'move', entity: 'transaction', record: { status: 'New' }, role: 'store', event: 'settle' },
+        other: { kind: 'template', template: 'login-otp-sms', data: { otp: { code: '123456', validMinutes: 10 }, app: { id: 'promopartner', name: 'PromoPartner' } } },
+      },
+    };
+    for (const [app, { admin, kam, move, refusedMove, other }] of Object.entries(asks)) {
+      const G = `/v1/apps/${app}`;
+      expect(await ok('POST', `${G}/simulate`, { as: admin, body: move })).toMatchObject({ kind: 'move', allowed: true });
+      expect(await ok('POST', `${G}/simulate`, { as: admin, body: refusedMove })).toMatchObject({ allowed: false, code: 'INVALID_TRANSITION' });
+      await ok('POST', `${G}/simulate`, { as: admin, body: other });
+      await refused('POST', `${G}/simulate`, { as: kam, body: move }, 403, 'FORBIDDEN');
+      await refused('POST', `${G}/simulate`, { as: admin, body: { ...move, colour: 'blue' } }, 400, 'VALIDATION_FAILED');
+      await refused('POST', `${G}/simulate`, { as: admin, body: { ...move, entity: 'nothing' } }, 400, 'VALIDATION_FAILED');
+
+      const set = await ok('POST', `${G}/changes`, { as: admin, body: { title: 'Try it first' } }, 201);
+      expect(await ok('POST', `${G}/changes/${set.id}/simulate`, { as: admin, body: move })).toMatchObject({ allowed: true });
+      await refused('POST', `${G}/changes/${set.id}/simulate`, { as: admin, body: { ...move, event: 'fly', target: undefined } }, 400, 'VALIDATION_FAILED');
+      await refused('POST', `${G}/changes/${randomUUID()}/simulate`, { as: admin, body: move }, 404, 'NOT_FOUND');
+      const run = await ok('GET', `${G}/changes/${set.id}/tests`, { as: admin });
+      expect(run.failed).toEqual([]);
+      expect(run.coverage.untested.length).toBeGreaterThan(0);
+      await refused('GET', `${G}/changes/${set.id}/tests`, { as: kam }, 403, 'FORBIDDEN');
+      await ok('POST', `${G}/changes/${set.id}/discard`, { as: admin });
+      await refused('GET', `${G}/changes/${set.id}/tests`, { as: admin }, 409, 'CONFLICT');
+    }
+  });
+
   it('the server: health', async () => {
     await ok('GET', '/healthz');
     await refused('GET', '/healthz?probe=%00', {}, 400, 'BAD_REQUEST');
