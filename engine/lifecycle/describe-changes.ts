@@ -28,6 +28,7 @@ const NOUNS: Partial<Record<DefinitionKind, string>> = {
   job: 'Job',
   import: 'Import',
   demo: 'Demo data',
+  test: 'Test',
 };
 
 /** "Template lead-won-sms": how a definition is named in a sentence (an app by its id). */
