@@ -1,12 +1,11 @@
-import path from 'node:path';
 import type { Database } from '../store/database.ts';
 import type { Logger } from '../support/logger.ts';
 import { compileAppFiles, type CompileOptions } from './compile-app.ts';
 import type { CompiledApp, Registry } from './compiled-app.ts';
 import type { DefinitionProblem } from './definition-types.ts';
-import { listAppDirs, readDefinitionFiles } from './load-definition-files.ts';
-import { planFilesImport } from '../lifecycle/import-files.ts';
-import { asFiles, liveRelease, releaseDefinitions, writeRelease } from '../lifecycle/release-store.ts';
+import { listAppDirs } from './load-definition-files.ts';
+import { planAppFolder, writeFilesRelease } from '../lifecycle/import-app-folder.ts';
+import { asFiles, liveRelease, releaseDefinitions } from '../lifecycle/release-store.ts';
 
 export interface RegistryLoadReport {
   registry: Registry;
@@ -26,8 +25,9 @@ export async function compileLiveRelease(db: Database, app: string, options: Com
 
 /**
  * Loads every app folder. Files that differ from what the last import read become a new release
- * (lifecycle/import-files.ts has the rule that keeps admins' releases); a refused folder never replaces a working
- * release: the app keeps serving its live release (or stays off). What runs is always a release.
+ * (lifecycle/import-app-folder.ts, by the rule in import-files.ts that keeps admins' releases); a
+ * refused folder never replaces a working release: the app keeps serving its live release (or
+ * stays off). What runs is always a release.
  */
 export async function loadRegistry(db: Database, root: string, logger: Logger, previous?: Registry, options: CompileOptions = {}): Promise<RegistryLoadReport> {
   const apps = new Map<string, CompiledApp>();
@@ -35,28 +35,20 @@ export async function loadRegistry(db: Database, root: string, logger: Logger, p
   const refused: RegistryLoadReport['refused'] = [];
   const conflicts: RegistryLoadReport['conflicts'] = [];
   for (const dir of listAppDirs(root)) {
-    const folder = path.basename(dir);
-    const read = readDefinitionFiles(dir);
-    const files = read.files.map((f) => ({ file: path.relative(root, f.file), content: f.content }));
-    const plan = await planFilesImport(db, folder, files);
+    const planned = await planAppFolder(db, root, dir, options);
+    const { app: folder, plan, result } = planned;
     if (plan.conflicts.length) {
       conflicts.push({ app: folder, definitions: plan.conflicts });
       logger.warn({ app: folder, definitions: plan.conflicts }, 'definitions changed both in the files and by an admin since the last import: the admin’s release keeps serving');
     }
-    // Problems name the files as engineers know them (definitions/<app>/<file>).
-    const result = compileAppFiles(asFilesUnder(root, plan.definitions), read.problems, path.dirname(root), options);
-    if (result.app && result.app.id !== folder) {
-      result.problems.push({ file: path.relative(path.dirname(root), dir), path: '$.id', message: `The app id "${result.app.id}" must match its folder name "${folder}"` });
-      delete result.app;
-    }
     if (result.app && result.problems.length) logger.warn({ app: folder, warnings: result.problems }, 'definitions loaded with warnings');
-    if (result.app && !plan.changed && plan.live) {
+    if (result.app && !planned.due && plan.live) {
       apps.set(folder, previous?.releases?.get(folder) === plan.live.number ? previous.apps.get(folder)! : result.app);
       releases.set(folder, plan.live.number);
       continue;
     }
     if (result.app) {
-      const release = await db.$transaction((tx) => writeRelease(tx, { app: folder, source: 'files', createdBy: 'files', at: new Date(), definitions: plan.definitions, imported: plan.imported }));
+      const release = await writeFilesRelease(db, planned);
       logger.info({ app: folder, release: release.number }, 'definitions imported from the files as a new release');
       apps.set(folder, result.app);
       releases.set(folder, release.number);
@@ -71,9 +63,4 @@ export async function loadRegistry(db: Database, root: string, logger: Logger, p
     logger.error({ app: folder, problems: result.problems, servingLastPublished: Boolean(fallback) }, 'definitions refused');
   }
   return { registry: { apps, releases }, refused, conflicts };
-}
-
-/** Definitions with their files under the definitions root, as the compiler names them in problems. */
-function asFilesUnder(root: string, definitions: Parameters<typeof asFiles>[0]) {
-  return asFiles(definitions).map((f) => ({ ...f, file: path.join(root, f.file) }));
 }

@@ -1,0 +1,45 @@
+// One app folder as a start imports it: its files read, planned over the live release (the rule
+// in import-files.ts that keeps admins' releases) and compiled. Shared by the start (load-registry.ts)
+// and `npm run definitions -- import`, so the two can never import the same files differently.
+import path from 'node:path';
+import type { Database } from '../store/database.ts';
+import { compileAppFiles, type AppLoadResult, type CompileOptions } from '../registry/compile-app.ts';
+import { readDefinitionFiles } from '../registry/load-definition-files.ts';
+import { planFilesImport, type FilesPlan } from './import-files.ts';
+import { asFiles, writeRelease, type Release, type ReleasedDefinition } from './release-store.ts';
+
+export interface AppFolderPlan {
+  /** The app, named by its folder. */
+  app: string;
+  plan: FilesPlan;
+  /** The plan's definitions compiled: an `app` when they may go live, every problem otherwise. */
+  result: AppLoadResult;
+  /** Whether importing the folder writes a release (it compiles, and it changes the live one or there is none). */
+  due: boolean;
+}
+
+/** What the folder `dir` under the definitions `root` would make live (nothing is written here). */
+export async function planAppFolder(db: Database, root: string, dir: string, options: CompileOptions = {}): Promise<AppFolderPlan> {
+  const app = path.basename(dir);
+  const read = readDefinitionFiles(dir);
+  // A release names each definition's file relative to the root ("solarium/lead.entity.yaml").
+  const files = read.files.map((f) => ({ file: path.relative(root, f.file), content: f.content }));
+  const plan = await planFilesImport(db, app, files);
+  // Problems name the files as engineers know them (definitions/<app>/<file>).
+  const result = compileAppFiles(asFilesUnder(root, plan.definitions), read.problems, path.dirname(root), options);
+  if (result.app && result.app.id !== app) {
+    result.problems.push({ file: path.relative(path.dirname(root), dir), path: '$.id', message: `The app id "${result.app.id}" must match its folder name "${app}"` });
+    delete result.app;
+  }
+  return { app, plan, result, due: Boolean(result.app) && (plan.changed || !plan.live) };
+}
+
+/** Writes a planned folder as the app's next release, made from the files. */
+export function writeFilesRelease(db: Database, planned: AppFolderPlan, at = new Date()): Promise<Release> {
+  return db.$transaction((tx) => writeRelease(tx, { app: planned.app, source: 'files', createdBy: 'files', at, definitions: planned.plan.definitions, imported: planned.plan.imported }));
+}
+
+/** Definitions with their files under the definitions root, as the compiler names them in problems. */
+function asFilesUnder(root: string, definitions: readonly ReleasedDefinition[]) {
+  return asFiles(definitions).map((f) => ({ ...f, file: path.join(root, f.file) }));
+}
