@@ -39,7 +39,7 @@ import type { JobDefinition } from './jobs/job-runner.ts';
 export { AppError, isAppError, type ErrorDetail } from './errors/app-error.ts';
 export { ERROR_CATALOG, type ErrorCode } from './errors/error-catalog.ts';
 export { closeDatabase, createDatabase, type Database } from './store/database.ts';
-export { startEmbeddedPostgres } from './store/embedded-postgres.ts';
+export { embeddedPostgresUrl, startEmbeddedPostgres } from './store/embedded-postgres.ts';
 export { migrate } from './store/migrate.ts';
 export { verifyAuditChain } from './audit/verify-audit-chain.ts';
 export { loadPluginCatalog, type PluginCatalog } from './providers/plugin-catalog.ts';
@@ -65,6 +65,12 @@ export { SIMULATION_SCHEMA } from './lifecycle/simulate.ts';
 export type { CompiledEntity } from './records/compile-entity.ts';
 export type { RouteAliasDef } from './registry/definition-types.ts';
 export { OPERATION_NEEDS, OPERATIONS, type Operation, type OperationNeeds } from './registry/operation-needs.ts';
+// Definitions as files, for `npm run definitions`: releases listed, exported, imported, compared.
+export { findRelease, identityOf, listReleases, liveRelease, releaseDefinitions, type Release, type ReleasedDefinition } from './lifecycle/release-store.ts';
+export { exportRelease, type ExportedFile } from './lifecycle/export-release.ts';
+export { importAppFolder, planAppFolder, type AppFolderPlan } from './lifecycle/import-app-folder.ts';
+export { compareDefinitions, type DefinitionChanges } from './lifecycle/compare-definitions.ts';
+export type { DefinitionProblem } from './registry/definition-types.ts';
 
 export interface EngineOptions {
   db: Database;

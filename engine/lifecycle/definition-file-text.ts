@@ -15,7 +15,7 @@ const isScalarValue = (v: unknown) => v === null || ['string', 'number', 'boolea
 const TO_STRING = { lineWidth: 0 } as const;
 const CREATE = { aliasDuplicateObjects: false } as const;
 /** A list or map of scalars at most this long on one line is written in flow style. */
-const FLOW_WIDTH = 60;
+const FLOW_WIDTH = 72;
 
 /**
  * The text of `file` (YAML, or JSON for a `.json` file) holding `content`. `previous` is the

@@ -3,14 +3,17 @@
 // and `npm run definitions -- import`, so the two can never import the same files differently.
 import path from 'node:path';
 import type { Database } from '../store/database.ts';
+import { notifyChange } from '../store/change-feed.ts';
 import { compileAppFiles, type AppLoadResult, type CompileOptions } from '../registry/compile-app.ts';
-import { readDefinitionFiles } from '../registry/load-definition-files.ts';
+import { readDefinitionFiles, type RawDefinitionFile } from '../registry/load-definition-files.ts';
 import { planFilesImport, type FilesPlan } from './import-files.ts';
 import { asFiles, writeRelease, type Release, type ReleasedDefinition } from './release-store.ts';
 
 export interface AppFolderPlan {
   /** The app, named by its folder. */
   app: string;
+  /** The folder's definition files as read, named relative to the root. */
+  files: RawDefinitionFile[];
   plan: FilesPlan;
   /** The plan's definitions compiled: an `app` when they may go live, every problem otherwise. */
   result: AppLoadResult;
@@ -31,12 +34,25 @@ export async function planAppFolder(db: Database, root: string, dir: string, opt
     result.problems.push({ file: path.relative(path.dirname(root), dir), path: '$.id', message: `The app id "${result.app.id}" must match its folder name "${app}"` });
     delete result.app;
   }
-  return { app, plan, result, due: Boolean(result.app) && (plan.changed || !plan.live) };
+  return { app, files, plan, result, due: Boolean(result.app) && (plan.changed || !plan.live) };
 }
 
 /** Writes a planned folder as the app's next release, made from the files. */
 export function writeFilesRelease(db: Database, planned: AppFolderPlan, at = new Date()): Promise<Release> {
   return db.$transaction((tx) => writeRelease(tx, { app: planned.app, source: 'files', createdBy: 'files', at, definitions: planned.plan.definitions, imported: planned.plan.imported }));
+}
+
+/**
+ * Imports the folder now, as a start would (`npm run definitions -- import`): the release it
+ * writes, if one is due, is served by every running process (engine/index.ts listens for
+ * `release|<app>|<number>`), as an admin's publish is.
+ */
+export async function importAppFolder(db: Database, root: string, dir: string, options: CompileOptions = {}): Promise<{ planned: AppFolderPlan; release?: Release }> {
+  const planned = await planAppFolder(db, root, dir, options);
+  if (!planned.due) return { planned };
+  const release = await writeFilesRelease(db, planned);
+  await notifyChange(db, `release|${release.app}|${release.number}`);
+  return { planned, release };
 }
 
 /** Definitions with their files under the definitions root, as the compiler names them in problems. */

@@ -68,3 +68,8 @@ export function startChangeFeed(db: Database, logger: Logger, onMessage: (messag
     },
   };
 }
+
+/** Tells every process once, from one without a feed of its own (`npm run definitions -- import`). */
+export async function notifyChange(db: Pick<Database, 'sql'>, message: string): Promise<void> {
+  await db.sql.query('SELECT pg_notify($1, $2)', [CHANNEL, `command-${process.pid}|${message}`]);
+}

