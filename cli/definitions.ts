@@ -1,0 +1,31 @@
+// npm run definitions -- <subcommand>: releases, export, import and diff of an app's definitions
+// against the database the server uses. The subcommands are in definitions/; this opens the
+// database only when one asks for it, closes it (stopping an embedded PostgreSQL it started), exits.
+import { pino } from 'pino';
+import { readConfig } from '../server/config.ts';
+import { runDefinitionsCommand } from './definitions/run-definitions-command.ts';
+import { openServerDatabase, type OpenDatabase } from './server-database.ts';
+
+const config = readConfig();
+// Logs go to stderr: stdout is the command's answer.
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn', base: undefined }, pino.destination(2));
+let opened: OpenDatabase | undefined;
+let code: number;
+try {
+  code = await runDefinitionsCommand(process.argv.slice(2), {
+    out: process.stdout,
+    err: process.stderr,
+    definitionsDir: config.definitionsDir,
+    production: config.production,
+    async db() {
+      opened ??= await openServerDatabase(config, logger);
+      return opened.db;
+    },
+  });
+} catch (err) {
+  console.error(`definitions: ${(err as Error).message}`);
+  code = 1;
+} finally {
+  await opened?.close();
+}
+process.exitCode = code;

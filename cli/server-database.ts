@@ -1,0 +1,62 @@
+// The database the server uses, for a command run beside it: DATABASE_URL, else the embedded
+// PostgreSQL under DATA_DIR — the running server's when it answers, otherwise started for the
+// command and stopped after (as `npm run audit:verify` does). Migrated as a start migrates it, so a
+// command on a database no server has opened yet finds the tables.
+import pg from 'pg';
+import { closeDatabase, createDatabase, embeddedPostgresUrl, migrate, startEmbeddedPostgres, type Database, type Logger } from '../engine/index.ts';
+import type { Config } from '../server/config.ts';
+
+export interface OpenDatabase {
+  db: Database;
+  close(): Promise<void>;
+}
+
+/** The URL without its password, for messages. */
+export const shownUrl = (url: string) => {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(DATABASE_URL is not a URL)';
+  }
+};
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export async function openServerDatabase(config: Config, logger: Logger): Promise<OpenDatabase> {
+  let url = config.databaseUrl ?? embeddedPostgresUrl(config.embeddedPgPort, 'rulepath');
+  let stopEmbedded: (() => Promise<void>) | undefined;
+  if (!(await answers(url))) {
+    if (config.databaseUrl) throw new Error(`The database at DATABASE_URL (${shownUrl(config.databaseUrl)}) does not answer`);
+    // No server is running on this DATA_DIR: start its embedded database just for the command.
+    const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, database: 'rulepath', logger });
+    url = embedded.url;
+    stopEmbedded = embedded.stop;
+  }
+  try {
+    await migrate(url);
+  } catch (err) {
+    await stopEmbedded?.();
+    throw err;
+  }
+  const db = createDatabase(url, { poolSize: 4 });
+  return {
+    db,
+    async close() {
+      await closeDatabase(db);
+      await stopEmbedded?.();
+    },
+  };
+}
