@@ -9,6 +9,7 @@ import type { EngineContext } from './engine-context.ts';
 import type { Registry } from './registry/compiled-app.ts';
 import { compileLiveRelease, loadRegistry, type RegistryLoadReport } from './registry/load-registry.ts';
 import { createChangeSets } from './lifecycle/change-sets.ts';
+import { parseReleaseMessage, releaseMessage } from './lifecycle/release-store.ts';
 import { assertMayView } from './lifecycle/definition-permissions.ts';
 import { parseSimulation, simulate } from './lifecycle/simulate.ts';
 import { startChangeFeed } from './store/change-feed.ts';
@@ -116,7 +117,7 @@ export async function createEngine(options: EngineOptions) {
     current = report.registry; // one assignment: requests see the old or the new registry, never a mix
     swapped();
     // Files imported as a new release here are news to the processes already running.
-    for (const [appId, number] of report.registry.releases ?? []) if (before?.get(appId) !== number) releaseFeed.publish(`release|${appId}|${number}`);
+    for (const [appId, number] of report.registry.releases ?? []) if (before?.get(appId) !== number) releaseFeed.publish(releaseMessage(appId, number));
     return report;
   };
   /** Serves an app's live release (after a publish here or in another process); an older one is ignored. */
@@ -130,13 +131,13 @@ export async function createEngine(options: EngineOptions) {
   };
   // Releases reach every process through PostgreSQL NOTIFY: "release|<app>|<number>".
   const releaseFeed = startChangeFeed(db, logger, (message) => {
-    const [kind, appId, number] = message.split('|');
-    if (kind === 'release' && appId && Number(number) > 0) serveLiveRelease(appId, Number(number)).catch((err: unknown) => logger.error({ err, app: appId }, 'could not serve a new release'));
+    const release = parseReleaseMessage(message);
+    if (release) serveLiveRelease(release.app, release.number).catch((err: unknown) => logger.error({ err, app: release.app }, 'could not serve a new release'));
   });
   const changes = createChangeSets(ctx, {
     async released(appId, number) {
       await serveLiveRelease(appId, number);
-      releaseFeed.publish(`release|${appId}|${number}`);
+      releaseFeed.publish(releaseMessage(appId, number));
     },
   });
   const auditExport = createAuditExport(db, () => current, providers);

@@ -7,7 +7,7 @@ import { notifyChange } from '../store/change-feed.ts';
 import { compileAppFiles, type AppLoadResult, type CompileOptions } from '../registry/compile-app.ts';
 import { readDefinitionFiles, type RawDefinitionFile } from '../registry/load-definition-files.ts';
 import { planFilesImport, type FilesPlan } from './import-files.ts';
-import { asFiles, writeRelease, type Release, type ReleasedDefinition } from './release-store.ts';
+import { asFiles, releaseMessage, writeRelease, type Release, type ReleasedDefinition } from './release-store.ts';
 
 export interface AppFolderPlan {
   /** The app, named by its folder. */
@@ -51,7 +51,7 @@ export async function importAppFolder(db: Database, root: string, dir: string, o
   const planned = await planAppFolder(db, root, dir, options);
   if (!planned.due) return { planned };
   const release = await writeFilesRelease(db, planned);
-  await notifyChange(db, `release|${release.app}|${release.number}`);
+  await notifyChange(db, releaseMessage(release.app, release.number));
   return { planned, release };
 }
 

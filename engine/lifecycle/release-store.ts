@@ -133,3 +133,12 @@ export async function writeRelease(tx: Prisma.TransactionClient, r: NewRelease):
   });
   return toRelease(row);
 }
+
+/** How a new release is announced to every process over the change feed: "release|<app>|<number>". */
+export const releaseMessage = (app: string, number: number) => `release|${app}|${number}`;
+
+/** The app and number of a release announcement; undefined for any other message. */
+export function parseReleaseMessage(message: string): { app: string; number: number } | undefined {
+  const [kind, app, number] = message.split('|');
+  return kind === 'release' && app && Number(number) > 0 ? { app, number: Number(number) } : undefined;
+}
