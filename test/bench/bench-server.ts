@@ -9,15 +9,16 @@ import { freePort } from '../support/free-port.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-export async function startServer() {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-bench-'));
+/** `env` replaces the defaults (a second process on the first one's database: DATABASE_URL, JOBS=off). */
+export async function startServer(options: { env?: Record<string, string>; dataDir?: string } = {}) {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'rulepath-bench-'));
   chmodSync(dataDir, 0o755);
   const port = await freePort();
   // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the server, to see where a route spends its time.
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), EMBEDDED_PG_PORT: String(await freePort()), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ECHO_ROUTE: '1', DEMO_DATA: 'off', DATABASE_URL: '' },
+    env: { ...process.env, PORT: String(port), EMBEDDED_PG_PORT: String(await freePort()), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ECHO_ROUTE: '1', DEMO_DATA: 'off', DATABASE_URL: '', ...options.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -34,7 +35,7 @@ export async function startServer() {
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

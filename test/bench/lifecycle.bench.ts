@@ -3,39 +3,13 @@
 // joins it by DATABASE_URL with its jobs off); an admin publishes change sets on the first, and the
 // second's /healthz is polled until it serves the new release. Baseline in the same run: the
 // round trip of /healthz itself (what polling can resolve). BENCH_PUBLISHES (20).
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../support/free-port.ts';
-import { json } from './bench-server.ts';
+import { json, startServer } from './bench-server.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const PUBLISHES = Number(process.env.BENCH_PUBLISHES ?? 20);
-
-async function server(env: Record<string, string>) {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', DEMO_DATA: 'off', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('Rulepath is serving on')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-  return {
-    base: `http://127.0.0.1:${port}`,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
-}
 
 const served = async (base: string) => ((await (await fetch(`${base}/healthz`)).json()) as { data: { releases: Record<string, number> } }).data.releases.solarium;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -43,8 +17,8 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-bench-lifecycle-'));
 chmodSync(dataDir, 0o755);
 const pgPort = await freePort();
-const a = await server({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), DATABASE_URL: '' });
-const b = await server({ DATA_DIR: dataDir, DATABASE_URL: `postgresql://rulepath:rulepath@127.0.0.1:${pgPort}/rulepath`, JOBS: 'off' });
+const a = await startServer({ dataDir, env: { EMBEDDED_PG_PORT: String(pgPort) } });
+const b = await startServer({ dataDir, env: { DATABASE_URL: `postgresql://rulepath:rulepath@127.0.0.1:${pgPort}/rulepath`, JOBS: 'off' } });
 try {
   const token = (await json(`${a.base}/solarium/auth/login`, 'POST', { email: 'admin@solarium.test', password: 'demo1234' })).accessToken as string;
   const G = `${a.base}/v1/apps/solarium`;

@@ -31,6 +31,17 @@ const benefit = closed(
   ['type'],
 );
 
+/** A promotion as the test console (and a rules simulation) explains it. */
+const explained: Record<string, JsonSchema> = {
+  name: str,
+  status: str,
+  eligible: bool,
+  reasons: { type: 'array', items: str },
+  storeGroup: closed({ code: str, matches: bool, covers: int }),
+  conditions: closed({ result: bool, leaves: { type: 'array', items: closed({ condition: str, factValue: anyJson, result: bool }) } }),
+  savings: num,
+};
+
 export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
   JourneyStatus: closed({ currentStage: int, currentState: str, progressPercent: int }),
   TimelineEntry: closed({
@@ -71,16 +82,7 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
     cart: closed({ total: num, quantity: int, items: { type: 'array', items: ref('PricedLine') } }),
     promotions: { type: 'array', items: ref('Offer'), description: 'Live promotions that apply, highest savings first' },
   }),
-  ConsoleResult: closed({
-    promotionId: uuid,
-    name: str,
-    status: str,
-    eligible: bool,
-    reasons: { type: 'array', items: str },
-    storeGroup: closed({ code: str, matches: bool, covers: int }),
-    conditions: closed({ result: bool, leaves: { type: 'array', items: closed({ condition: str, factValue: anyJson, result: bool }) } }),
-    savings: num,
-  }),
+  ConsoleResult: closed({ promotionId: uuid, ...explained }),
   ConsoleEvaluation: closed({
     storeGroup: str,
     store: nullableStr,
@@ -262,16 +264,7 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
     promotions: {
       type: 'array',
       description: 'Every promotion given, explained; `promotion` is its place in the request',
-      items: closed({
-        promotion: str,
-        name: str,
-        status: str,
-        eligible: bool,
-        reasons: { type: 'array', items: str },
-        storeGroup: closed({ code: str, matches: bool, covers: int }),
-        conditions: closed({ result: bool, leaves: { type: 'array', items: closed({ condition: str, factValue: anyJson, result: bool }) } }),
-        savings: num,
-      }),
+      items: closed({ promotion: str, ...explained }),
     },
     assumptions: str,
   }),
