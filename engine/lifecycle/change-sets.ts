@@ -180,9 +180,8 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
     }
     const c = await candidate(app, row, items, tx);
     if (c.stale.length) throw new AppError('CONFLICT', 'Definitions of this change set were released by someone else since it was opened; put them again from the live release', { details: c.stale.map((k) => ({ path: `$.definitions.${k}`, message: 'Changed in the live release since this change set was opened' })) });
-    const problems = problemsOf(c.definitions).filter((p) => p.severity !== 'warning');
-    if (problems.length) throw new AppError('RULE_INVALID', 'The app would have problems with this change set', { details: problems.map((p) => ({ path: `${p.file} ${p.path}`, message: p.message })) });
-    // The app's saved test cases guard every publish: one failing case refuses it, by name.
+    // Compiled once: refused (422) with the app's problems, then the app's saved test cases guard
+    // every publish: one failing case refuses it, by name.
     await assertTestCasesPass(candidateApp(c.definitions, { production: ctx.production }), ctx.clock());
     return { items, c };
   }
