@@ -61,7 +61,7 @@ export { RECORD_OTP_REQUEST_SCHEMA } from './otp/record-otp.ts';
 export type { Actor } from './auth/actor.ts';
 export type { CompiledApp, Registry } from './registry/compiled-app.ts';
 export { DEFINITION_KINDS } from './registry/definition-kinds.ts';
-export { PUBLISH_BODY_SCHEMA } from './lifecycle/change-sets.ts';
+export { PUBLISH_BODY_SCHEMA, ROLLBACK_BODY_SCHEMA } from './lifecycle/change-sets.ts';
 export { SIMULATION_SCHEMA } from './lifecycle/simulate.ts';
 export type { CompiledEntity } from './records/compile-entity.ts';
 export type { RouteAliasDef } from './registry/definition-types.ts';
@@ -114,7 +114,18 @@ export async function createEngine(options: EngineOptions) {
   const reload = async (): Promise<RegistryLoadReport> => {
     const before = current.releases;
     const report = await loadRegistry(db, options.definitionsDir, logger, current, { production: options.production });
-    current = report.registry; // one assignment: requests see the old or the new registry, never a mix
+    // A release served meanwhile (a publish while the files were read) is newer than what the load
+    // saw: it stays. One assignment: requests see the old or the new registry, never a mix.
+    const apps = new Map(report.registry.apps);
+    const releases = new Map(report.registry.releases);
+    for (const [appId, number] of current.releases ?? []) {
+      if (number > (releases.get(appId) ?? 0)) {
+        apps.set(appId, current.apps.get(appId)!);
+        releases.set(appId, number);
+      }
+    }
+    current = { apps, releases };
+    report.registry = current;
     swapped();
     // Files imported as a new release here are news to the processes already running.
     for (const [appId, number] of report.registry.releases ?? []) if (before?.get(appId) !== number) releaseFeed.publish(releaseMessage(appId, number));
@@ -124,7 +135,8 @@ export async function createEngine(options: EngineOptions) {
   const serveLiveRelease = async (appId: string, atLeast: number): Promise<void> => {
     if ((current.releases?.get(appId) ?? 0) >= atLeast) return;
     const live = await compileLiveRelease(db, appId, { production: options.production });
-    if (!live || (current.releases?.get(appId) ?? 0) >= live.release) return;
+    if (!live) return logger.error({ app: appId, release: atLeast }, 'the live release does not compile in this process; it keeps serving the one before');
+    if ((current.releases?.get(appId) ?? 0) >= live.release) return;
     current = { apps: new Map(current.apps).set(appId, live.app), releases: new Map(current.releases).set(appId, live.release) };
     logger.info({ app: appId, release: live.release }, 'serving a new release');
     swapped();
@@ -136,8 +148,10 @@ export async function createEngine(options: EngineOptions) {
   });
   const changes = createChangeSets(ctx, {
     async released(appId, number) {
-      await serveLiveRelease(appId, number);
+      // The release is committed: tell the others first, and never answer the publish with an error
+      // because this process could not serve it yet (it logs why).
       releaseFeed.publish(releaseMessage(appId, number));
+      await serveLiveRelease(appId, number).catch((err: unknown) => logger.error({ err, app: appId }, 'could not serve a new release'));
     },
   });
   const auditExport = createAuditExport(db, () => current, providers);

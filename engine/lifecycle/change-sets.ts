@@ -21,7 +21,7 @@ import { candidateApp } from './candidate-app.ts';
 import { assertTestCasesPass, runTestCases } from './run-test-cases.ts';
 import { parseSimulation, simulate } from './simulate.ts';
 import { migrateRecords, plannedMigrations } from './migrate-records.ts';
-import { asFiles, checksumOf, conventionalFile, findRelease, identityOf, listReleases, liveRelease, releaseDefinitions, writeRelease, type Release, type ReleasedDefinition } from './release-store.ts';
+import { asFiles, checksumOf, lockReleases, conventionalFile, findRelease, identityOf, listReleases, liveRelease, releaseDefinitions, writeRelease, type Release, type ReleasedDefinition } from './release-store.ts';
 
 const validateOpen = bodyValidator<{ title: string }>({ type: 'object', additionalProperties: false, required: ['title'], properties: { title: { type: 'string', minLength: 1, maxLength: 200 } } });
 const validateComment = bodyValidator<{ comment?: string }>({ type: 'object', additionalProperties: false, properties: { comment: { type: 'string', maxLength: 2000 } } });
@@ -38,6 +38,9 @@ export const PUBLISH_BODY_SCHEMA = {
     },
   },
 } as const;
+/** A rollback is checked as a publish: it may need `mappings` for records in states the older release lacks. */
+export const ROLLBACK_BODY_SCHEMA = { type: 'object', additionalProperties: false, properties: { comment: PUBLISH_BODY_SCHEMA.properties.comment, mappings: PUBLISH_BODY_SCHEMA.properties.mappings } } as const;
+const validateRollback = bodyValidator<{ comment?: string; mappings?: Record<string, Record<string, string>> }>(ROLLBACK_BODY_SCHEMA);
 const validatePublish = bodyValidator<{ comment?: string; at?: string; mappings?: Record<string, Record<string, string>> }>(PUBLISH_BODY_SCHEMA);
 const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 const key = (kind: string, name: string) => `${kind}/${name}`;
@@ -157,7 +160,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
   async function release(app: CompiledApp, actor: Actor, make: (tx: Prisma.TransactionClient) => Promise<{ release: Release; audit: { action: string; recordId?: string; detail: unknown } }>) {
     const made = await db.$transaction(async (tx) => {
       // One publish at a time per app: what is checked is what goes live.
-      await tx.$executeRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${`release:${app.id}`}, 0))`;
+      await lockReleases(tx, app.id);
       const out = await make(tx);
       await audit(tx, app.id, actor, out.audit.action, out.audit.recordId, out.audit.detail);
       return out.release;
@@ -166,12 +169,21 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
     return made;
   }
 
-  /** Everything a publish requires, inside the publishing transaction; answers what to release. */
-  async function checkedCandidate(tx: Prisma.TransactionClient, app: CompiledApp, id: string, status: 'open' | 'scheduled') {
+  /**
+   * The change set, locked for the rest of the transaction, in one of `statuses`: every write to a
+   * change set holds this lock, so an edit and a publish (or two publishes) never interleave.
+   */
+  async function lockChangeSet(tx: Prisma.TransactionClient, app: CompiledApp, id: string, statuses: readonly string[]): Promise<ChangeSetRow> {
     const rows = await tx.$queryRaw<ChangeSetRow[]>`SELECT id, app, title, status, base_release AS "baseRelease", release, created_by AS "createdBy", created_at AS "createdAt", updated_at AS "updatedAt" FROM change_sets WHERE id = ${UUID_RE.test(id) ? id : '00000000-0000-0000-0000-000000000000'}::uuid FOR UPDATE`;
     const row = rows[0];
     if (!row || row.app !== app.id) throw new AppError('NOT_FOUND', `No change set "${id}"`);
-    if (row.status !== status) throw new AppError('CONFLICT', `The change set is ${row.status}`);
+    if (!statuses.includes(row.status)) throw new AppError('CONFLICT', `The change set is ${row.status}`);
+    return row;
+  }
+
+  /** Everything a publish requires, inside the publishing transaction; answers what to release. */
+  async function checkedCandidate(tx: Prisma.TransactionClient, app: CompiledApp, id: string, status: 'open' | 'scheduled') {
+    const row = await lockChangeSet(tx, app, id, [status]);
     const items = await tx.changeSetItem.findMany({ where: { changeSet: id } });
     if (!items.length) throw new AppError('CONFLICT', 'The change set changes nothing');
     const { approvals } = await currentApprovals(tx, id, items);
@@ -189,7 +201,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
   async function publishNow(app: CompiledApp, actor: Actor, id: string, status: 'open' | 'scheduled', comment: string | undefined, mappings: Record<string, Record<string, string>>) {
     return release(app, actor, async (tx) => {
       const { items, c } = await checkedCandidate(tx, app, id, status);
-      const moves = await plannedMigrations(tx, app, c.live, c.definitions, mappings);
+      const moves = await plannedMigrations(tx, app, [...c.released.values()], c.definitions, mappings);
       const written = await writeRelease(tx, { app: app.id, source: 'admin', comment, changeSet: id, createdBy: actor.id, at: ctx.clock(), definitions: c.definitions });
       for (const m of moves) await migrateRecords(tx, m, actor, written.number, ctx.clock());
       await tx.changeSet.update({ where: { id }, data: { status: 'published', release: written.number, updatedAt: ctx.clock() } });
@@ -243,20 +255,20 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
     async put(appId: string, actor: Actor, id: string, kind: string, name: string, authored: unknown) {
       const app = resolveApp(ctx.registry(), appId);
       assertMayEdit(app, actor, kind);
-      const row = await load(app, id);
-      open(row);
       const identity = identityOf(authored);
       if (!identity || identity.kind !== kind || identity.name !== name || !NAME.test(name)) {
         throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: '$', message: `The body is the whole ${kind} definition, with kind: ${kind} and ${kind === 'app' ? 'id' : 'name'}: ${name}` }] });
       }
       const checksum = checksumOf(authored);
       const now = ctx.clock();
-      await db.$transaction(async (tx) => {
+      const row = await db.$transaction(async (tx) => {
+        const locked = await lockChangeSet(tx, app, id, ['open']);
         const before = await tx.changeSetItem.findUnique({ where: { changeSet_kind_name: { changeSet: id, kind, name } } });
         const data = { authored: authored as Prisma.InputJsonValue, checksum, updatedBy: actor.id, updatedAt: now };
         await tx.changeSetItem.upsert({ where: { changeSet_kind_name: { changeSet: id, kind, name } }, create: { changeSet: id, kind, name, ...data }, update: data });
         await tx.changeSet.update({ where: { id }, data: { updatedAt: now } });
         await audit(tx, app.id, actor, 'changes.put', id, { kind, name, before: before?.checksum ?? null, after: checksum });
+        return locked;
       });
       return view(app, { ...row, updatedAt: now });
     },
@@ -265,22 +277,22 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
     async remove(appId: string, actor: Actor, id: string, kind: string, name: string) {
       const app = resolveApp(ctx.registry(), appId);
       assertMayEdit(app, actor, kind);
-      const row = await load(app, id);
-      open(row);
       if (kind === 'app') throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: '$.kind', message: 'An app cannot remove its own app definition' }] });
       const now = ctx.clock();
-      await db.$transaction(async (tx) => {
+      const row = await db.$transaction(async (tx) => {
+        const locked = await lockChangeSet(tx, app, id, ['open']);
         const data = { authored: Prisma.DbNull, checksum: null, updatedBy: actor.id, updatedAt: now };
         await tx.changeSetItem.upsert({ where: { changeSet_kind_name: { changeSet: id, kind, name } }, create: { changeSet: id, kind, name, ...data }, update: data });
         await tx.changeSet.update({ where: { id }, data: { updatedAt: now } });
         await audit(tx, app.id, actor, 'changes.remove', id, { kind, name });
+        return locked;
       });
       return view(app, { ...row, updatedAt: now });
     },
 
-    /** Publishes the change set as the next release: refused while the app has problems with it, or while a definition it changes was released by someone else since. */
     /**
-     * Publishes now, or at `at`: a scheduled change set is checked now (so its author learns of a
+     * Publishes the change set as the next release (refused while the app has problems with it, a
+     * saved case fails, or a definition it changes was released by someone else since) now, or at `at`: a scheduled change set is checked now (so its author learns of a
      * problem at once), kept in the database (a restart keeps it), checked again and published when
      * its time comes by the job `changes.publishDue`; if it no longer passes then, it goes back to
      * open with the reason.
@@ -289,7 +301,11 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
       const app = resolveApp(ctx.registry(), appId);
       assertMayPublish(app, actor);
       const { comment, mappings = {}, at } = validatePublish(body ?? {});
-      if (at !== undefined) return schedule(app, actor, id, new Date(at), comment);
+      if (at !== undefined) {
+        // Where records of removed states go is decided with the records as they are then: publish it then.
+        if (Object.keys(mappings).length) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: '$.mappings', message: 'A scheduled publish cannot carry mappings: publish a change set that moves records when it is due' }] });
+        return schedule(app, actor, id, new Date(at), comment);
+      }
       return releaseView(await publishNow(app, actor, id, 'open', comment, mappings));
     },
 
@@ -311,8 +327,9 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
           failed++;
           const reason = err instanceof AppError ? `${err.message}${err.details?.length ? `: ${err.details.map((d) => `${d.path} ${d.message}`).join('; ')}` : ''}` : 'The publish failed';
           await db.$transaction(async (tx) => {
-            await tx.changeSet.update({ where: { id: row.id }, data: { status: 'open', scheduleError: reason.slice(0, 2000), updatedAt: ctx.clock() } });
-            await audit(tx, app.id, actor, 'changes.schedule-failed', row.id, { reason });
+            // Only if it is still scheduled: another runner may have published it meanwhile.
+            const { count } = await tx.changeSet.updateMany({ where: { id: row.id, status: 'scheduled' }, data: { status: 'open', scheduleError: reason.slice(0, 2000), updatedAt: ctx.clock() } });
+            if (count) await audit(tx, app.id, actor, 'changes.schedule-failed', row.id, { reason });
           });
           ctx.logger.warn({ app: app.id, changeSet: row.id, reason }, 'a scheduled publish was refused; the change set is open again');
         }
@@ -352,7 +369,9 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
       const row = await load(app, id);
       open(row);
       const items = await itemsOf(id);
-      if (row.createdBy === actor.id || items.some((i) => i.updatedBy === actor.id)) throw new AppError('FORBIDDEN', 'You opened or edited this change set: someone else approves it');
+      // Whoever opened it or ever put or removed a definition in it, not only the last editor of each.
+      const makers = await db.auditEntry.findMany({ where: { app: app.id, entity: '_definitions', recordId: id, action: { in: ['changes.open', 'changes.put', 'changes.remove'] }, actorId: actor.id }, select: { id: true }, take: 1 });
+      if (row.createdBy === actor.id || makers.length) throw new AppError('FORBIDDEN', 'You opened or edited this change set: someone else approves it');
       if (!items.length) throw new AppError('CONFLICT', 'The change set changes nothing');
       const hash = contentHash(items);
       await db.$transaction(async (tx) => {
@@ -365,13 +384,13 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
     async discard(appId: string, actor: Actor, id: string) {
       const app = resolveApp(ctx.registry(), appId);
       assertMayEdit(app, actor);
-      const row = await load(app, id);
-      // A scheduled change set is cancelled by discarding it.
-      if (row.status !== 'scheduled') open(row);
       const now = ctx.clock();
-      await db.$transaction(async (tx) => {
+      const row = await db.$transaction(async (tx) => {
+        // A scheduled change set is cancelled by discarding it.
+        const locked = await lockChangeSet(tx, app, id, ['open', 'scheduled']);
         await tx.changeSet.update({ where: { id }, data: { status: 'discarded', updatedAt: now } });
         await audit(tx, app.id, actor, 'changes.discard', id, {});
+        return locked;
       });
       return view(app, { ...row, status: 'discarded', updatedAt: now });
     },
@@ -389,21 +408,26 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
       const r = /^\d{1,9}$/.test(number) ? await findRelease(db, app.id, Number(number)) : undefined;
       if (!r) throw new AppError('NOT_FOUND', `No release ${number} of app "${app.id}"`);
       const content = new Map((await releaseDefinitions(db, r)).map((d) => [key(d.kind, d.name), d.content]));
-      return { ...releaseView(r), definitions: releaseView(r).definitions.map((d) => ({ ...d, content: content.get(key(d.kind, d.name)) })) };
+      const v = releaseView(r);
+      return { ...v, definitions: v.definitions.map((d) => ({ ...d, content: content.get(key(d.kind, d.name)) })) };
     },
 
     /** A new release whose content equals release `number` (checked as any release is). */
     async rollback(appId: string, actor: Actor, number: string, body: unknown) {
       const app = resolveApp(ctx.registry(), appId);
       assertMayPublish(app, actor);
-      const { comment } = validateComment(body ?? {});
+      const { comment, mappings = {} } = validateRollback(body ?? {});
       const made = await release(app, actor, async (tx) => {
         const target = /^\d{1,9}$/.test(number) ? await findRelease(tx, app.id, Number(number)) : undefined;
         if (!target) throw new AppError('NOT_FOUND', `No release ${number} of app "${app.id}"`);
+        const live = (await liveRelease(tx, app.id))!;
         const definitions = await releaseDefinitions(tx, target);
-        const problems = problemsOf(definitions).filter((p) => p.severity !== 'warning');
-        if (problems.length) throw new AppError('RULE_INVALID', `Release ${target.number} no longer passes the checks`, { details: problems.map((p) => ({ path: `${p.file} ${p.path}`, message: p.message })) });
+        // Checked as a publish is: the app's problems and its saved cases (those of the release rolled
+        // back to), and records in states the older workflow does not have, which need `mappings`.
+        await assertTestCasesPass(candidateApp(definitions, { production: ctx.production }), ctx.clock());
+        const moves = await plannedMigrations(tx, app, await releaseDefinitions(tx, live), definitions, mappings);
         const written = await writeRelease(tx, { app: app.id, source: 'rollback', comment: comment ?? `Rollback to release ${target.number}`, createdBy: actor.id, at: ctx.clock(), definitions });
+        for (const m of moves) await migrateRecords(tx, m, actor, written.number, ctx.clock());
         return { release: written, audit: { action: 'releases.rollback', detail: { to: target.number, release: written.number, checksum: written.checksum } } };
       });
       return releaseView(made);

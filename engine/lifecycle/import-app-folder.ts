@@ -7,7 +7,7 @@ import { notifyChange } from '../store/change-feed.ts';
 import { compileAppFiles, type AppLoadResult, type CompileOptions } from '../registry/compile-app.ts';
 import { readDefinitionFiles, type RawDefinitionFile } from '../registry/load-definition-files.ts';
 import { planFilesImport, type FilesPlan } from './import-files.ts';
-import { asFiles, releaseMessage, writeRelease, type Release, type ReleasedDefinition } from './release-store.ts';
+import { asFiles, liveRelease, lockReleases, releaseMessage, writeRelease, type Release, type ReleasedDefinition } from './release-store.ts';
 
 export interface AppFolderPlan {
   /** The app, named by its folder. */
@@ -37,9 +37,28 @@ export async function planAppFolder(db: Database, root: string, dir: string, opt
   return { app, files, plan, result, due: Boolean(result.app) && (plan.changed || !plan.live) };
 }
 
-/** Writes a planned folder as the app's next release, made from the files. */
-export function writeFilesRelease(db: Database, planned: AppFolderPlan, at = new Date()): Promise<Release> {
-  return db.$transaction((tx) => writeRelease(tx, { app: planned.app, source: 'files', createdBy: 'files', at, definitions: planned.plan.definitions, imported: planned.plan.imported }));
+/**
+ * Writes a planned folder as the app's next release, made from the files — unless another release
+ * landed since the plan was made (an admin's publish: writing the plan would undo it): then nothing
+ * is written and the caller plans again.
+ */
+async function writeFilesRelease(db: Database, planned: AppFolderPlan, at: Date): Promise<Release | undefined> {
+  return db.$transaction(async (tx) => {
+    await lockReleases(tx, planned.app);
+    if ((await liveRelease(tx, planned.app))?.number !== planned.plan.live?.number) return undefined;
+    return writeRelease(tx, { app: planned.app, source: 'files', createdBy: 'files', at, definitions: planned.plan.definitions, imported: planned.plan.imported });
+  });
+}
+
+/** Plans the folder and, when a release is due, writes it (planned again if a release landed in between). */
+export async function planAndImportAppFolder(db: Database, root: string, dir: string, options: CompileOptions = {}): Promise<{ planned: AppFolderPlan; release?: Release }> {
+  for (let attempt = 0; ; attempt++) {
+    const planned = await planAppFolder(db, root, dir, options);
+    if (!planned.due) return { planned };
+    const release = await writeFilesRelease(db, planned, new Date());
+    if (release) return { planned, release };
+    if (attempt >= 10) throw new Error(`Releases of "${planned.app}" keep landing while its files are imported; try again`);
+  }
 }
 
 /**
@@ -48,11 +67,9 @@ export function writeFilesRelease(db: Database, planned: AppFolderPlan, at = new
  * `release|<app>|<number>`), as an admin's publish is.
  */
 export async function importAppFolder(db: Database, root: string, dir: string, options: CompileOptions = {}): Promise<{ planned: AppFolderPlan; release?: Release }> {
-  const planned = await planAppFolder(db, root, dir, options);
-  if (!planned.due) return { planned };
-  const release = await writeFilesRelease(db, planned);
-  await notifyChange(db, releaseMessage(release.app, release.number));
-  return { planned, release };
+  const done = await planAndImportAppFolder(db, root, dir, options);
+  if (done.release) await notifyChange(db, releaseMessage(done.release.app, done.release.number));
+  return done;
 }
 
 /** Definitions with their files under the definitions root, as the compiler names them in problems. */

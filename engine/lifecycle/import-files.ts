@@ -6,7 +6,7 @@
 // engineer exports the live release (npm run definitions -- export) or an admin publishes the file's.
 import type { Database } from '../store/database.ts';
 import type { RawDefinitionFile } from '../registry/load-definition-files.ts';
-import { checksumOf, conventionalFile, identityOf, lastFilesRelease, liveRelease, releaseDefinitions, type Release, type ReleasedDefinition } from './release-store.ts';
+import { checksumOf, identityOf, lastFilesRelease, liveRelease, releaseDefinitions, type Release, type ReleasedDefinition } from './release-store.ts';
 
 export interface FilesPlan {
   /** What to serve if it compiles: the live release with the files' changes applied. */
@@ -58,6 +58,3 @@ export async function planFilesImport(db: Database, app: string, files: readonly
   }
   return { definitions: [...served.values()], changed, live, conflicts, imported };
 }
-
-/** Where each definition an admin adds is exported to, when it has no file yet. */
-export const fileFor = (app: string, kind: string, name: string, known?: string) => known ?? conventionalFile(app, kind, name);

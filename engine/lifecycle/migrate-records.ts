@@ -7,7 +7,7 @@ import { AppError } from '../errors/app-error.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { WorkflowDef } from '../registry/definition-types.ts';
 import type { Prisma } from '../store/database.ts';
-import { releaseDefinitions, type Release, type ReleasedDefinition } from './release-store.ts';
+import type { ReleasedDefinition } from './release-store.ts';
 
 export interface RecordMigration {
   app: string;
@@ -20,8 +20,8 @@ export interface RecordMigration {
 const isWorkflow = (d: ReleasedDefinition): d is ReleasedDefinition & { content: WorkflowDef } => d.kind === 'workflow' && (d.content as { kind?: unknown })?.kind === 'workflow';
 
 /** The records to move for each workflow that loses states; 409 with the counts while a state holding records has no mapping. */
-export async function plannedMigrations(tx: Prisma.TransactionClient, app: CompiledApp, live: Release, next: readonly ReleasedDefinition[], mappings: Record<string, Record<string, string>>): Promise<RecordMigration[]> {
-  const before = new Map((await releaseDefinitions(tx, live)).filter(isWorkflow).map((d) => [d.name, d.content]));
+export async function plannedMigrations(tx: Prisma.TransactionClient, app: CompiledApp, live: readonly ReleasedDefinition[], next: readonly ReleasedDefinition[], mappings: Record<string, Record<string, string>>): Promise<RecordMigration[]> {
+  const before = new Map(live.filter(isWorkflow).map((d) => [d.name, d.content]));
   const planned: RecordMigration[] = [];
   const unmapped: { path: string; message: string }[] = [];
   const counts: Record<string, Record<string, number>> = {};

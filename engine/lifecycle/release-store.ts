@@ -103,8 +103,13 @@ export interface NewRelease {
  * latest, then the release naming them, numbered after the live one. Serialised per app, so two
  * publishes never take one number. Runs inside the caller's transaction.
  */
+/** One writer of an app's releases at a time, for the rest of the transaction (taken again: no harm). */
+export async function lockReleases(tx: Prisma.TransactionClient, app: string): Promise<void> {
+  await tx.$executeRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${`release:${app}`}, 0))`;
+}
+
 export async function writeRelease(tx: Prisma.TransactionClient, r: NewRelease): Promise<Release> {
-  await tx.$executeRaw`SELECT 1 FROM pg_advisory_xact_lock(hashtextextended(${`release:${r.app}`}, 0))`;
+  await lockReleases(tx, r.app);
   const entries: ReleaseEntry[] = [];
   for (const d of [...r.definitions].sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name))) {
     const checksum = checksumOf(d.content);

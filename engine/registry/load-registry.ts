@@ -4,7 +4,7 @@ import { compileAppFiles, type CompileOptions } from './compile-app.ts';
 import type { CompiledApp, Registry } from './compiled-app.ts';
 import type { DefinitionProblem } from './definition-types.ts';
 import { listAppDirs } from './load-definition-files.ts';
-import { planAppFolder, writeFilesRelease } from '../lifecycle/import-app-folder.ts';
+import { planAndImportAppFolder } from '../lifecycle/import-app-folder.ts';
 import { asFiles, liveRelease, releaseDefinitions } from '../lifecycle/release-store.ts';
 
 export interface RegistryLoadReport {
@@ -35,7 +35,7 @@ export async function loadRegistry(db: Database, root: string, logger: Logger, p
   const refused: RegistryLoadReport['refused'] = [];
   const conflicts: RegistryLoadReport['conflicts'] = [];
   for (const dir of listAppDirs(root)) {
-    const planned = await planAppFolder(db, root, dir, options);
+    const { planned, release } = await planAndImportAppFolder(db, root, dir, options);
     const { app: folder, plan, result } = planned;
     if (plan.conflicts.length) {
       conflicts.push({ app: folder, definitions: plan.conflicts });
@@ -47,8 +47,7 @@ export async function loadRegistry(db: Database, root: string, logger: Logger, p
       releases.set(folder, plan.live.number);
       continue;
     }
-    if (result.app) {
-      const release = await writeFilesRelease(db, planned);
+    if (result.app && release) {
       logger.info({ app: folder, release: release.number }, 'definitions imported from the files as a new release');
       apps.set(folder, result.app);
       releases.set(folder, release.number);

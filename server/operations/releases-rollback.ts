@@ -1,3 +1,4 @@
+import { ROLLBACK_BODY_SCHEMA } from '../../engine/index.ts';
 import { authenticate } from '../middleware/authenticate.ts';
 import { need } from './call-context.ts';
 import { RELEASE_NUMBER } from './change-params.ts';
@@ -14,10 +15,10 @@ export const releasesRollback: OperationSpec<'releases.rollback'> = {
   summary: () => 'Roll back: a new release whose content equals release {number}, live in every process at once',
   auth: 'bearer',
   params: () => ({ number: RELEASE_NUMBER }),
-  body: () => ({ type: 'object', additionalProperties: false, properties: { comment: { type: 'string', maxLength: 2000 } } }),
+  body: () => ROLLBACK_BODY_SCHEMA,
   bodyOptional: () => true,
   response: () => ({ status: 200, schema: envelope(ref('Release')) }),
-  errors: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'APP_NOT_FOUND', 'RULE_INVALID'],
+  errors: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'APP_NOT_FOUND', 'RULE_INVALID', 'CONFLICT'],
   servedFor: definitionsManaged,
   handler: async (engine, req, call) => {
     const actor = await authenticate(engine, req, call.app);

@@ -55,6 +55,18 @@ describe('change set approvals', () => {
     expect(s.engine.registry().apps.get('solarium')!.name).toBe('Solarium Two');
   });
 
+  it('refuses an approval by anyone who ever edited the change set, not only its last editor (403)', async () => {
+    const admin = await auth('admin@solarium.test');
+    const kam = await auth('kam@solarium.test');
+    const live = (await s.request.get(`${G}/releases`).set(admin)).body.data[0];
+    const appDef = (await s.request.get(`${G}/releases/${live.number}`).set(admin)).body.data.definitions.find((d: { kind: string }) => d.kind === 'app').content;
+    const set = (await s.request.post(`${G}/changes`).set(admin).send({ title: 'Both of us' })).body.data;
+    // The KAM edits, then the admin puts the same definition over the KAM's edit.
+    expect((await s.request.put(`${G}/changes/${set.id}/definitions/app/solarium`).set(kam).send({ ...appDef, name: 'By KAM' })).status).toBe(200);
+    expect((await s.request.put(`${G}/changes/${set.id}/definitions/app/solarium`).set(admin).send({ ...appDef, name: 'By admin' })).status).toBe(200);
+    expect((await s.request.post(`${G}/changes/${set.id}/approve`).set(kam).send({})).status).toBe(403);
+  });
+
   it('refuses an approval by whoever opened or edited the change set (403)', async () => {
     const kam = await auth('kam@solarium.test');
     const live = (await s.request.get(`${G}/releases`).set(kam)).body.data[0];

@@ -66,7 +66,6 @@ describe('saved test cases at publish', () => {
     });
     expect(coverage.untested).toContainEqual({ workflow: 'lead-status', entity: 'lead', from: 'won', to: 'executed', event: 'executed', roles: ['cp', 'admin', 'kam'] });
     expect(coverage.untested.some((m: { from: string; to: string }) => m.from === 'quotation_shared' && m.to === 'customer_accepted')).toBe(false);
-    expect(coverage.untested.length).toBe(coverage.moves.filter((m: { cases: unknown[] }) => !m.cases.length).length);
   });
 
   it('makes a case that names what the change set removes a problem of the change set, at the case', async () => {
