@@ -6,7 +6,7 @@ import { seedDemoData } from './records/seed-demo-data.ts';
 import { login } from './auth/login-service.ts';
 import { loadSecret } from './auth/token-secret.ts';
 import type { EngineContext } from './engine-context.ts';
-import type { Registry } from './registry/compiled-app.ts';
+import type { CompiledApp, Registry } from './registry/compiled-app.ts';
 import { compileLiveRelease, loadRegistry, type RegistryLoadReport } from './registry/load-registry.ts';
 import { createChangeSets } from './lifecycle/change-sets.ts';
 import { parseReleaseMessage, releaseMessage } from './lifecycle/release-store.ts';
@@ -131,15 +131,19 @@ export async function createEngine(options: EngineOptions) {
     for (const [appId, number] of report.registry.releases ?? []) if (before?.get(appId) !== number) releaseFeed.publish(releaseMessage(appId, number));
     return report;
   };
-  /** Serves an app's live release (after a publish here or in another process); an older one is ignored. */
+  /** Serves release `number` of an app, unless a newer one is served already. */
+  const serve = (appId: string, app: CompiledApp, number: number): void => {
+    if ((current.releases?.get(appId) ?? 0) >= number) return;
+    current = { apps: new Map(current.apps).set(appId, app), releases: new Map(current.releases).set(appId, number) };
+    logger.info({ app: appId, release: number }, 'serving a new release');
+    swapped();
+  };
+  /** Serves an app's live release (announced by another process); an older one is ignored. */
   const serveLiveRelease = async (appId: string, atLeast: number): Promise<void> => {
     if ((current.releases?.get(appId) ?? 0) >= atLeast) return;
     const live = await compileLiveRelease(db, appId, { production: options.production });
     if (!live) return logger.error({ app: appId, release: atLeast }, 'the live release does not compile in this process; it keeps serving the one before');
-    if ((current.releases?.get(appId) ?? 0) >= live.release) return;
-    current = { apps: new Map(current.apps).set(appId, live.app), releases: new Map(current.releases).set(appId, live.release) };
-    logger.info({ app: appId, release: live.release }, 'serving a new release');
-    swapped();
+    serve(appId, live.app, live.release);
   };
   // Releases reach every process through PostgreSQL NOTIFY: "release|<app>|<number>".
   const releaseFeed = startChangeFeed(db, logger, (message) => {
@@ -147,11 +151,10 @@ export async function createEngine(options: EngineOptions) {
     if (release) serveLiveRelease(release.app, release.number).catch((err: unknown) => logger.error({ err, app: release.app }, 'could not serve a new release'));
   });
   const changes = createChangeSets(ctx, {
-    async released(appId, number) {
-      // The release is committed: tell the others first, and never answer the publish with an error
-      // because this process could not serve it yet (it logs why).
+    async released(appId, number, compiled) {
+      // The release is committed: tell the others, and serve it here as it was checked.
       releaseFeed.publish(releaseMessage(appId, number));
-      await serveLiveRelease(appId, number).catch((err: unknown) => logger.error({ err, app: appId }, 'could not serve a new release'));
+      serve(appId, compiled, number);
     },
   });
   const auditExport = createAuditExport(db, () => current, providers);

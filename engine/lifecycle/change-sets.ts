@@ -70,7 +70,8 @@ interface ItemRow {
 
 export interface ChangeSetDeps {
   /** After a release is written: serve it here and tell every other process. */
-  released(app: string, release: number): Promise<void>;
+  /** `compiled`: the release as checked, so the process that published it does not compile it again. */
+  released(app: string, release: number, compiled: CompiledApp): Promise<void>;
 }
 
 const releaseView = (r: Release) => ({ number: r.number, source: r.source, comment: r.comment, checksum: r.checksum, changeSet: r.changeSet, createdBy: r.createdBy, createdAt: r.createdAt.toISOString(), definitions: r.entries.map((e) => ({ kind: e.kind, name: e.name, version: e.version, checksum: e.checksum, file: e.file })) });
@@ -157,16 +158,16 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
     appendAudit(tx, { app, entity: '_definitions', recordId, action, actor, detail, at: ctx.clock() });
 
   /** Writes a release, serves it here and tells the other processes. */
-  async function release(app: CompiledApp, actor: Actor, make: (tx: Prisma.TransactionClient) => Promise<{ release: Release; audit: { action: string; recordId?: string; detail: unknown } }>) {
+  async function release(app: CompiledApp, actor: Actor, make: (tx: Prisma.TransactionClient) => Promise<{ release: Release; compiled: CompiledApp; audit: { action: string; recordId?: string; detail: unknown } }>) {
     const made = await db.$transaction(async (tx) => {
       // One publish at a time per app: what is checked is what goes live.
       await lockReleases(tx, app.id);
       const out = await make(tx);
       await audit(tx, app.id, actor, out.audit.action, out.audit.recordId, out.audit.detail);
-      return out.release;
+      return out;
     });
-    await deps.released(app.id, made.number);
-    return made;
+    await deps.released(app.id, made.release.number, made.compiled);
+    return made.release;
   }
 
   /**
@@ -194,18 +195,19 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
     if (c.stale.length) throw new AppError('CONFLICT', 'Definitions of this change set were released by someone else since it was opened; put them again from the live release', { details: c.stale.map((k) => ({ path: `$.definitions.${k}`, message: 'Changed in the live release since this change set was opened' })) });
     // Compiled once: refused (422) with the app's problems, then the app's saved test cases guard
     // every publish: one failing case refuses it, by name.
-    await assertTestCasesPass(candidateApp(c.definitions, { production: ctx.production }), ctx.clock());
-    return { items, c };
+    const compiled = candidateApp(c.definitions, { production: ctx.production });
+    await assertTestCasesPass(compiled, ctx.clock());
+    return { items, c, compiled };
   }
 
   async function publishNow(app: CompiledApp, actor: Actor, id: string, status: 'open' | 'scheduled', comment: string | undefined, mappings: Record<string, Record<string, string>>) {
     return release(app, actor, async (tx) => {
-      const { items, c } = await checkedCandidate(tx, app, id, status);
+      const { items, c, compiled } = await checkedCandidate(tx, app, id, status);
       const moves = await plannedMigrations(tx, app, [...c.released.values()], c.definitions, mappings);
       const written = await writeRelease(tx, { app: app.id, source: 'admin', comment, changeSet: id, createdBy: actor.id, at: ctx.clock(), definitions: c.definitions });
       for (const m of moves) await migrateRecords(tx, m, actor, written.number, ctx.clock());
       await tx.changeSet.update({ where: { id }, data: { status: 'published', release: written.number, updatedAt: ctx.clock() } });
-      return { release: written, audit: { action: 'changes.publish', recordId: id, detail: { release: written.number, checksum: written.checksum, scheduled: status === 'scheduled', definitions: items.map((i) => ({ kind: i.kind, name: i.name, checksum: i.checksum })) } } };
+      return { release: written, compiled, audit: { action: 'changes.publish', recordId: id, detail: { release: written.number, checksum: written.checksum, scheduled: status === 'scheduled', definitions: items.map((i) => ({ kind: i.kind, name: i.name, checksum: i.checksum })) } } };
     });
   }
 
@@ -424,11 +426,12 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
         const definitions = await releaseDefinitions(tx, target);
         // Checked as a publish is: the app's problems and its saved cases (those of the release rolled
         // back to), and records in states the older workflow does not have, which need `mappings`.
-        await assertTestCasesPass(candidateApp(definitions, { production: ctx.production }), ctx.clock());
+        const compiled = candidateApp(definitions, { production: ctx.production });
+        await assertTestCasesPass(compiled, ctx.clock());
         const moves = await plannedMigrations(tx, app, await releaseDefinitions(tx, live), definitions, mappings);
         const written = await writeRelease(tx, { app: app.id, source: 'rollback', comment: comment ?? `Rollback to release ${target.number}`, createdBy: actor.id, at: ctx.clock(), definitions });
         for (const m of moves) await migrateRecords(tx, m, actor, written.number, ctx.clock());
-        return { release: written, audit: { action: 'releases.rollback', detail: { to: target.number, release: written.number, checksum: written.checksum } } };
+        return { release: written, compiled, audit: { action: 'releases.rollback', detail: { to: target.number, release: written.number, checksum: written.checksum } } };
       });
       return releaseView(made);
     },
