@@ -1,5 +1,5 @@
 import type { AccessTokens } from './auth/access-tokens.ts';
-import type { Registry } from './registry/compiled-app.ts';
+import type { CompiledApp, Registry } from './registry/compiled-app.ts';
 import type { Database } from './store/database.ts';
 import type { Logger } from './support/logger.ts';
 import type { RecordHooks } from './records/record-hooks.ts';
@@ -9,6 +9,8 @@ export interface EngineContext {
   db: Database;
   /** The current registry; replaced atomically when definitions are reloaded. */
   registry(): Registry;
+  /** An app as one of its releases served it, compiled on demand and kept: what a pinned record follows. */
+  releasedApp(app: string, release: number): Promise<CompiledApp | undefined>;
   tokens: AccessTokens;
   /** HMAC key for OTP codes and hashed identifiers. */
   hashKey: Uint8Array;

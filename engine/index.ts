@@ -7,10 +7,12 @@ import { login } from './auth/login-service.ts';
 import { loadSecret } from './auth/token-secret.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { CompiledApp, Registry } from './registry/compiled-app.ts';
-import { compileLiveRelease, loadRegistry, type RegistryLoadReport } from './registry/load-registry.ts';
+import { compileRelease, loadRegistry, type RegistryLoadReport } from './registry/load-registry.ts';
+import { createReleasedApps } from './registry/released-apps.ts';
 import { createChangeSets } from './lifecycle/change-sets.ts';
 import { parseReleaseMessage, releaseMessage } from './lifecycle/release-store.ts';
 import { assertMayView } from './lifecycle/definition-permissions.ts';
+import { migratePinnedRecords } from './lifecycle/migrate-pinned-records.ts';
 import { parseSimulation, simulate } from './lifecycle/simulate.ts';
 import { startChangeFeed } from './store/change-feed.ts';
 import { createRecordService } from './records/record-service.ts';
@@ -62,6 +64,7 @@ export type { Actor } from './auth/actor.ts';
 export type { CompiledApp, Registry } from './registry/compiled-app.ts';
 export { DEFINITION_KINDS } from './registry/definition-kinds.ts';
 export { PUBLISH_BODY_SCHEMA, ROLLBACK_BODY_SCHEMA } from './lifecycle/change-sets.ts';
+export { MIGRATE_BODY_SCHEMA } from './lifecycle/migrate-pinned-records.ts';
 export { SIMULATION_SCHEMA } from './lifecycle/simulate.ts';
 export type { CompiledEntity } from './records/compile-entity.ts';
 export type { RouteAliasDef } from './registry/definition-types.ts';
@@ -104,7 +107,8 @@ export async function createEngine(options: EngineOptions) {
   const promotions = createPromotionsService({ db, registry: () => current, logger, clock });
   // Modules hook into the record services at named points; the services never import them.
   const hooks = combineHooks([promotionHooks(promotions)]);
-  const ctx: EngineContext = { db, registry: () => current, tokens, hashKey, logger, clock, production: options.production, outboxWritten: () => outbox.wake(), hooks };
+  const releasedApp = createReleasedApps(db, () => current, { production: options.production });
+  const ctx: EngineContext = { db, registry: () => current, releasedApp, tokens, hashKey, logger, clock, production: options.production, outboxWritten: () => outbox.wake(), hooks };
 
   // Told after the registry changed (a reload, a release from any process): the job runner reschedules.
   const registryListeners = new Set<(registry: Registry) => void>();
@@ -141,7 +145,7 @@ export async function createEngine(options: EngineOptions) {
   /** Serves an app's live release (announced by another process); an older one is ignored. */
   const serveLiveRelease = async (appId: string, atLeast: number): Promise<void> => {
     if ((current.releases?.get(appId) ?? 0) >= atLeast) return;
-    const live = await compileLiveRelease(db, appId, { production: options.production });
+    const live = await compileRelease(db, appId, { production: options.production });
     if (!live) return logger.error({ app: appId, release: atLeast }, 'the live release does not compile in this process; it keeps serving the one before');
     serve(appId, live.app, live.release);
   };
@@ -174,6 +178,8 @@ export async function createEngine(options: EngineOptions) {
     reload,
     /** Change sets and releases: business admins change definitions at runtime. */
     changes,
+    /** Moves the records a pinned workflow keeps on earlier releases onto release `number`. */
+    migratePinned: (appId: string, actor: Actor, number: string, body: unknown) => migratePinnedRecords(ctx, appId, actor, number, body),
     /** A simulation against the live release (who may see the definitions may simulate them): nothing is written. */
     async simulate(appId: string, actor: Actor, body: unknown) {
       const app = resolveApp(current, appId);

@@ -1,7 +1,9 @@
 // Records in flight when a workflow loses states: publishing such a workflow is refused with the
 // count of records per removed state until the publish maps each of those states to a state of the
 // new workflow; then the records move in the release's transaction, each with its timeline entry and
-// audit entry (as the release's, by the admin who published it).
+// audit entry (as the release's, by the admin who published it). Records pinned to a release (a
+// workflow with `follows: pinned`) keep their release's states: they move only when migrated
+// (migrate-pinned-records.ts), so they are neither counted nor moved here.
 import type { Actor } from '../auth/actor.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
@@ -31,7 +33,7 @@ export async function plannedMigrations(tx: Prisma.TransactionClient, app: Compi
     const removed = Object.keys(old.states).filter((st) => !(st in d.content.states));
     if (!removed.length) continue;
     const rows = await tx.$queryRaw<{ state: string; n: number }[]>`
-      SELECT state, count(*)::int AS n FROM records WHERE app = ${app.id} AND entity = ${d.content.entity} AND state = ANY(${removed}::text[]) AND deleted_at IS NULL GROUP BY state ORDER BY state`;
+      SELECT state, count(*)::int AS n FROM records WHERE app = ${app.id} AND entity = ${d.content.entity} AND state = ANY(${removed}::text[]) AND release IS NULL AND deleted_at IS NULL GROUP BY state ORDER BY state`;
     if (!rows.length) continue;
     const map = mappings[d.name] ?? {};
     const moves: Record<string, string> = {};
@@ -53,7 +55,7 @@ export async function migrateRecords(tx: Prisma.TransactionClient, m: RecordMigr
     await tx.$executeRaw`
       WITH moved AS (
         UPDATE records SET state = ${to}, version = version + 1, updated_at = ${at}
-        WHERE app = ${m.app} AND entity = ${m.entity} AND state = ${from} AND deleted_at IS NULL
+        WHERE app = ${m.app} AND entity = ${m.entity} AND state = ${from} AND release IS NULL AND deleted_at IS NULL
         RETURNING id, app, entity
       ), timeline AS (
         INSERT INTO timeline_entries (record_id, app, entity, event, from_state, to_state, actor_id, role, override, remarks, at)

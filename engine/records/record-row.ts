@@ -6,6 +6,8 @@ export interface RecordRow {
   state: string | null;
   version: number;
   data: Record<string, unknown>;
+  /** The release whose workflow this record follows (a pinned workflow's record); null: the live one. */
+  release: number | null;
   scopeTags: string[];
   createdBy: string | null;
   createdAt: Date;

@@ -17,6 +17,8 @@ import { allowedEvents } from '../workflow/decide-transition.ts';
 import { nowFacts } from '../conditions/condition-guard.ts';
 import { journeyStatus } from '../workflow/journey-status.ts';
 import type { CompiledEntity } from './compile-entity.ts';
+import type { CompiledWorkflow } from '../workflow/compiled-workflow.ts';
+import { followedWorkflow, releaseForNewRecord } from './followed-workflow.ts';
 import { scopeTags, uniqueKeyValues } from './derived-columns.ts';
 import { encodeCursor, parseListQuery } from './list-query.ts';
 import type { RecordRow } from './record-row.ts';
@@ -119,10 +121,10 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
     return { app, entity, permission, row };
   }
 
-  async function eventsFor(entity: CompiledEntity, actor: Actor, permission: EntityPermission, row: RecordRow): Promise<string[] | undefined> {
-    if (!entity.workflow) return undefined;
+  async function eventsFor(entity: CompiledEntity, workflow: CompiledWorkflow | undefined, actor: Actor, permission: EntityPermission, row: RecordRow): Promise<string[] | undefined> {
+    if (!workflow) return undefined;
     if (!permission.transition || row.state === null) return [];
-    return allowedEvents(entity.workflow, row.state, actor.role, { record: recordView(entity, row), input: {}, actor: { ...actor }, now: nowFacts(ctx.clock()) });
+    return allowedEvents(workflow, row.state, actor.role, { record: recordView(entity, row), input: {}, actor: { ...actor }, now: nowFacts(ctx.clock()) });
   }
 
   return {
@@ -164,6 +166,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
         id, app: app.id, entity: entity.name, state, data, scopeTags: scopeTags(entity, data),
         keys: uniqueKeyValues(entity, data).map((k) => ({ keyName: k.keyName, value: k.value })),
         actorId: actor.id, role: actor.role, at: now, outbox: outboxRecordset(messages, now),
+        release: releaseForNewRecord(ctx, app, entity),
       };
       try {
         // The common create (no request id, no windowed dedupe, nothing to deliver in it, such as an OTP) needs nothing else.
@@ -207,9 +210,10 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
     },
 
     async get(t: RecordTarget, actor: Actor, id: string): Promise<RecordResult> {
-      const { entity, permission, row } = await loadVisible(t, actor, id, 'read');
-      const events = await eventsFor(entity, actor, permission, row);
-      return { data: { ...recordView(entity, row), ...(events ? { allowedEvents: events } : {}) }, journeyStatus: journeyStatus(entity.workflow, row.state) };
+      const { app, entity, permission, row } = await loadVisible(t, actor, id, 'read');
+      const { workflow } = (await followedWorkflow(ctx, app, entity, row)).entity;
+      const events = await eventsFor(entity, workflow, actor, permission, row);
+      return { data: { ...recordView(entity, row), ...(events ? { allowedEvents: events } : {}) }, journeyStatus: journeyStatus(workflow, row.state) };
     },
 
     /** Field changes; a body that also names a new state is one move with those fields, all or nothing. */
@@ -243,7 +247,8 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
           });
         });
         ctx.hooks.afterCommit(app.id, entity.name);
-        return { data: answerFor(entity, permission.read === true, recordView(entity, row)), journeyStatus: journeyStatus(entity.workflow, row.state) };
+        const { workflow } = (await followedWorkflow(ctx, app, entity, row)).entity;
+        return { data: answerFor(entity, permission.read === true, recordView(entity, row)), journeyStatus: journeyStatus(workflow, row.state) };
       } catch (err) {
         if (isUniqueViolation(err)) throw duplicateError(entity, merged, err);
         throw err;

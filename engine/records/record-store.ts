@@ -7,7 +7,7 @@ import { UUID_RE } from '../support/uuid.ts';
 
 
 /** A records row as pg returns it: the same columns as RecordRow, snake_case where they differ. */
-type RawRow = Pick<RecordRow, 'id' | 'app' | 'entity' | 'state' | 'version' | 'data'> & {
+type RawRow = Pick<RecordRow, 'id' | 'app' | 'entity' | 'state' | 'version' | 'data' | 'release'> & {
   scope_tags: string[] | null;
   created_by: string | null;
   created_at: Date;
@@ -16,7 +16,7 @@ type RawRow = Pick<RecordRow, 'id' | 'app' | 'entity' | 'state' | 'version' | 'd
   sort_value?: unknown;
 };
 
-const COLUMN_LIST = 'id, app, entity, state, version, data, scope_tags, created_by, created_at, updated_at, deleted_at';
+const COLUMN_LIST = 'id, app, entity, state, version, data, release, scope_tags, created_by, created_at, updated_at, deleted_at';
 const COLUMNS = Prisma.raw(COLUMN_LIST);
 
 function toRow(r: RawRow): RecordRow {
@@ -27,6 +27,7 @@ function toRow(r: RawRow): RecordRow {
     state: r.state,
     version: r.version,
     data: r.data,
+    release: r.release ?? null,
     scopeTags: r.scope_tags ?? [],
     createdBy: r.created_by,
     createdAt: r.created_at,
@@ -226,6 +227,8 @@ export interface RecordInsert {
   at: Date;
   /** Outbox rows (outboxRecordset JSON). */
   outbox: string;
+  /** The release a record of a pinned workflow follows (the live one when it is created). */
+  release?: number | null;
 }
 
 /**
@@ -236,8 +239,8 @@ export async function insertRecord(sql: Queryable, w: RecordInsert): Promise<Rec
   const { rows } = await sql.query<RawRow>({
     name: 'rulepath-insert-record',
     text: `WITH inserted AS (
-       INSERT INTO records (id, app, entity, state, version, data, scope_tags, created_by, created_at, updated_at)
-       VALUES ($1::uuid, $2, $3, $4, 1, $5::jsonb, $6::text[], $7, $8, $8)
+       INSERT INTO records (id, app, entity, state, version, data, scope_tags, created_by, created_at, updated_at, release)
+       VALUES ($1::uuid, $2, $3, $4, 1, $5::jsonb, $6::text[], $7, $8, $8, $13::int)
        RETURNING ${COLUMN_LIST}
      ), keys AS (
        INSERT INTO record_keys (app, entity, key_name, value, record_id)
@@ -255,7 +258,7 @@ export async function insertRecord(sql: Queryable, w: RecordInsert): Promise<Rec
             "idempotencyKey" text, status text, "lastError" text, "nextAttemptAt" timestamptz, "createdAt" timestamptz)
      )
      SELECT * FROM inserted`,
-    values: [w.id, w.app, w.entity, w.state, JSON.stringify(w.data), w.scopeTags, w.actorId, w.at, JSON.stringify(w.keys), w.role, JSON.stringify({ state: w.state, data: w.data }), w.outbox],
+    values: [w.id, w.app, w.entity, w.state, JSON.stringify(w.data), w.scopeTags, w.actorId, w.at, JSON.stringify(w.keys), w.role, JSON.stringify({ state: w.state, data: w.data }), w.outbox, w.release ?? null],
   });
   return toRow(rows[0]!);
 }

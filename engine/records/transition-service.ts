@@ -9,6 +9,7 @@ import { inTransaction, writeTransition, type Queryable, type TransitionWrite } 
 import { answerFor, recordView, type RecordResult, type RecordTarget } from './record-view.ts';
 import { parseIfMatch, resolveApp, resolveEntity } from '../registry/resolve-target.ts';
 import { scopeTags } from './derived-columns.ts';
+import { followedWorkflow } from './followed-workflow.ts';
 import { assertFieldsEditable, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
 import { assertValid, bodyValidator } from '../support/validate-body.ts';
 import { isUniqueViolation } from '../support/database-errors.ts';
@@ -62,13 +63,13 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService) {
   async function run(t: RecordTarget, actor: Actor, id: string, ask: TransitionAsk, body: TransitionBody, ifMatch: string | undefined, inputPath: string): Promise<RecordResult> {
     const app = resolveApp(ctx.registry(), t.app);
     const entity = resolveEntity(app, t.entity);
-    const wf = entity.workflow;
-    if (!wf) throw new AppError('EVENT_NOT_FOUND', `Entity "${entity.name}" has no workflow`);
-    if ('event' in ask && !wf.events.has(ask.event)) throw new AppError('EVENT_NOT_FOUND', `Workflow "${wf.name}" has no event "${ask.event}"`);
+    if (!entity.workflow) throw new AppError('EVENT_NOT_FOUND', `Entity "${entity.name}" has no workflow`);
+    // An event no release of the workflow could know is refused before the record is read; the
+    // workflow the record follows (its pinned release's, or the live one) decides the rest.
+    if ('event' in ask && !entity.workflow.events.has(ask.event) && entity.workflow.definition.follows !== 'pinned') {
+      throw new AppError('EVENT_NOT_FOUND', `Workflow "${entity.workflow.name}" has no event "${ask.event}"`);
+    }
     const input = body.input ?? {};
-    // Codes are checked, never stored: the timeline keeps the rest of the input.
-    const codeFields = wf.transitions.flatMap((x) => (x.otp ? [x.otp.field] : []));
-    const storedInput = Object.fromEntries(Object.entries(input).filter(([k]) => !codeFields.includes(k)));
     const fields = body.fields;
     const expected = parseIfMatch(ifMatch);
     const now = ctx.clock();
@@ -79,11 +80,17 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService) {
     try {
       // Inside the try: a role refused the move or the fields is an attempt on the record, audited too.
       const permission = requirePermission(app, actor, entity.name, 'transition');
-      assertValidFields(wf.definition.input ?? {}, entity.validateInput, input, inputPath);
       if (fields) checkChangeRequest(entity, requirePermission(app, actor, entity.name, 'update'), actor, fields);
       // Every change is judged against the state it really lands on (optimistic-write.ts), and every
       // accepted one is in the timeline.
       const written = await writeOptimistically(ctx, { app: app.id, entity: entity.name, id, actor, permission, expectedVersion: expected }, async (current) => {
+        const followed = await followedWorkflow(ctx, app, entity, current);
+        const wf = followed.entity.workflow!;
+        if ('event' in ask && !wf.events.has(ask.event)) throw new AppError('EVENT_NOT_FOUND', `Workflow "${wf.name}" has no event "${ask.event}"`);
+        assertValidFields(wf.definition.input ?? {}, followed.entity.validateInput, input, inputPath);
+        // Codes are checked, never stored: the timeline keeps the rest of the input.
+        const codeFields = wf.transitions.flatMap((x) => (x.otp ? [x.otp.field] : []));
+        const storedInput = Object.fromEntries(Object.entries(input).filter(([k]) => !codeFields.includes(k)));
         const state = current.state ?? wf.initial;
         attemptedFrom = state;
         const recordFacts = recordView(entity, current);
@@ -103,7 +110,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService) {
         const plan = planEffects(
           effects,
           { record: found, actor: actorFacts, input: storedInput, remarks: body.remarks, now: now.toISOString(), app: { id: app.id, name: app.name } },
-          { app, recordId: current.id, key: `${app.id}:${current.id}:v${current.version + 1}`, after: (set) => ({ ...found, ...set, [wf.field]: decision.to, version: current.version + 1 }) },
+          { app: followed.app, recordId: current.id, key: `${app.id}:${current.id}:v${current.version + 1}`, after: (set) => ({ ...found, ...set, [wf.field]: decision.to, version: current.version + 1 }) },
         );
         if (Object.keys(plan.fields).length) assertValid(entity.validatePatch, plan.fields, '$.effects');
         const changes = { ...fields, ...plan.fields };
@@ -152,13 +159,13 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService) {
           if (code) row = (await otp.verifyLatest(app, code.policy, current.id, input[code.field], (tx) => writeIn(inTransaction(tx)))).result;
           else if (limit) row = await ctx.db.$transaction((tx) => writeIn(inTransaction(tx)));
           else row = await writeTransition(ctx.db.sql, write);
-          return row && { row, decision, messages };
+          return row && { row, decision, messages, wf };
         } catch (err) {
           if (err instanceof LostRace) return undefined;
           throw err;
         }
       });
-      const { row, decision } = written;
+      const { row, decision, wf } = written;
       if (written.messages.length) ctx.outboxWritten();
       ctx.hooks.afterCommit(app.id, entity.name);
       const events = await allowedEvents(wf, decision.to, actor.role, { record: recordView(entity, row), input: {}, actor: actorFacts, now: nowFacts(now) });

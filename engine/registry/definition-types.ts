@@ -151,6 +151,8 @@ export interface WorkflowDef {
   entity: string;
   field?: string;
   initial: string;
+  /** latest (default): records follow the live workflow; pinned: each keeps its release until migrated. */
+  follows?: 'latest' | 'pinned';
   input?: Record<string, FieldSchema>;
   states: Record<string, StateDef>;
   transitions?: TransitionDef[];

@@ -5,7 +5,7 @@ import type { CompiledApp, Registry } from './compiled-app.ts';
 import type { DefinitionProblem } from './definition-types.ts';
 import { listAppDirs } from './load-definition-files.ts';
 import { planAndImportAppFolder } from '../lifecycle/import-app-folder.ts';
-import { asFiles, liveRelease, releaseDefinitions } from '../lifecycle/release-store.ts';
+import { asFiles, findRelease, liveRelease, releaseDefinitions } from '../lifecycle/release-store.ts';
 
 export interface RegistryLoadReport {
   registry: Registry;
@@ -15,12 +15,12 @@ export interface RegistryLoadReport {
   conflicts: { app: string; definitions: string[] }[];
 }
 
-/** The live release of an app, compiled (undefined when it has none, or it no longer compiles). */
-export async function compileLiveRelease(db: Database, app: string, options: CompileOptions = {}): Promise<{ app: CompiledApp; release: number } | undefined> {
-  const live = await liveRelease(db, app);
-  if (!live) return undefined;
-  const compiled = compileAppFiles(asFiles(await releaseDefinitions(db, live)), [], '', options).app;
-  return compiled && { app: compiled, release: live.number };
+/** A release of an app (its live one by default), compiled (undefined when there is none, or it no longer compiles). */
+export async function compileRelease(db: Database, app: string, options: CompileOptions = {}, number?: number): Promise<{ app: CompiledApp; release: number } | undefined> {
+  const release = number === undefined ? await liveRelease(db, app) : await findRelease(db, app, number);
+  if (!release) return undefined;
+  const compiled = compileAppFiles(asFiles(await releaseDefinitions(db, release)), [], '', options).app;
+  return compiled && { app: compiled, release: release.number };
 }
 
 /**
@@ -53,7 +53,7 @@ export async function loadRegistry(db: Database, root: string, logger: Logger, p
       releases.set(folder, release.number);
       continue;
     }
-    const fallback = previous?.apps.get(folder) ? { app: previous.apps.get(folder)!, release: previous.releases?.get(folder) } : await compileLiveRelease(db, folder, options);
+    const fallback = previous?.apps.get(folder) ? { app: previous.apps.get(folder)!, release: previous.releases?.get(folder) } : await compileRelease(db, folder, options);
     if (fallback) {
       apps.set(folder, fallback.app);
       if (fallback.release !== undefined) releases.set(folder, fallback.release);

@@ -60,6 +60,7 @@ export const OPERATION_NEEDS = {
   'releases.list': {},
   'releases.get': { pathParam: ['number'] },
   'releases.rollback': { pathParam: ['number'] },
+  'releases.migrate': { pathParam: ['number'] },
   'apps.simulate': {},
 } as const satisfies Record<string, OperationNeeds>;
 

@@ -15,6 +15,7 @@ import { changesTests } from './changes-tests.ts';
 import { releasesList } from './releases-list.ts';
 import { releasesGet } from './releases-get.ts';
 import { releasesRollback } from './releases-rollback.ts';
+import { releasesMigrate } from './releases-migrate.ts';
 import { appsSimulate } from './apps-simulate.ts';
 import { authLogin } from './auth-login.ts';
 import { authLogout } from './auth-logout.ts';
@@ -81,5 +82,6 @@ export const OPERATION_SPECS: { readonly [K in Operation]: OperationSpec<K> } = 
   'releases.list': releasesList,
   'releases.get': releasesGet,
   'releases.rollback': releasesRollback,
+  'releases.migrate': releasesMigrate,
   'apps.simulate': appsSimulate,
 };

@@ -300,4 +300,15 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
     createdAt: dateTime,
     definitions: { type: 'array', items: closed({ kind: str, name: str, version: int, checksum: str, file: str, content: { type: 'object', description: 'The authored definition (GET /releases/{number} only)' } }, ['kind', 'name', 'version', 'checksum', 'file']) },
   }),
+  Migration: closed({
+    release: int,
+    entity: str,
+    counts: {
+      type: 'object',
+      description: 'The pinned records found, per release they followed and per state: { "3": { "PAN_SUBMITTED": 12 } }',
+      additionalProperties: { type: 'object', additionalProperties: int },
+    },
+    migrated: { type: 'integer', description: 'Records moved (0 on a dry run)' },
+    dryRun: bool,
+  }),
 };
