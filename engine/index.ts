@@ -13,6 +13,7 @@ import { createChangeSets } from './lifecycle/change-sets.ts';
 import { parseReleaseMessage, releaseMessage } from './lifecycle/release-store.ts';
 import { assertMayView } from './lifecycle/definition-permissions.ts';
 import { migratePinnedRecords } from './lifecycle/migrate-pinned-records.ts';
+import { runTestCases } from './lifecycle/run-test-cases.ts';
 import { parseSimulation, simulate } from './lifecycle/simulate.ts';
 import { startChangeFeed } from './store/change-feed.ts';
 import { createRecordService } from './records/record-service.ts';
@@ -185,6 +186,12 @@ export async function createEngine(options: EngineOptions) {
       const app = resolveApp(current, appId);
       assertMayView(app, actor);
       return simulate(app, parseSimulation(body), clock());
+    },
+    /** The app's saved test cases run against the live release, with the moves they cover. */
+    async tests(appId: string, actor: Actor) {
+      const app = resolveApp(current, appId);
+      assertMayView(app, actor);
+      return runTestCases(app, clock());
     },
     /** Calls `listener` after every change of the registry (a reload, a release from any process). */
     onRegistryChange(listener: (registry: Registry) => void): () => void {

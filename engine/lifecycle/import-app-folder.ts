@@ -7,6 +7,8 @@ import { notifyChange } from '../store/change-feed.ts';
 import { compileAppFiles, type AppLoadResult, type CompileOptions } from '../registry/compile-app.ts';
 import { readDefinitionFiles, type RawDefinitionFile } from '../registry/load-definition-files.ts';
 import { planFilesImport, type FilesPlan } from './import-files.ts';
+import { failingCaseProblems } from './run-test-cases.ts';
+import { writeFilesBaseline } from './files-baseline.ts';
 import { asFiles, liveRelease, lockReleases, releaseMessage, writeRelease, type Release, type ReleasedDefinition } from './release-store.ts';
 
 export interface AppFolderPlan {
@@ -34,6 +36,12 @@ export async function planAppFolder(db: Database, root: string, dir: string, opt
     result.problems.push({ file: path.relative(path.dirname(root), dir), path: '$.id', message: `The app id "${result.app.id}" must match its folder name "${app}"` });
     delete result.app;
   }
+  // The saved test cases gate the files as they gate a publish: a failing case refuses the folder.
+  const failing = result.app ? await failingCaseProblems(result.app, plan.definitions.map((d) => ({ file: path.join(path.basename(root), d.file), content: d.content })), new Date()) : [];
+  if (failing.length) {
+    result.problems.push(...failing);
+    delete result.app;
+  }
   return { app, files, plan, result, due: Boolean(result.app) && (plan.changed || !plan.live) };
 }
 
@@ -46,18 +54,33 @@ async function writeFilesRelease(db: Database, planned: AppFolderPlan, at: Date)
   return db.$transaction(async (tx) => {
     await lockReleases(tx, planned.app);
     if ((await liveRelease(tx, planned.app))?.number !== planned.plan.live?.number) return undefined;
+    await writeFilesBaseline(tx, planned.app, planned.plan.imported, at);
     return writeRelease(tx, { app: planned.app, source: 'files', createdBy: 'files', at, definitions: planned.plan.definitions, imported: planned.plan.imported });
+  });
+}
+
+/** Stores what the files are now when no release is due but they caught up with the live one (false: a release landed meanwhile). */
+async function moveFilesBaseline(db: Database, planned: AppFolderPlan, at: Date): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    await lockReleases(tx, planned.app);
+    if ((await liveRelease(tx, planned.app))?.number !== planned.plan.live?.number) return false;
+    await writeFilesBaseline(tx, planned.app, planned.plan.imported, at);
+    return true;
   });
 }
 
 /** Plans the folder and, when a release is due, writes it (planned again if a release landed in between). */
 export async function planAndImportAppFolder(db: Database, root: string, dir: string, options: CompileOptions = {}): Promise<{ planned: AppFolderPlan; release?: Release }> {
   for (let attempt = 0; ; attempt++) {
+    if (attempt > 10) throw new Error(`Releases of "${path.basename(dir)}" keep landing while its files are imported; try again`);
     const planned = await planAppFolder(db, root, dir, options);
-    if (!planned.due) return { planned };
+    if (!planned.due) {
+      // A folder that loads and changes nothing may still have caught up with the live release.
+      if (!planned.result.app || !planned.plan.baselineMoved || (await moveFilesBaseline(db, planned, new Date()))) return { planned };
+      continue;
+    }
     const release = await writeFilesRelease(db, planned, new Date());
     if (release) return { planned, release };
-    if (attempt >= 10) throw new Error(`Releases of "${planned.app}" keep landing while its files are imported; try again`);
   }
 }
 

@@ -4,9 +4,12 @@
 // release is never overwritten silently: a definition changed in the files *and* by an admin since
 // the last import is held back — the admin's stays live — and reported as a conflict, until an
 // engineer exports the live release (npm run definitions -- export) or an admin publishes the file's.
+// Files that have caught up with the live release (an export, committed) move the baseline without
+// a release, so an admin's next change to those definitions is not mistaken for a conflict.
 import type { Database } from '../store/database.ts';
 import type { RawDefinitionFile } from '../registry/load-definition-files.ts';
-import { checksumOf, identityOf, lastFilesRelease, liveRelease, releaseDefinitions, type Release, type ReleasedDefinition } from './release-store.ts';
+import { checksumOf, identityOf, liveRelease, releaseDefinitions, type Release, type ReleasedDefinition } from './release-store.ts';
+import { readFilesBaseline } from './files-baseline.ts';
 
 export interface FilesPlan {
   /** What to serve if it compiles: the live release with the files' changes applied. */
@@ -16,8 +19,10 @@ export interface FilesPlan {
   live?: Release;
   /** Definitions changed both in the files and by an admin since the last import: held back. */
   conflicts: string[];
-  /** The files' checksums as read, stored with the release. */
+  /** The files' checksums as read (held-back ones as they were): the baseline of the next start. */
   imported: Record<string, string>;
+  /** Whether `imported` differs from the baseline the plan was made against (it is to be stored). */
+  baselineMoved: boolean;
 }
 
 const keyOf = (kind: string, name: string) => `${kind}/${name}`;
@@ -32,11 +37,11 @@ export async function planFilesImport(db: Database, app: string, files: readonly
   }
   const imported = Object.fromEntries([...fromFiles].map(([k, d]) => [k, checksumOf(d.content)]));
   const live = await liveRelease(db, app);
-  if (!live) return { definitions: [...fromFiles.values()], changed: true, conflicts: [], imported };
+  if (!live) return { definitions: [...fromFiles.values()], changed: true, conflicts: [], imported, baselineMoved: true };
 
   const served = new Map((await releaseDefinitions(db, live)).map((d) => [keyOf(d.kind, d.name), d]));
   const servedChecksum = new Map(live.entries.map((e) => [keyOf(e.kind, e.name), e.checksum]));
-  const before = (await lastFilesRelease(db, app))?.imported ?? {};
+  const before = await readFilesBaseline(db, app);
   const conflicts: string[] = [];
   let changed = false;
   for (const key of new Set([...Object.keys(before), ...fromFiles.keys()])) {
@@ -56,5 +61,6 @@ export async function planFilesImport(db: Database, app: string, files: readonly
     if (before[key] === undefined) delete imported[key];
     else imported[key] = before[key]!;
   }
-  return { definitions: [...served.values()], changed, live, conflicts, imported };
+  const baselineMoved = new Set([...Object.keys(before), ...Object.keys(imported)]).size !== Object.keys(before).length || Object.entries(imported).some(([k, v]) => before[k] !== v);
+  return { definitions: [...served.values()], changed, live, conflicts, imported, baselineMoved };
 }

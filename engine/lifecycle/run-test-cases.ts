@@ -5,7 +5,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { AppError, isAppError } from '../errors/app-error.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
-import type { TestCaseDef, TestExpectation } from '../registry/definition-types.ts';
+import type { DefinitionProblem, TestCaseDef, TestExpectation } from '../registry/definition-types.ts';
+import { identityOf } from './release-store.ts';
 import { simulate } from './simulate.ts';
 
 /** What a case's simulation gave, in the terms of its expectation. */
@@ -125,6 +126,19 @@ export async function runTestCases(app: CompiledApp, now: Date): Promise<TestRun
 }
 
 /** Refuses (422) naming each failing case: a change set that breaks a saved case is not published. */
+/**
+ * The failing cases as problems of their test files: what a files import and `npm run validate`
+ * refuse, as a publish does (the files are how engineers release; they pass the same gate).
+ */
+export async function failingCaseProblems(app: CompiledApp, files: readonly { file: string; content: unknown }[], now: Date): Promise<DefinitionProblem[]> {
+  const { failed } = await runTestCases(app, now);
+  const fileOf = new Map(files.flatMap((f) => {
+    const id = identityOf(f.content);
+    return id?.kind === 'test' ? [[id.name, f.file] as const] : [];
+  }));
+  return failed.map((f) => ({ file: fileOf.get(f.test) ?? f.test, path: f.path, message: `Saved test case "${f.case}" fails: ${f.message}` }));
+}
+
 export async function assertTestCasesPass(app: CompiledApp, now: Date): Promise<void> {
   const { failed } = await runTestCases(app, now);
   if (failed.length) {

@@ -62,6 +62,7 @@ export const OPERATION_NEEDS = {
   'releases.rollback': { pathParam: ['number'] },
   'releases.migrate': { pathParam: ['number'] },
   'apps.simulate': {},
+  'apps.tests': {},
 } as const satisfies Record<string, OperationNeeds>;
 
 export type Operation = keyof typeof OPERATION_NEEDS;

@@ -1,10 +1,11 @@
 // npm run validate [-- <definitions root | app folder>]: prints every problem, exits non-zero on any
-// error. Warnings are printed too, marked, but an app with only warnings loads, so it passes.
+// error (a failing saved test case is one). Warnings are printed too, marked, but an app with only warnings loads, so it passes.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { loadAppDir } from './compile-app.ts';
 import type { DefinitionProblem } from './definition-types.ts';
-import { listAppDirs } from './load-definition-files.ts';
+import { listAppDirs, readDefinitionFiles } from './load-definition-files.ts';
+import { failingCaseProblems } from '../lifecycle/run-test-cases.ts';
 
 const DEFAULT_ROOT = path.resolve(import.meta.dirname, '../../definitions');
 
@@ -22,6 +23,12 @@ const line = (p: DefinitionProblem) => `  ${p.file}  ${p.path}  ${p.severity ===
 let failed = 0;
 for (const dir of appDirsFor(target)) {
   const result = loadAppDir(dir, process.cwd());
+  // The app's saved test cases must pass too, as they must for a start to import the folder.
+  const failing = result.app ? await failingCaseProblems(result.app, readDefinitionFiles(dir).files.map((f) => ({ ...f, file: path.relative(process.cwd(), f.file) })), new Date()) : [];
+  if (failing.length) {
+    result.problems.push(...failing);
+    delete result.app;
+  }
   if (result.app) {
     console.log(`ok    ${path.relative(process.cwd(), dir) || '.'}  (app "${result.app.id}": ${result.app.entities.size} entities, ${result.app.workflows.size} workflows)`);
   } else {

@@ -16,6 +16,7 @@ import { releasesList } from './releases-list.ts';
 import { releasesGet } from './releases-get.ts';
 import { releasesRollback } from './releases-rollback.ts';
 import { releasesMigrate } from './releases-migrate.ts';
+import { appsTests } from './apps-tests.ts';
 import { appsSimulate } from './apps-simulate.ts';
 import { authLogin } from './auth-login.ts';
 import { authLogout } from './auth-logout.ts';
@@ -83,5 +84,6 @@ export const OPERATION_SPECS: { readonly [K in Operation]: OperationSpec<K> } = 
   'releases.get': releasesGet,
   'releases.rollback': releasesRollback,
   'releases.migrate': releasesMigrate,
+  'apps.tests': appsTests,
   'apps.simulate': appsSimulate,
 };

@@ -241,4 +241,36 @@ describe('npm run definitions', () => {
     expect(unknown.err).toMatch(/^solarium has no release 99 \(the live one is \d+\)\n/);
     expect((await run('help')).code).toBe(0);
   });
+  it('takes files that caught up with the live release as the new baseline: an admin’s next change is no conflict, an engineer’s next edit applies', async () => {
+    const admin = await auth('admin@solarium.test');
+    /** The admin relabels on_hold (a workflow change since the last files import). */
+    const relabel = async (label: string) => {
+      const wf = (await s.request.get(`${G}/releases/${await liveNumber()}`).set(admin)).body.data.definitions.find((d: { kind: string }) => d.kind === 'workflow').content;
+      const set = (await s.request.post(`${G}/changes`).set(admin).send({ title: `Relabel: ${label}` })).body.data;
+      await s.request.put(`${G}/changes/${set.id}/definitions/workflow/lead-status`).set(admin).send({ ...wf, states: { ...wf.states, on_hold: { label } } });
+      expect((await s.request.post(`${G}/changes/${set.id}/publish`).set(admin).send({})).status).toBe(200);
+    };
+    await relabel('Paused');
+    const scratch = tmp('caught-up');
+    expect((await run('export', 'solarium', scratch)).code).toBe(0);
+    // A start from the exported files writes no release; the files' baseline moves.
+    const live = await liveNumber();
+    expect((await restart(scratch)).registry().releases?.get('solarium')).toBe(live);
+    // The admin changes the workflow again, after the export: the files did not change, so no conflict.
+    await relabel('Frozen');
+    const calm = await restart(scratch);
+    expect(calm.loadReport.conflicts).toEqual([]);
+    expect(calm.registry().releases?.get('solarium')).toBe(live + 1);
+    expect(calm.registry().apps.get('solarium')!.workflows.get('lead-status')!.states.on_hold!.label).toBe('Frozen');
+    // An engineer's edit of a file the admin did not touch applies; one of the workflow (changed by both since the export) is held back.
+    const entity = path.join(scratch, 'solarium', 'lead.entity.yaml');
+    writeFileSync(entity, readFileSync(entity, 'utf8').replace(/^label: .*$/m, 'label: Rooftop lead'));
+    const wfFile = path.join(scratch, WORKFLOW);
+    writeFileSync(wfFile, readFileSync(wfFile, 'utf8').replace(/won: \{ label: Won \}/, 'won: { label: Signed }'));
+    const edited = await restart(scratch);
+    expect(edited.loadReport.conflicts).toEqual([{ app: 'solarium', definitions: ['workflow/lead-status'] }]);
+    expect(edited.registry().releases?.get('solarium')).toBe(live + 2);
+    expect(edited.registry().apps.get('solarium')!.entities.get('lead')!.label).toBe('Rooftop lead');
+    expect(edited.registry().apps.get('solarium')!.workflows.get('lead-status')!.states.on_hold!.label).toBe('Frozen');
+  });
 });

@@ -548,6 +548,9 @@ describe('conformance: every documented operation, called, answers as documented
       expect(run.failed).toEqual([]);
       expect(run.coverage.untested.length).toBeGreaterThan(0);
       if (kam) await refused('GET', `${G}/changes/${set.id}/tests`, { as: kam }, 403, 'FORBIDDEN');
+      expect((await ok('GET', `${G}/tests`, { as: admin })).failed).toEqual([]);
+      if (kam) await refused('GET', `${G}/tests`, { as: kam }, 403, 'FORBIDDEN');
+      else await refused('GET', `${G}/tests`, {}, 401, 'UNAUTHENTICATED');
       await ok('POST', `${G}/changes/${set.id}/discard`, { as: admin });
       await refused('GET', `${G}/changes/${set.id}/tests`, { as: admin }, 409, 'CONFLICT');
     }

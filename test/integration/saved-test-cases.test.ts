@@ -1,8 +1,11 @@
 // Saved test cases guard every publish: a change set whose candidate breaks one is refused, naming
 // the case; the admin sees it coming (the change set's tests and simulations run against the
 // candidate), and publishes once the change and the case agree. Coverage lists the untested moves.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { DEFINITIONS_DIR, startTestServer, type TestServer } from '../support/test-server.ts';
 
 let s: TestServer;
 const G = '/v1/apps/solarium';
@@ -83,5 +86,35 @@ describe('saved test cases at publish', () => {
     const tests = await s.request.get(`${G}/changes/${set.id}/tests`).set(admin);
     expect(tests.status).toBe(422);
     expect(tests.body.error.details).toContainEqual({ path: 'solarium/lead-status.test.yaml $.cases[4].simulate.target', message: '"customer_accepted" is not a state of workflow "lead-status"' });
+  });
+});
+
+describe('saved test cases on the live release and on the files', () => {
+  it('runs the cases against the live release for whoever may see the definitions', async () => {
+    const run = await s.request.get(`${G}/tests`).set(admin);
+    expect(run.status).toBe(200);
+    expect(run.body.data).toMatchObject({ failed: [] });
+    expect(run.body.data.passed).toBeGreaterThan(0);
+    expect(run.body.data.coverage.moves.length).toBeGreaterThan(0);
+    const cp = { Authorization: `Bearer ${await s.login('cp1@solarium.test')}` };
+    expect((await s.request.get(`${G}/tests`).set(cp)).status).toBe(403);
+  });
+
+  it('refuses a files import whose saved case fails, naming the case in its file (the folder is not served)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-cases-'));
+    cpSync(DEFINITIONS_DIR, dir, { recursive: true });
+    const testFile = path.join(dir, 'solarium', 'lead-status.test.yaml');
+    // The case says a CP may jump a new lead to won: the matrix in the files says no.
+    writeFileSync(testFile, readFileSync(testFile, 'utf8').replace('expect: { allowed: false, code: INVALID_TRANSITION }', 'expect: { allowed: true, to: won }'));
+    const other = await startTestServer({ definitionsDir: dir });
+    try {
+      const refused = other.engine.loadReport.refused.find((r) => r.app === 'solarium');
+      expect(refused?.problems).toContainEqual({ file: path.join(path.basename(dir), 'solarium', 'lead-status.test.yaml'), path: '$.cases[1]', message: expect.stringContaining('Saved test case "A CP may not jump a new lead to won" fails') });
+      expect(other.engine.registry().apps.has('solarium')).toBe(false);
+      expect(other.engine.registry().apps.has('ekyc')).toBe(true);
+    } finally {
+      await other.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -181,6 +181,18 @@ describe('npm run validate', () => {
     expect(err?.stdout).toContain('solarium/lead-status.workflow.yaml  $.initial  State "fresh" is not declared in "states"');
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it('fails an app whose saved test case fails, naming the case', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-defs-'));
+    cpSync(SOLARIUM, path.join(dir, 'solarium'), { recursive: true });
+    const testFile = path.join(dir, 'solarium', 'lead-status.test.yaml');
+    writeFileSync(testFile, readFileSync(testFile, 'utf8').replace('expect: { allowed: false, code: INVALID_TRANSITION }', 'expect: { allowed: true, to: won }'));
+    const err = await run(tsx, [cli, dir], { cwd: dir }).then(() => undefined, (e: { code: number; stdout: string }) => e);
+    expect(err?.code).toBe(1);
+    expect(err?.stdout).toContain('FAIL  solarium');
+    expect(err?.stdout).toContain('solarium/lead-status.test.yaml  $.cases[1]  Saved test case "A CP may not jump a new lead to won" fails');
+    rmSync(dir, { recursive: true, force: true });
+  });
 });
 
 describe('OTP policies', () => {
