@@ -20,7 +20,7 @@ import { assertMayApprove, assertMayEdit, assertMayPublish, assertMayView } from
 import { candidateApp } from './candidate-app.ts';
 import { assertTestCasesPass, runTestCases } from './run-test-cases.ts';
 import { parseSimulation, simulate } from './simulate.ts';
-import { migrateRecords, plannedMigrations } from './migrate-records.ts';
+import { assertMappingsFit, migrateRecords, plannedMigrations } from './migrate-records.ts';
 import { asFiles, checksumOf, lockReleases, conventionalFile, findRelease, identityOf, listReleases, liveRelease, releaseDefinitions, writeRelease, type Release, type ReleasedDefinition } from './release-store.ts';
 
 const validateOpen = bodyValidator<{ title: string }>({ type: 'object', additionalProperties: false, required: ['title'], properties: { title: { type: 'string', minLength: 1, maxLength: 200 } } });
@@ -57,6 +57,7 @@ interface ChangeSetRow {
   updatedAt: Date;
   publishAt?: Date | null;
   scheduleError?: string | null;
+  scheduleMappings?: unknown;
 }
 
 interface ItemRow {
@@ -148,6 +149,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
       // The whole app, checked with the draft applied: publishing needs no error (warnings are told).
       problems: c ? problemsOf(c.definitions) : [],
       publishAt: row.publishAt?.toISOString() ?? null,
+      scheduleMappings: (row.scheduleMappings ?? null) as Record<string, Record<string, string>> | null,
       scheduleError: row.scheduleError ?? null,
       contentHash: hash,
       approvals: { needed: approvalsNeeded(app), given: approvals.map((a) => ({ actorId: a.actorId, role: a.role, at: a.at.toISOString() })) },
@@ -211,12 +213,16 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
     });
   }
 
-  async function schedule(app: CompiledApp, actor: Actor, id: string, at: Date, comment: string | undefined) {
+  async function schedule(app: CompiledApp, actor: Actor, id: string, at: Date, comment: string | undefined, mappings: Record<string, Record<string, string>>) {
     if (!(at.getTime() > ctx.clock().getTime())) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: '$.at', message: 'A time in the future' }] });
     const row = await db.$transaction(async (tx) => {
-      await checkedCandidate(tx, app, id, 'open');
-      const updated = await tx.changeSet.update({ where: { id }, data: { status: 'scheduled', publishAt: at, scheduledBy: actor.id, scheduledRole: actor.role, scheduleComment: comment ?? null, scheduleError: null, updatedAt: ctx.clock() } });
-      await audit(tx, app.id, actor, 'changes.schedule', id, { at: at.toISOString(), comment });
+      const { c } = await checkedCandidate(tx, app, id, 'open');
+      // Which records the mappings move is decided with the records as they are at the time; that
+      // they name states the change set's workflows have is known now.
+      assertMappingsFit(c.definitions, mappings);
+      const scheduleMappings = Object.keys(mappings).length ? (mappings as Prisma.InputJsonValue) : Prisma.DbNull;
+      const updated = await tx.changeSet.update({ where: { id }, data: { status: 'scheduled', publishAt: at, scheduledBy: actor.id, scheduledRole: actor.role, scheduleComment: comment ?? null, scheduleMappings, scheduleError: null, updatedAt: ctx.clock() } });
+      await audit(tx, app.id, actor, 'changes.schedule', id, { at: at.toISOString(), comment, mappings });
       return updated;
     });
     return view(app, row);
@@ -303,11 +309,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
       const app = resolveApp(ctx.registry(), appId);
       assertMayPublish(app, actor);
       const { comment, mappings = {}, at } = validatePublish(body ?? {});
-      if (at !== undefined) {
-        // Where records of removed states go is decided with the records as they are then: publish it then.
-        if (Object.keys(mappings).length) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: '$.mappings', message: 'A scheduled publish cannot carry mappings: publish a change set that moves records when it is due' }] });
-        return schedule(app, actor, id, new Date(at), comment);
-      }
+      if (at !== undefined) return schedule(app, actor, id, new Date(at), comment, mappings);
       return releaseView(await publishNow(app, actor, id, 'open', comment, mappings));
     },
 
@@ -323,7 +325,8 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
         try {
           // The rights are the ones the app gives now.
           assertMayPublish(app, actor);
-          await publishNow(app, actor, row.id, 'scheduled', row.scheduleComment ?? undefined, {});
+          // The mappings said when it was scheduled; records in removed states that they do not cover refuse it then (409).
+          await publishNow(app, actor, row.id, 'scheduled', row.scheduleComment ?? undefined, (row.scheduleMappings ?? {}) as Record<string, Record<string, string>>);
           published++;
         } catch (err) {
           failed++;

@@ -21,6 +21,17 @@ export interface RecordMigration {
 
 const isWorkflow = (d: ReleasedDefinition): d is ReleasedDefinition & { content: WorkflowDef } => d.kind === 'workflow' && (d.content as { kind?: unknown })?.kind === 'workflow';
 
+/** Mappings name workflows of the new release and states each has (400 otherwise). */
+export function assertMappingsFit(next: readonly ReleasedDefinition[], mappings: Record<string, Record<string, string>>): void {
+  const workflows = new Map(next.filter(isWorkflow).map((d) => [d.name, d.content]));
+  const details = Object.entries(mappings).flatMap(([name, map]) => {
+    const wf = workflows.get(name);
+    if (!wf) return [{ path: `$.mappings.${name}`, message: `The release has no workflow "${name}"` }];
+    return Object.entries(map).filter(([, to]) => !Object.hasOwn(wf.states, to)).map(([from, to]) => ({ path: `$.mappings.${name}.${from}`, message: `"${to}" is not a state of workflow "${name}"` }));
+  });
+  if (details.length) throw new AppError('VALIDATION_FAILED', undefined, { details });
+}
+
 /** The records to move for each workflow that loses states; 409 with the counts while a state holding records has no mapping. */
 export async function plannedMigrations(tx: Prisma.TransactionClient, app: CompiledApp, live: readonly ReleasedDefinition[], next: readonly ReleasedDefinition[], mappings: Record<string, Record<string, string>>): Promise<RecordMigration[]> {
   const before = new Map(live.filter(isWorkflow).map((d) => [d.name, d.content]));

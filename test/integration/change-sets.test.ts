@@ -253,4 +253,42 @@ describe('scheduled publishing', () => {
     expect(after!.status).toBe('open');
     expect(after!.schedule_error).toMatch(/released by someone else/);
   });
+
+  it('carries mappings: the records in a removed state at its time move with them; a mapping to no state is refused when it is scheduled', async () => {
+    // Fresh sessions: the fake clock moves past a session's hour.
+    const signIn = async () => ({ Authorization: `Bearer ${(await s.request.post('/v1/apps/solarium/auth/login').send({ email: 'admin@solarium.test', password: 'demo1234' })).body.data.accessToken as string}` });
+    let admin = await signIn();
+    const onHold = async (name: string, phone: string) => {
+      const lead = (await s.request.post('/solarium/leads').set(admin).send({ name, phone, city: 'Pune' })).body.data;
+      for (const newStatus of ['in_discussion', 'on_hold']) expect((await s.request.patch(`/solarium/leads/${lead.id}/status`).set(admin).send({ newStatus })).status).toBe(200);
+      return lead.id as string;
+    };
+    const early = await onHold('Held early', '9877700011');
+    const { workflow, number: before } = await liveWorkflow(admin);
+    const { set } = await publishWorkflow(admin, {
+      ...workflow,
+      states: Object.fromEntries(Object.entries(workflow.states).filter(([k]) => k !== 'on_hold')),
+      matrix: Object.fromEntries(Object.entries(workflow.matrix as Record<string, Record<string, string[]>>).filter(([k]) => k !== 'on_hold').map(([from, row]) => [from, Object.fromEntries(Object.entries(row).filter(([to]) => to !== 'on_hold'))])),
+    }, 'Drop on_hold tonight');
+    const at = new Date(s.clock.now.getTime() + 60 * 60_000);
+    const bad = await s.request.post(`${G}/changes/${set.id}/publish`).set(admin).send({ at: at.toISOString(), mappings: { 'lead-status': { on_hold: 'limbo' } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([{ path: '$.mappings.lead-status.on_hold', message: '"limbo" is not a state of workflow "lead-status"' }]);
+    const mappings = { 'lead-status': { on_hold: 'in_discussion' } };
+    const scheduled = await s.request.post(`${G}/changes/${set.id}/publish`).set(admin).send({ at: at.toISOString(), mappings });
+    expect(scheduled.status, JSON.stringify(scheduled.body)).toBe(200);
+    expect(scheduled.body.data).toMatchObject({ status: 'scheduled', scheduleMappings: mappings });
+    // A lead put on hold after the publish was scheduled moves too: the records are counted at the time.
+    const late = await onHold('Held late', '9877700012');
+    s.clock.now = new Date(at.getTime() + 1000);
+    expect(await s.engine.changes.publishDue()).toEqual({ published: 1, failed: 0 });
+    expect(s.engine.registry().releases?.get('solarium')).toBe(before + 1);
+    admin = await signIn();
+    for (const id of [early, late]) {
+      expect((await s.request.get(`/solarium/leads/${id}`).set(admin)).body.data.status).toBe('in_discussion');
+      expect((await s.request.get(`/solarium/leads/${id}/timeline`).set(admin)).body.data.at(-1)).toMatchObject({ event: 'release.migrate', from: 'on_hold', to: 'in_discussion' });
+    }
+    // Back to the files' workflow for the tests that follow.
+    expect((await s.request.post(`${G}/releases/1/rollback`).set(admin).send({})).status).toBe(200);
+  });
 });

@@ -221,6 +221,11 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
     problems: { type: 'array', description: 'The whole app checked with this change set applied; publishing needs no error', items: closed({ file: str, path: str, message: str, severity: { enum: ['error', 'warning'] } }, ['file', 'path', 'message']) },
     publishAt: { type: ['string', 'null'], format: 'date-time', description: 'When a scheduled change set is published' },
     scheduleError: { ...nullableStr, description: 'Why a scheduled publish was refused when its time came (the change set is open again)' },
+    scheduleMappings: {
+      type: ['object', 'null'],
+      description: 'The mappings a scheduled publish carries: per workflow, the state each removed state\'s records move to when it is published',
+      additionalProperties: { type: 'object', additionalProperties: str },
+    },
     contentHash: { type: 'string', description: 'What an approval is of: any edit changes it' },
     approvals: closed({ needed: int, given: { type: 'array', items: closed({ actorId: str, role: str, at: dateTime }) } }),
   }),

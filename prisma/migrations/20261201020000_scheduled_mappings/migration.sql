@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "change_sets" ADD COLUMN "schedule_mappings" JSONB;
