@@ -114,6 +114,34 @@ describe('change sets and releases', () => {
   });
 });
 
+describe('an edit racing a publish', () => {
+  it('either lands in the release or is refused (409): never saved into a change set already published', async () => {
+    const admin = await auth('admin@solarium.test');
+    for (let i = 0; i < 6; i++) {
+      const { workflow } = await liveWorkflow(admin);
+      const { set } = await publishWorkflow(admin, { ...workflow, states: { ...workflow.states, on_hold: { label: `Before ${i}` } } }, `Race ${i}`);
+      const edited = { ...workflow, states: { ...workflow.states, on_hold: { label: `Edited ${i}` } } };
+      const [put, published] = await Promise.all([
+        s.request.put(`${G}/changes/${set.id}/definitions/workflow/lead-status`).set(admin).send(edited),
+        s.request.post(`${G}/changes/${set.id}/publish`).set(admin).send({}),
+      ]);
+      expect(published.status, JSON.stringify(published.body)).toBe(200);
+      const released = (await s.request.get(`${G}/releases/${published.body.data.number}`).set(admin)).body.data;
+      const label = released.definitions.find((d: { kind: string }) => d.kind === 'workflow').content.states.on_hold.label;
+      if (put.status === 200) expect(label).toBe(`Edited ${i}`);
+      else {
+        expect(put.status).toBe(409);
+        expect(label).toBe(`Before ${i}`);
+      }
+      // What the change set holds is what was released.
+      const [item] = await sql<{ checksum: string }>("SELECT checksum FROM change_set_items WHERE change_set = $1", [set.id]);
+      expect(item!.checksum).toBe(released.definitions.find((d: { kind: string }) => d.kind === 'workflow').checksum);
+    }
+    // Back to the files' workflow for the tests that follow.
+    expect((await s.request.post(`${G}/releases/1/rollback`).set(admin).send({})).status).toBe(200);
+  });
+});
+
 describe('records in flight', () => {
   /** The workflow without on_hold: its state, its row and every move into it. */
   const withoutOnHold = (wf: { states: Record<string, unknown>; matrix: Record<string, Record<string, unknown>> }) => ({
