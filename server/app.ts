@@ -10,6 +10,8 @@ import { docsRoutes } from './openapi/docs-page.ts';
 import { aliasRoutes } from './routes/alias-routes.ts';
 import { expressPath, genericRoutes } from './routes/generic-routes.ts';
 import { UPLOAD_ROUTE } from './routes/upload-route.ts';
+import { appCatalog } from './app-catalog.ts';
+import { studioRoutes } from './studio-routes.ts';
 
 export interface AppOptions {
   /** A bare JSON echo at POST /_echo: the baseline the benchmarks compare against. */
@@ -56,6 +58,8 @@ export function createHttpApp(engine: Engine, logger: Logger, options: AppOption
     res.json(openApi.doc);
   });
   app.use(docsRoutes());
+  app.get('/v1/apps', appCatalog(engine));
+  app.use(studioRoutes());
   if (options.echoRoute) app.post('/_echo', (req, res) => void res.json({ success: true, data: req.body ?? null }));
 
   app.use(genericRoutes(engine));

@@ -12,6 +12,7 @@ import { compileAppFiles } from '../registry/compile-app.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { AnyDefinition, DefinitionProblem } from '../registry/definition-types.ts';
 import { describeChanges } from './describe-changes.ts';
+import { compareDefinitions } from './compare-definitions.ts';
 import { resolveApp } from '../registry/resolve-target.ts';
 import { Prisma } from '../store/database.ts';
 import { bodyValidator } from '../support/validate-body.ts';
@@ -24,7 +25,15 @@ import { assertMappingsFit, migrateRecords, plannedMigrations } from './migrate-
 import { asFiles, checksumOf, lockReleases, conventionalFile, findRelease, identityOf, listReleases, liveRelease, releaseDefinitions, writeRelease, type Release, type ReleasedDefinition } from './release-store.ts';
 
 const validateOpen = bodyValidator<{ title: string }>({ type: 'object', additionalProperties: false, required: ['title'], properties: { title: { type: 'string', minLength: 1, maxLength: 200 } } });
-const validateComment = bodyValidator<{ comment?: string }>({ type: 'object', additionalProperties: false, properties: { comment: { type: 'string', maxLength: 2000 } } });
+export const APPROVE_BODY_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    comment: { type: 'string', maxLength: 2000 },
+    contentHash: { type: 'string', pattern: '^[0-9a-f]{64}$', description: 'The contentHash the approver read: 409 when the change set changed since' },
+  },
+} as const;
+const validateApprove = bodyValidator<{ comment?: string; contentHash?: string }>(APPROVE_BODY_SCHEMA);
 export const PUBLISH_BODY_SCHEMA = {
   type: 'object',
   additionalProperties: false,
@@ -139,6 +148,8 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
         kind: i.kind,
         name: i.name,
         removed: i.authored === null,
+        // The draft as authored, so an editor can pick up where the change set left off.
+        content: i.authored,
         checksum: i.checksum,
         updatedBy: i.updatedBy,
         updatedAt: i.updatedAt.toISOString(),
@@ -370,7 +381,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
     async approve(appId: string, actor: Actor, id: string, body: unknown) {
       const app = resolveApp(ctx.registry(), appId);
       assertMayApprove(app, actor);
-      const { comment } = validateComment(body ?? {});
+      const { comment, contentHash: seen } = validateApprove(body ?? {});
       const row = await load(app, id);
       open(row);
       const items = await itemsOf(id);
@@ -379,6 +390,8 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
       if (row.createdBy === actor.id || makers.length) throw new AppError('FORBIDDEN', 'You opened or edited this change set: someone else approves it');
       if (!items.length) throw new AppError('CONFLICT', 'The change set changes nothing');
       const hash = contentHash(items);
+      // The content the approver read, when they say which: an edit since then is not approved unseen.
+      if (seen !== undefined && seen !== hash) throw new AppError('CONFLICT', 'The change set changed since you read it: read it again before approving');
       await db.$transaction(async (tx) => {
         await tx.changeSetApproval.upsert({ where: { changeSet_actorId_contentHash: { changeSet: id, actorId: actor.id, contentHash: hash } }, create: { changeSet: id, actorId: actor.id, role: actor.role, contentHash: hash, at: ctx.clock() }, update: {} });
         await audit(tx, app.id, actor, 'changes.approve', id, { contentHash: hash, comment });
@@ -415,6 +428,20 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
       const content = new Map((await releaseDefinitions(db, r)).map((d) => [key(d.kind, d.name), d.content]));
       const v = releaseView(r);
       return { ...v, definitions: v.definitions.map((d) => ({ ...d, content: content.get(key(d.kind, d.name)) })) };
+    },
+
+    /** What release `number` changed against release `against` (default: the one before it), per definition, in sentences. */
+    async diff(appId: string, actor: Actor, number: string, query: Record<string, unknown>) {
+      const app = resolveApp(ctx.registry(), appId);
+      assertMayView(app, actor);
+      const r = /^\d{1,9}$/.test(number) ? await findRelease(db, app.id, Number(number)) : undefined;
+      if (!r) throw new AppError('NOT_FOUND', `No release ${number} of app "${app.id}"`);
+      const against = query.against === undefined ? r.number - 1 : /^\d{1,9}$/.test(String(query.against)) ? Number(query.against) : NaN;
+      if (Number.isNaN(against)) throw new AppError('BAD_REQUEST', undefined, { details: [{ path: '$.query.against', message: 'A release number' }] });
+      const other = against >= 1 ? await findRelease(db, app.id, against) : undefined;
+      if (against >= 1 && !other) throw new AppError('NOT_FOUND', `No release ${against} of app "${app.id}"`);
+      const before = other ? await releaseDefinitions(db, other) : [];
+      return { release: r.number, against: other?.number ?? null, definitions: compareDefinitions(before, await releaseDefinitions(db, r)) };
     },
 
     /** A new release whose content equals release `number` (checked as any release is). */

@@ -59,6 +59,7 @@ export const OPERATION_NEEDS = {
   'changes.tests': { pathParam: ['id'] },
   'releases.list': {},
   'releases.get': { pathParam: ['number'] },
+  'releases.diff': { pathParam: ['number'] },
   'releases.rollback': { pathParam: ['number'] },
   'releases.migrate': { pathParam: ['number'] },
   'apps.simulate': {},

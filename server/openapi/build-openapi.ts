@@ -57,6 +57,15 @@ export function buildOpenApi(registry: Registry): JsonSchema {
     }
   }
 
+  paths['/v1/apps'] = {
+    get: {
+      operationId: 'apps',
+      summary: 'The apps this server serves, their live release and how their users sign in (what a client needs before sign-in)',
+      tags: ['server'],
+      security: [],
+      responses: { '200': { description: 'The apps', content: { 'application/json': { schema: envelope({ type: 'array', items: ref('AppSummary') }) } } }, ...errorResponses(['BAD_REQUEST', 'INTERNAL'], new Map()) },
+    },
+  };
   paths['/healthz'] = {
     get: {
       operationId: 'healthz',

@@ -1,3 +1,4 @@
+import { APPROVE_BODY_SCHEMA } from '../../engine/index.ts';
 import { authenticate } from '../middleware/authenticate.ts';
 import { need } from './call-context.ts';
 import { CHANGE_SET_ID } from './change-params.ts';
@@ -13,7 +14,7 @@ export const changesApprove: OperationSpec<'changes.approve'> = {
   summary: () => 'Approve a change set as it is now (maker-checker): not by whoever opened or edited it; an edit afterwards needs a new approval',
   auth: 'bearer',
   params: () => ({ id: CHANGE_SET_ID }),
-  body: () => ({ type: 'object', additionalProperties: false, properties: { comment: { type: 'string', maxLength: 2000 } } }),
+  body: () => APPROVE_BODY_SCHEMA,
   bodyOptional: () => true,
   response: () => ({ status: 200, schema: envelope(ref('ChangeSet')) }),
   errors: ['VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'APP_NOT_FOUND', 'CONFLICT'],

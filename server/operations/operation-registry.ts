@@ -16,6 +16,7 @@ import { releasesList } from './releases-list.ts';
 import { releasesGet } from './releases-get.ts';
 import { releasesRollback } from './releases-rollback.ts';
 import { releasesMigrate } from './releases-migrate.ts';
+import { releasesDiff } from './releases-diff.ts';
 import { appsTests } from './apps-tests.ts';
 import { appsSimulate } from './apps-simulate.ts';
 import { authLogin } from './auth-login.ts';
@@ -84,6 +85,7 @@ export const OPERATION_SPECS: { readonly [K in Operation]: OperationSpec<K> } = 
   'releases.get': releasesGet,
   'releases.rollback': releasesRollback,
   'releases.migrate': releasesMigrate,
+  'releases.diff': releasesDiff,
   'apps.tests': appsTests,
   'apps.simulate': appsSimulate,
 };

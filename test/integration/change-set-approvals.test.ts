@@ -47,9 +47,15 @@ describe('change set approvals', () => {
     expect(approved.body.data.approvals.given).toEqual([expect.objectContaining({ role: 'kam' })]);
 
     // An edit after the approval is not what was approved.
+    const seenBefore = approved.body.data.contentHash as string;
     expect((await put('Solarium Two')).body.data.approvals.given).toEqual([]);
     expect((await s.request.post(`${G}/changes/${set.id}/publish`).set(admin).send({})).status).toBe(409);
-    expect((await s.request.post(`${G}/changes/${set.id}/approve`).set(kam).send({})).status).toBe(200);
+    // An approver who says what they read is refused when it changed since (no approving unseen edits).
+    const stale = await s.request.post(`${G}/changes/${set.id}/approve`).set(kam).send({ contentHash: seenBefore });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.message).toMatch(/changed since you read it/);
+    const current = (await s.request.get(`${G}/changes/${set.id}`).set(kam)).body.data.contentHash as string;
+    expect((await s.request.post(`${G}/changes/${set.id}/approve`).set(kam).send({ contentHash: current })).status).toBe(200);
     const published = await s.request.post(`${G}/changes/${set.id}/publish`).set(admin).send({});
     expect(published.status, JSON.stringify(published.body)).toBe(200);
     expect(s.engine.registry().apps.get('solarium')!.name).toBe('Solarium Two');

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { createLogger, migrate, startEmbeddedPostgres } from '../../engine/index.ts';
 import { freePort } from './free-port.ts';
+import { buildStudio } from '../../studio/build-studio.ts';
 
 export const TEMPLATE_DB = 'rulepath_template';
 
@@ -16,6 +17,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  // The browser tests drive the built Studio: built here once when its sources changed.
+  await buildStudio({ quiet: true });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-test-'));
   chmodSync(dataDir, 0o755); // reachable by the postgres user when tests run as root: the cluster stays inside
   const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: TEMPLATE_DB, logger: createLogger('warn') });

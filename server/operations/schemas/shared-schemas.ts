@@ -189,6 +189,13 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
     sentAt: { type: ['string', 'null'], format: 'date-time' },
   }),
   OutboxRetry: closed({ id: uuid, status: { const: 'pending' } }),
+  AppSummary: closed({
+    id: str,
+    name: str,
+    basePath: str,
+    release: { type: ['integer', 'null'], description: 'The release this process serves' },
+    signIn: closed({ password: { type: 'boolean', description: 'Email and password' }, otp: { type: 'boolean', description: 'Phone and a code by SMS' } }),
+  }),
   Health: closed({ status: { const: 'ok' }, database: { const: 'ok' }, apps: { type: 'array', items: str }, releases: { type: 'object', additionalProperties: int, description: 'The release each app serves in this process' } }),
   ChangeSetSummary: closed({ id: uuid, title: str, status: changeSetStatus, baseRelease: int, release: { type: ['integer', 'null'] }, createdBy: str, createdAt: dateTime, updatedAt: dateTime }),
   ChangeSet: closed({
@@ -207,6 +214,7 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
         kind: str,
         name: str,
         removed: bool,
+        content: { type: ['object', 'null'], description: 'The definition as put in the change set (null: removed)' },
         checksum: nullableStr,
         updatedBy: str,
         updatedAt: dateTime,
@@ -304,6 +312,19 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
     createdBy: str,
     createdAt: dateTime,
     definitions: { type: 'array', items: closed({ kind: str, name: str, version: int, checksum: str, file: str, content: { type: 'object', description: 'The authored definition (GET /releases/{number} only)' } }, ['kind', 'name', 'version', 'checksum', 'file']) },
+  }),
+  ReleaseDiff: closed({
+    release: int,
+    against: { type: ['integer', 'null'], description: 'The release compared with (null: nothing before it)' },
+    definitions: {
+      type: 'array',
+      items: closed({
+        kind: str,
+        name: str,
+        file: str,
+        changes: { type: 'array', items: closed({ path: str, kind: { enum: ['added', 'removed', 'changed'] }, sentence: str, before: anyJson, after: anyJson }, ['path', 'kind', 'sentence']) },
+      }),
+    },
   }),
   Migration: closed({
     release: int,

@@ -1,0 +1,25 @@
+// The Studio's screens, by name: adding one is one folder plus one line here. Each is loaded when
+// first opened (its own chunk), so the first screen stays small.
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import type { Studio } from '../studio-context.tsx';
+
+export interface ScreenProps {
+  /** Path parts after the screen's name (#/<app>/<screen>/<rest...>). */
+  rest: string[];
+  query: URLSearchParams;
+}
+
+export interface ScreenDef {
+  id: string;
+  label: string;
+  /** Whether this app and role have anything to show here. */
+  available(s: Studio): boolean;
+  component: LazyExoticComponent<ComponentType<ScreenProps>>;
+}
+
+const hasKind = (s: Studio, kind: string) => Boolean(s.live?.definitions.some((d) => d.kind === kind));
+
+export const SCREENS: ScreenDef[] = [
+  { id: 'releases', label: 'Releases', available: (s) => s.managesDefinitions, component: lazy(() => import('./releases/ReleasesScreen.tsx')) },
+  { id: 'changes', label: 'Change sets', available: (s) => s.managesDefinitions, component: lazy(() => import('./changes/ChangesScreen.tsx')) },
+];
