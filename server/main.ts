@@ -1,7 +1,9 @@
 // npm start: serves every reference app and prints where to go.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readConfig } from './config.ts';
 import { startServer } from './start-server.ts';
+import { STUDIO_DIST } from './studio-routes.ts';
 
 const config = readConfig();
 const running = await startServer(config).catch((err: unknown) => {
@@ -13,6 +15,7 @@ const registry = running.engine.registry();
 const lines = [
   '',
   `Rulepath is serving on ${running.url}  (ready ${Math.round(process.uptime() * 1000)} ms after the process started)`,
+  `  Studio       ${running.url}/studio   (business admins: releases, change sets, status matrix, promotions, templates, imports)${existsSync(path.join(STUDIO_DIST, 'index.html')) ? '' : '  — not built: npm run studio:build'}`,
   `  API docs     ${running.url}/docs   (OpenAPI: ${running.url}/openapi.json)`,
   `  health       ${running.url}/healthz`,
 ];

@@ -13,6 +13,7 @@ import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { AnyDefinition, DefinitionProblem } from '../registry/definition-types.ts';
 import { describeChanges } from './describe-changes.ts';
 import { compareDefinitions } from './compare-definitions.ts';
+import { actorNames } from './actor-names.ts';
 import { resolveApp } from '../registry/resolve-target.ts';
 import { Prisma } from '../store/database.ts';
 import { bodyValidator } from '../support/validate-body.ts';
@@ -84,7 +85,7 @@ export interface ChangeSetDeps {
   released(app: string, release: number, compiled: CompiledApp): Promise<void>;
 }
 
-const releaseView = (r: Release) => ({ number: r.number, source: r.source, comment: r.comment, checksum: r.checksum, changeSet: r.changeSet, createdBy: r.createdBy, createdAt: r.createdAt.toISOString(), definitions: r.entries.map((e) => ({ kind: e.kind, name: e.name, version: e.version, checksum: e.checksum, file: e.file })) });
+const releaseView = (r: Release, names: ReadonlyMap<string, string> = new Map()) => ({ number: r.number, source: r.source, comment: r.comment, checksum: r.checksum, changeSet: r.changeSet, createdBy: r.createdBy, createdByName: names.get(r.createdBy) ?? null, createdAt: r.createdAt.toISOString(), definitions: r.entries.map((e) => ({ kind: e.kind, name: e.name, version: e.version, checksum: e.checksum, file: e.file })) });
 
 export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
   const db = ctx.db;
@@ -134,6 +135,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
     const items = await itemsOf(row.id);
     const c = row.status === 'open' ? await candidate(app, row, items) : undefined;
     const { hash, approvals } = await currentApprovals(db, row.id, items);
+    const names = await actorNames(db, app.id, [row.createdBy, ...items.map((i) => i.updatedBy), ...approvals.map((a) => a.actorId)]);
     return {
       id: row.id,
       title: row.title,
@@ -142,6 +144,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
       liveRelease: c?.live.number ?? null,
       release: row.release,
       createdBy: row.createdBy,
+      createdByName: names.get(row.createdBy) ?? null,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
       definitions: items.map((i) => ({
@@ -152,6 +155,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
         content: i.authored,
         checksum: i.checksum,
         updatedBy: i.updatedBy,
+        updatedByName: names.get(i.updatedBy) ?? null,
         updatedAt: i.updatedAt.toISOString(),
         stale: c?.stale.includes(key(i.kind, i.name)) ?? false,
         // What it changes against the live release, in plain words.
@@ -163,7 +167,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
       scheduleMappings: (row.scheduleMappings ?? null) as Record<string, Record<string, string>> | null,
       scheduleError: row.scheduleError ?? null,
       contentHash: hash,
-      approvals: { needed: approvalsNeeded(app), given: approvals.map((a) => ({ actorId: a.actorId, role: a.role, at: a.at.toISOString() })) },
+      approvals: { needed: approvalsNeeded(app), given: approvals.map((a) => ({ actorId: a.actorId, name: names.get(a.actorId) ?? null, role: a.role, at: a.at.toISOString() })) },
     };
   }
 
@@ -261,7 +265,8 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
       const status = query.status === undefined ? 'open' : query.status;
       if (!['open', 'scheduled', 'published', 'discarded'].includes(String(status))) throw new AppError('BAD_REQUEST', undefined, { details: [{ path: '$.query.status', message: 'One of open, scheduled, published, discarded' }] });
       const rows = await db.changeSet.findMany({ where: { app: app.id, status: String(status) }, orderBy: { createdAt: 'desc' }, take: 100 });
-      return rows.map((r) => ({ id: r.id, title: r.title, status: r.status, baseRelease: r.baseRelease, release: r.release, createdBy: r.createdBy, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() }));
+      const names = await actorNames(db, app.id, rows.map((r) => r.createdBy));
+      return rows.map((r) => ({ id: r.id, title: r.title, status: r.status, baseRelease: r.baseRelease, release: r.release, createdBy: r.createdBy, createdByName: names.get(r.createdBy) ?? null, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() }));
     },
 
     async get(appId: string, actor: Actor, id: string) {
@@ -321,7 +326,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
       assertMayPublish(app, actor);
       const { comment, mappings = {}, at } = validatePublish(body ?? {});
       if (at !== undefined) return schedule(app, actor, id, new Date(at), comment, mappings);
-      return releaseView(await publishNow(app, actor, id, 'open', comment, mappings));
+      return releaseView(await publishNow(app, actor, id, 'open', comment, mappings), await actorNames(db, app.id, [actor.id]));
     },
 
     /** The job: publishes every scheduled change set whose time has come, as the admin who scheduled it. */
@@ -416,7 +421,9 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
     async releases(appId: string, actor: Actor) {
       const app = resolveApp(ctx.registry(), appId);
       assertMayView(app, actor);
-      return (await listReleases(db, app.id)).map(releaseView);
+      const releases = await listReleases(db, app.id);
+      const names = await actorNames(db, app.id, releases.map((r) => r.createdBy));
+      return releases.map((r) => releaseView(r, names));
     },
 
     /** One release with the content of each of its definitions. */
@@ -426,7 +433,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
       const r = /^\d{1,9}$/.test(number) ? await findRelease(db, app.id, Number(number)) : undefined;
       if (!r) throw new AppError('NOT_FOUND', `No release ${number} of app "${app.id}"`);
       const content = new Map((await releaseDefinitions(db, r)).map((d) => [key(d.kind, d.name), d.content]));
-      const v = releaseView(r);
+      const v = releaseView(r, await actorNames(db, app.id, [r.createdBy]));
       return { ...v, definitions: v.definitions.map((d) => ({ ...d, content: content.get(key(d.kind, d.name)) })) };
     },
 
@@ -463,7 +470,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
         for (const m of moves) await migrateRecords(tx, m, actor, written.number, ctx.clock());
         return { release: written, compiled, audit: { action: 'releases.rollback', detail: { to: target.number, release: written.number, checksum: written.checksum } } };
       });
-      return releaseView(made);
+      return releaseView(made, await actorNames(db, app.id, [actor.id]));
     },
   };
 }

@@ -45,6 +45,7 @@ export interface Release {
   checksum: string;
   changeSet: string | null;
   createdBy: string;
+  createdByName: string | null;
   createdAt: string;
   definitions: ReleaseEntry[];
 }
@@ -65,6 +66,7 @@ export interface ChangeSetItem {
   content: Record<string, unknown> | null;
   checksum: string | null;
   updatedBy: string;
+  updatedByName: string | null;
   updatedAt: string;
   stale: boolean;
   changes: Change[];
@@ -78,6 +80,7 @@ export interface ChangeSet {
   liveRelease: number | null;
   release: number | null;
   createdBy: string;
+  createdByName: string | null;
   createdAt: string;
   updatedAt: string;
   definitions: ChangeSetItem[];
@@ -86,7 +89,7 @@ export interface ChangeSet {
   scheduleError: string | null;
   scheduleMappings: Record<string, Record<string, string>> | null;
   contentHash: string;
-  approvals: { needed: number; given: { actorId: string; role: string; at: string }[] };
+  approvals: { needed: number; given: { actorId: string; name: string | null; role: string; at: string }[] };
 }
 
 export interface ChangeSetSummary {
@@ -96,6 +99,7 @@ export interface ChangeSetSummary {
   baseRelease: number;
   release: number | null;
   createdBy: string;
+  createdByName: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -76,6 +76,8 @@ describe.skipIf(!hasChromium)('Rulepath Studio: the frame, sign-in and releases'
     await page.reload();
     await page.getByRole('heading', { name: 'Live: release 2' }).waitFor();
     await page.getByText('Paused reads better').first().waitFor();
+    // Who made it, by name (the API carries the user's id and the name they have now).
+    await page.getByText('Asha Admin').first().waitFor();
     // "From release 1 to release 2", in sentences.
     await page.getByText(/on_hold/).first().waitFor();
     await st.screenshot('04-releases-compare');

@@ -197,7 +197,7 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
     signIn: closed({ password: { type: 'boolean', description: 'Email and password' }, otp: { type: 'boolean', description: 'Phone and a code by SMS' } }),
   }),
   Health: closed({ status: { const: 'ok' }, database: { const: 'ok' }, apps: { type: 'array', items: str }, releases: { type: 'object', additionalProperties: int, description: 'The release each app serves in this process' } }),
-  ChangeSetSummary: closed({ id: uuid, title: str, status: changeSetStatus, baseRelease: int, release: { type: ['integer', 'null'] }, createdBy: str, createdAt: dateTime, updatedAt: dateTime }),
+  ChangeSetSummary: closed({ id: uuid, title: str, status: changeSetStatus, baseRelease: int, release: { type: ['integer', 'null'] }, createdBy: str, createdByName: nullableStr, createdAt: dateTime, updatedAt: dateTime }),
   ChangeSet: closed({
     id: uuid,
     title: str,
@@ -206,6 +206,7 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
     liveRelease: { type: ['integer', 'null'] },
     release: { type: ['integer', 'null'] },
     createdBy: str,
+    createdByName: { ...nullableStr, description: 'The name the user who opened it has now' },
     createdAt: dateTime,
     updatedAt: dateTime,
     definitions: {
@@ -217,6 +218,7 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
         content: { type: ['object', 'null'], description: 'The definition as put in the change set (null: removed)' },
         checksum: nullableStr,
         updatedBy: str,
+        updatedByName: nullableStr,
         updatedAt: dateTime,
         stale: { type: 'boolean', description: 'Released by someone else since this change set was opened: put it again from the live release' },
         changes: {
@@ -235,7 +237,7 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
       additionalProperties: { type: 'object', additionalProperties: str },
     },
     contentHash: { type: 'string', description: 'What an approval is of: any edit changes it' },
-    approvals: closed({ needed: int, given: { type: 'array', items: closed({ actorId: str, role: str, at: dateTime }) } }),
+    approvals: closed({ needed: int, given: { type: 'array', items: closed({ actorId: str, name: nullableStr, role: str, at: dateTime }) } }),
   }),
   SimulatedMove: closed(
     {
@@ -310,6 +312,7 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
     checksum: str,
     changeSet: { type: ['string', 'null'], format: 'uuid' },
     createdBy: str,
+    createdByName: { ...nullableStr, description: 'The name the user who made it has now (null for the files)' },
     createdAt: dateTime,
     definitions: { type: 'array', items: closed({ kind: str, name: str, version: int, checksum: str, file: str, content: { type: 'object', description: 'The authored definition (GET /releases/{number} only)' } }, ['kind', 'name', 'version', 'checksum', 'file']) },
   }),

@@ -91,7 +91,7 @@ function ChangeSetList() {
                     <Badge tone={STATUS_TONE[r.status]}>{r.status}</Badge>
                   </td>
                   <td>
-                    {when(r.createdAt)} <span className="muted">on release {r.baseRelease}</span>
+                    {r.createdByName ?? r.createdBy}, {when(r.createdAt)} <span className="muted">on release {r.baseRelease}</span>
                   </td>
                   <td>{r.release ?? '—'}</td>
                 </tr>
@@ -155,7 +155,7 @@ function ChangeSetView({ id }: { id: string }) {
         title={cs.title}
         subtitle={
           <>
-            <Badge tone={STATUS_TONE[cs.status]}>{cs.status}</Badge> opened {when(cs.createdAt)} on release {cs.baseRelease}
+            <Badge tone={STATUS_TONE[cs.status]}>{cs.status}</Badge> opened by {cs.createdByName ?? cs.createdBy} {when(cs.createdAt)} on release {cs.baseRelease}
             {cs.release ? <> · published as release {cs.release}</> : null}
             {cs.publishAt ? <> · publishes at {when(cs.publishAt)}</> : null}
           </>
@@ -213,7 +213,7 @@ function ChangeSetView({ id }: { id: string }) {
           <ul>
             {cs.approvals.given.map((a) => (
               <li key={a.actorId}>
-                Approved by {a.actorId} ({a.role}) on {when(a.at)}
+                Approved by {a.name ?? a.actorId} ({a.role}) on {when(a.at)}
               </li>
             ))}
           </ul>

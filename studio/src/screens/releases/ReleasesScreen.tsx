@@ -59,7 +59,7 @@ export default function ReleasesScreen(_props: ScreenProps) {
       <Panel title={live ? `Live: release ${live.number}` : 'No release yet'}>
         {live ? (
           <p>
-            <Badge tone="good">Live</Badge> {SOURCE[live.source]} by <strong>{live.createdBy}</strong> on {when(live.createdAt)}
+            <Badge tone="good">Live</Badge> {SOURCE[live.source]} by <strong>{live.createdByName ?? live.createdBy}</strong> on {when(live.createdAt)}
             {live.comment ? <> — “{live.comment}”</> : null}
           </p>
         ) : (
@@ -86,7 +86,7 @@ export default function ReleasesScreen(_props: ScreenProps) {
                   </td>
                   <td>{SOURCE[r.source]}</td>
                   <td>
-                    {r.createdBy}
+                    {r.createdByName ?? r.createdBy}
                     <br />
                     <span className="muted">{when(r.createdAt)}</span>
                   </td>
