@@ -64,7 +64,7 @@ export { RECORD_OTP_REQUEST_SCHEMA } from './otp/record-otp.ts';
 export type { Actor } from './auth/actor.ts';
 export type { CompiledApp, Registry } from './registry/compiled-app.ts';
 export { DEFINITION_KINDS } from './registry/definition-kinds.ts';
-export { APPROVE_BODY_SCHEMA, PUBLISH_BODY_SCHEMA, ROLLBACK_BODY_SCHEMA } from './lifecycle/change-sets.ts';
+export { APPROVE_BODY_SCHEMA, PUBLISH_BODY_SCHEMA, REQUEST_CHANGES_BODY_SCHEMA, ROLLBACK_BODY_SCHEMA } from './lifecycle/change-sets.ts';
 export { MIGRATE_BODY_SCHEMA } from './lifecycle/migrate-pinned-records.ts';
 export { SIMULATION_SCHEMA } from './lifecycle/simulate.ts';
 export type { CompiledEntity } from './records/compile-entity.ts';

@@ -35,6 +35,13 @@ export const APPROVE_BODY_SCHEMA = {
   },
 } as const;
 const validateApprove = bodyValidator<{ comment?: string; contentHash?: string }>(APPROVE_BODY_SCHEMA);
+export const REQUEST_CHANGES_BODY_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['comment'],
+  properties: { comment: { type: 'string', minLength: 1, maxLength: 2000, description: 'What to change' }, contentHash: APPROVE_BODY_SCHEMA.properties.contentHash },
+} as const;
+const validateRequestChanges = bodyValidator<{ comment: string; contentHash?: string }>(REQUEST_CHANGES_BODY_SCHEMA);
 export const PUBLISH_BODY_SCHEMA = {
   type: 'object',
   additionalProperties: false,
@@ -135,7 +142,8 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
     const items = await itemsOf(row.id);
     const c = row.status === 'open' ? await candidate(app, row, items) : undefined;
     const { hash, approvals } = await currentApprovals(db, row.id, items);
-    const names = await actorNames(db, app.id, [row.createdBy, ...items.map((i) => i.updatedBy), ...approvals.map((a) => a.actorId)]);
+    const reviews = await db.changeSetReview.findMany({ where: { changeSet: row.id }, orderBy: { at: 'desc' }, take: 50 });
+    const names = await actorNames(db, app.id, [row.createdBy, ...items.map((i) => i.updatedBy), ...approvals.map((a) => a.actorId), ...reviews.map((r) => r.actorId)]);
     return {
       id: row.id,
       title: row.title,
@@ -168,6 +176,8 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
       scheduleError: row.scheduleError ?? null,
       contentHash: hash,
       approvals: { needed: approvalsNeeded(app), given: approvals.map((a) => ({ actorId: a.actorId, name: names.get(a.actorId) ?? null, role: a.role, at: a.at.toISOString() })) },
+      // Requests for changes, newest first; `current`: made on the content as it is now (it blocks publishing).
+      reviews: reviews.map((r) => ({ actorId: r.actorId, name: names.get(r.actorId) ?? null, role: r.role, comment: r.comment, at: r.at.toISOString(), current: r.contentHash === hash })),
     };
   }
 
@@ -204,7 +214,9 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
     const row = await lockChangeSet(tx, app, id, [status]);
     const items = await tx.changeSetItem.findMany({ where: { changeSet: id } });
     if (!items.length) throw new AppError('CONFLICT', 'The change set changes nothing');
-    const { approvals } = await currentApprovals(tx, id, items);
+    const { approvals, hash } = await currentApprovals(tx, id, items);
+    const requested = await tx.changeSetReview.findFirst({ where: { changeSet: id, contentHash: hash }, orderBy: { at: 'desc' } });
+    if (requested) throw new AppError('CONFLICT', 'Changes were requested on this content: edit the change set first', { details: [{ path: '$.reviews', message: requested.comment }] });
     if (approvals.length < approvalsNeeded(app)) {
       throw new AppError('CONFLICT', `This change set needs ${approvalsNeeded(app)} approval(s) of its current content; it has ${approvals.length}`, { details: [{ path: '$.approvals', message: 'Approve the change set as it is now (an edit after an approval resets it)' }] });
     }
@@ -215,6 +227,22 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
     const compiled = candidateApp(c.definitions, { production: ctx.production });
     await assertTestCasesPass(compiled, ctx.clock());
     return { items, c, compiled };
+  }
+
+  /** Who may review (approve or ask for changes) this change set as it is now: an approver who never made it. */
+  async function reviewable(app: CompiledApp, actor: Actor, id: string, seen: string | undefined) {
+    assertMayApprove(app, actor);
+    const row = await load(app, id);
+    open(row);
+    const items = await itemsOf(id);
+    // Whoever opened it or ever put or removed a definition in it, not only the last editor of each.
+    const makers = await db.auditEntry.findMany({ where: { app: app.id, entity: '_definitions', recordId: id, action: { in: ['changes.open', 'changes.put', 'changes.remove'] }, actorId: actor.id }, select: { id: true }, take: 1 });
+    if (row.createdBy === actor.id || makers.length) throw new AppError('FORBIDDEN', 'You opened or edited this change set: someone else reviews it');
+    if (!items.length) throw new AppError('CONFLICT', 'The change set changes nothing');
+    const hash = contentHash(items);
+    // The content the reviewer read, when they say which: an edit since then is not reviewed unseen.
+    if (seen !== undefined && seen !== hash) throw new AppError('CONFLICT', 'The change set changed since you read it: read it again before reviewing it');
+    return { row, hash };
   }
 
   async function publishNow(app: CompiledApp, actor: Actor, id: string, status: 'open' | 'scheduled', comment: string | undefined, mappings: Record<string, Record<string, string>>) {
@@ -385,21 +413,24 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
      */
     async approve(appId: string, actor: Actor, id: string, body: unknown) {
       const app = resolveApp(ctx.registry(), appId);
-      assertMayApprove(app, actor);
       const { comment, contentHash: seen } = validateApprove(body ?? {});
-      const row = await load(app, id);
-      open(row);
-      const items = await itemsOf(id);
-      // Whoever opened it or ever put or removed a definition in it, not only the last editor of each.
-      const makers = await db.auditEntry.findMany({ where: { app: app.id, entity: '_definitions', recordId: id, action: { in: ['changes.open', 'changes.put', 'changes.remove'] }, actorId: actor.id }, select: { id: true }, take: 1 });
-      if (row.createdBy === actor.id || makers.length) throw new AppError('FORBIDDEN', 'You opened or edited this change set: someone else approves it');
-      if (!items.length) throw new AppError('CONFLICT', 'The change set changes nothing');
-      const hash = contentHash(items);
-      // The content the approver read, when they say which: an edit since then is not approved unseen.
-      if (seen !== undefined && seen !== hash) throw new AppError('CONFLICT', 'The change set changed since you read it: read it again before approving');
+      const { row, hash } = await reviewable(app, actor, id, seen);
       await db.$transaction(async (tx) => {
         await tx.changeSetApproval.upsert({ where: { changeSet_actorId_contentHash: { changeSet: id, actorId: actor.id, contentHash: hash } }, create: { changeSet: id, actorId: actor.id, role: actor.role, contentHash: hash, at: ctx.clock() }, update: {} });
         await audit(tx, app.id, actor, 'changes.approve', id, { contentHash: hash, comment });
+      });
+      return view(app, row);
+    },
+
+    /** A checker asks for changes: this content cannot be published until the change set is edited (their approval of it, if any, is withdrawn). */
+    async requestChanges(appId: string, actor: Actor, id: string, body: unknown) {
+      const app = resolveApp(ctx.registry(), appId);
+      const { comment, contentHash: seen } = validateRequestChanges(body ?? {});
+      const { row, hash } = await reviewable(app, actor, id, seen);
+      await db.$transaction(async (tx) => {
+        await tx.changeSetApproval.deleteMany({ where: { changeSet: id, actorId: actor.id, contentHash: hash } });
+        await tx.changeSetReview.create({ data: { id: randomUUID(), changeSet: id, actorId: actor.id, role: actor.role, contentHash: hash, comment, at: ctx.clock() } });
+        await audit(tx, app.id, actor, 'changes.request-changes', id, { contentHash: hash, comment });
       });
       return view(app, row);
     },

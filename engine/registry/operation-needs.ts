@@ -53,6 +53,7 @@ export const OPERATION_NEEDS = {
   'changes.put': { pathParam: ['id'] },
   'changes.remove': { pathParam: ['id'] },
   'changes.approve': { pathParam: ['id'] },
+  'changes.requestChanges': { pathParam: ['id'] },
   'changes.publish': { pathParam: ['id'] },
   'changes.discard': { pathParam: ['id'] },
   'changes.simulate': { pathParam: ['id'] },

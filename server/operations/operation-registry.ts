@@ -17,6 +17,7 @@ import { releasesGet } from './releases-get.ts';
 import { releasesRollback } from './releases-rollback.ts';
 import { releasesMigrate } from './releases-migrate.ts';
 import { releasesDiff } from './releases-diff.ts';
+import { changesRequestChanges } from './changes-request-changes.ts';
 import { appsTests } from './apps-tests.ts';
 import { appsSimulate } from './apps-simulate.ts';
 import { authLogin } from './auth-login.ts';
@@ -86,6 +87,7 @@ export const OPERATION_SPECS: { readonly [K in Operation]: OperationSpec<K> } = 
   'releases.rollback': releasesRollback,
   'releases.migrate': releasesMigrate,
   'releases.diff': releasesDiff,
+  'changes.requestChanges': changesRequestChanges,
   'apps.tests': appsTests,
   'apps.simulate': appsSimulate,
 };

@@ -31,6 +31,8 @@ export interface Studio {
   live: Release | null;
   /** Whether the role may see (and so work on) the app's definitions. */
   managesDefinitions: boolean;
+  /** What the signed-in role may do with definitions, as the live app definition says (the server enforces it either way). */
+  rights: { edit: boolean | string[]; publish: boolean; approve: boolean };
   reloadLive(): Promise<void>;
   /** The change set being worked on (open or scheduled), if one is chosen. */
   changeSet: ChangeSet | null;
@@ -164,8 +166,10 @@ export function StudioProvider({ app, session, onSignOut, children }: { app: App
     [live, changeSet, definition],
   );
 
+  const declared = (live?.definitions.find((d) => d.kind === 'app')?.content as { roles?: Record<string, { definitions?: { edit?: boolean | string[]; publish?: boolean; approve?: boolean } }> } | undefined)?.roles?.[session.user.role]?.definitions;
+  const rights = { edit: declared?.edit ?? false, publish: declared?.publish === true, approve: declared?.approve === true };
   const value: Studio = {
-    app, session, caller, api, base, live, managesDefinitions, reloadLive,
+    app, session, caller, api, base, live, managesDefinitions, rights, reloadLive,
     changeSet, selectChangeSet, openChangeSet, putDefinition, refreshChangeSet,
     definition, definitionsOf, notify, toasts, dismiss, signOut,
   };

@@ -90,6 +90,8 @@ export interface ChangeSet {
   scheduleMappings: Record<string, Record<string, string>> | null;
   contentHash: string;
   approvals: { needed: number; given: { actorId: string; name: string | null; role: string; at: string }[] };
+  /** Requests for changes; `current` ones were made on the content as it is now and block publishing. */
+  reviews: { actorId: string; name: string | null; role: string; comment: string; at: string; current: boolean }[];
 }
 
 export interface ChangeSetSummary {

@@ -81,6 +81,33 @@ describe('change set approvals', () => {
     expect((await s.request.put(`${G}/changes/${set.id}/definitions/app/solarium`).set(kam).send({ ...appDef, name: 'Solarium Three' })).status).toBe(200);
     const own = await s.request.post(`${G}/changes/${set.id}/approve`).set(kam).send({});
     expect(own.status).toBe(403);
-    expect(own.body.error.message).toBe('You opened or edited this change set: someone else approves it');
+    expect(own.body.error.message).toBe('You opened or edited this change set: someone else reviews it');
+    expect((await s.request.post(`${G}/changes/${set.id}/request-changes`).set(kam).send({ comment: 'Mine to judge?' })).status).toBe(403);
+  });
+
+  it('lets a checker ask for changes: that content cannot be published (409) until the change set is edited', async () => {
+    const admin = await auth('admin@solarium.test');
+    const kam = await auth('kam@solarium.test');
+    const live = (await s.request.get(`${G}/releases`).set(admin)).body.data[0];
+    const appDef = (await s.request.get(`${G}/releases/${live.number}`).set(admin)).body.data.definitions.find((d: { kind: string }) => d.kind === 'app').content;
+    const set = (await s.request.post(`${G}/changes`).set(admin).send({ title: 'Rename again' })).body.data;
+    const put = (name: string) => s.request.put(`${G}/changes/${set.id}/definitions/app/solarium`).set(admin).send({ ...appDef, name });
+    await put('Solarium Typo');
+    expect((await s.request.post(`${G}/changes/${set.id}/approve`).set(kam).send({})).status).toBe(200);
+    expect((await s.request.post(`${G}/changes/${set.id}/request-changes`).set(kam).send({})).status).toBe(400); // a comment says what to change
+    const asked = await s.request.post(`${G}/changes/${set.id}/request-changes`).set(kam).send({ comment: 'The name has a typo' });
+    expect(asked.status).toBe(200);
+    // Asking for changes withdraws the checker's approval of that content.
+    expect(asked.body.data.approvals.given).toEqual([]);
+    expect(asked.body.data.reviews).toEqual([expect.objectContaining({ role: 'kam', name: 'Kiran KAM', comment: 'The name has a typo', current: true })]);
+    const refused = await s.request.post(`${G}/changes/${set.id}/publish`).set(admin).send({});
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ message: 'Changes were requested on this content: edit the change set first', details: [{ path: '$.reviews', message: 'The name has a typo' }] });
+    // Edited: the request is history, the new content needs its approval.
+    expect((await put('Solarium Fixed')).body.data.reviews).toEqual([expect.objectContaining({ current: false })]);
+    expect((await s.request.post(`${G}/changes/${set.id}/approve`).set(kam).send({})).status).toBe(200);
+    expect((await s.request.post(`${G}/changes/${set.id}/publish`).set(admin).send({})).status).toBe(200);
+    const audit = await s.request.get(`${G}/changes/${set.id}`).set(admin);
+    expect(audit.body.data.status).toBe('published');
   });
 });

@@ -238,6 +238,11 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
     },
     contentHash: { type: 'string', description: 'What an approval is of: any edit changes it' },
     approvals: closed({ needed: int, given: { type: 'array', items: closed({ actorId: str, name: nullableStr, role: str, at: dateTime }) } }),
+    reviews: {
+      type: 'array',
+      description: 'Requests for changes, newest first; `current` ones were made on the content as it is now and block publishing',
+      items: closed({ actorId: str, name: nullableStr, role: str, comment: str, at: dateTime, current: bool }),
+    },
   }),
   SimulatedMove: closed(
     {

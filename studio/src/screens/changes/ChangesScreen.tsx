@@ -9,7 +9,8 @@ import type { ChangeSet, ChangeSetSummary, TestRun } from '../../types.ts';
 import { Badge, type Tone } from '../../ui/Badge.tsx';
 import { Button } from '../../ui/Button.tsx';
 import { Changes } from '../../ui/Changes.tsx';
-import { TextInput } from '../../ui/Field.tsx';
+import { TextArea, TextInput } from '../../ui/Field.tsx';
+import { Dialog } from '../../ui/Dialog.tsx';
 import { when } from '../../ui/format.ts';
 import { Empty, Loading, Panel, ScreenHeader } from '../../ui/Panel.tsx';
 import { ErrorBox, Problems } from '../../ui/Problems.tsx';
@@ -105,12 +106,14 @@ function ChangeSetList() {
 }
 
 function ChangeSetView({ id }: { id: string }) {
-  const { api, base, app, session, changeSet: current, selectChangeSet, notify } = useStudio();
+  const { api, base, app, session, changeSet: current, selectChangeSet, rights, notify } = useStudio();
   const [cs, setCs] = useState<ChangeSet>();
   const [tests, setTests] = useState<TestRun>();
   const [testsError, setTestsError] = useState<ReturnType<typeof describeError>>();
   const [error, setError] = useState<ReturnType<typeof describeError>>();
   const [busy, setBusy] = useState<string>();
+  const [asking, setAsking] = useState(false);
+  const [request, setRequest] = useState('');
 
   const load = useCallback(async () => {
     try {
@@ -220,13 +223,46 @@ function ChangeSetView({ id }: { id: string }) {
         ) : (
           <p className="muted">{cs.approvals.needed ? 'No approval yet. An approval holds for this exact content: any edit resets it.' : 'This app publishes without approval.'}</p>
         )}
-        {cs.status === 'open' && cs.approvals.needed > 0 && !approvedByMe ? (
-          <Button busy={busy === 'approve'} onClick={() => act('approve', () => api.post(`${base}/changes/${seg(cs.id)}/approve`, { contentHash: cs.contentHash }), 'Approved')}>
-            Approve this content
-          </Button>
+        {cs.reviews.length ? (
+          <ul className="reviews">
+            {cs.reviews.map((r) => (
+              <li key={`${r.actorId}/${r.at}`}>
+                <Badge tone={r.current ? 'bad' : 'neutral'}>{r.current ? 'Changes requested' : 'Earlier request'}</Badge> {r.name ?? r.actorId} ({r.role}), {when(r.at)}: “{r.comment}”
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {cs.status === 'open' && cs.approvals.needed > 0 && rights.approve && !approvedByMe ? (
+          <div className="row">
+            <Button busy={busy === 'approve'} onClick={() => act('approve', () => api.post(`${base}/changes/${seg(cs.id)}/approve`, { contentHash: cs.contentHash }), 'Approved')}>
+              Approve this content
+            </Button>
+            <Button onClick={() => setAsking(true)}>Request changes…</Button>
+          </div>
         ) : null}
       </Panel>
-      {cs.status === 'open' ? (
+      <Dialog
+        open={asking}
+        title="Request changes"
+        onClose={() => setAsking(false)}
+        actions={
+          <>
+            <Button onClick={() => setAsking(false)}>Cancel</Button>
+            <Button
+              variant="primary"
+              disabled={!request.trim()}
+              busy={busy === 'request'}
+              onClick={() => act('request', () => api.post(`${base}/changes/${seg(cs.id)}/request-changes`, { comment: request.trim(), contentHash: cs.contentHash }), 'Changes requested').then(() => { setAsking(false); setRequest(''); })}
+            >
+              Send the request
+            </Button>
+          </>
+        }
+      >
+        <p>This content cannot be published until the change set is edited.</p>
+        <TextArea label="What should change?" value={request} onChange={(e) => setRequest(e.target.value)} maxLength={2000} />
+      </Dialog>
+      {cs.status === 'open' && rights.publish ? (
         <Panel title="Publish">
           <PublishBar changeSet={cs} onPublished={() => void load()} />
         </Panel>

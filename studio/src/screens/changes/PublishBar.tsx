@@ -15,6 +15,7 @@ export function blockers(cs: ChangeSet): string[] {
   if (!cs.definitions.length) out.push('It changes nothing yet');
   if (errors) out.push(`${errors} problem${errors === 1 ? '' : 's'} to fix first`);
   if (cs.definitions.some((d) => d.stale)) out.push('Someone released some of its definitions since it was opened');
+  if (cs.reviews.some((r) => r.current)) out.push('Changes were requested on this content');
   if (cs.approvals.given.length < cs.approvals.needed) out.push(`Needs ${cs.approvals.needed - cs.approvals.given.length} more approval${cs.approvals.needed - cs.approvals.given.length === 1 ? '' : 's'}`);
   return out;
 }
