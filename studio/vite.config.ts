@@ -8,6 +8,8 @@ export default defineConfig({
   root: import.meta.dirname,
   base: '/studio/',
   plugins: [react()],
+  // npm run studio:dev: hot reload, the API proxied to a server started with npm start.
+  server: { proxy: { '/v1': `http://127.0.0.1:${process.env.PORT ?? 3000}` } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
