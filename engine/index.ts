@@ -31,6 +31,7 @@ import { createOtpService } from './otp/otp-service.ts';
 import { createRecordOtp } from './otp/record-otp.ts';
 import { createOtpLogin } from './auth/otp-login.ts';
 import { createRefreshTokens } from './auth/refresh-tokens.ts';
+import { createUserAdmin } from './auth/user-admin.ts';
 import type { PluginCatalog } from './providers/plugin-catalog.ts';
 import { createAppProviders } from './providers/app-providers.ts';
 import { createOutboxDispatcher } from './notify/outbox-dispatcher.ts';
@@ -61,6 +62,9 @@ export { ruleFields } from './promotions/promotion-candidate.ts';
 export type { RulesDef } from './registry/definition-types.ts';
 export { OTP_REQUEST_SCHEMA, OTP_VERIFY_SCHEMA, type SessionTokens } from './auth/otp-login.ts';
 export { RECORD_OTP_REQUEST_SCHEMA } from './otp/record-otp.ts';
+export { CREATE_USER_SCHEMA, UPDATE_USER_SCHEMA, createUserAdmin } from './auth/user-admin.ts';
+export { compileRelease } from './registry/load-registry.ts';
+export { loadAppDir } from './registry/compile-app.ts';
 export type { Actor } from './auth/actor.ts';
 export type { CompiledApp, Registry } from './registry/compiled-app.ts';
 export { DEFINITION_KINDS } from './registry/definition-kinds.ts';
@@ -199,6 +203,8 @@ export async function createEngine(options: EngineOptions) {
       return () => registryListeners.delete(listener);
     },
     records,
+    /** The app's users as data: list, create, update, deactivate (roles with operations.users). */
+    users: createUserAdmin(ctx),
     imports,
     otpLogin,
     otp,

@@ -47,7 +47,7 @@ export interface RoleDef {
   label?: string;
   /** The role of callers who have not signed in (public routes). */
   public?: boolean;
-  operations?: { outbox?: boolean };
+  operations?: { outbox?: boolean; users?: boolean };
   /** Change sets and releases: the kinds this role may edit (true: all), and whether it may publish. */
   definitions?: { edit?: boolean | string[]; publish?: boolean; approve?: boolean };
   permissions?: Record<string, EntityPermission>;

@@ -18,6 +18,11 @@ import { releasesRollback } from './releases-rollback.ts';
 import { releasesMigrate } from './releases-migrate.ts';
 import { releasesDiff } from './releases-diff.ts';
 import { changesRequestChanges } from './changes-request-changes.ts';
+import { usersList } from './users-list.ts';
+import { usersCreate } from './users-create.ts';
+import { usersGet } from './users-get.ts';
+import { usersUpdate } from './users-update.ts';
+import { usersDeactivate } from './users-deactivate.ts';
 import { appsTests } from './apps-tests.ts';
 import { appsSimulate } from './apps-simulate.ts';
 import { authLogin } from './auth-login.ts';
@@ -88,6 +93,11 @@ export const OPERATION_SPECS: { readonly [K in Operation]: OperationSpec<K> } = 
   'releases.migrate': releasesMigrate,
   'releases.diff': releasesDiff,
   'changes.requestChanges': changesRequestChanges,
+  'users.list': usersList,
+  'users.create': usersCreate,
+  'users.get': usersGet,
+  'users.update': usersUpdate,
+  'users.deactivate': usersDeactivate,
   'apps.tests': appsTests,
   'apps.simulate': appsSimulate,
 };

@@ -558,6 +558,26 @@ describe('conformance: every documented operation, called, answers as documented
     }
   });
 
+  it('users as data, in every app whose roles may manage users', async () => {
+    const password = async (app: string, email: string) => ({ Authorization: `Bearer ${(await supertest(s.http).post(`/v1/apps/${app}/auth/login`).send({ email, password: 'demo1234' })).body.data.accessToken as string}` });
+    const admins = { solarium: await password('solarium', 'admin@solarium.test'), promopartner: await signIn(s, PHONES.admin), ekyc: await password('ekyc', 'ops@ekyc.test') };
+    let phone = 9000000700;
+    for (const [app, admin] of Object.entries(admins)) {
+      const G = `/v1/apps/${app}`;
+      const role = Object.keys(s.engine.registry().apps.get(app)!.roles).find((r) => !s.engine.registry().apps.get(app)!.roles[r]!.public)!;
+      const user = await ok('POST', `${G}/users`, { as: admin, body: { phone: String(phone++), role, displayName: 'Conformance' } }, 201);
+      await refused('POST', `${G}/users`, { as: admin, body: { role: 'nobody', email: 'n@x.test' } }, 400, 'VALIDATION_FAILED');
+      await ok('GET', `${G}/users?active=true`, { as: admin });
+      await refused('GET', `${G}/users?active=perhaps`, { as: admin }, 400, 'BAD_REQUEST');
+      await ok('GET', `${G}/users/${user.id}`, { as: admin });
+      await refused('GET', `${G}/users/${randomUUID()}`, { as: admin }, 404, 'NOT_FOUND');
+      await ok('PATCH', `${G}/users/${user.id}`, { as: admin, body: { displayName: 'Renamed' } });
+      await refused('PATCH', `${G}/users/${user.id}`, { as: admin, body: { colour: 'blue' } }, 400, 'VALIDATION_FAILED');
+      await ok('POST', `${G}/users/${user.id}/deactivate`, { as: admin });
+      await refused('POST', `${G}/users/${randomUUID()}/deactivate`, { as: admin }, 404, 'NOT_FOUND');
+    }
+  });
+
   it('the server: health', async () => {
     await ok('GET', '/healthz');
     await ok('GET', '/v1/apps');

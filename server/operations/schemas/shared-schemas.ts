@@ -189,6 +189,17 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
     sentAt: { type: ['string', 'null'], format: 'date-time' },
   }),
   OutboxRetry: closed({ id: uuid, status: { const: 'pending' } }),
+  User: closed({
+    id: uuid,
+    email: nullableStr,
+    phone: nullableStr,
+    role: str,
+    displayName: nullableStr,
+    attributes: { type: 'object', description: 'Scope values the role\'s scopes read' },
+    active: bool,
+    hasPassword: { type: 'boolean', description: 'Whether the user may sign in with a password (the hash is never answered)' },
+    createdAt: dateTime,
+  }),
   AppSummary: closed({
     id: str,
     name: str,
