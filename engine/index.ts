@@ -32,6 +32,7 @@ import { createRecordOtp } from './otp/record-otp.ts';
 import { createOtpLogin } from './auth/otp-login.ts';
 import { createRefreshTokens } from './auth/refresh-tokens.ts';
 import { createUserAdmin } from './auth/user-admin.ts';
+import { syncBundle } from './records/sync-bundle.ts';
 import type { PluginCatalog } from './providers/plugin-catalog.ts';
 import { createAppProviders } from './providers/app-providers.ts';
 import { createOutboxDispatcher } from './notify/outbox-dispatcher.ts';
@@ -203,6 +204,8 @@ export async function createEngine(options: EngineOptions) {
       return () => registryListeners.delete(listener);
     },
     records,
+    /** The sync bundle of an app for a caller: every record it syncs that they may read (streamed). */
+    sync: (appId: string, actor: Actor) => syncBundle(ctx, appId, actor),
     /** The app's users as data: list, create, update, deactivate (roles with operations.users). */
     users: createUserAdmin(ctx),
     imports,

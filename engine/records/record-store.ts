@@ -297,3 +297,31 @@ export async function updateRecordData(sql: Queryable, w: RecordUpdate): Promise
   });
   return rows[0] ? toRow(rows[0]) : undefined;
 }
+
+/** The live records of an entity within scope tags (undefined: all), a batch at a time in id order (keyset), for a sync bundle. */
+export async function recordsAfter(sql: Queryable, app: string, entity: string, scopeTags: string[] | undefined, afterId: string | null, limit: number): Promise<RecordRow[]> {
+  if (scopeTags !== undefined && !scopeTags.length) return [];
+  const { rows } = await sql.query<RawRow>(
+    `SELECT ${COLUMN_LIST} FROM records WHERE app = $1 AND entity = $2 AND deleted_at IS NULL
+       AND ($3::text[] IS NULL OR scope_tags && $3::text[]) AND ($4::uuid IS NULL OR id > $4::uuid)
+     ORDER BY id LIMIT $5`,
+    [app, entity, scopeTags ?? null, afterId, limit],
+  );
+  return rows.map(toRow);
+}
+
+/**
+ * What a sync bundle's ETag is made of, per entity within scope: how many live records, their
+ * newest change and the sum of their versions — any create, change or delete moves one of them.
+ */
+export async function scopeFingerprint(sql: Queryable, app: string, entity: string, scopeTags: string[] | undefined): Promise<string> {
+  if (scopeTags !== undefined && !scopeTags.length) return '0';
+  const { rows } = await sql.query<{ n: string; newest: Date | null; versions: string | null; deleted: Date | null }>(
+    `SELECT count(*) FILTER (WHERE deleted_at IS NULL) AS n, max(updated_at) FILTER (WHERE deleted_at IS NULL) AS newest,
+            sum(version) FILTER (WHERE deleted_at IS NULL) AS versions, max(deleted_at) AS deleted
+       FROM records WHERE app = $1 AND entity = $2 AND ($3::text[] IS NULL OR scope_tags && $3::text[])`,
+    [app, entity, scopeTags ?? null],
+  );
+  const r = rows[0]!;
+  return `${r.n}|${r.newest?.toISOString() ?? ''}|${r.versions ?? 0}|${r.deleted?.toISOString() ?? ''}`;
+}

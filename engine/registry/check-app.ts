@@ -36,6 +36,7 @@ export function checkApp(defs: AppDefinitionSet): DefinitionProblem[] {
   }
 
   (app.definition.demoUsers ?? []).forEach((u, i) => roles.has(u.role) || add(app.file, `$.demoUsers[${i}].role`, `Role "${u.role}" is not declared by the app`));
+  (app.definition.sync?.entities ?? []).forEach((e, i) => entities.has(e) || defs.malformed.has(`entity:${e}`) || add(app.file, `$.sync.entities[${i}]`, `Entity "${e}" is not defined in this app`));
 
   const seenRoutes = new Set<string>();
   (app.definition.routes ?? []).forEach((route, i) => {

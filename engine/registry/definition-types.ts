@@ -82,6 +82,8 @@ export interface AppDef {
   demoUsers?: DemoUserDef[];
   /** Change sets: approvals needed before publishing (maker-checker). */
   changes?: { approvals?: number };
+  /** The entities a sync bundle (GET /v1/apps/{app}/sync) carries, each within the caller's scope. */
+  sync?: { entities: string[] };
   /** By provider kind (engine/providers/provider-kinds.ts): a chain in order, or one provider. */
   providers?: Record<string, ProviderRef[] | ProviderRef>;
 }

@@ -47,6 +47,7 @@ export const OPERATION_NEEDS = {
   'imports.errors': { pathParam: ['id'] },
   'outbox.list': {},
   'outbox.retry': { pathParam: ['id'] },
+  'records.sync': {},
   'users.list': {},
   'users.create': {},
   'users.get': { pathParam: ['id'] },

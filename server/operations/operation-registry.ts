@@ -19,6 +19,7 @@ import { releasesMigrate } from './releases-migrate.ts';
 import { releasesDiff } from './releases-diff.ts';
 import { changesRequestChanges } from './changes-request-changes.ts';
 import { usersList } from './users-list.ts';
+import { recordsSync } from './records-sync.ts';
 import { usersCreate } from './users-create.ts';
 import { usersGet } from './users-get.ts';
 import { usersUpdate } from './users-update.ts';
@@ -93,6 +94,7 @@ export const OPERATION_SPECS: { readonly [K in Operation]: OperationSpec<K> } = 
   'releases.migrate': releasesMigrate,
   'releases.diff': releasesDiff,
   'changes.requestChanges': changesRequestChanges,
+  'records.sync': recordsSync,
   'users.list': usersList,
   'users.create': usersCreate,
   'users.get': usersGet,

@@ -6,6 +6,8 @@ export interface OperationResult {
   etag?: string;
   /** A download instead of the JSON envelope (an error report). */
   file?: { contentType: string; name: string; stream: Readable };
+  /** The JSON envelope written as a stream (a sync bundle), with the ETag it has. */
+  json?: Readable;
 }
 
 /** The success envelope of every answer: { success, message?, data, journeyStatus? }. */

@@ -10,5 +10,15 @@ export function sendResult(res: Response, result: OperationResult): void {
     return;
   }
   if (result.etag) res.setHeader('ETag', result.etag);
+  if (result.status === 304) {
+    res.status(304).end();
+    return;
+  }
+  if (result.json) {
+    res.status(result.status).type('application/json');
+    result.json.on('error', (err) => res.destroy(err));
+    result.json.pipe(res);
+    return;
+  }
   res.status(result.status).json(result.body);
 }

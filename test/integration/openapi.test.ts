@@ -558,6 +558,14 @@ describe('conformance: every documented operation, called, answers as documented
     }
   });
 
+  it('the sync bundle, on the seed route and the generic one', async () => {
+    const admin = { Authorization: `Bearer ${(await supertest(s.http).post('/v1/apps/solarium/auth/login').send({ email: 'admin@solarium.test', password: 'demo1234' })).body.data.accessToken as string}` };
+    for (const url of ['/solarium/sync', '/v1/apps/solarium/sync']) {
+      expect(await ok('GET', url, { as: admin })).toMatchObject({ entities: { lead: expect.any(Array) } });
+      await refused('GET', url, {}, 401, 'UNAUTHENTICATED');
+    }
+  });
+
   it('users as data, in every app whose roles may manage users', async () => {
     const password = async (app: string, email: string) => ({ Authorization: `Bearer ${(await supertest(s.http).post(`/v1/apps/${app}/auth/login`).send({ email, password: 'demo1234' })).body.data.accessToken as string}` });
     const admins = { solarium: await password('solarium', 'admin@solarium.test'), promopartner: await signIn(s, PHONES.admin), ekyc: await password('ekyc', 'ops@ekyc.test') };

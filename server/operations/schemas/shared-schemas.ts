@@ -189,6 +189,10 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
     sentAt: { type: ['string', 'null'], format: 'date-time' },
   }),
   OutboxRetry: closed({ id: uuid, status: { const: 'pending' } }),
+  SyncBundle: closed({
+    syncedAt: dateTime,
+    entities: { type: 'object', description: 'Per entity synced, every record the caller may read in their scope (as GET .../records/{entity}/{id} shows it)', additionalProperties: { type: 'array', items: { type: 'object' } } },
+  }),
   User: closed({
     id: uuid,
     email: nullableStr,
