@@ -4,6 +4,7 @@ import type { AppDefinitionSet } from '../registry/definition-kind-module.ts';
 import type { DefinitionProblem, EntityDef } from '../registry/definition-types.ts';
 import { checkGuardCondition } from '../conditions/check-guard-condition.ts';
 import { SORTABLE_SYSTEM_FIELDS } from './sortable-system-fields.ts';
+import { checkComputed } from './check-computed.ts';
 
 export function checkEntity(file: string, e: EntityDef, defs: AppDefinitionSet): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
@@ -34,6 +35,7 @@ export function checkEntity(file: string, e: EntityDef, defs: AppDefinitionSet):
     const wf = proven?.definition.workflow ? workflows.get(proven.definition.workflow)?.definition : undefined;
     if (p.when && proven && wf) checkGuardCondition(file, '$.proof.when', p.when, proven.definition, wf, add);
   }
+  checkComputed(file, e, add);
   if (e.workflow) {
     const wf = workflows.get(e.workflow);
     if (!wf && !defs.malformed.has(`workflow:${e.workflow}`)) add(file, '$.workflow', `Workflow "${e.workflow}" is not defined in this app`);

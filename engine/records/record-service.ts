@@ -26,7 +26,8 @@ import { UUID_RE } from '../support/uuid.ts';
 import { canonicalJson } from '../support/canonical-json.ts';
 import { findRecord, inTransaction, insertRecord, listRecords, lockRecord, updateRecordData, type RecordInsert } from './record-store.ts';
 import { assertInScope, writeOptimistically } from './optimistic-write.ts';
-import { applyScopeOnWrite, assertFieldsEditable, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
+import { applyScopeOnWrite, assertFieldsEditable, assertNotComputed, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
+import { applyComputed } from './computed-fields.ts';
 
 export { assertInScope, isObjectBody };
 import { answerFor, recordView, type RecordResult, type RecordTarget } from './record-view.ts';
@@ -138,6 +139,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
       const { app, entity } = target(t);
       const permission = requirePermission(app, actor, entity.name, 'create');
       if (!isObjectBody(body)) throw new AppError('VALIDATION_FAILED', 'The body must be a JSON object');
+      assertNotComputed(entity, body);
       const idempotency = requestIdOf(entity, body);
       if (idempotency) await answerRepeat(ctx, app.id, entity, idempotency, { actor, permission });
       const proof = entity.definition.proof ? await deps.recordOtp.checkProof(app, entity.definition.proof, body, actor) : undefined;
@@ -157,6 +159,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
       );
       if (Object.keys(plan.fields).length) assertValid(entity.validatePatch, plan.fields, '$.onCreate');
       Object.assign(data, plan.fields);
+      applyComputed(entity.definition.computed, data);
       assertValidFields(entity.fields, entity.validateCreate, data);
       await ctx.hooks.beforeWrite(app, entity.name, data);
       for (const s of plan.skipped) ctx.logger.debug(s.detail, s.message);
@@ -233,6 +236,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
         const row = await writeOptimistically(ctx, { app: app.id, entity: entity.name, id, actor, permission, expectedVersion: expected }, async (current) => {
           assertFieldsEditable(entity, changes, current.state);
           merged = { ...current.data, ...changes };
+          applyComputed(entity.definition.computed, merged);
           await ctx.hooks.beforeWrite(app, entity.name, merged);
           return updateRecordData(ctx.db.sql, {
             id,

@@ -10,6 +10,7 @@ import { answerFor, recordView, type RecordResult, type RecordTarget } from './r
 import { parseIfMatch, resolveApp, resolveEntity } from '../registry/resolve-target.ts';
 import { scopeTags } from './derived-columns.ts';
 import { followedWorkflow } from './followed-workflow.ts';
+import { applyComputed } from './computed-fields.ts';
 import { assertFieldsEditable, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
 import { assertValid, bodyValidator } from '../support/validate-body.ts';
 import { isUniqueViolation } from '../support/database-errors.ts';
@@ -113,8 +114,11 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService) {
           { app: followed.app, recordId: current.id, key: `${app.id}:${current.id}:v${current.version + 1}`, after: (set) => ({ ...found, ...set, [wf.field]: decision.to, version: current.version + 1 }) },
         );
         if (Object.keys(plan.fields).length) assertValid(entity.validatePatch, plan.fields, '$.effects');
-        const changes = { ...fields, ...plan.fields };
+        const changes: Record<string, unknown> = { ...fields, ...plan.fields };
         const data = { ...current.data, ...changes };
+        // Computed fields follow what the move changed, and are part of what it changed.
+        applyComputed(entity.definition.computed, data);
+        for (const f of Object.keys(entity.definition.computed ?? {})) if (data[f] !== current.data[f]) changes[f] = data[f];
         if (fields) await ctx.hooks.beforeWrite(app, entity.name, data);
         attemptedData = data;
         for (const s of plan.skipped) ctx.logger.debug(s.detail, s.message);

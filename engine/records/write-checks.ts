@@ -43,7 +43,14 @@ export function applyScopeOnWrite(actor: Actor, permission: EntityPermission, da
 }
 
 /** Before the record is read: the change's shape, the fields this role may change, its scope. */
+/** Computed fields are the server's to set: a client sending one is refused, never overridden silently. */
+export function assertNotComputed(entity: CompiledEntity, body: Record<string, unknown>): void {
+  const sent = Object.keys(entity.definition.computed ?? {}).filter((f) => Object.hasOwn(body, f));
+  if (sent.length) throw new AppError('VALIDATION_FAILED', undefined, { details: sent.map((f) => ({ path: `$.${f}`, message: `"${f}" is computed by the server; leave it out` })) });
+}
+
 export function checkChangeRequest(entity: CompiledEntity, permission: EntityPermission, actor: Actor, changes: Record<string, unknown>): void {
+  assertNotComputed(entity, changes);
   assertValidFields(entity.fields, entity.validatePatch, changes);
   if (Array.isArray(permission.update)) {
     const allowed = new Set(permission.update);

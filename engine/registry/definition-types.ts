@@ -21,6 +21,7 @@ export type Condition =
 // Derived from the registry of effects: a new effect is one module there, not an edit here.
 export type { Effect } from '../effects/effect-registry.ts';
 import type { Effect } from '../effects/effect-registry.ts';
+import type { Expression } from '../records/computed-fields.ts';
 
 export interface ProviderRef {
   provider: string;
@@ -112,6 +113,8 @@ export interface EntityDef {
   idempotency?: { field: string };
   /** A create needs a verification token from a record OTP (a customer verified at a promotion). */
   proof?: ProofRule;
+  /** Fields the server computes, in order, on every write (records/computed-fields.ts). */
+  computed?: Record<string, Expression>;
 }
 
 export interface ProofRule {
