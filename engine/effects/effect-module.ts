@@ -45,8 +45,17 @@ export interface EffectPlanPart<Step> {
 export interface DeliverDeps {
   tx: Prisma.TransactionClient;
   otp: Pick<OtpService, 'issueIn'>;
+  /** Records read and created inside the write's transaction (the `create` effect). */
+  records: RecordsInTransaction;
   app: CompiledApp;
   recordId: string;
+}
+
+export interface RecordsInTransaction {
+  /** A live record's view (its fields, id, state), or undefined. */
+  read(tx: Prisma.TransactionClient, app: CompiledApp, entity: string, id: string): Promise<Record<string, unknown> | undefined>;
+  /** Creates a record as a create would (checked, computed, keyed, its onCreate effects), on behalf of `actor`. */
+  createIn(tx: Prisma.TransactionClient, app: CompiledApp, entity: string, data: Record<string, unknown>, actor: Record<string, unknown>, depth?: number): Promise<string>;
 }
 
 /** What an effect's load-time check sees, and where it reports. */
@@ -54,6 +63,8 @@ export interface EffectCheckContext {
   /** JSON path of the effect in its workflow file ($.transitions[2].effects[0]). */
   path: string;
   entity: EntityDef | undefined;
+  /** Every entity of the app (an effect that creates or reads another entity's records). */
+  entities: ReadonlyMap<string, EntityDef>;
   workflow: WorkflowDef;
   templates: ReadonlyMap<string, { channel: 'sms' | 'email'; variables: readonly string[] }>;
   /** Records a problem at a JSON path of the workflow's file. */

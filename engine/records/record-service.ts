@@ -3,6 +3,7 @@ import type { OtpService } from '../otp/otp-service.ts';
 import type { RecordOtp } from '../otp/record-otp.ts';
 import type { TransitionService } from './transition-service.ts';
 import { deliverPlanned } from '../effects/deliver-planned.ts';
+import type { RecordsInTransaction } from '../effects/effect-module.ts';
 import { planEffects } from '../effects/plan-effects.ts';
 import type { Actor } from '../auth/actor.ts';
 import { actorScopeValues, requiredScopeTags, requirePermission } from '../auth/permissions.ts';
@@ -106,7 +107,7 @@ async function answerRepeat(ctx: EngineContext, app: string, entity: CompiledEnt
   throw new AppError('DUPLICATE_REQUEST', undefined, { data: existing ? recordView(entity, existing) : { id: first.recordId } });
 }
 
-export function createRecordService(ctx: EngineContext, deps: { otp: OtpService; recordOtp: RecordOtp; transitions: TransitionService }) {
+export function createRecordService(ctx: EngineContext, deps: { otp: OtpService; recordOtp: RecordOtp; transitions: TransitionService; inTransaction: RecordsInTransaction }) {
   const { otp } = deps;
   const target = (t: RecordTarget) => {
     const app = resolveApp(ctx.registry(), t.app);
@@ -184,7 +185,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
           if (proof) await claimProof(tx, app.id, proof.proofId, id, now);
           await checkDedupe(tx, ctx, app.id, entity, id, data, now);
           const created = await insertRecord(inTransaction(tx), insert);
-          await deliverPlanned(plan.deliver, { tx, otp, app, recordId: id });
+          await deliverPlanned(plan.deliver, { tx, otp, app, recordId: id, records: deps.inTransaction });
           return created;
         });
         // A delivered step (an OTP issued) writes its own outbox rows.

@@ -6,6 +6,9 @@ import { AppError, isAppError } from '../errors/app-error.ts';
 import type { OtpService } from '../otp/otp-service.ts';
 import { writeOptimistically } from './optimistic-write.ts';
 import { inTransaction, writeTransition, type Queryable, type TransitionWrite } from './record-store.ts';
+import { deliverPlanned } from '../effects/deliver-planned.ts';
+import type { RecordsInTransaction } from '../effects/effect-module.ts';
+import type { Prisma } from '../store/database.ts';
 import { answerFor, recordView, type RecordResult, type RecordTarget } from './record-view.ts';
 import { parseIfMatch, resolveApp, resolveEntity } from '../registry/resolve-target.ts';
 import { scopeTags } from './derived-columns.ts';
@@ -59,7 +62,7 @@ const AUDITED_REFUSALS = new Set([403, 409, 422, 423]);
 
 const pick = (data: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => k in data).map((k) => [k, data[k]]));
 
-export function createTransitionService(ctx: EngineContext, otp: OtpService) {
+export function createTransitionService(ctx: EngineContext, otp: OtpService, records: RecordsInTransaction) {
   /** `inputPath` is where the input sits in the caller's body ($.input generically, $ for an alias). */
   async function run(t: RecordTarget, actor: Actor, id: string, ask: TransitionAsk, body: TransitionBody, ifMatch: string | undefined, inputPath: string): Promise<RecordResult> {
     const app = resolveApp(ctx.registry(), t.app);
@@ -147,12 +150,15 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService) {
         if (compiled) write.compiled = { app: app.id, ...compiled, at: now };
         const limit = decision.transition?.limit;
         const code = decision.transition?.otp;
-        // The common move is one statement; a capped move or one that spends a code is a
-        // transaction, so a refusal (the cap, a lost race) leaves the code unspent and nothing written.
-        const writeIn = async (sql: Queryable) => {
+        // The common move is one statement; a capped move, one that spends a code or one whose
+        // effects act in its transaction (a record it creates) is a transaction, so a refusal (the
+        // cap, a lost race, a refused created record) leaves the code unspent and nothing written.
+        const writeIn = async (tx: Prisma.TransactionClient) => {
+          const sql = inTransaction(tx);
           if (limit) await assertWithinLimit(sql, app.id, entity.name, decision.to, limit);
           const row = await writeTransition(sql, write);
           if (!row) throw new LostRace();
+          await deliverPlanned(plan.deliver, { tx, otp, app, recordId: current.id, records });
           return row;
         };
         try {
@@ -160,17 +166,18 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService) {
           if (code && typeof input[code.field] !== 'string') {
             throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: `${inputPath}.${code.field}`, message: 'The code sent for this step is required' }] });
           }
-          if (code) row = (await otp.verifyLatest(app, code.policy, current.id, input[code.field], (tx) => writeIn(inTransaction(tx)))).result;
-          else if (limit) row = await ctx.db.$transaction((tx) => writeIn(inTransaction(tx)));
+          if (code) row = (await otp.verifyLatest(app, code.policy, current.id, input[code.field], writeIn)).result;
+          else if (limit || plan.deliver.length) row = await ctx.db.$transaction(writeIn);
           else row = await writeTransition(ctx.db.sql, write);
-          return row && { row, decision, messages, wf };
+          return row && { row, decision, messages, wf, delivered: plan.deliver.length > 0 };
         } catch (err) {
           if (err instanceof LostRace) return undefined;
           throw err;
         }
       });
       const { row, decision, wf } = written;
-      if (written.messages.length) ctx.outboxWritten();
+      // Records an effect created may have written messages of their own.
+      if (written.messages.length || written.delivered) ctx.outboxWritten();
       ctx.hooks.afterCommit(app.id, entity.name);
       const events = await allowedEvents(wf, decision.to, actor.role, { record: recordView(entity, row), input: {}, actor: actorFacts, now: nowFacts(now) });
       return {

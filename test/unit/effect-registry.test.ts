@@ -37,10 +37,9 @@ describe('effect registry', () => {
   });
 
   // Deliver steps run in the create's transaction; a move is written without one (transition-service.ts).
-  it('allows an effect with a deliver step only in onCreate', () => {
+  it('places the effects with a deliver step where a transaction runs them: a code with its record’s create, a created record with a move', () => {
     const delivering = Object.entries(effectModules).filter(([, m]) => 'deliver' in m);
-    expect(delivering.map(([name]) => name)).toEqual(['issueOtp']);
-    for (const [, m] of delivering) expect(m.places).toEqual(['onCreate']);
+    expect(Object.fromEntries(delivering.map(([name, m]) => [name, m.places]))).toEqual({ issueOtp: ['onCreate'], create: ['transition', 'workflow'] });
   });
 });
 
@@ -80,7 +79,7 @@ describe('a fake effect in a test-local registry', () => {
 
   it('is checked through its module, and only where its places allow', () => {
     const problems: string[] = [];
-    const at = (p: string): EffectCheckContext => ({ path: p, entity: undefined, workflow: {} as WorkflowDef, templates: new Map(), add: (where, message) => problems.push(`${where} ${message}`) });
+    const at = (p: string): EffectCheckContext => ({ path: p, entity: undefined, entities: new Map(), workflow: {} as WorkflowDef, templates: new Map(), add: (where, message) => problems.push(`${where} ${message}`) });
     checkEffect({ stamp: { field: '_secret' } } as unknown as Effect, 'onCreate', at('$.onCreate[0]'), modules);
     expect(problems).toEqual(['$.onCreate[0] stamp can only be used in transition', '$.onCreate[0].stamp.field No private fields']);
   });

@@ -1,0 +1,67 @@
+// Records read and created inside another write's transaction: what the `create` effect needs (a
+// commission created with the move that executes its lead). A created record goes through what
+// any create goes through — its workflow's initial state, its onCreate effects, computed fields,
+// its schema, unique keys, module checks, timeline, audit, outbox — except the caller's
+// permissions: the definition that declares the effect decides, on behalf of the actor who moved.
+import { randomUUID } from 'node:crypto';
+import type { RecordsInTransaction } from '../effects/effect-module.ts';
+import { deliverPlanned } from '../effects/deliver-planned.ts';
+import { planEffects } from '../effects/plan-effects.ts';
+import type { EngineContext } from '../engine-context.ts';
+import { AppError, isAppError } from '../errors/app-error.ts';
+import { outboxRecordset } from '../notify/outbox-store.ts';
+import type { OtpService } from '../otp/otp-service.ts';
+import { resolveEntity } from '../registry/resolve-target.ts';
+import { applyComputed } from './computed-fields.ts';
+import { scopeTags, uniqueKeyValues } from './derived-columns.ts';
+import { followedWorkflow, releaseForNewRecord } from './followed-workflow.ts';
+import { inTransaction, insertRecord, lockRecord } from './record-store.ts';
+import { recordView } from './record-view.ts';
+import { assertValidFields } from './write-checks.ts';
+
+/** A record created by an effect may create another (a chain), but not without end. */
+const MAX_DEPTH = 3;
+
+export function createRecordsInTransaction(ctx: EngineContext, otp: Pick<OtpService, 'issueIn'>): RecordsInTransaction {
+  const records: RecordsInTransaction = {
+    async read(tx, app, entityName, id) {
+      const entity = resolveEntity(app, entityName);
+      const row = await lockRecord(tx, app.id, entity.name, id);
+      return row && recordView((await followedWorkflow(ctx, app, entity, row)).entity, row);
+    },
+    async createIn(tx, app, entityName, fields, actor, depth = 0) {
+      if (depth >= MAX_DEPTH) throw new AppError('CONFLICT', `Records creating records went ${MAX_DEPTH} deep: the definitions loop`);
+      const entity = resolveEntity(app, entityName);
+      const id = randomUUID();
+      const now = ctx.clock();
+      const data = { ...fields };
+      const state = entity.workflow?.initial ?? null;
+      try {
+        const plan = planEffects(
+          entity.workflow?.onCreate ?? [],
+          { actor, input: {}, now: now.toISOString(), app: { id: app.id, name: app.name }, record: { id, ...data, version: 1 } },
+          { app, recordId: id, key: `${app.id}:${id}:v1`, after: (set) => ({ id, ...data, ...set, ...(entity.workflow ? { [entity.workflow.field]: state } : {}), version: 1 }) },
+        );
+        Object.assign(data, plan.fields);
+        applyComputed(entity.definition.computed, data);
+        assertValidFields(entity.fields, entity.validateCreate, data);
+        await ctx.hooks.beforeWrite(app, entity.name, data);
+        await insertRecord(inTransaction(tx), {
+          id, app: app.id, entity: entity.name, state, data, scopeTags: scopeTags(entity, data),
+          keys: uniqueKeyValues(entity, data).map((k) => ({ keyName: k.keyName, value: k.value })),
+          actorId: String(actor.id), role: String(actor.role), at: now, outbox: outboxRecordset(plan.outbox, now),
+          release: releaseForNewRecord(ctx, app, entity),
+        });
+        await deliverPlanned(plan.deliver, { tx, otp, app, recordId: id, records: { read: records.read, createIn: (t, a, e, d, who) => records.createIn(t, a, e, d, who, depth + 1) } });
+      } catch (err) {
+        // Said as what it is: the record this move creates, not the caller's body.
+        if (isAppError(err) && err.code === 'VALIDATION_FAILED') {
+          throw new AppError('CONFLICT', `The ${entity.name} this move creates is not valid`, { details: (err.details ?? []).map((d) => ({ path: d.path.replace(/^\$/, `$.create.${entity.name}`), message: d.message })) });
+        }
+        throw err;
+      }
+      return id;
+    },
+  };
+  return records;
+}
