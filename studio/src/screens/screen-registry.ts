@@ -22,4 +22,5 @@ const hasKind = (s: Studio, kind: string) => Boolean(s.live?.definitions.some((d
 export const SCREENS: ScreenDef[] = [
   { id: 'releases', label: 'Releases', available: (s) => s.managesDefinitions, component: lazy(() => import('./releases/ReleasesScreen.tsx')) },
   { id: 'changes', label: 'Change sets', available: (s) => s.managesDefinitions, component: lazy(() => import('./changes/ChangesScreen.tsx')) },
+  { id: 'matrix', label: 'Status matrix', available: (s) => hasKind(s, 'workflow'), component: lazy(() => import('./matrix/MatrixScreen.tsx')) },
 ];
