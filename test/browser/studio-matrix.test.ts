@@ -103,7 +103,8 @@ describe.skipIf(!hasChromium)('Rulepath Studio: the status matrix', () => {
     await result.getByText(/Against the change set/).waitFor();
     await result.getByLabel('Test case name').fill('A CP shares a quotation straight from a new lead');
     await result.getByRole('button', { name: 'Save as test' }).click();
-    await page.getByText(/Saved as a test case in “lead-status”/).waitFor();
+    await result.getByText('Saved as a test case in “lead-status”, in the change set.').waitFor();
+    await page.getByText('case “A CP shares a quotation straight from a new lead”').waitFor();
     await st.screenshot('matrix-simulator');
     const [open] = (await server.request.get('/v1/apps/solarium/changes?status=open').set(admin)).body.data;
     const cs = (await server.request.get(`/v1/apps/solarium/changes/${open.id}`).set(admin)).body.data;

@@ -89,6 +89,7 @@ function WorkflowMatrix({ name, names }: { name: string; names: string[] }) {
   const [selected, setSelected] = useState<CellRef | null>(null);
   const moves = useMemo(() => (wf ? movesOf(wf) : []), [wf]);
   const item = changeSet?.definitions.find((d) => d.kind === 'workflow' && d.name === name);
+  const testItems = changeSet?.definitions.filter((d) => d.kind === 'test') ?? [];
   const file = studio.live?.definitions.find((d) => d.kind === 'workflow' && d.name === name)?.file ?? `${app.id}/${name}.workflow.yaml`;
   const problems = useMemo(() => (changeSet?.problems ?? []).filter((p) => p.file === file || p.file.endsWith(`/${name}.workflow.yaml`)), [changeSet, file, name]);
   const otherProblems = (changeSet?.problems ?? []).filter((p) => !problems.includes(p));
@@ -158,7 +159,7 @@ function WorkflowMatrix({ name, names }: { name: string; names: string[] }) {
           </div>
         </Panel>
         <Panel title="State diagram" className="diagram-panel">
-          <StateDiagram wf={wf} moves={moves} placed={placed} />
+          <StateDiagram wf={wf} states={states} moves={moves} placed={placed} />
         </Panel>
       </div>
 
@@ -188,8 +189,20 @@ function WorkflowMatrix({ name, names }: { name: string; names: string[] }) {
       </Panel>
 
       <div className="columns">
-        <Panel title={`What the change set changes in ${name}`}>
-          {item ? <Changes changes={item.changes} empty="Same as the live release." /> : <p className="muted">Nothing yet: this is the live workflow.</p>}
+        <Panel title="What the change set changes here">
+          {item ? <Changes changes={item.changes} empty="Same as the live release." /> : <p className="muted">Nothing in {name} yet: this is the live workflow.</p>}
+          {testItems.map((t) => (
+            <div key={t.name}>
+              <h3>
+                Saved test cases <code>{t.name}</code>
+              </h3>
+              <NewCases name={t.name} content={t.content} />
+              <details>
+                <summary>Every change in {t.name}</summary>
+                <Changes changes={t.changes} empty="Same as the live release." />
+              </details>
+            </div>
+          ))}
         </Panel>
         <Panel title="Publish">
           {changeSet?.status === 'open' ? (
@@ -262,5 +275,23 @@ function WarningsHold({ warnings, workflow, children }: { warnings: DefinitionPr
         <span>I mean it: publish with {warnings.length === 1 ? 'this warning' : 'these warnings'}</span>
       </label>
     </div>
+  );
+}
+
+/** The cases a test definition gains in the change set, by name (what an admin saved from here). */
+function NewCases({ name, content }: { name: string; content: Record<string, unknown> | null }) {
+  const { live } = useStudio();
+  const names = (c: unknown) => ((c as { cases?: { name: string }[] } | null)?.cases ?? []).map((x) => x.name);
+  const before = new Set(names(live?.definitions.find((d) => d.kind === 'test' && d.name === name)?.content));
+  const added = names(content).filter((n) => !before.has(n));
+  if (!added.length) return null;
+  return (
+    <ul className="changes">
+      {added.map((n) => (
+        <li key={n} className="change change-added">
+          <span className="change-kind">Added</span> case “{n}”
+        </li>
+      ))}
+    </ul>
   );
 }

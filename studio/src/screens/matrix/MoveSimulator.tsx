@@ -45,8 +45,11 @@ export function MoveSimulator({ wf, states, roles, pending }: Props) {
   const [caseName, setCaseName] = useState('');
   const [busy, setBusy] = useState<'try' | 'save'>();
   const [error, setError] = useState<ReturnType<typeof describeError>>();
-  // An answer is about the workflow as it was asked: an edit makes it old news.
-  useEffect(() => setAnswer(undefined), [wf]);
+  const [savedAs, setSavedAs] = useState<string>();
+  // An answer is about the workflow as it was asked: an edit of it makes the answer old news (a
+  // case saved into a test definition does not).
+  const asked = JSON.stringify(wf);
+  useEffect(() => setAnswer(undefined), [asked]);
 
   const request = (): MoveRequest => ({
     kind: 'move',
@@ -67,6 +70,7 @@ export function MoveSimulator({ wf, states, roles, pending }: Props) {
       const open = changeSet?.status === 'open' ? changeSet : null;
       const result = await api.post<MoveAnswer>(open ? `${base}/changes/${seg(open.id)}/simulate` : `${base}/simulate`, req);
       setAnswer({ request: req, result, against: open ? `the change set “${open.title}”` : 'the live release' });
+      setSavedAs(undefined);
       setCaseName(`${roleLabel(roles, role)} ${result.allowed ? 'may' : 'may not'} move a lead from ${stateLabel(wf, from)} to ${stateLabel(wf, target)}${override ? ' by override' : ''}`.replace(' a lead ', ` a ${wf.entity} `));
     } catch (err) {
       setAnswer(undefined);
@@ -82,6 +86,7 @@ export function MoveSimulator({ wf, states, roles, pending }: Props) {
     setError(undefined);
     try {
       const { test } = await saveCaseAsTest(studio, wf, caseName.trim(), answer.request, answer.result);
+      setSavedAs(test);
       studio.notify(`Saved as a test case in “${test}”: it runs before every publish`, 'success');
     } catch (err) {
       setError(describeError(err));
@@ -132,6 +137,11 @@ export function MoveSimulator({ wf, states, roles, pending }: Props) {
               Save as test
             </Button>
           </div>
+          {savedAs ? (
+            <p className="ok-line" role="status">
+              ✓ Saved as a test case in “{savedAs}”, in the change set.
+            </p>
+          ) : null}
           <p className="field-hint">
             Saves the case with this outcome ({answer.result.allowed ? `allowed, lands in ${answer.result.to}` : `refused with ${answer.result.code}`}) into the change set; every publish runs it.
           </p>

@@ -4,31 +4,35 @@
 // each arrow is labelled with the roles that may take it (and named for assistive technology).
 import '@xyflow/react/dist/style.css';
 import { Graph, layout } from '@dagrejs/dagre';
-import { Background, Controls, MarkerType, Position, ReactFlow, type Edge, type Node } from '@xyflow/react';
-import { useMemo } from 'react';
+import { Background, Controls, MarkerType, Position, ReactFlow, useNodesInitialized, useReactFlow, type Edge, type Node } from '@xyflow/react';
+import { useEffect, useMemo } from 'react';
 import { problemWord, stateLabel, type Move, type PlacedProblems, type WorkflowContent } from './workflow-model.ts';
 
-const NODE_W = 170;
-const NODE_H = 64;
+const NODE_W = 138;
+const NODE_H = 52;
 
 interface Props {
   wf: WorkflowContent;
+  /** The states in reading order: dagre keeps it where it can, so the picture matches the grid. */
+  states: string[];
   moves: Move[];
   placed: PlacedProblems;
 }
 
-export function StateDiagram({ wf, moves, placed }: Props) {
-  const { nodes, edges } = useMemo(() => build(wf, moves, placed), [wf, moves, placed]);
+export function StateDiagram({ wf, states, moves, placed }: Props) {
+  const { nodes, edges, width, height } = useMemo(() => build(wf, states, moves, placed), [wf, states, moves, placed]);
   // A new set of states is a new picture: fit it again (edits of arrows keep the viewport).
-  const shape = Object.keys(wf.states).join('|');
+  const shape = states.join('|');
   return (
-    <div className="diagram" role="figure" aria-label={`State diagram of ${wf.name}`}>
+    // The box takes the picture's proportions (within bounds), so a wide, flat workflow is not drawn
+    // tiny in the middle of a tall empty box.
+    <div className="diagram" role="figure" aria-label={`State diagram of ${wf.name}`} style={{ aspectRatio: `${width} / ${Math.max(height, width / 3.2)}` }}>
       <ReactFlow
         key={shape}
         nodes={nodes}
         edges={edges}
         fitView
-        fitViewOptions={{ padding: 0.08 }}
+        fitViewOptions={{ padding: 0.04 }}
         nodesDraggable={false}
         nodesConnectable={false}
         elementsSelectable={false}
@@ -40,6 +44,7 @@ export function StateDiagram({ wf, moves, placed }: Props) {
       >
         <Background gap={24} size={1} />
         <Controls showInteractive={false} />
+        <FitWhenChanged nodes={nodes} />
       </ReactFlow>
       <ul className="visually-hidden" aria-label="Moves in the diagram">
         {moves.map((m) => (
@@ -50,16 +55,27 @@ export function StateDiagram({ wf, moves, placed }: Props) {
   );
 }
 
+/** Fits the picture again when the layout changes (a move added can add a rank). */
+function FitWhenChanged({ nodes }: { nodes: Node[] }) {
+  const { fitView } = useReactFlow();
+  const ready = useNodesInitialized();
+  useEffect(() => {
+    if (ready) void fitView({ padding: 0.04 });
+  }, [nodes, ready, fitView]);
+  return null;
+}
+
 const edgeName = (wf: WorkflowContent, m: Move) => `${stateLabel(wf, m.from)} to ${stateLabel(wf, m.to)}: ${m.roles.join(', ') || 'no role'}`;
 
-function build(wf: WorkflowContent, moves: Move[], placed: PlacedProblems): { nodes: Node[]; edges: Edge[] } {
+function build(wf: WorkflowContent, states: string[], moves: Move[], placed: PlacedProblems): { nodes: Node[]; edges: Edge[]; width: number; height: number } {
   const g = new Graph({ multigraph: true });
-  g.setGraph({ rankdir: 'LR', nodesep: 28, ranksep: 90, edgesep: 14, marginx: 8, marginy: 8 });
+  // Edge labels are not laid out as dagre labels (that doubles the ranks and shrinks the picture):
+  // the gap between ranks leaves room for them.
+  g.setGraph({ rankdir: 'LR', nodesep: 22, ranksep: 78, edgesep: 10, marginx: 8, marginy: 8 });
   g.setDefaultEdgeLabel(() => ({}));
-  const states = Object.keys(wf.states);
   for (const s of states) g.setNode(s, { width: NODE_W, height: NODE_H });
   const drawn = moves.filter((m) => Object.hasOwn(wf.states, m.from) && Object.hasOwn(wf.states, m.to) && m.from !== m.to);
-  drawn.forEach((m, i) => g.setEdge(m.from, m.to, { width: 60, height: 16, labelpos: 'c' }, String(i)));
+  drawn.forEach((m, i) => g.setEdge(m.from, m.to, {}, String(i)));
   layout(g);
 
   const nodes: Node[] = states.map((s) => {
@@ -98,5 +114,6 @@ function build(wf: WorkflowContent, moves: Move[], placed: PlacedProblems): { no
     labelBgBorderRadius: 4,
     className: m.roles.length ? 'move-edge' : 'move-edge move-edge-none',
   }));
-  return { nodes, edges };
+  const size = g.graph();
+  return { nodes, edges, width: size.width ?? 800, height: size.height ?? 400 };
 }
