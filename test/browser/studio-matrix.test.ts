@@ -41,7 +41,7 @@ describe.skipIf(!hasChromium)('Rulepath Studio: the status matrix', () => {
     await edge('Quotation Shared to Won: cp, admin, kam').waitFor();
     await diagram.locator('.react-flow__node[aria-label="State New Lead (initial)"]').waitFor();
     await diagram.locator('.react-flow__node[aria-label="State Executed (final)"]').waitFor();
-    await page.getByRole('status', { name: 'Save status' }).getByText('No edits: this is the live workflow').waitFor();
+    await page.getByRole('status', { name: 'Save status' }).getByText('No edits: this is the live workflow (release 1)').waitFor();
 
     // With the keyboard: the grid is one tab stop; arrows move between cells (from Quotation Shared
     // → Customer Accepted, one right is → Won); key 4 gives the fourth role of the app (customer).
@@ -122,6 +122,8 @@ describe.skipIf(!hasChromium)('Rulepath Studio: the status matrix', () => {
     await page.getByText('Published: release 2 is live').waitFor();
     await page.getByText('No open change set: your first edit opens one.').waitFor();
     await grid.getByRole('button', { name: 'From New Lead to Quotation Shared: cp' }).waitFor();
+    await page.getByRole('status', { name: 'Save status' }).getByText('No edits: this is the live workflow (release 2)').waitFor();
+    expect(await page.getByRole('status', { name: 'Simulation result' }).count()).toBe(0);
     await st.screenshot('matrix-published');
     const after = await shareQuotation();
     expect(after.status).toBe(200);
@@ -143,4 +145,28 @@ describe.skipIf(!hasChromium)('Rulepath Studio: the status matrix', () => {
 
     expect(st.external).toEqual([]);
   }, 120_000);
+
+  it('shows a workflow authored as transitions read-only, saying so, and the keys change nothing', async () => {
+    const { page, url } = st;
+    await page.goto(`${url}/studio/#/ekyc`);
+    await page.getByLabel('Email').fill('ops@ekyc.test');
+    await page.getByLabel('Password').fill('demo1234');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Status matrix' }).click();
+    await page.getByText(/authored as a list of transitions \(events, conditions, effects\): shown read-only here/).waitFor();
+    const grid = page.getByRole('table', { name: /^Status matrix of journey/ });
+    const cell = grid.getByRole('button', { name: 'From Registration to Mobile verified: applicant' });
+    await cell.focus();
+    await page.keyboard.press('1');
+    await page.keyboard.press('Delete');
+    await page.keyboard.press('Enter');
+    const editor = page.getByRole('region', { name: 'Registration → Mobile verified' });
+    await editor.getByText('Event: verify_mobile.', { exact: false }).waitFor();
+    expect(await editor.getByRole('checkbox', { name: /applicant/ }).isDisabled()).toBe(true);
+    expect(await editor.getByRole('button', { name: 'Remove this move' }).count()).toBe(0);
+    await page.getByRole('figure', { name: 'State diagram of journey' }).locator('.react-flow__edge[aria-label="Move Registration to Mobile verified: applicant"]').waitFor();
+    await page.getByRole('status', { name: 'Save status' }).getByText(/No edits: this is the live workflow/).waitFor();
+    await st.screenshot('matrix-transitions');
+    expect(st.external).toEqual([]);
+  });
 });

@@ -44,7 +44,7 @@ export function CellEditor({ wf, cell, roles, placed, editable, onToggle, onRemo
             <span>
               {r.label} <span className="muted">({r.id})</span>
             </span>
-            <kbd aria-hidden="true">{i + 1}</kbd>
+            {editable ? <kbd aria-hidden="true">{i + 1}</kbd> : null}
           </label>
         ))}
         {allowed.filter((r) => !roles.some((x) => x.id === r)).map((r) => (

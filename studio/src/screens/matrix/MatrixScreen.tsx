@@ -121,7 +121,7 @@ function WorkflowMatrix({ name, names }: { name: string; names: string[] }) {
           ) : undefined
         }
       />
-      <SaveStatus save={save} pending={Boolean(pending)} changeSetTitle={changeSet?.title} inChangeSet={Boolean(item)} onRetry={() => setPending((p) => (p ? { ...p } : p))} />
+      <SaveStatus save={save} pending={Boolean(pending)} changeSetTitle={changeSet?.title} inChangeSet={Boolean(item)} liveRelease={studio.live?.number} onRetry={() => setPending((p) => (p ? { ...p } : p))} />
 
       <div className="matrix-top">
         <Panel
@@ -223,7 +223,7 @@ function WorkflowMatrix({ name, names }: { name: string; names: string[] }) {
   );
 }
 
-function SaveStatus({ save, pending, changeSetTitle, inChangeSet, onRetry }: { save: SaveState; pending: boolean; changeSetTitle?: string; inChangeSet: boolean; onRetry(): void }) {
+function SaveStatus({ save, pending, changeSetTitle, inChangeSet, liveRelease, onRetry }: { save: SaveState; pending: boolean; changeSetTitle?: string; inChangeSet: boolean; liveRelease?: number; onRetry(): void }) {
   let text: string;
   let tone: 'neutral' | 'info' | 'good' | 'bad' = 'neutral';
   if (save.kind === 'failed') {
@@ -235,7 +235,7 @@ function SaveStatus({ save, pending, changeSetTitle, inChangeSet, onRetry }: { s
   } else if (inChangeSet) {
     text = `All edits saved in the change set “${changeSetTitle}”`;
     tone = 'good';
-  } else text = 'No edits: this is the live workflow';
+  } else text = `No edits: this is the live workflow${liveRelease ? ` (release ${liveRelease})` : ''}`;
   return (
     <div className="save-status row" role="status" aria-live="polite" aria-label="Save status">
       <Badge tone={tone}>{save.kind === 'failed' ? 'Not saved' : tone === 'info' ? 'Saving' : tone === 'good' ? 'Saved' : 'Live'}</Badge>

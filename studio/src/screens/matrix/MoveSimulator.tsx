@@ -49,7 +49,8 @@ export function MoveSimulator({ wf, states, roles, pending }: Props) {
   // An answer is about the workflow as it was asked: an edit of it makes the answer old news (a
   // case saved into a test definition does not).
   const asked = JSON.stringify(wf);
-  useEffect(() => setAnswer(undefined), [asked]);
+  // Nor is an answer about a change set once it is published or left.
+  useEffect(() => setAnswer(undefined), [asked, changeSet?.id]);
 
   const request = (): MoveRequest => ({
     kind: 'move',
