@@ -169,4 +169,20 @@ describe.skipIf(!hasChromium)('Rulepath Studio: the status matrix', () => {
     await st.screenshot('matrix-transitions');
     expect(st.external).toEqual([]);
   });
+
+  it('picks the workflow when the app has several (PromoPartner)', async () => {
+    const { page, url } = st;
+    await page.goto(`${url}/studio/#/promopartner`);
+    await page.getByLabel('Phone').fill('9000000001');
+    await page.getByRole('button', { name: 'Send me a code' }).click();
+    await page.getByLabel('Code sent by SMS').fill('123456');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Status matrix' }).click();
+    await page.getByRole('table', { name: /^Status matrix of promotion-lifecycle/ }).waitFor();
+    await page.getByLabel('Workflow', { exact: true }).selectOption('reconciliation');
+    await page.getByRole('table', { name: /^Status matrix of reconciliation/ }).waitFor();
+    await page.getByRole('figure', { name: 'State diagram of reconciliation' }).locator('.react-flow__edge').first().waitFor();
+    expect(new URL(page.url()).hash).toBe('#/promopartner/matrix/reconciliation');
+    expect(st.external).toEqual([]);
+  });
 });

@@ -59,6 +59,8 @@ function WorkflowMatrix({ name, names }: { name: string; names: string[] }) {
   const inFlight = useRef(false);
   const putRef = useRef(putDefinition);
   putRef.current = putDefinition;
+  const notifyRef = useRef(studio.notify);
+  notifyRef.current = studio.notify;
   useEffect(() => {
     if (!pending || inFlight.current) return;
     setSave({ kind: 'waiting' });
@@ -82,6 +84,18 @@ function WorkflowMatrix({ name, names }: { name: string; names: string[] }) {
     return () => clearTimeout(timer);
   }, [pending, name]);
 
+  // Leaving the screen before the save fires still saves; closing the tab with an edit unsaved asks.
+  useEffect(() => {
+    const warn = (e: BeforeUnloadEvent) => {
+      if (latest.current || inFlight.current) e.preventDefault();
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => {
+      window.removeEventListener('beforeunload', warn);
+      const unsaved = latest.current;
+      if (unsaved && !inFlight.current) putRef.current('workflow', name, unsaved, `Change the ${name} matrix`).catch((err: unknown) => notifyRef.current(`Your last edit of ${name} was not saved: ${describeError(err).message}`, 'error'));
+    };
+  }, [name]);
   const edit = (next: WorkflowContent) => setPending(next);
   const liveWf = studio.live?.definitions.find((d) => d.kind === 'workflow' && d.name === name)?.content as WorkflowContent | undefined;
   const states = useMemo(() => (wf ? orderStates(wf, liveWf) : []), [wf, liveWf]);
