@@ -22,6 +22,7 @@ import { attributeTypes, cartFacts } from './ruleset-facts.ts';
 import { startChangeFeed } from '../store/change-feed.ts';
 import { findRecord } from '../records/record-store.ts';
 import { createBacktest } from './backtest-promotion.ts';
+import { groupMembers } from './group-members.ts';
 import { BACKTEST_BODY_SCHEMA, BACKTEST_DAYS, BACKTEST_PAGE, decodeCursor, encodeCursor, type BacktestBody } from './backtest-body.ts';
 import { LINT_BODY_SCHEMA, type LintBody } from './lint-body.ts';
 import { lintPromotions, type EndingStep, type LintRule } from './lint-promotions.ts';
@@ -384,6 +385,24 @@ export function createPromotionsService(ctx: PromotionsContext) {
       }
       const { next, ...result } = run.result();
       return { candidate: candidateView(candidate), ...result, nextCursor: next ? encodeCursor(next) : null };
+    },
+
+    /**
+     * Store and product groups with their members now. Needs read on both group entities and on
+     * the stores and products; a caller with a store scope sees only their own stores as members.
+     */
+    async groupMembers(appId: string, rulesetName: string, actor: Actor) {
+      const app = resolveApp(ctx.registry(), appId);
+      const rs = rulesetNamed(app, rulesetName);
+      for (const entity of [rs.storeGroups.entity, rs.productGroups.entity, rs.stores.entity, rs.products.entity]) requirePermission(app, actor, entity, 'read');
+      const scope = scopeRuleOf(app, actor, rs.stores.entity);
+      const g = await groups(app, rs);
+      let visible: Set<string> | undefined;
+      if (scope) {
+        const own = new Set(actorScopeValues(actor, scope));
+        visible = new Set([...g.stores.records].filter(([, data]) => own.has(String(data[scope.field]))).map(([key]) => key));
+      }
+      return groupMembers(rs, g, visible);
     },
 
     /** The conflict lint over the live promotions and, when given, a candidate (same rights as a backtest). */

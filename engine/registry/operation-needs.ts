@@ -41,6 +41,7 @@ export const OPERATION_NEEDS = {
   'rules.evaluate': { ruleset: true },
   'rules.backtest': { ruleset: true },
   'rules.lint': { ruleset: true },
+  'rules.groups': { ruleset: true },
   'imports.uploadUrl': { pathParam: ['entity', 'import'] },
   'imports.register': { pathParam: ['entity', 'import'] },
   'imports.status': { pathParam: ['id'] },

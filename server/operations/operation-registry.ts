@@ -51,6 +51,7 @@ import { recordsTimeline } from './records-timeline.ts';
 import { rulesBacktest } from './rules-backtest.ts';
 import { rulesEvaluate } from './rules-evaluate.ts';
 import { rulesLint } from './rules-lint.ts';
+import { rulesGroups } from './rules-groups.ts';
 
 // In route-table order: Express tries generic routes in this order.
 export const OPERATION_SPECS: { readonly [K in Operation]: OperationSpec<K> } = {
@@ -72,6 +73,7 @@ export const OPERATION_SPECS: { readonly [K in Operation]: OperationSpec<K> } = 
   'rules.evaluate': rulesEvaluate,
   'rules.backtest': rulesBacktest,
   'rules.lint': rulesLint,
+  'rules.groups': rulesGroups,
   'imports.uploadUrl': importsUploadUrl,
   'imports.register': importsRegister,
   'imports.status': importsStatus,

@@ -434,6 +434,14 @@ describe('conformance: every documented operation, called, answers as documented
       expect(linted.warnings.map((w: { code: string }) => w.code)).toContain('ENDS_TODAY');
       await refused('POST', `${G}/rules/promotions/lint`, { as: store, body: {} }, 403, 'FORBIDDEN');
       await refused('POST', `${G}/rules/promotions/lint`, { as: admin, body: { promotion: { benefit: { type: 'percentOff', value: 120 } } } }, 422, 'RULE_INVALID');
+      // Groups with the members they resolve to now; a store user sees only their own stores.
+      const groups = await ok('GET', `${G}/rules/promotions/groups`, { as: admin });
+      const south = groups.storeGroups.find((g: { code: string }) => g.code === 'SOUTH');
+      expect(south.members).toEqual(expect.arrayContaining(['S001', 'S002']));
+      expect(groups.productGroups.find((g: { code: string }) => g.code === 'LENSES').members).toContain('LENS-BC-160');
+      const scoped = await ok('GET', `${G}/rules/promotions/groups`, { as: store });
+      expect(scoped.storeGroups.find((g: { code: string }) => g.code === 'SOUTH')).toEqual({ code: 'SOUTH', members: ['S001'], total: south.total });
+      await refused('GET', `${G}/rules/promotions/groups`, {}, 401, 'UNAUTHENTICATED');
     });
 
     it('CSV imports (upload URL, the upload, register, progress, error report) and the outbox', async () => {

@@ -148,6 +148,8 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
     promotions: { type: 'integer', description: 'How many were linted (the live ones and the candidate)' },
     warnings: { type: 'array', items: ref('LintWarning') },
   }),
+  GroupMembers: closed({ code: str, members: { type: 'array', items: str, description: 'Member keys (store ids, SKUs) the caller may see, sorted' }, total: { type: 'integer', description: 'Members in all' } }),
+  RulesetGroups: closed({ storeGroups: { type: 'array', items: ref('GroupMembers') }, productGroups: { type: 'array', items: ref('GroupMembers') } }),
   UploadUrl: closed({
     uploadUrl: { type: 'string', format: 'uri', description: 'PUT the CSV file here before it expires; the URL is the credential' },
     uploadPath: str,
