@@ -116,7 +116,7 @@ export const pathKey = (path: unknown) => (typeof path === 'string' ? path.repla
 /** A leaf in words, for summaries and the list: "cart total is at least 5000". */
 export function describeComparison(fact: unknown, path: unknown, operator: unknown, value: unknown): string {
   const words = OPERATORS[String(operator)]?.words ?? String(operator);
-  const v = Array.isArray(value) ? value.map(String).join(', ') : value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const v = value === '' ? '(empty)' : Array.isArray(value) ? value.map(String).join(', ') : value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value);
   return `${String(fact)} ${pathKey(path).replace(/\./g, ' ')} ${words} ${v}`.replace(/\s+/g, ' ');
 }
 
