@@ -150,6 +150,7 @@ describe.skipIf(!hasChromium)('Rulepath Studio: promotions and groups', () => {
 
     await page.goto(`${st.url}/studio/#/promopartner/promotions`);
     await page.getByRole('row').filter({ hasText: NAME }).getByText('Active').waitFor();
+    await page.getByText(/No conflicts among 2 promotions/).waitFor();
     await st.screenshot('promotions-list');
   });
 

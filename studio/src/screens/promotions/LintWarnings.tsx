@@ -6,7 +6,7 @@ import { ApiError, describeError, seg } from '../../api.ts';
 import { href } from '../../router.ts';
 import { useStudio } from '../../studio-context.tsx';
 import { Badge } from '../../ui/Badge.tsx';
-import { Panel } from '../../ui/Panel.tsx';
+import { Loading, Panel } from '../../ui/Panel.tsx';
 
 interface LintWarning {
   code: string;
@@ -57,6 +57,7 @@ export function LintWarnings({ ruleset, candidate, title, refreshKey }: { rulese
   return (
     <Panel title={title} actions={lint ? <Badge tone={n ? 'warn' : 'good'}>{n ? `${n} warning${n === 1 ? '' : 's'}` : 'No conflicts'}</Badge> : null} className="lint">
       <div aria-live="polite">
+        {!lint && !problem ? <Loading what="Checking for conflicts" /> : null}
         {problem ? <p className="muted">{problem}</p> : null}
         {lint && !n ? <p className="ok-line">✓ No conflicts among {lint.promotions} promotion{lint.promotions === 1 ? '' : 's'} checked on {lint.date}.</p> : null}
         {lint && n ? (

@@ -12,6 +12,7 @@ import { Select, TextInput } from '../../ui/Field.tsx';
 import { Empty, Panel } from '../../ui/Panel.tsx';
 import { ErrorBox } from '../../ui/Problems.tsx';
 import { describeBenefit, money } from './ruleset.ts';
+import { useLifecycle } from './use-lifecycle.ts';
 import type { useRuleset } from './use-ruleset.ts';
 
 interface ConsoleResult {
@@ -60,6 +61,7 @@ function SelectionsConsole({ rs, highlight }: { rs: ReturnType<typeof useRuleset
   const ruleset = rs.ruleset!;
   const master = rs.master!;
   const selections = ruleset.console?.selections ?? {};
+  const lifecycle = useLifecycle(ruleset.entity);
   const [storeGroup, setStoreGroup] = useState(String(master.storeGroups[0]?.[ruleset.storeGroups.code] ?? ''));
   const [picked, setPicked] = useState<Record<string, Record<string, string>>>({});
   const [result, setResult] = useState<ConsoleEvaluation>();
@@ -113,7 +115,7 @@ function SelectionsConsole({ rs, highlight }: { rs: ReturnType<typeof useRuleset
               {(attributes[sel] ?? []).map((a) => (
                 <Select
                   key={a.name}
-                  label={`${sel} ${a.name}`}
+                  label={`${sel[0]!.toUpperCase()}${sel.slice(1)} ${rs.productEntity?.fields[a.name]?.label ?? a.name}`}
                   value={picked[sel]?.[a.name] ?? ''}
                   onChange={(e) => setPicked({ ...picked, [sel]: { ...(picked[sel] ?? {}), [a.name]: e.target.value } })}
                   options={[{ value: '', label: 'Any' }, ...a.values.map((v) => ({ value: v, label: v }))]}
@@ -141,7 +143,7 @@ function SelectionsConsole({ rs, highlight }: { rs: ReturnType<typeof useRuleset
                     <strong>{p.name}</strong>
                   </a>
                   {p.promotionId === highlight ? <Badge tone="info">This promotion</Badge> : null}
-                  <Badge>{p.status}</Badge>
+                  {lifecycle.badge(p.status)}
                   {p.eligible ? <Badge tone="good">Applies</Badge> : <Badge tone="bad">Does not apply</Badge>}
                   <span className="spacer" />
                   <span>Saves {money(p.savings)}</span>
