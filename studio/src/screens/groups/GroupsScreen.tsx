@@ -41,7 +41,7 @@ export default function GroupsScreen({ rest }: ScreenProps) {
   return (
     <>
       <ScreenHeader title="Groups and master data" subtitle="Groups are filters: their members follow the stores and products as they are now." />
-      <nav className="segmented tabs" aria-label="Groups and master data">
+      <nav className="segmented groups-tabs" aria-label="Groups and master data">
         {TABS.map((t) => (
           <a key={t.id} className="btn" href={href(studio.app.id, 'groups', t.id)} aria-current={t.id === tab ? 'page' : undefined}>
             {t.label}

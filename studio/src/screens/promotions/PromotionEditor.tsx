@@ -231,7 +231,7 @@ export function PromotionEditor({ id, rs }: { id: string | null; rs: ReturnType<
         </Panel>
       </form>
       <LintWarnings ruleset={ruleset.name} candidate={candidate} title="Conflict check" refreshKey={record?.version} />
-      <div className="segmented tabs" role="group" aria-label="Try it">
+      <div className="segmented promo-tabs" role="group" aria-label="Try it">
         <Button aria-pressed={tab === 'backtest'} onClick={() => setTab('backtest')}>Backtest</Button>
         <Button aria-pressed={tab === 'console'} onClick={() => setTab('console')}>Test console</Button>
       </div>
