@@ -138,7 +138,7 @@ function ChangeSetChip() {
   const errors = changeSet.problems.filter((p) => p.severity !== 'warning').length;
   return (
     <a className="cs-chip" href={href(app.id, 'changes', changeSet.id)}>
-      <span className="muted">Working in</span> <strong>{changeSet.title}</strong>
+      <span className="muted">Working in</span> <strong>{changeSet.title}</strong>{' '}
       <span>
         {changeSet.definitions.length} definition{changeSet.definitions.length === 1 ? '' : 's'} · {errors ? `${errors} problem${errors === 1 ? '' : 's'}` : 'no problems'}
       </span>

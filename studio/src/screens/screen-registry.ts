@@ -20,9 +20,9 @@ export interface ScreenDef {
 const hasKind = (s: Studio, kind: string) => Boolean(s.live?.definitions.some((d) => d.kind === kind));
 
 export const SCREENS: ScreenDef[] = [
-  { id: 'promotions', label: 'Promotions', available: (s) => hasKind(s, 'rules'), component: lazy(() => import('./promotions/PromotionsScreen.tsx')) },
-  { id: 'groups', label: 'Groups and master data', available: (s) => hasKind(s, 'rules'), component: lazy(() => import('./groups/GroupsScreen.tsx')) },
   { id: 'releases', label: 'Releases', available: (s) => s.managesDefinitions, component: lazy(() => import('./releases/ReleasesScreen.tsx')) },
   { id: 'changes', label: 'Change sets', available: (s) => s.managesDefinitions, component: lazy(() => import('./changes/ChangesScreen.tsx')) },
   { id: 'matrix', label: 'Status matrix', available: (s) => hasKind(s, 'workflow'), component: lazy(() => import('./matrix/MatrixScreen.tsx')) },
+  { id: 'promotions', label: 'Promotions', available: (s) => hasKind(s, 'rules'), component: lazy(() => import('./promotions/PromotionsScreen.tsx')) },
+  { id: 'groups', label: 'Groups and master data', available: (s) => hasKind(s, 'rules'), component: lazy(() => import('./groups/GroupsScreen.tsx')) },
 ];
