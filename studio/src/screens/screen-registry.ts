@@ -25,4 +25,5 @@ export const SCREENS: ScreenDef[] = [
   { id: 'matrix', label: 'Status matrix', available: (s) => hasKind(s, 'workflow'), component: lazy(() => import('./matrix/MatrixScreen.tsx')) },
   { id: 'promotions', label: 'Promotions', available: (s) => hasKind(s, 'rules'), component: lazy(() => import('./promotions/PromotionsScreen.tsx')) },
   { id: 'groups', label: 'Groups and master data', available: (s) => hasKind(s, 'rules'), component: lazy(() => import('./groups/GroupsScreen.tsx')) },
+  { id: 'templates', label: 'Templates', available: (s) => hasKind(s, 'template'), component: lazy(() => import('./templates/TemplatesScreen.tsx')) },
 ];
