@@ -26,4 +26,5 @@ export const SCREENS: ScreenDef[] = [
   { id: 'promotions', label: 'Promotions', available: (s) => hasKind(s, 'rules'), component: lazy(() => import('./promotions/PromotionsScreen.tsx')) },
   { id: 'groups', label: 'Groups and master data', available: (s) => hasKind(s, 'rules'), component: lazy(() => import('./groups/GroupsScreen.tsx')) },
   { id: 'templates', label: 'Templates', available: (s) => hasKind(s, 'template'), component: lazy(() => import('./templates/TemplatesScreen.tsx')) },
+  { id: 'operations', label: 'Operations', available: (s) => Boolean(s.live?.definitions.some((d) => (d.kind === 'app' && (d.content?.roles as Record<string, { operations?: { outbox?: boolean } }> | undefined)?.[s.session.user.role]?.operations?.outbox === true) || (d.kind === 'import' && (d.content?.roles as string[] | undefined)?.includes(s.session.user.role)))), component: lazy(() => import('./operations/OperationsScreen.tsx')) },
 ];
