@@ -110,6 +110,26 @@ describe.skipIf(!hasChromium)('Rulepath Studio: operations', () => {
     expect(found?.items?.[0]).toMatchObject({ name: 'Imported 399', mrp: 1399 });
   });
 
+  it('says so, and sends nothing, when an upload URL points off this server', async () => {
+    const { page, url } = st;
+    // As a server behind a PUBLIC_URL the browser does not use (or a blob store's SAS URL) would answer.
+    await page.route('**/imports/*/upload-url', async (route) => {
+      const res = await route.fetch();
+      const body = (await res.json()) as { data: { uploadUrl: string } };
+      body.data.uploadUrl = `https://files.example.com${new URL(body.data.uploadUrl).pathname}`;
+      await route.fulfill({ response: res, json: body });
+    });
+    try {
+      await page.goto(`${url}/studio/#/promopartner/operations/imports`);
+      await page.getByLabel('CSV file').setInputFiles({ name: 'one.csv', mimeType: 'text/csv', buffer: Buffer.from('sku,name,category\nOFF-1,Off,frame\n') });
+      await page.getByRole('button', { name: 'Upload and import' }).click();
+      await page.getByRole('alert').getByText(/points at https:\/\/files\.example\.com, not at this server/).waitFor();
+    } finally {
+      await page.unroute('**/imports/*/upload-url');
+    }
+    expect(st.requests.some((r) => r.includes('files.example.com'))).toBe(false);
+  });
+
   it('lists the outbox by status and retries a dead-lettered message', async () => {
     const { page, server } = st;
     await page.getByRole('navigation', { name: 'Operations' }).getByRole('link', { name: 'Outbox' }).click();
