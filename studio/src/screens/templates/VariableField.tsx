@@ -1,7 +1,8 @@
 // A text field that suggests template variables after "{{": the list follows what is typed, Up and
 // Down move through it, Enter or Tab inserts the variable with its closing braces, Escape closes it.
-// The field stays a plain text box to assistive technology, with the list tied to it (listbox,
-// active option announced through aria-activedescendant).
+// The field stays a plain text box to assistive technology (a textarea may not be a combobox), with
+// the list tied to it (listbox, active option through aria-activedescendant) and a polite line that
+// says how many variables are offered and which keys pick one.
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { Variable } from './template-usage.ts';
 
@@ -88,7 +89,6 @@ export function VariableField({ label, hint, value, onChange, variables, multili
     autoComplete: 'off',
     'aria-autocomplete': 'list' as const,
     'aria-controls': listId,
-    'aria-expanded': shown.length > 0,
     'aria-activedescendant': shown.length ? `${listId}-${active}` : undefined,
     'aria-describedby': hintId,
     'aria-invalid': invalid || undefined,
@@ -123,6 +123,9 @@ export function VariableField({ label, hint, value, onChange, variables, multili
           ))}
         </ul>
       </div>
+      <p className="visually-hidden" aria-live="polite">
+        {shown.length ? `${shown.length} variable${shown.length === 1 ? '' : 's'} offered: Up and Down to choose, Enter to insert, Escape to close.` : ''}
+      </p>
       <p id={hintId} className="field-hint">
         {hint ?? 'Type {{ for the variables this template can use.'}
       </p>
