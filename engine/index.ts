@@ -62,7 +62,7 @@ export { LINT_BODY_SCHEMA } from './promotions/lint-body.ts';
 export { LINT_CODES } from './promotions/lint-promotions.ts';
 export { ruleFields } from './promotions/promotion-candidate.ts';
 export type { RulesDef } from './registry/definition-types.ts';
-export { OTP_REQUEST_SCHEMA, OTP_VERIFY_SCHEMA, type SessionTokens } from './auth/otp-login.ts';
+export { OTP_REQUEST_SCHEMA, OTP_VERIFY_SCHEMA, PHONE_LOGIN_SCHEMA, type SessionTokens } from './auth/otp-login.ts';
 export { RECORD_OTP_REQUEST_SCHEMA } from './otp/record-otp.ts';
 export { CREATE_USER_SCHEMA, UPDATE_USER_SCHEMA, createUserAdmin } from './auth/user-admin.ts';
 export { compileRelease } from './registry/load-registry.ts';
@@ -242,7 +242,12 @@ export async function createEngine(options: EngineOptions) {
     /** Runs one job definition now (what its schedule does). */
     runJob: (appId: string, jobName: string) => runScheduledJob(ctx, transitions, appId, jobName),
     auth: {
-      login: (appId: string, body: unknown) => login(db, tokens, resolveApp(current, appId), body),
+      /** Email and password; or, where the app signs in by OTP too, phone and the code last sent (a session with a refresh token). */
+      login: (appId: string, body: unknown) => {
+        const app = resolveApp(current, appId);
+        const byPhone = body !== null && typeof body === 'object' && 'phone' in body && app.definition.auth?.otp !== undefined;
+        return byPhone ? otpLogin.signInWithPhone(app, body) : login(db, tokens, app, body);
+      },
       verify: (token: string, appId: string): Promise<Actor> => tokens.verify(token, appId),
       issue: tokens.issue,
     },

@@ -24,6 +24,14 @@ export const OTP_VERIFY_SCHEMA = {
 } as const;
 
 const validateRequest = bodyValidator<{ phone: string }>(OTP_REQUEST_SCHEMA);
+/** Sign-in with a phone and the code last sent to it. */
+export const PHONE_LOGIN_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['phone', 'otp'],
+  properties: { phone: { type: 'string', format: 'phone' }, otp: { type: 'string', pattern: '^[0-9]{4,10}$' } },
+} as const;
+const validatePhoneLogin = bodyValidator<{ phone: string; otp: string }>(PHONE_LOGIN_SCHEMA);
 const validateVerify = bodyValidator<{ otpId: string; code: string }>(OTP_VERIFY_SCHEMA);
 
 export interface SessionTokens {
@@ -66,6 +74,18 @@ export function createOtpLogin(ctx: EngineContext, otp: OtpService, refresh: Ref
       // The code is spent only if the session is made: an inactive account keeps its code unspent.
       const verified = await otp.verify(app, policyOf(app), otpId, code, (tx, subject) => session(app, subject, undefined, tx));
       return verified.result;
+    },
+    /**
+     * Phone and the code last sent to it, in one call (the seed's POST /auth/login with phone + OTP):
+     * the same checks, lockout and one-use code as verify, answering a session with refresh token.
+     */
+    async signInWithPhone(app: CompiledApp, body: unknown): Promise<SessionTokens> {
+      const policy = policyOf(app);
+      const { phone, otp: code } = validatePhoneLogin(body);
+      const user = await ctx.db.user.findUnique({ where: { app_phone: { app: app.id, phone } } });
+      // An unknown phone reads as a wrong code: sign-in never tells who has an account.
+      if (!user) throw new AppError('OTP_INVALID');
+      return (await otp.verifyLatest(app, policy, user.id, code, (tx, subject) => session(app, subject, undefined, tx))).result;
     },
     async refresh(app: CompiledApp, token: unknown): Promise<SessionTokens> {
       const rotated = await refresh.rotate(app.id, token, refreshHours(app));

@@ -272,6 +272,17 @@ describe('conformance: every documented operation, called, answers as documented
     await refused('POST', '/solarium/auth/login', { body: { email: 'cp1@solarium.test', password: 'nope' } }, 401, 'INVALID_CREDENTIALS');
     await ok('POST', `${G}/auth/login`, { body: { email: 'kam@solarium.test', password: 'demo1234' } });
     await refused('POST', `${G}/auth/login`, { body: { email: 'not-an-email', password: 'x' } }, 400, 'VALIDATION_FAILED');
+    // Phone and a code by SMS, on the seed's login and on the generic OTP routes; refresh and logout.
+    for (const [base, phone] of [['/solarium/auth', '9100000003'], [`${G}/auth`, '9100000004']] as const) {
+      const sent = await ok('POST', `${base}/otp/request`, { body: { phone } });
+      await refused('POST', `${base}/otp/request`, { body: { phone: '9999999990' } }, 404, 'NOT_FOUND');
+      const session = base === '/solarium/auth' ? await ok('POST', '/solarium/auth/login', { body: { phone, otp: '123456' } }) : await ok('POST', `${G}/auth/otp/verify`, { body: { otpId: sent.otpId, code: '123456' } });
+      if (base !== '/solarium/auth') await refused('POST', `${G}/auth/otp/verify`, { body: { otpId: sent.otpId, code: '000000' } }, 401, 'OTP_USED');
+      const rotated = await ok('POST', `${base}/refresh`, { body: { refreshToken: session.refreshToken } });
+      await refused('POST', `${base}/refresh`, { body: { refreshToken: 'not-a-token' } }, 401, 'UNAUTHENTICATED');
+      await ok('POST', `${base}/logout`, { body: { refreshToken: rotated.refreshToken } });
+      await refused('POST', `${base}/logout`, { body: { refreshToken: 'not-a-token' } }, 401, 'UNAUTHENTICATED');
+    }
 
     const lead = await ok('POST', '/solarium/leads', { as: cp, body: { name: 'Ravi Kumar', phone: '9812345601', city: 'Pune', capacityKw: 5 } }, 201);
     await refused('POST', '/solarium/leads', { as: cp, body: { name: 'Ravi Again', phone: '9812345601', city: 'Pune' } }, 409, 'DUPLICATE');
