@@ -18,11 +18,13 @@ export type ConditionGuard = (facts: GuardFacts) => Promise<boolean>;
 /**
  * A json-rules-engine condition as an async predicate. The path resolver replaces the default
  * JSONPath one: definitions hold plain dotted paths over own properties, nothing that evaluates.
+ * A path that names nothing reads as null, as an absent field does in JSON: so `notEqual null`
+ * means "given" (a payment needs its UTR) and `equal null` means "not given".
  */
 export function compileConditionGuard(condition: Condition): ConditionGuard {
   const engine = new Engine([], {
     allowUndefinedFacts: true,
-    pathResolver: (value: unknown, path: string) => getPath(value, path),
+    pathResolver: (value: unknown, path: string) => getPath(value, path) ?? null,
   });
   addCustomOperators(engine);
   engine.addRule({ conditions: toTopLevel(condition) as never, event: { type: 'pass' } });

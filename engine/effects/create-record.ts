@@ -10,7 +10,8 @@ import { resolveValue } from './resolve-value.ts';
 
 export interface CreateEffect {
   entity: string;
-  with?: Record<string, { entity: string; id: string }>;
+  /** `optional`: when the id is empty (the lead has no quotation yet), nothing is created — but an id naming no record still refuses the move. */
+  with?: Record<string, { entity: string; id: string; optional?: boolean }>;
   fields: Record<string, unknown>;
 }
 
@@ -48,14 +49,12 @@ export const createRecord: EffectModule<CreateEffect, PlannedCreate> = {
       }
     }
   },
-  plan: (body, ctx) => ({
-    deliver: {
-      entity: body.entity,
-      with: Object.entries(body.with ?? {}).map(([name, ref]) => ({ name, entity: ref.entity, id: resolveValue(ref.id, ctx) })),
-      fields: body.fields,
-      ctx,
-    },
-  }),
+  plan(body, ctx) {
+    const refs = Object.entries(body.with ?? {}).map(([name, ref]) => ({ name, entity: ref.entity, id: resolveValue(ref.id, ctx), optional: ref.optional === true }));
+    const absent = refs.find((r) => r.optional && (r.id === undefined || r.id === null || r.id === ''));
+    if (absent) return { skipped: { message: `no ${body.entity} created: the record names no ${absent.entity}`, detail: { entity: body.entity, with: absent.name } } };
+    return { deliver: { entity: body.entity, with: refs, fields: body.fields, ctx } };
+  },
   async deliver(step, { tx, app, records }) {
     const read: Record<string, Record<string, unknown>> = {};
     for (const ref of step.with) {

@@ -1,18 +1,20 @@
 // Load-time checks of an entity's computed fields, each problem at its JSON path: the target is a
-// numeric field of the entity, every field an expression reads exists (and is not computed later),
+// numeric field of the entity, every field an expression reads exists, no two compute each other,
 // `item` is used only inside `sum`, `sum` runs over an array field, tiers and lookups are ordered.
 import type { DefinitionProblem, EntityDef } from '../registry/definition-types.ts';
-import { operatorOf, type Expression } from './computed-fields.ts';
+import { computeOrder, fieldsRead, operatorOf, type Expression } from './computed-fields.ts';
 import { isValidPath } from '../support/object-path.ts';
 
 export function checkComputed(file: string, e: EntityDef, add: (file: string, path: string, message: string) => void): void {
   const computed = Object.keys(e.computed ?? {});
-  computed.forEach((target, index) => {
+  if (computed.length && !computeOrder(e.computed!) && !computed.some((t) => fieldsRead(e.computed![t]!).includes(t))) {
+    add(file, '$.computed', `Computed fields compute each other in a circle (${computed.join(', ')}): one of them must come from the others`);
+  }
+  computed.forEach((target) => {
     const at = `$.computed.${target}`;
     const schema = e.fields[target];
     if (!schema) add(file, at, `"${target}" is not a field of entity "${e.name}"`);
     else if (schema.type !== 'number' && schema.type !== 'integer') add(file, at, `"${target}" must be a number or integer field to be computed`);
-    const later = new Set(computed.slice(index));
     const walk = (x: Expression, path: string, inSum: boolean) => {
       if (typeof x === 'number') return;
       const op = operatorOf(x);
@@ -23,7 +25,7 @@ export function checkComputed(file: string, e: EntityDef, add: (file: string, pa
         const top = name.replace(/^\$\./, '').split('.')[0]!;
         if (op === 'item' && !inSum) add(file, `${path}.item`, '"item" is the current item of a "sum": use it inside one');
         if (op === 'field' && !(top in e.fields)) add(file, `${path}.field`, `"${top}" is not a field of entity "${e.name}"`);
-        if (op === 'field' && later.has(top)) add(file, `${path}.field`, `"${top}" is computed at or after "${target}": compute it first`);
+        if (op === 'field' && top === target) add(file, `${path}.field`, `"${target}" cannot be computed from itself`);
         return;
       }
       if (op === 'sum') {

@@ -1,6 +1,7 @@
 // Computed fields: values the server computes from a record's other fields by declared arithmetic
-// and tiered or looked-up tables — never code. An entity declares them in order, `computed:
-// { subtotal: <expr>, gst: <expr>, total: <expr> }`; each may use the fields before it. They are
+// and tiered or looked-up tables — never code. An entity declares them, `computed: { subtotal:
+// <expr>, gst: <expr>, total: <expr> }`; one may use another, and each is computed after the ones it
+// reads (a definition stored as jsonb keeps no key order, so the order is the dependencies'). They are
 // computed on every create, change and move, and a client sending one is refused (the server's
 // figure is the only one). An expression is JSON:
 //   number                              a constant
@@ -117,9 +118,45 @@ export function evaluate(e: Expression, record: Record<string, unknown>, item?: 
   }
 }
 
-/** Computes the entity's computed fields in order over `data` (each sees the ones before it); null leaves a field unset. */
+/** The record fields an expression reads (`field` paths' first segment). */
+export function fieldsRead(e: Expression): string[] {
+  if (typeof e === 'number') return [];
+  const op = operatorOf(e);
+  const args = (e as Record<string, unknown>)[op];
+  if (op === 'field') return [String(args).replace(/^\$\./, '').split('.')[0]!];
+  if (op === 'item') return [];
+  if (op === 'sum') return [(args as { over: string }).over, ...fieldsRead((args as { of: Expression }).of)];
+  if (op === 'tiers' || op === 'lookup') return fieldsRead((args as { of: Expression }).of);
+  if (op === 'round') return fieldsRead((args as [Expression, number])[0]);
+  return (args as Expression[]).flatMap(fieldsRead);
+}
+
+/** The computed fields, each after the computed fields it reads; undefined when some compute each other. */
+export function computeOrder(computed: Readonly<Record<string, Expression>>): string[] | undefined {
+  const order: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (field: string): boolean => {
+    if (state.get(field) === 'done') return true;
+    if (state.get(field) === 'visiting') return false;
+    state.set(field, 'visiting');
+    for (const dep of fieldsRead(computed[field]!)) if (Object.hasOwn(computed, dep) && !visit(dep)) return false;
+    state.set(field, 'done');
+    order.push(field);
+    return true;
+  };
+  for (const field of Object.keys(computed).sort()) if (!visit(field)) return undefined;
+  return order;
+}
+
+const orders = new WeakMap<object, string[]>();
+
+/** Computes the entity's computed fields over `data`, each after those it reads; null leaves a field unset. */
 export function applyComputed(computed: Readonly<Record<string, Expression>> | undefined, data: Record<string, unknown>): void {
-  for (const [field, expression] of Object.entries(computed ?? {})) {
+  if (!computed) return;
+  let order = orders.get(computed);
+  if (!order) orders.set(computed, (order = computeOrder(computed) ?? []));
+  for (const field of order) {
+    const expression = computed[field]!;
     const value = evaluate(expression, data);
     // Stored at 15 significant digits: binary floating point's noise (73000.45999999999) is not a figure.
     if (value === null) delete data[field];

@@ -67,7 +67,7 @@ describe.skipIf(!hasChromium)('Rulepath Studio: the frame, sign-in and releases'
     // A second release, published through the API (as another admin would).
     const admin = { Authorization: `Bearer ${await server.login('admin@solarium.test')}` };
     const live = (await server.request.get('/v1/apps/solarium/releases/1').set(admin)).body.data;
-    const wf = live.definitions.find((d: { kind: string }) => d.kind === 'workflow').content;
+    const wf = live.definitions.find((d: { kind: string; name: string }) => d.kind === 'workflow' && d.name === 'lead-status').content;
     const set = (await server.request.post('/v1/apps/solarium/changes').set(admin).send({ title: 'Relabel on hold' })).body.data;
     await server.request.put(`/v1/apps/solarium/changes/${set.id}/definitions/workflow/lead-status`).set(admin).send({ ...wf, states: { ...wf.states, on_hold: { label: 'Paused' } } });
     expect((await server.request.post(`/v1/apps/solarium/changes/${set.id}/publish`).set(admin).send({ comment: 'Paused reads better' })).status).toBe(200);

@@ -33,7 +33,7 @@ afterAll(async () => {
 async function liveWorkflow(as: Record<string, string>) {
   const releases = (await s.request.get(`${G}/releases`).set(as)).body.data;
   const live = (await s.request.get(`${G}/releases/${releases[0].number}`).set(as)).body.data;
-  return { number: live.number as number, workflow: live.definitions.find((d: { kind: string }) => d.kind === 'workflow').content };
+  return { number: live.number as number, workflow: live.definitions.find((d: { kind: string; name: string }) => d.kind === 'workflow' && d.name === 'lead-status').content };
 }
 
 /** The workflow with customers also allowed to move quotation_shared -> won. */
@@ -127,7 +127,7 @@ describe('an edit racing a publish', () => {
       ]);
       expect(published.status, JSON.stringify(published.body)).toBe(200);
       const released = (await s.request.get(`${G}/releases/${published.body.data.number}`).set(admin)).body.data;
-      const label = released.definitions.find((d: { kind: string }) => d.kind === 'workflow').content.states.on_hold.label;
+      const label = released.definitions.find((d: { kind: string; name: string }) => d.kind === 'workflow' && d.name === 'lead-status').content.states.on_hold.label;
       if (put.status === 200) expect(label).toBe(`Edited ${i}`);
       else {
         expect(put.status).toBe(409);
@@ -135,7 +135,7 @@ describe('an edit racing a publish', () => {
       }
       // What the change set holds is what was released.
       const [item] = await sql<{ checksum: string }>("SELECT checksum FROM change_set_items WHERE change_set = $1", [set.id]);
-      expect(item!.checksum).toBe(released.definitions.find((d: { kind: string }) => d.kind === 'workflow').checksum);
+      expect(item!.checksum).toBe(released.definitions.find((d: { kind: string; name: string }) => d.kind === 'workflow' && d.name === 'lead-status').checksum);
     }
     // Back to the files' workflow for the tests that follow.
     expect((await s.request.post(`${G}/releases/1/rollback`).set(admin).send({})).status).toBe(200);

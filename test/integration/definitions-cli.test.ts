@@ -62,7 +62,7 @@ const liveNumber = async () => (await listReleases(db, 'solarium', 1))[0]!.numbe
 async function publishCustomerMayWin() {
   const admin = await auth('admin@solarium.test');
   const live = (await s.request.get(`${G}/releases/${await liveNumber()}`).set(admin)).body.data;
-  const wf = live.definitions.find((d: { kind: string }) => d.kind === 'workflow').content;
+  const wf = live.definitions.find((d: { kind: string; name: string }) => d.kind === 'workflow' && d.name === 'lead-status').content;
   wf.matrix.quotation_shared.won.push('customer');
   const set = (await s.request.post(`${G}/changes`).set(admin).send({ title: 'Customers may win' })).body.data;
   expect((await s.request.put(`${G}/changes/${set.id}/definitions/workflow/lead-status`).set(admin).send(wf)).status).toBe(200);
@@ -245,7 +245,7 @@ describe('npm run definitions', () => {
     const admin = await auth('admin@solarium.test');
     /** The admin relabels on_hold (a workflow change since the last files import). */
     const relabel = async (label: string) => {
-      const wf = (await s.request.get(`${G}/releases/${await liveNumber()}`).set(admin)).body.data.definitions.find((d: { kind: string }) => d.kind === 'workflow').content;
+      const wf = (await s.request.get(`${G}/releases/${await liveNumber()}`).set(admin)).body.data.definitions.find((d: { kind: string; name: string }) => d.kind === 'workflow' && d.name === 'lead-status').content;
       const set = (await s.request.post(`${G}/changes`).set(admin).send({ title: `Relabel: ${label}` })).body.data;
       await s.request.put(`${G}/changes/${set.id}/definitions/workflow/lead-status`).set(admin).send({ ...wf, states: { ...wf.states, on_hold: { label } } });
       expect((await s.request.post(`${G}/changes/${set.id}/publish`).set(admin).send({})).status).toBe(200);

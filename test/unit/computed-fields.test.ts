@@ -33,7 +33,8 @@ describe('evaluating expressions', () => {
     expect(evaluate({ sum: { over: 'lines', of: { item: 'qty' } } }, {})).toBe(0);
     expect(evaluate({ field: 'toString.length' }, {})).toBeNull();
     const data: Record<string, unknown> = { capacityKw: 2.5, subsidy: 1 };
-    applyComputed({ subsidy: SUBSIDY, net: { sub: [100000, { field: 'subsidy' }] } }, data);
+    // Written in any order (jsonb keeps none): each is computed after what it reads.
+    applyComputed({ net: { sub: [100000, { field: 'subsidy' }] }, subsidy: SUBSIDY }, data);
     expect(data).toEqual({ capacityKw: 2.5, subsidy: 69000, net: 31000 });
     const missing: Record<string, unknown> = { subsidy: 5 };
     applyComputed({ subsidy: SUBSIDY }, missing);
@@ -57,7 +58,8 @@ describe('checking computed fields at load', () => {
     expect(problems({ note: 1 })).toEqual(['$.computed.note "note" must be a number or integer field to be computed']);
     expect(problems({ nothing: 1 })).toEqual(['$.computed.nothing "nothing" is not a field of entity "quote"']);
     expect(problems({ total: { add: [{ field: 'ghost' }, 1] } })).toEqual(['$.computed.total.add[0].field "ghost" is not a field of entity "quote"']);
-    expect(problems({ total: { field: 'subsidy' }, subsidy: 1 })).toEqual(['$.computed.total.field "subsidy" is computed at or after "total": compute it first']);
+    expect(problems({ total: { field: 'total' } })).toEqual(['$.computed.total.field "total" cannot be computed from itself']);
+    expect(problems({ total: { field: 'subsidy' }, subsidy: { field: 'total' } })).toEqual(['$.computed Computed fields compute each other in a circle (total, subsidy): one of them must come from the others']);
     expect(problems({ total: { item: 'qty' } })).toEqual(['$.computed.total.item "item" is the current item of a "sum": use it inside one']);
     expect(problems({ total: { sum: { over: 'note', of: 1 } } })).toEqual(['$.computed.total.sum.over "note" is not an array field of entity "quote"']);
     expect(problems({ total: { tiers: { of: 1, rows: [{ rate: 1 }, { upTo: 2, rate: 2 }] } } })).toEqual(['$.computed.total.tiers.rows[0] Only the last row may leave out "upTo"']);

@@ -15,10 +15,13 @@ const good = () => ({ app: read('app.yaml'), entity: read('lead.entity.yaml'), w
 function problemsOf(change: (d: ReturnType<typeof good>) => void) {
   const d = good();
   change(d);
+  // The app's other definitions as they are (the login OTP and its message).
+  const others = ['login.otp.yaml', 'login-otp-sms.template.yaml'].map((f) => ({ file: `solarium/${f}`, content: read(f) }));
   const result = compileAppFiles([
     { file: 'solarium/app.yaml', content: d.app },
     { file: 'solarium/lead.entity.yaml', content: d.entity },
     { file: 'solarium/lead-status.workflow.yaml', content: d.workflow },
+    ...others,
   ]);
   expect(result.app === undefined).toBe(result.problems.length > 0);
   return result.problems;

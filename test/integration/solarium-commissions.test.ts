@@ -1,0 +1,171 @@
+// Solarium quotations and commissions (seed 001 §3.3, §3.6, §4.3, §4.5), as definitions on the way
+// into the app (test/fixtures/solarium-commerce: they join definitions/solarium with the quotation
+// PDF): a quotation is stored once with the server's figures (line totals, GST, the subsidy by
+// capacity slabs); executing a lead creates its Pending commission from its quotation in the same
+// transaction; the admin approves and pays it (Paid needs the UTR, the date and the method); a CP
+// sees only theirs.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFINITIONS_DIR, startTestServer, type TestServer } from '../support/test-server.ts';
+
+const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/solarium-commerce');
+let dir: string;
+let s: TestServer;
+const auth = async (email: string) => ({ Authorization: `Bearer ${await s.login(email)}` });
+let cp1Id: string;
+
+/** definitions/ with Solarium's quotations and commissions added: entities, payout workflow, rights, routes, the executed move's effect. */
+function withCommerce(): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'rulepath-commerce-'));
+  cpSync(DEFINITIONS_DIR, root, { recursive: true });
+  cpSync(FIXTURE, path.join(root, 'solarium'), { recursive: true });
+  const edit = (file: string, pairs: [string | RegExp, string][]) => {
+    const f = path.join(root, 'solarium', file);
+    let text = readFileSync(f, 'utf8');
+    for (const [a, b] of pairs) {
+      const next = text.replace(a, b);
+      if (next === text) throw new Error(`${file}: nothing to replace for ${String(a)}`);
+      text = next;
+    }
+    writeFileSync(f, text);
+  };
+  edit('app.yaml', [
+    [/(\n  admin:\n(?:    .*\n)*?      lead: \{[^\n]*\}\n)/, '$1      quotation: { read: true, create: true }\n      commission: { read: true, transition: true }\n'],
+    [/(\n  kam:\n(?:    .*\n)*?      lead: \{[^\n]*\}\n)/, '$1      quotation: { read: true, create: true }\n      commission: { read: true }\n'],
+    [/(\n  cp:\n(?:    .*\n)*?      lead: \{[^\n]*\}\n)/, '$1      quotation: { read: true, create: true, scope: { field: assignedCp, actor: id } }\n      commission: { read: true, scope: { field: cp, actor: id } }\n'],
+    ['sync: { entities: [lead] }', 'sync: { entities: [lead, quotation, commission] }'],
+    [
+      '  - { method: GET, path: /sync, operation: records.sync }\n',
+      `  - { method: GET, path: /sync, operation: records.sync }
+  - { method: POST, path: /quotations, operation: records.create, entity: quotation, response: { quotationReference: "{{record.id}}", total: "{{record.total}}", subsidy: "{{record.subsidy}}", netPayable: "{{record.netPayable}}" } }
+  - { method: GET, path: "/quotations/{id}", operation: records.get, entity: quotation }
+  - { method: GET, path: /commissions, operation: records.list, entity: commission }
+  - { method: POST, path: "/commissions/{id}/approveOrPay", operation: records.event, entity: commission, event: approve_or_pay }
+`,
+    ],
+  ]);
+  edit('lead-status.workflow.yaml', [
+    [
+      '  won:\n    executed: [cp, admin, kam]',
+      `  won:
+    executed:
+      roles: [cp, admin, kam]
+      effects:
+        - create:
+            entity: commission
+            with: { quotation: { entity: quotation, id: "{{record.quotationId}}", optional: true } }
+            fields: { leadId: "{{record.id}}", quotationId: "{{quotation.id}}", cp: "{{record.assignedCp}}", projectValue: "{{quotation.total}}", currency: INR }`,
+    ],
+  ]);
+  return root;
+}
+
+beforeAll(async () => {
+  dir = withCommerce();
+  s = await startTestServer({ definitionsDir: dir });
+  expect(s.engine.loadReport.refused).toEqual([]);
+  const users = (await s.request.get('/v1/apps/solarium/users?role=cp').set(await auth('admin@solarium.test'))).body.data as { id: string; email: string }[];
+  cp1Id = users.find((u) => u.email === 'cp1@solarium.test')!.id;
+});
+afterAll(async () => {
+  await s?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const wizard = (leadId: string, extra: Record<string, unknown> = {}) => ({
+  leadId,
+  assignedCp: cp1Id,
+  location: 'Kothrud, Pune',
+  phase: 'single',
+  capacityKw: 3,
+  panelModel: 'Mono PERC 540',
+  panelWattage: 540,
+  panelCount: 6,
+  inverterModel: 'Grid-tie 3 kW',
+  lines: [
+    { label: 'Panels', qty: 6, unitPrice: 14500 },
+    { label: 'Inverter', qty: 1, unitPrice: 38000 },
+    { label: 'Installation and net metering', qty: 1, unitPrice: 25000 },
+  ],
+  ...extra,
+});
+
+async function leadAt(status: string, phone: string) {
+  const cp = await auth('cp1@solarium.test');
+  const lead = (await s.request.post('/solarium/leads').set(cp).send({ name: 'Ravi', phone, city: 'Pune', capacityKw: 3 })).body.data;
+  const path = ['in_discussion', 'quotation_shared', 'won', 'executed'];
+  for (const newStatus of path.slice(0, path.indexOf(status) + 1)) expect((await s.request.patch(`/solarium/leads/${lead.id}/status`).set(cp).send({ newStatus })).status).toBe(200);
+  return lead.id as string;
+}
+
+describe('quotations', () => {
+  it('stores the final wizard payload with the server’s figures and answers quotationReference', async () => {
+    const cp = await auth('cp1@solarium.test');
+    const leadId = await leadAt('in_discussion', '9822200001');
+    const res = await s.request.post('/solarium/quotations').set(cp).send(wizard(leadId));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    // 87,000 + 38,000 + 25,000 = 150,000; GST 8.9 % = 13,350; subsidy for 3 kW = 60,000 + 18,000.
+    expect(res.body.data).toEqual({ quotationReference: expect.stringMatching(/^[0-9a-f-]{36}$/), total: 163350, subsidy: 78000, netPayable: 85350 });
+    const stored = (await s.request.get(`/solarium/quotations/${res.body.data.quotationReference}`).set(cp)).body.data;
+    expect(stored).toMatchObject({ subtotal: 150000, gst: 13350, panelKw: 3.24 });
+  });
+
+  it('refuses a client’s own figures, and never edits a stored quotation', async () => {
+    const cp = await auth('cp1@solarium.test');
+    const leadId = await leadAt('in_discussion', '9822200002');
+    const refused = await s.request.post('/solarium/quotations').set(cp).send(wizard(leadId, { total: 1 }));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details).toEqual([{ path: '$.total', message: '"total" is computed by the server; leave it out' }]);
+    const made = (await s.request.post('/solarium/quotations').set(cp).send(wizard(leadId))).body.data;
+    const admin = await auth('admin@solarium.test');
+    const edit = await s.request.patch(`/v1/apps/solarium/records/quotation/${made.quotationReference}`).set(admin).send({ capacityKw: 2 });
+    expect(edit.status).toBeGreaterThanOrEqual(400);
+  });
+});
+
+describe('commissions', () => {
+  it('creates a Pending commission when a lead with a quotation is executed; the CP sees only theirs', async () => {
+    const cp = await auth('cp1@solarium.test');
+    const leadId = await leadAt('won', '9822200003');
+    const quotation = (await s.request.post('/solarium/quotations').set(cp).send(wizard(leadId))).body.data;
+    expect((await s.request.patch(`/v1/apps/solarium/records/lead/${leadId}`).set(cp).send({ quotationId: quotation.quotationReference })).status).toBe(200);
+    expect((await s.request.patch(`/solarium/leads/${leadId}/status`).set(cp).send({ newStatus: 'executed' })).status).toBe(200);
+    const mine = (await s.request.get('/solarium/commissions').set(cp)).body.data.items;
+    // Project value 163,350 at 3 % (up to 3 lakh).
+    expect(mine).toEqual([expect.objectContaining({ leadId, quotationId: quotation.quotationReference, cp: cp1Id, projectValue: 163350, rate: 0.03, amount: 4901, currency: 'INR', status: 'pending' })]);
+    expect((await s.request.get('/solarium/commissions').set(await auth('cp2@solarium.test'))).body.data.items).toEqual([]);
+  });
+
+  it('executes a lead without a quotation without a commission', async () => {
+    const leadId = await leadAt('executed', '9822200004');
+    const all = (await s.request.get('/solarium/commissions').set(await auth('admin@solarium.test'))).body.data.items;
+    expect(all.some((c: { leadId: string }) => c.leadId === leadId)).toBe(false);
+  });
+
+  it('lets the admin approve, then pay with UTR, date and method; refuses a payment without them and anyone else', async () => {
+    const admin = await auth('admin@solarium.test');
+    const [commission] = (await s.request.get('/solarium/commissions').set(admin)).body.data.items;
+    const url = `/solarium/commissions/${commission.id}/approveOrPay`;
+    expect((await s.request.post(url).set(await auth('kam@solarium.test')).send({})).status).toBe(403);
+    expect((await s.request.post(url).set(await auth('cp1@solarium.test')).send({})).status).toBe(403);
+    const approved = await s.request.post(url).set(admin).send({});
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    expect(approved.body.data.status).toBe('approved');
+    const unpaid = await s.request.post(url).set(admin).send({ input: { utr: 'UTR12345678' } });
+    expect(unpaid.status, JSON.stringify(unpaid.body)).toBe(422);
+    const paid = await s.request.post(url).set(admin).send({ input: { utr: 'UTR12345678', paymentDate: '2026-11-30', paymentMethod: 'NEFT' } });
+    expect(paid.status, JSON.stringify(paid.body)).toBe(200);
+    expect(paid.body.data).toMatchObject({ status: 'paid', utr: 'UTR12345678', paymentDate: '2026-11-30', paymentMethod: 'NEFT' });
+    const again = await s.request.post(url).set(admin).send({ input: { utr: 'UTR12345678', paymentDate: '2026-11-30', paymentMethod: 'NEFT' } });
+    expect(again.status, JSON.stringify(again.body)).toBe(422);
+  });
+
+  it('is in the CP’s sync bundle with their leads and quotations', async () => {
+    const bundle = (await s.request.get('/solarium/sync').set(await auth('cp1@solarium.test'))).body.data.entities;
+    expect(Object.keys(bundle)).toEqual(['lead', 'quotation', 'commission']);
+    expect(bundle.commission.every((c: { cp: string }) => c.cp === cp1Id)).toBe(true);
+    expect(bundle.quotation.length).toBeGreaterThan(0);
+  });
+});
