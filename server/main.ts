@@ -24,8 +24,9 @@ for (const app of registry.apps.values()) {
   if (!config.production) {
     const otpPolicy = app.definition.auth?.otp ? app.otpPolicies.get(app.definition.auth.otp.policy) : undefined;
     for (const u of app.definition.demoUsers ?? []) {
-      const secret = u.password ? `password ${u.password}` : otpPolicy?.mode === 'fixed' ? `OTP ${otpPolicy.fixedCode ?? '(fixed)'}` : 'OTP by SMS (see the log)';
-      lines.push(`      demo ${u.role.padEnd(12)} ${(u.phone ?? u.email ?? '').padEnd(26)} ${secret}`);
+      const otp = otpPolicy && u.phone ? (otpPolicy.mode === 'fixed' ? `OTP ${otpPolicy.fixedCode ?? '(fixed)'}` : 'OTP by SMS (see the log)') : undefined;
+      const ways = [u.password && u.email ? `${u.email} password ${u.password}` : undefined, otp ? `${u.phone} ${otp}` : undefined].filter(Boolean);
+      lines.push(`      demo ${u.role.padEnd(12)} ${ways.join('   or ')}`);
     }
     if (config.demoData && app.demoData.length) lines.push(`      demo data    ${app.demoData.reduce((n, d) => n + d.records.length, 0)} records (see ${path.join('definitions', app.id, 'README.md')})`);
   }

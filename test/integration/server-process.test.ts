@@ -13,7 +13,7 @@ describe('npm start', () => {
     const first = await servers.start();
     let base = first.base;
     expect(first.output()).toContain(`app solarium`);
-    expect(first.output()).toMatch(/demo admin +admin@solarium\.test +password demo1234/);
+    expect(first.output()).toMatch(/demo admin +admin@solarium\.test password demo1234/);
     expect(first.output()).toMatch(/demo kam +9000000002 +OTP 123456/);
     expect(first.output()).toContain('app ekyc');
     expect(first.output()).toContain('/docs');

@@ -209,6 +209,8 @@ describe('workflow analysis at load', () => {
       { file: 'solarium/app.yaml', content: readYaml('solarium', 'app.yaml') },
       { file: 'solarium/lead.entity.yaml', content: readYaml('solarium', 'lead.entity.yaml') },
       { file: 'solarium/lead-status.workflow.yaml', content: wf },
+      { file: 'solarium/login.otp.yaml', content: readYaml('solarium', 'login.otp.yaml') },
+      { file: 'solarium/login-otp-sms.template.yaml', content: readYaml('solarium', 'login-otp-sms.template.yaml') },
     ];
   };
 
