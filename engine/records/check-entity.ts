@@ -5,6 +5,7 @@ import type { DefinitionProblem, EntityDef } from '../registry/definition-types.
 import { checkGuardCondition } from '../conditions/check-guard-condition.ts';
 import { SORTABLE_SYSTEM_FIELDS } from './sortable-system-fields.ts';
 import { checkComputed } from './check-computed.ts';
+import { checkRecordChecks } from './record-checks.ts';
 
 export function checkEntity(file: string, e: EntityDef, defs: AppDefinitionSet): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
@@ -36,6 +37,7 @@ export function checkEntity(file: string, e: EntityDef, defs: AppDefinitionSet):
     if (p.when && proven && wf) checkGuardCondition(file, '$.proof.when', p.when, proven.definition, wf, add);
   }
   checkComputed(file, e, add);
+  checkRecordChecks(file, e, e.workflow ? workflows.get(e.workflow)?.definition : undefined, add);
   if (e.workflow) {
     const wf = workflows.get(e.workflow);
     if (!wf && !defs.malformed.has(`workflow:${e.workflow}`)) add(file, '$.workflow', `Workflow "${e.workflow}" is not defined in this app`);

@@ -3,6 +3,7 @@ import type { AppDef, EntityDef, FieldSchema } from '../registry/definition-type
 import type { CompiledWorkflow } from '../workflow/compiled-workflow.ts';
 import { addFieldFormats } from '../support/field-formats.ts';
 import { SORTABLE_SYSTEM_FIELDS } from './sortable-system-fields.ts';
+import { compileChecks, type CompiledCheck } from './record-checks.ts';
 
 export interface CompiledEntity {
   name: string;
@@ -21,6 +22,8 @@ export interface CompiledEntity {
   createSchema: object;
   patchSchema: object;
   inputSchema: object;
+  /** Conditions across fields every write must meet. */
+  checks: readonly CompiledCheck[];
   definition: EntityDef;
 }
 
@@ -66,6 +69,7 @@ export function compileEntity(def: EntityDef, app: AppDef, workflow: CompiledWor
     createSchema,
     patchSchema,
     inputSchema,
+    checks: compileChecks(def.checks),
     definition: def,
   };
 }

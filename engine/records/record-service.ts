@@ -29,6 +29,7 @@ import { findRecord, inTransaction, insertRecord, listRecords, lockRecord, updat
 import { assertInScope, writeOptimistically } from './optimistic-write.ts';
 import { applyScopeOnWrite, assertFieldsEditable, assertNotComputed, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
 import { applyComputed } from './computed-fields.ts';
+import { assertRecordChecks } from './record-checks.ts';
 
 export { assertInScope, isObjectBody };
 import { answerFor, recordView, type RecordResult, type RecordTarget } from './record-view.ts';
@@ -162,6 +163,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
       Object.assign(data, plan.fields);
       applyComputed(entity.definition.computed, data);
       assertValidFields(entity.fields, entity.validateCreate, data);
+      await assertRecordChecks(entity.checks, { id, ...data, ...(entity.workflow ? { [entity.workflow.field]: state } : {}) });
       await ctx.hooks.beforeWrite(app, entity.name, data);
       for (const s of plan.skipped) ctx.logger.debug(s.detail, s.message);
       const messages = plan.outbox;
@@ -238,6 +240,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
           assertFieldsEditable(entity, changes, current.state);
           merged = { ...current.data, ...changes };
           applyComputed(entity.definition.computed, merged);
+          await assertRecordChecks(entity.checks, { id: current.id, ...merged, ...(entity.workflow ? { [entity.workflow.field]: current.state } : {}) });
           await ctx.hooks.beforeWrite(app, entity.name, merged);
           return updateRecordData(ctx.db.sql, {
             id,

@@ -13,6 +13,7 @@ import { outboxRecordset } from '../notify/outbox-store.ts';
 import type { OtpService } from '../otp/otp-service.ts';
 import { resolveEntity } from '../registry/resolve-target.ts';
 import { applyComputed } from './computed-fields.ts';
+import { assertRecordChecks } from './record-checks.ts';
 import { scopeTags, uniqueKeyValues } from './derived-columns.ts';
 import { followedWorkflow, releaseForNewRecord } from './followed-workflow.ts';
 import { inTransaction, insertRecord, lockRecord } from './record-store.ts';
@@ -45,6 +46,7 @@ export function createRecordsInTransaction(ctx: EngineContext, otp: Pick<OtpServ
         Object.assign(data, plan.fields);
         applyComputed(entity.definition.computed, data);
         assertValidFields(entity.fields, entity.validateCreate, data);
+        await assertRecordChecks(entity.checks, { id, ...data, ...(entity.workflow ? { [entity.workflow.field]: state } : {}) });
         await ctx.hooks.beforeWrite(app, entity.name, data);
         await insertRecord(inTransaction(tx), {
           id, app: app.id, entity: entity.name, state, data, scopeTags: scopeTags(entity, data),

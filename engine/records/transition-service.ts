@@ -14,6 +14,7 @@ import { parseIfMatch, resolveApp, resolveEntity } from '../registry/resolve-tar
 import { scopeTags } from './derived-columns.ts';
 import { followedWorkflow } from './followed-workflow.ts';
 import { applyComputed } from './computed-fields.ts';
+import { assertRecordChecks } from './record-checks.ts';
 import { assertFieldsEditable, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
 import { assertValid, bodyValidator } from '../support/validate-body.ts';
 import { isUniqueViolation } from '../support/database-errors.ts';
@@ -122,6 +123,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
         // Computed fields follow what the move changed, and are part of what it changed.
         applyComputed(entity.definition.computed, data);
         for (const f of Object.keys(entity.definition.computed ?? {})) if (data[f] !== current.data[f]) changes[f] = data[f];
+        await assertRecordChecks(entity.checks, { id: current.id, ...data, [wf.field]: decision.to });
         if (fields) await ctx.hooks.beforeWrite(app, entity.name, data);
         attemptedData = data;
         for (const s of plan.skipped) ctx.logger.debug(s.detail, s.message);

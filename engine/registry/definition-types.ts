@@ -22,6 +22,7 @@ export type Condition =
 export type { Effect } from '../effects/effect-registry.ts';
 import type { Effect } from '../effects/effect-registry.ts';
 import type { Expression } from '../records/computed-fields.ts';
+import type { EntityCheck } from '../records/record-checks.ts';
 
 export interface ProviderRef {
   provider: string;
@@ -115,6 +116,8 @@ export interface EntityDef {
   proof?: ProofRule;
   /** Fields the server computes, in order, on every write (records/computed-fields.ts). */
   computed?: Record<string, Expression>;
+  /** Conditions across fields every write must meet (records/record-checks.ts). */
+  checks?: EntityCheck[];
 }
 
 export interface ProofRule {

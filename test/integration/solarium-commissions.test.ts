@@ -112,6 +112,19 @@ describe('quotations', () => {
     expect(stored).toMatchObject({ subtotal: 150000, gst: 13350, panelKw: 3.24 });
   });
 
+  it('checks the payload across fields: the single-phase limit, panels that cover the capacity (and not one too many)', async () => {
+    const cp = await auth('cp1@solarium.test');
+    const leadId = await leadAt('in_discussion', '9822200009');
+    const tooBig = await s.request.post('/solarium/quotations').set(cp).send(wizard(leadId, { capacityKw: 8, panelCount: 15 }));
+    expect(tooBig.status).toBe(400);
+    expect(tooBig.body.error).toMatchObject({ code: 'QUOTATION_PHASE_LIMIT', details: [{ path: '$.capacityKw', message: 'A single-phase connection takes at most 7 kW; quote three phase above that' }] });
+    expect((await s.request.post('/solarium/quotations').set(cp).send(wizard(leadId, { capacityKw: 8, panelCount: 15, phase: 'three' }))).status).toBe(200);
+    const short = await s.request.post('/solarium/quotations').set(cp).send(wizard(leadId, { panelCount: 5 }));
+    expect(short.body.error.details).toEqual([{ path: '$.panelCount', message: 'The panels do not cover the capacity quoted' }]);
+    const extra = await s.request.post('/solarium/quotations').set(cp).send(wizard(leadId, { panelCount: 7 }));
+    expect(extra.body.error.details).toEqual([{ path: '$.panelCount', message: 'One panel fewer would still cover the capacity quoted' }]);
+  });
+
   it('refuses a client’s own figures, and never edits a stored quotation', async () => {
     const cp = await auth('cp1@solarium.test');
     const leadId = await leadAt('in_discussion', '9822200002');
