@@ -1,8 +1,9 @@
 // Users as data: in every app, a role with `operations: { users: true }` lists, creates, updates and
 // deactivates users (role, email, phone, display name, scope attributes, password). A deactivated
-// user cannot sign in, and every refresh token they hold is revoked in the same transaction, so no
-// session outlives the decision beyond its access token. Every change is audited (entity `_users`),
-// without the password.
+// user cannot sign in, and every refresh token they hold is revoked in the same transaction (so are
+// they on a new password, role or scope), so no session outlives the decision beyond its access
+// token. Users of privileged roles (managing users or definitions) are the install operator's.
+// Every change is audited (entity `_users`), without the password.
 import type { Actor } from './actor.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { EngineContext } from '../engine-context.ts';
@@ -70,6 +71,12 @@ function assertRoleMayManageUsers(app: CompiledApp, actor: Actor): void {
   if (app.roles[actor.role]?.operations?.users !== true) throw new AppError('FORBIDDEN', `Role "${actor.role}" may not manage the users of "${app.id}"`);
 }
 
+/** A role that manages users or definitions. */
+const isPrivileged = (app: CompiledApp, role: string) => {
+  const r = app.roles[role];
+  return Boolean(r?.operations?.users || r?.definitions?.edit || r?.definitions?.publish || r?.definitions?.approve);
+};
+
 function assertRole(app: CompiledApp, role: string | undefined): void {
   if (role !== undefined && (!Object.hasOwn(app.roles, role) || app.roles[role]!.public)) {
     throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: '$.role', message: `One of the roles of "${app.id}": ${Object.keys(app.roles).filter((r) => !app.roles[r]!.public).join(', ')}` }] });
@@ -96,6 +103,20 @@ export function createUserAdmin(ctx: Pick<EngineContext, 'db' | 'registry' | 'cl
   const assertMayManageUsers = (app: CompiledApp, actor: Actor) => {
     if (!options.operator) assertRoleMayManageUsers(app, actor);
   };
+  /**
+   * What a user admin may not do through the API, so the right cannot grow itself: give or touch a
+   * privileged role (one that manages users or definitions — a second approver account would defeat
+   * maker-checker), nor change their own role or scope. The install's operator may (npm run users).
+   */
+  const assertWithinReach = (app: CompiledApp, actor: Actor, fields: UserFields, current?: { id: string; role: string }) => {
+    if (options.operator) return;
+    if (current && current.id === actor.id && (fields.role !== undefined || fields.attributes !== undefined)) {
+      throw new AppError('FORBIDDEN', 'You cannot change your own role or scope: another user admin does');
+    }
+    for (const role of [fields.role, current?.role]) {
+      if (role !== undefined && isPrivileged(app, role)) throw new AppError('FORBIDDEN', `Users of role "${role}" manage users or definitions: they are added and changed by the install's operator (npm run users)`);
+    }
+  };
   async function find(app: CompiledApp, id: string): Promise<UserRow> {
     const u = UUID_RE.test(id) ? await db.user.findFirst({ where: { id, app: app.id } }) : null;
     if (!u) throw new AppError('NOT_FOUND', `No user "${id}" in "${app.id}"`);
@@ -109,13 +130,18 @@ export function createUserAdmin(ctx: Pick<EngineContext, 'db' | 'registry' | 'cl
     assertRole(app, fields.role);
     if (fields.active === false && id === actor.id) throw new AppError('CONFLICT', 'You cannot deactivate yourself');
     const before = await find(app, id);
+    assertWithinReach(app, actor, fields, before);
     await assertContactsFree(db, app.id, fields, id);
     const { password, ...rest } = fields;
     const data = { ...rest, ...(rest.email ? { email: rest.email.toLowerCase() } : {}), ...(rest.attributes ? { attributes: rest.attributes as Prisma.InputJsonValue } : {}), ...(password ? { passwordHash: await hashPassword(password) } : {}) };
     try {
       return await db.$transaction(async (tx) => {
         const after = await tx.user.update({ where: { id }, data });
-        if (before.active && !after.active) await tx.refreshToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: ctx.clock() } });
+        // Sessions end when the account is deactivated, and when what they were granted on changes
+        // (a new password after a compromise, another role, another scope).
+        if ((before.active && !after.active) || password || rest.role !== undefined || rest.attributes !== undefined) {
+          await tx.refreshToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: ctx.clock() } });
+        }
         await audit(tx, app.id, actor, action, id, audited(userView(before)), { ...audited(userView(after)), ...(password ? { passwordChanged: true } : {}) });
         return userView(after);
       });
@@ -145,6 +171,7 @@ export function createUserAdmin(ctx: Pick<EngineContext, 'db' | 'registry' | 'cl
       assertMayManageUsers(app, actor);
       const fields = validateCreate(body ?? {});
       assertRole(app, fields.role);
+      assertWithinReach(app, actor, fields);
       if (!fields.email && !fields.phone) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: '$', message: 'An email or a phone, to sign in with' }] });
       await assertContactsFree(db, app.id, fields);
       try {

@@ -18,6 +18,7 @@ import { allowedEvents } from '../workflow/decide-transition.ts';
 import { nowFacts } from '../conditions/condition-guard.ts';
 import { journeyStatus } from '../workflow/journey-status.ts';
 import type { CompiledEntity } from './compile-entity.ts';
+import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { CompiledWorkflow } from '../workflow/compiled-workflow.ts';
 import { followedWorkflow, releaseForNewRecord } from './followed-workflow.ts';
 import { scopeTags, uniqueKeyValues } from './derived-columns.ts';
@@ -124,6 +125,20 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
     return { app, entity, permission, row };
   }
 
+  /**
+   * The workflow a record is shown with (its stages, its next moves): the one it follows; a record
+   * pinned to a release this process cannot compile is still shown, by the live workflow — a
+   * change already written is never answered with an error.
+   */
+  async function shownWorkflow(app: CompiledApp, entity: CompiledEntity, row: RecordRow) {
+    try {
+      return (await followedWorkflow(ctx, app, entity, row)).entity.workflow;
+    } catch (err) {
+      ctx.logger.warn({ err, app: app.id, entity: entity.name, id: row.id, release: row.release }, 'a pinned record is shown by the live workflow');
+      return entity.workflow;
+    }
+  }
+
   async function eventsFor(entity: CompiledEntity, workflow: CompiledWorkflow | undefined, actor: Actor, permission: EntityPermission, row: RecordRow): Promise<string[] | undefined> {
     if (!workflow) return undefined;
     if (!permission.transition || row.state === null) return [];
@@ -217,7 +232,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
 
     async get(t: RecordTarget, actor: Actor, id: string): Promise<RecordResult> {
       const { app, entity, permission, row } = await loadVisible(t, actor, id, 'read');
-      const { workflow } = (await followedWorkflow(ctx, app, entity, row)).entity;
+      const workflow = await shownWorkflow(app, entity, row);
       const events = await eventsFor(entity, workflow, actor, permission, row);
       return { data: { ...recordView(entity, row), ...(events ? { allowedEvents: events } : {}) }, journeyStatus: journeyStatus(workflow, row.state) };
     },
@@ -255,7 +270,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
           });
         });
         ctx.hooks.afterCommit(app.id, entity.name);
-        const { workflow } = (await followedWorkflow(ctx, app, entity, row)).entity;
+        const workflow = await shownWorkflow(app, entity, row);
         return { data: answerFor(entity, permission.read === true, recordView(entity, row)), journeyStatus: journeyStatus(workflow, row.state) };
       } catch (err) {
         if (isUniqueViolation(err)) throw duplicateError(entity, merged, err);

@@ -18,7 +18,8 @@ import { scopeTags, uniqueKeyValues } from './derived-columns.ts';
 import { followedWorkflow, releaseForNewRecord } from './followed-workflow.ts';
 import { inTransaction, insertRecord, lockRecord } from './record-store.ts';
 import { recordView } from './record-view.ts';
-import { assertValidFields } from './write-checks.ts';
+import { assertValidFields, duplicateError } from './write-checks.ts';
+import { isUniqueViolation } from '../support/database-errors.ts';
 
 /** A record created by an effect may create another (a chain), but not without end. */
 const MAX_DEPTH = 3;
@@ -58,8 +59,9 @@ export function createRecordsInTransaction(ctx: EngineContext, otp: Pick<OtpServ
       } catch (err) {
         // Said as what it is: the record this move creates, not the caller's body.
         if (isAppError(err) && err.code === 'VALIDATION_FAILED') {
-          throw new AppError('CONFLICT', `The ${entity.name} this move creates is not valid`, { details: (err.details ?? []).map((d) => ({ path: d.path.replace(/^\$/, `$.create.${entity.name}`), message: d.message })) });
+          throw new AppError('CONFLICT', `The ${entity.name} this move creates is not valid`, { publicCode: err.publicCode, details: (err.details ?? []).map((d) => ({ path: d.path.replace(/^\$/, `$.create.${entity.name}`), message: d.message })) });
         }
+        if (isUniqueViolation(err)) throw duplicateError(entity, data, err);
         throw err;
       }
       return id;

@@ -70,6 +70,27 @@ describe('users as data', () => {
     expect((await s.request.post(`${G}/users/${self.id}/deactivate`).set(admin).send()).status).toBe(409);
   });
 
+  it('keeps the right from growing itself: no privileged role given or touched, no change to one’s own role or scope (403)', async () => {
+    const admin = await auth('admin@solarium.test');
+    const promote = await s.request.post(`${G}/users`).set(admin).send({ email: 'second.admin@solarium.test', role: 'admin', password: 'a-long-password' });
+    expect(promote.status).toBe(403);
+    expect(promote.body.error.message).toMatch(/install's operator/);
+    const cp = (await s.request.get(`${G}/users?role=cp`).set(admin)).body.data[0];
+    expect((await s.request.patch(`${G}/users/${cp.id}`).set(admin).send({ role: 'admin' })).status).toBe(403);
+    const me = (await s.request.get(`${G}/users?role=admin`).set(admin)).body.data[0];
+    expect((await s.request.patch(`${G}/users/${me.id}`).set(admin).send({ attributes: { region: 'All' } })).status).toBe(403);
+    expect((await s.request.patch(`${G}/users/${me.id}`).set(admin).send({ password: 'a-new-password' })).status).toBe(403);
+  });
+
+  it('ends a user’s sessions when their scope changes (and so on a new role or password)', async () => {
+    const admin = await signIn(s, '9000000001');
+    const made = (await s.request.post('/v1/apps/promopartner/users').set(admin).send({ phone: '9000000098', role: 'store', attributes: { storeId: 'S001' } })).body.data;
+    const req = await s.request.post('/v1/apps/promopartner/auth/otp/request').send({ phone: '9000000098' });
+    const session = (await s.request.post('/v1/apps/promopartner/auth/otp/verify').send({ otpId: req.body.data.otpId, code: '123456' })).body.data;
+    expect((await s.request.patch(`/v1/apps/promopartner/users/${made.id}`).set(admin).send({ attributes: { storeId: 'S002' } })).status).toBe(200);
+    expect((await s.request.post('/v1/apps/promopartner/auth/refresh').send({ refreshToken: session.refreshToken })).status).toBe(401);
+  });
+
   it('stops a deactivated PromoPartner user’s refresh token at once', async () => {
     const admin = await signIn(s, '9000000001');
     const created = await s.request.post('/v1/apps/promopartner/users').set(admin).send({ phone: '9000000099', role: 'store', attributes: { storeId: 'S001' }, displayName: 'New store user' });
