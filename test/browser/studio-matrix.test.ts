@@ -4,7 +4,7 @@
 // as a test case; the change is published and the server applies it; a rollback serves the old one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { hasChromium, openStudio, signInWithPassword, type StudioSession } from '../support/studio-browser.ts';
+import { hasChromium, openStudio, signInWithPassword, signInWithPhone, type StudioSession } from '../support/studio-browser.ts';
 
 const saved = (page: Page) => page.getByRole('status', { name: 'Save status' }).getByText(/All edits saved in the change set/).waitFor();
 
@@ -172,11 +172,7 @@ describe.skipIf(!hasChromium)('Rulepath Studio: the status matrix', () => {
 
   it('picks the workflow when the app has several (PromoPartner)', async () => {
     const { page, url } = st;
-    await page.goto(`${url}/studio/#/promopartner`);
-    await page.getByLabel('Phone').fill('9000000001');
-    await page.getByRole('button', { name: 'Send me a code' }).click();
-    await page.getByLabel('Code sent by SMS').fill('123456');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithPhone(page, url, 'promopartner', '9000000001');
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Status matrix' }).click();
     await page.getByRole('table', { name: /^Status matrix of promotion-lifecycle/ }).waitFor();
     await page.getByLabel('Workflow', { exact: true }).selectOption('reconciliation');

@@ -1,22 +1,13 @@
 // The Operations screen in Chromium, on PromoPartner: a product CSV uploaded through the signed URL
 // and registered, its progress bar followed to 100 %, the refused rows as a table and as a download;
 // the outbox by status, and a dead-lettered message put back in line.
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../support/sql.ts';
 import { activePromotion, createTransaction, PHONES, seedMasterData, signIn } from '../support/promopartner.ts';
-import { hasChromium, openStudio, type StudioSession } from '../support/studio-browser.ts';
+import { hasChromium, openStudio, signInWithPhone, type StudioSession } from '../support/studio-browser.ts';
 
 const GOOD_ROWS = 400;
 
-async function signInByPhone(page: Page, url: string) {
-  await page.goto(`${url}/studio/#/promopartner`);
-  await page.getByLabel('Phone').fill(PHONES.admin);
-  await page.getByRole('button', { name: 'Send me a code' }).click();
-  await page.getByLabel('Code sent by SMS').fill('123456');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Screens' }).waitFor();
-}
 
 describe.skipIf(!hasChromium)('Rulepath Studio: operations', () => {
   let st: StudioSession;
@@ -48,7 +39,7 @@ describe.skipIf(!hasChromium)('Rulepath Studio: operations', () => {
 
   it('uploads a CSV through the signed URL, registers it and follows the progress bar to 100 %', async () => {
     const { page, url } = st;
-    await signInByPhone(page, url);
+    await signInWithPhone(page, url, 'promopartner', PHONES.admin);
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Operations' }).click();
     await page.getByRole('heading', { name: 'Operations', level: 1 }).waitFor();
     await page.getByRole('link', { name: 'CSV imports' }).click();

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activePromotion, BASE, PHONES, seedMasterData, signIn, verification, type Headers } from '../support/promopartner.ts';
-import { hasChromium, openStudio, type StudioSession } from '../support/studio-browser.ts';
+import { hasChromium, openStudio, signInWithPhone, type StudioSession } from '../support/studio-browser.ts';
 
 const G = '/v1/apps/promopartner';
 const dayOf = (d: Date, offset: number) => new Date(d.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
@@ -57,11 +57,7 @@ describe.skipIf(!hasChromium)('Rulepath Studio: promotions and groups', () => {
 
   it('signs in by phone and code and lists the promotions with status, dates and store group', async () => {
     const { page, url } = st;
-    await page.goto(`${url}/studio/#/promopartner`);
-    await page.getByLabel('Phone').fill(PHONES.admin);
-    await page.getByRole('button', { name: 'Send me a code' }).click();
-    await page.getByLabel('Code sent by SMS').fill('123456');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithPhone(page, url, 'promopartner', PHONES.admin);
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Promotions' }).click();
     await page.getByRole('heading', { name: 'Promotions', exact: true, level: 1 }).waitFor();
     const row = page.getByRole('row').filter({ hasText: 'Lenses 10%' });

@@ -1,21 +1,12 @@
 // The Templates screen in Chromium, on PromoPartner: a variable picked from the completion list by
 // keyboard, the template rendered by the engine with a real transaction, the engine's lint shown
 // inline for an unknown variable and gone once fixed, and the change set holding the template's diff.
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activePromotion, createTransaction, PHONES, seedMasterData, signIn } from '../support/promopartner.ts';
-import { hasChromium, openStudio, type StudioSession } from '../support/studio-browser.ts';
+import { hasChromium, openStudio, signInWithPhone, type StudioSession } from '../support/studio-browser.ts';
 
 const TEMPLATE = 'transaction-confirmation-sms';
 
-async function signInByPhone(page: Page, url: string) {
-  await page.goto(`${url}/studio/#/promopartner`);
-  await page.getByLabel('Phone').fill(PHONES.admin);
-  await page.getByRole('button', { name: 'Send me a code' }).click();
-  await page.getByLabel('Code sent by SMS').fill('123456');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Screens' }).waitFor();
-}
 
 describe.skipIf(!hasChromium)('Rulepath Studio: templates', () => {
   let st: StudioSession;
@@ -38,7 +29,7 @@ describe.skipIf(!hasChromium)('Rulepath Studio: templates', () => {
 
   it('lists the templates and previews one rendered by the engine with a real record', async () => {
     const { page, url } = st;
-    await signInByPhone(page, url);
+    await signInWithPhone(page, url, 'promopartner', PHONES.admin);
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Templates' }).click();
     await page.getByRole('heading', { name: 'Templates', level: 1 }).waitFor();
     await page.getByRole('navigation', { name: 'Templates' }).getByRole('link', { name: new RegExp(TEMPLATE) }).click();

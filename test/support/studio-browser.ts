@@ -80,3 +80,13 @@ export async function signInWithPassword(page: Page, url: string, app: string, e
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Screens' }).waitFor();
 }
+
+/** Signs in with the app's phone sign-in, through the form (the development code is fixed). */
+export async function signInWithPhone(page: Page, url: string, app: string, phone: string, code = '123456'): Promise<void> {
+  await page.goto(`${url}/studio/#/${app}`);
+  await page.getByLabel('Phone').fill(phone);
+  await page.getByRole('button', { name: 'Send me a code' }).click();
+  await page.getByLabel('Code sent by SMS').fill(code);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Screens' }).waitFor();
+}
