@@ -134,7 +134,9 @@ describe('quotations', () => {
     const made = (await s.request.post('/solarium/quotations').set(cp).send(wizard(leadId))).body.data;
     const admin = await auth('admin@solarium.test');
     const edit = await s.request.patch(`/v1/apps/solarium/records/quotation/${made.quotationReference}`).set(admin).send({ capacityKw: 2 });
-    expect(edit.status).toBeGreaterThanOrEqual(400);
+    // No role may update a quotation (and every field is immutable besides): a new one supersedes it.
+    expect(edit.status, JSON.stringify(edit.body)).toBe(403);
+    expect(edit.body.error.message).toBe('Role "admin" may not update quotation records');
   });
 });
 
