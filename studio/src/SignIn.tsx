@@ -4,6 +4,7 @@ import { call, describeError } from './api.ts';
 import { saveSession } from './session-store.ts';
 import type { AppSummary, Session, SignedInUser } from './types.ts';
 import { Button } from './ui/Button.tsx';
+import { Segmented } from './ui/Segmented.tsx';
 import { TextInput } from './ui/Field.tsx';
 import { ErrorBox } from './ui/Problems.tsx';
 
@@ -52,10 +53,7 @@ export function SignIn({ app, onSignedIn }: { app: AppSummary; onSignedIn: (s: S
       <form className="panel signin-card" onSubmit={submit} aria-labelledby="signin-title">
         <h1 id="signin-title">Sign in to {app.name}</h1>
         {app.signIn.password && app.signIn.otp ? (
-          <div className="segmented" role="group" aria-label="How to sign in">
-            <Button aria-pressed={mode === 'password'} onClick={() => setMode('password')}>Email and password</Button>
-            <Button aria-pressed={mode === 'otp'} onClick={() => setMode('otp')}>Phone and code</Button>
-          </div>
+          <Segmented label="How to sign in" value={mode} onChange={setMode} options={[{ value: 'password', label: 'Email and password' }, { value: 'otp', label: 'Phone and code' }]} />
         ) : null}
         {mode === 'password' ? (
           <>

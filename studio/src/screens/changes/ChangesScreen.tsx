@@ -8,6 +8,7 @@ import { useStudio } from '../../studio-context.tsx';
 import type { ChangeSet, ChangeSetSummary, TestRun } from '../../types.ts';
 import { Badge, type Tone } from '../../ui/Badge.tsx';
 import { Button } from '../../ui/Button.tsx';
+import { Segmented } from '../../ui/Segmented.tsx';
 import { Changes } from '../../ui/Changes.tsx';
 import { TextArea, TextInput } from '../../ui/Field.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
@@ -59,13 +60,7 @@ function ChangeSetList() {
       <Panel
         title="Change sets"
         actions={
-          <div className="segmented" role="group" aria-label="Show change sets that are">
-            {STATUSES.map((s) => (
-              <Button key={s} aria-pressed={status === s} onClick={() => setStatus(s)}>
-                {s[0]!.toUpperCase() + s.slice(1)}
-              </Button>
-            ))}
-          </div>
+          <Segmented label="Show change sets that are" value={status} onChange={setStatus} options={STATUSES.map((s) => ({ value: s, label: s[0]!.toUpperCase() + s.slice(1) }))} />
         }
       >
         {!rows ? (

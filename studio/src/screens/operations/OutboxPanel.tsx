@@ -6,6 +6,7 @@ import { describeError, seg } from '../../api.ts';
 import { useStudio } from '../../studio-context.tsx';
 import { Badge, type Tone } from '../../ui/Badge.tsx';
 import { Button } from '../../ui/Button.tsx';
+import { Segmented } from '../../ui/Segmented.tsx';
 import { when } from '../../ui/format.ts';
 import { Empty, Loading, Panel } from '../../ui/Panel.tsx';
 import { ErrorBox } from '../../ui/Problems.tsx';
@@ -72,13 +73,7 @@ export function OutboxPanel({ status, onStatus }: { status: Status; onStatus(s: 
       title="Outbox"
       actions={
         <>
-          <div className="segmented" role="group" aria-label="Show messages that are">
-            {FILTERS.map((f) => (
-              <Button key={f.status} aria-pressed={status === f.status} onClick={() => onStatus(f.status)}>
-                {f.label}
-              </Button>
-            ))}
-          </div>
+          <Segmented label="Show messages that are" value={status} onChange={onStatus} options={FILTERS.map((f) => ({ value: f.status, label: f.label }))} />
           <Button variant="ghost" onClick={() => void load()}>
             Refresh
           </Button>

@@ -8,6 +8,7 @@ import { href, navigate } from '../../router.ts';
 import { useStudio } from '../../studio-context.tsx';
 import { Badge } from '../../ui/Badge.tsx';
 import { Button } from '../../ui/Button.tsx';
+import { Segmented } from '../../ui/Segmented.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { Select, TextInput } from '../../ui/Field.tsx';
 import { Loading, Panel, ScreenHeader } from '../../ui/Panel.tsx';
@@ -231,10 +232,7 @@ export function PromotionEditor({ id, rs }: { id: string | null; rs: ReturnType<
         </Panel>
       </form>
       <LintWarnings ruleset={ruleset.name} candidate={candidate} title="Conflict check" refreshKey={record?.version} />
-      <div className="segmented promo-tabs" role="group" aria-label="Try it">
-        <Button aria-pressed={tab === 'backtest'} onClick={() => setTab('backtest')}>Backtest</Button>
-        <Button aria-pressed={tab === 'console'} onClick={() => setTab('console')}>Test console</Button>
-      </div>
+      <Segmented className="promo-tabs" label="Try it" value={tab} onChange={setTab} options={[{ value: 'backtest', label: 'Backtest' }, { value: 'console', label: 'Test console' }]} />
       {tab === 'backtest' ? <BacktestPanel ruleset={ruleset.name} candidate={candidate} /> : <TestConsole rs={rs} highlight={record?.id} />}
       {confirm ? (
         <Dialog

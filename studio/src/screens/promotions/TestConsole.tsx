@@ -8,6 +8,7 @@ import { href } from '../../router.ts';
 import { useStudio } from '../../studio-context.tsx';
 import { Badge } from '../../ui/Badge.tsx';
 import { Button } from '../../ui/Button.tsx';
+import { Segmented } from '../../ui/Segmented.tsx';
 import { Select, TextInput } from '../../ui/Field.tsx';
 import { Empty, Panel } from '../../ui/Panel.tsx';
 import { ErrorBox } from '../../ui/Problems.tsx';
@@ -45,10 +46,7 @@ export function TestConsole({ rs, highlight }: { rs: ReturnType<typeof useRulese
     <Panel
       title="Test console"
       actions={
-        <div className="segmented" role="group" aria-label="Try with">
-          <Button aria-pressed={mode === 'console'} onClick={() => setMode('console')}>Store group and selections</Button>
-          <Button aria-pressed={mode === 'cart'} onClick={() => setMode('cart')}>Store and cart</Button>
-        </div>
+        <Segmented label="Try with" value={mode} onChange={setMode} options={[{ value: 'console', label: 'Store group and selections' }, { value: 'cart', label: 'Store and cart' }]} />
       }
     >
       {mode === 'console' ? <SelectionsConsole rs={rs} highlight={highlight} /> : <CartConsole rs={rs} highlight={highlight} />}
