@@ -72,16 +72,48 @@ export interface BlobStat {
   sha256: string;
   contentType?: string;
   modifiedAt: Date;
+  /** Written once (`immutable`): the store refuses to overwrite it, and to delete it before `retainUntil`. */
+  immutable?: boolean;
+  /** The store keeps the blob at least until then (a quotation PDF: seven years). */
+  retainUntil?: Date;
 }
 
-/** A small streaming blob interface (after Directus' storage drivers). */
+export interface BlobWriteOptions {
+  contentType?: string;
+  /**
+   * Write-once: refused with a permanent ProviderError (vendorCode `BLOB_EXISTS`) when the key is
+   * taken, and never overwritten or deleted afterwards (before `retainUntil`, or ever without it).
+   */
+  immutable?: boolean;
+  /** Retention kept with the blob; a delete before then is refused (vendorCode `BLOB_RETAINED`). */
+  retainUntil?: Date;
+}
+
+/** A URL a client may use without any other credential, until `expiresAt`. */
+export interface SignedBlobUrl {
+  url: string;
+  method: 'GET' | 'PUT';
+  /** Headers the client must send with it (Azure: `x-ms-blob-type: BlockBlob`). */
+  headers: Record<string, string>;
+  expiresAt: Date;
+}
+
+/**
+ * A small streaming blob interface (after Directus' storage drivers). A store that clients can
+ * reach directly (Azure Blob: a SAS) signs URLs itself; one that cannot (fs) leaves the two
+ * `signed*` methods out, and the engine hands out URLs to its own upload/download routes instead.
+ */
 export interface BlobProvider {
-  write(key: string, data: Buffer | Readable, options?: { contentType?: string }): Promise<BlobStat>;
+  write(key: string, data: Buffer | Readable, options?: BlobWriteOptions): Promise<BlobStat>;
   read(key: string): Promise<Readable>;
   stat(key: string): Promise<BlobStat | undefined>;
   exists(key: string): Promise<boolean>;
   delete(key: string): Promise<void>;
   list(prefix: string): AsyncIterable<string>;
+  /** A URL to PUT exactly one blob at `key` (refused if the key is taken). */
+  signedUploadUrl?(key: string, options: { expiresAt: Date; contentType?: string }): Promise<SignedBlobUrl>;
+  /** A URL to GET the blob at `key`; `fileName` becomes the download's Content-Disposition. */
+  signedDownloadUrl?(key: string, options: { expiresAt: Date; fileName?: string; contentType?: string }): Promise<SignedBlobUrl>;
 }
 
 /** The contract of each provider kind, by kind (engine/providers/provider-kinds.ts says how apps use it). */
