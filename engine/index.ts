@@ -26,6 +26,7 @@ import { promotionHooks } from './promotions/promotion-hooks.ts';
 import { combineHooks } from './records/record-hooks.ts';
 import { runScheduledJob } from './jobs/run-scheduled-job.ts';
 import { createImportService } from './imports/import-service.ts';
+import { createFileService } from './files/file-service.ts';
 import { AppError } from './errors/app-error.ts';
 import { createOtpService } from './otp/otp-service.ts';
 import { createRecordOtp } from './otp/record-otp.ts';
@@ -175,6 +176,7 @@ export async function createEngine(options: EngineOptions) {
   const transitions = createTransitionService(ctx, otp, inTransaction);
   const records = createRecordService(ctx, { otp, recordOtp, transitions, inTransaction });
   const imports = createImportService(ctx, { records, blob: (appId) => providers(resolveApp(current, appId)).blob });
+  const files = createFileService(ctx, { blob: (appId) => providers(resolveApp(current, appId)).blob });
   const otpLogin = createOtpLogin(ctx, otp, createRefreshTokens(ctx));
   const initial = await reload();
   // Provider configs are checked now, not at the first message: a missing secret stops the start.
@@ -211,6 +213,8 @@ export async function createEngine(options: EngineOptions) {
     /** The app's users as data: list, create, update, deactivate (roles with operations.users). */
     users: createUserAdmin(ctx),
     imports,
+    /** Files on records: documents in attachment slots, versioned, reviewed, downloaded by signed URL. */
+    files,
     otpLogin,
     otp,
     recordOtp,

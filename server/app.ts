@@ -10,6 +10,7 @@ import { docsRoutes } from './openapi/docs-page.ts';
 import { aliasRoutes } from './routes/alias-routes.ts';
 import { expressPath, genericRoutes } from './routes/generic-routes.ts';
 import { UPLOAD_ROUTE } from './routes/upload-route.ts';
+import { DOWNLOAD_ROUTE } from './routes/download-route.ts';
 import { appCatalog } from './app-catalog.ts';
 import { studioRoutes } from './studio-routes.ts';
 
@@ -36,14 +37,15 @@ export function createHttpApp(engine: Engine, logger: Logger, options: AppOption
         return id;
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      // A signed upload URL is a credential: its token stays out of the log.
-      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/\/uploads\/[^/?]+/, '/uploads/[token]') }), res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
+      // A signed upload or download URL is a credential: its token stays out of the log.
+      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/\/(uploads|downloads)\/[^/?]+/, '/$1/[token]') }), res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
     }),
   );
   app.use(checkUrlText);
   // A signed upload URL's target: the raw file, streamed (before the JSON body parser).
   app.put(expressPath(UPLOAD_ROUTE.path), UPLOAD_ROUTE.handler(engine));
   app.use(jsonBody);
+  app.get(expressPath(DOWNLOAD_ROUTE.path), DOWNLOAD_ROUTE.handler(engine));
 
   app.get('/healthz', async (_req, res) => {
     const health = await engine.health();

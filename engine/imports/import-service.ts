@@ -3,12 +3,13 @@
 // record and transition services as the user who registered it, progress as it goes, an error
 // report (row, column, message) in blob storage, and a completion email through the outbox.
 import { randomUUID } from 'node:crypto';
-import stream, { Transform, type Readable } from 'node:stream';
+import stream, { type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import type { Actor } from '../auth/actor.ts';
 import type { EngineContext } from '../engine-context.ts';
+import { byteLimit } from '../support/byte-limit.ts';
 import { AppError, isAppError } from '../errors/app-error.ts';
 import { planEffects } from '../effects/plan-effects.ts';
 import { outboxInsertData } from '../notify/outbox-store.ts';
@@ -67,18 +68,6 @@ function view(j: JobRow) {
     createdAt: j.created_at.toISOString(),
     updatedAt: j.updated_at.toISOString(),
   };
-}
-
-/** Counts bytes through a stream and fails it past the limit, so a large upload is never buffered whole. */
-function byteLimit(max: number): Transform {
-  let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      seen += chunk.length;
-      if (seen > max) done(new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${max} bytes`));
-      else done(null, chunk);
-    },
-  });
 }
 
 /** The column naming a row's target state, for the problems of its move. */

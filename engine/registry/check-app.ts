@@ -62,6 +62,10 @@ export function checkApp(defs: AppDefinitionSet): DefinitionProblem[] {
     if (needs.id && !params.includes('id') && !route.idFrom) add(app.file, `${path}.path`, `Operation ${route.operation} needs an {id} in its path`);
     if (needs.policy && !route.policy) add(app.file, `${path}.policy`, `${route.operation} needs a "policy"`);
     if (needs.targetField && !route.targetField) add(app.file, `${path}.targetField`, `${route.operation} needs a "targetField" naming the body field with the target state`);
+    const slots = entity.definition.files ?? {};
+    if (route.slot !== undefined && !needs.slot && !optional.has('slot')) add(app.file, `${path}.slot`, `Operation ${route.operation} does not use "slot"`);
+    else if (route.slot !== undefined && !Object.hasOwn(slots, route.slot)) add(app.file, `${path}.slot`, `Entity "${route.entity}" has no file slot "${route.slot}"`);
+    if (needs.slot && route.slot === undefined && !params.includes('slot')) add(app.file, `${path}.slot`, `${route.operation} needs a "slot" (or {slot} in its path)`);
     if (needs.workflow && !entity.definition.workflow) add(app.file, `${path}.operation`, `Entity "${route.entity}" has no workflow`);
     if (needs.event) {
       const wf = entity.definition.workflow ? workflows.get(entity.definition.workflow) : undefined;

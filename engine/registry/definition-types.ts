@@ -1,5 +1,6 @@
 // The authored shapes of each definition kind, as their JSON Schemas in definitions/_schema/ allow.
 import type { TemplateDef } from '../notify/compile-template.ts';
+import type { FileSlotDef } from '../files/file-slot.ts';
 export type { TemplateDef };
 import type { Operation } from './operation-needs.ts';
 export type { Operation };
@@ -70,6 +71,8 @@ export interface RouteAliasDef {
   response?: Record<string, string>;
   /** rules.evaluate: the ruleset to evaluate. */
   ruleset?: string;
+  /** files.*: the entity's attachment slot (else {slot} in the path). */
+  slot?: string;
   summary?: string;
 }
 
@@ -118,6 +121,8 @@ export interface EntityDef {
   computed?: Record<string, Expression>;
   /** Conditions across fields every write must meet (records/record-checks.ts). */
   checks?: EntityCheck[];
+  /** Attachment slots by name (files/file-slot.ts). */
+  files?: Record<string, FileSlotDef>;
 }
 
 export interface ProofRule {

@@ -13,10 +13,12 @@ export interface OperationNeeds {
   targetField?: true;
   policy?: true;
   ruleset?: true;
+  /** An attachment slot of the entity: `slot` in the alias, or {slot} in its path. */
+  slot?: true;
   /** One of these parameters in the alias path names what the operation acts on. */
   pathParam?: readonly string[];
   /** The alias options this operation honours besides what it needs. */
-  optional?: readonly ('idFrom' | 'response' | 'targetField' | 'public')[];
+  optional?: readonly ('idFrom' | 'response' | 'targetField' | 'public' | 'slot')[];
 }
 
 const RECORD = { entity: true, optional: ['public'] } as const;
@@ -72,6 +74,11 @@ export const OPERATION_NEEDS = {
   'releases.migrate': { pathParam: ['number'] },
   'apps.simulate': {},
   'apps.tests': {},
+  'files.upload': { ...RECORD, id: true, slot: true },
+  'files.list': { ...RECORD, id: true, optional: ['public', 'slot'] },
+  'files.get': { ...RECORD, id: true, slot: true, pathParam: ['fileId'] },
+  'files.review': { ...RECORD, id: true, slot: true, pathParam: ['fileId'] },
+  'files.remove': { ...RECORD, id: true, slot: true, pathParam: ['fileId'] },
 } as const satisfies Record<string, OperationNeeds>;
 
 export type Operation = keyof typeof OPERATION_NEEDS;

@@ -1,5 +1,6 @@
 import express, { type RequestHandler } from 'express';
 import { AppError, isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../../engine/index.ts';
+import { isMultipart } from './multipart-file.ts';
 
 export const BODY_LIMIT = '256kb';
 const MAX_DEPTH = 32;
@@ -11,6 +12,8 @@ const parseJson = express.json({ limit: BODY_LIMIT, strict: false, type: () => t
 export const jsonBody: RequestHandler = (req, res, next) => {
   const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
   if (!hasBody) return next();
+  // A file upload streams through its own operation (multipart-file.ts); every other refuses it.
+  if (isMultipart(req)) return next();
   if (!req.is('application/json') && !req.is('application/*+json')) return next(new AppError('UNSUPPORTED_MEDIA_TYPE'));
   parseJson(req, res, (err?: unknown) => {
     if (err) return next(err);

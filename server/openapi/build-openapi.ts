@@ -9,6 +9,7 @@ import { envelope } from '../operations/schemas/envelope.ts';
 import { entitySchemaName, ref } from '../operations/schemas/schema-ref.ts';
 import { SHARED_SCHEMAS } from '../operations/schemas/shared-schemas.ts';
 import { UPLOAD_ROUTE } from '../routes/upload-route.ts';
+import { DOWNLOAD_ROUTE } from '../routes/download-route.ts';
 import { allAppErrorCodes } from './app-error-codes.ts';
 import { describeOperation } from './describe-operation.ts';
 import { errorResponses, errorSchema } from './error-responses.ts';
@@ -49,6 +50,7 @@ export function buildOpenApi(registry: Registry): JsonSchema {
       for (const entity of app.entities.values()) if (spec.servedFor(app, entity)) describeGeneric(spec, { app, entity });
     }
     if (app.imports.size) add(UPLOAD_ROUTE.path.replace('{app}', app.id), UPLOAD_ROUTE.method, uploadOperation(app));
+    if ([...app.entities.values()].some((e) => Object.keys(e.definition.files ?? {}).length)) add(DOWNLOAD_ROUTE.path.replace('{app}', app.id), DOWNLOAD_ROUTE.method, downloadOperation(app));
     for (const alias of app.routes) {
       const spec: OperationSpec = OPERATION_SPECS[alias.operation];
       const t: OperationTarget = { app, entity: alias.entity ? app.entities.get(alias.entity) : undefined, alias };
@@ -107,6 +109,20 @@ function uploadOperation(app: CompiledApp): JsonSchema {
     responses: {
       [String(UPLOAD_ROUTE.status)]: { description: 'Stored', content: { 'application/json': { schema: envelope(ref('UploadedFile')) } } },
       ...errorResponses(['BAD_REQUEST', 'INTERNAL', ...UPLOAD_ROUTE.errors.filter((c) => c !== 'APP_NOT_FOUND')], new Map()),
+    },
+  };
+}
+
+function downloadOperation(app: CompiledApp): JsonSchema {
+  return {
+    operationId: `${app.id}_generic_downloads_get`,
+    summary: DOWNLOAD_ROUTE.summary,
+    tags: [`${app.id} (generic)`],
+    security: [],
+    parameters: [{ name: 'token', in: 'path', required: true, description: 'From the download URL', schema: { type: 'string' } }],
+    responses: {
+      [String(DOWNLOAD_ROUTE.status)]: { description: 'The file, as an attachment, of the type judged at its upload', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
+      ...errorResponses(['BAD_REQUEST', 'INTERNAL', ...DOWNLOAD_ROUTE.errors.filter((c) => c !== 'APP_NOT_FOUND')], new Map()),
     },
   };
 }

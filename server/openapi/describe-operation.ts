@@ -47,7 +47,7 @@ export function describeOperation(spec: OperationSpec, t: OperationTarget, path:
     'x-operation': spec.name,
     security: securityOf(spec, t),
     ...(parameters.length ? { parameters } : {}),
-    ...(body ? { requestBody: { required: !spec.bodyOptional?.(t), content: { 'application/json': { schema: body } } } } : {}),
+    ...(body ? { requestBody: { required: !spec.bodyOptional?.(t), content: { [spec.multipart ? 'multipart/form-data' : 'application/json']: { schema: body } } } } : {}),
     responses: {
       [String(answer.status)]: {
         description: 'Success',

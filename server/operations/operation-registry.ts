@@ -52,6 +52,11 @@ import { rulesBacktest } from './rules-backtest.ts';
 import { rulesEvaluate } from './rules-evaluate.ts';
 import { rulesLint } from './rules-lint.ts';
 import { rulesGroups } from './rules-groups.ts';
+import { filesUpload } from './files-upload.ts';
+import { filesList } from './files-list.ts';
+import { filesGet } from './files-get.ts';
+import { filesReview } from './files-review.ts';
+import { filesRemove } from './files-remove.ts';
 
 // In route-table order: Express tries generic routes in this order.
 export const OPERATION_SPECS: { readonly [K in Operation]: OperationSpec<K> } = {
@@ -104,4 +109,9 @@ export const OPERATION_SPECS: { readonly [K in Operation]: OperationSpec<K> } = 
   'users.deactivate': usersDeactivate,
   'apps.tests': appsTests,
   'apps.simulate': appsSimulate,
+  'files.upload': filesUpload,
+  'files.list': filesList,
+  'files.get': filesGet,
+  'files.review': filesReview,
+  'files.remove': filesRemove,
 };

@@ -63,6 +63,8 @@ export interface OperationSpec<N extends Operation = Operation> {
   query?(t: OperationTarget): Record<string, JsonSchema>;
   /** Takes If-Match: "<version>" (412 when stale). */
   ifMatch?: boolean;
+  /** The body is multipart/form-data (a file upload, streamed by the handler): `body` describes its parts. */
+  multipart?: boolean;
   /** The JSON body; none when absent. */
   body?(t: OperationTarget): JsonSchema;
   /** The body may be left out (a web client's refresh: the cookie carries the token). */

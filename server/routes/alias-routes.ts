@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { AppError, type Engine, type Registry, type RouteAliasDef } from '../../engine/index.ts';
 import { OPERATION_SPECS } from '../operations/operation-registry.ts';
+import { runOperation } from './run-operation.ts';
 import { sendResult } from './send-result.ts';
 
 interface CompiledAlias {
@@ -62,7 +63,7 @@ export function aliasRoutes(engine: Engine): RequestHandler {
       if (alias.method !== req.method) continue;
       const values = Object.fromEntries(alias.params.map((p, i) => [p, decodeSegment(m[i + 1]!)]));
       const { route } = alias;
-      sendResult(res, await OPERATION_SPECS[route.operation].handler(engine, req, { app: alias.app, route, entity: route.entity, id: values.id, event: route.event, targetField: route.targetField, params: values }, res));
+      sendResult(res, await runOperation(OPERATION_SPECS[route.operation], engine, req, { app: alias.app, route, entity: route.entity, id: values.id, event: route.event, targetField: route.targetField, params: values }, res));
       return;
     }
     if (pathMatched) {

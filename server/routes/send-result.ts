@@ -3,8 +3,8 @@ import type { OperationResult } from '../operations/operation-result.ts';
 
 export function sendResult(res: Response, result: OperationResult): void {
   if (result.file) {
-    res.status(result.status).setHeader('Content-Type', result.file.contentType);
-    res.setHeader('Content-Disposition', `attachment; filename="${result.file.name}"`);
+    // attachment() encodes any name safely (an ASCII fallback and RFC 5987 filename*).
+    res.status(result.status).attachment(result.file.name).setHeader('Content-Type', result.file.contentType);
     result.file.stream.on('error', (err) => res.destroy(err));
     result.file.stream.pipe(res);
     return;

@@ -193,14 +193,17 @@ export const review: Patch = { invoiceNumber: 'INV1', status: 'UnderReview' };
 
 describe('conformance: every documented operation, called, answers as documented', () => {
   let c: Conformance;
-  type Call = { as?: Headers; body?: unknown; csv?: string; headers?: Record<string, string> };
+  type Call = { as?: Headers; body?: unknown; csv?: string; headers?: Record<string, string>; file?: { name: string; content: Buffer; fields?: Record<string, string> } };
 
   async function call(method: string, url: string, o: Call = {}) {
     // A fresh client each time: no cookie carries over from one call to the next.
     let r = (supertest(s.http) as any)[method.toLowerCase()](url);
     if (o.as) r = r.set(o.as);
     if (o.headers) r = r.set(o.headers);
-    if (o.csv !== undefined) r = r.set('Content-Type', 'text/csv').send(Buffer.from(o.csv));
+    if (o.file) {
+      for (const [k, v] of Object.entries(o.file.fields ?? {})) r = r.field(k, v);
+      r = r.attach('file', o.file.content, o.file.name);
+    } else if (o.csv !== undefined) r = r.set('Content-Type', 'text/csv').send(Buffer.from(o.csv));
     else if (o.body !== undefined) r = r.send(o.body);
     return c.check(method, url, await r, o.body);
   }
@@ -583,6 +586,56 @@ describe('conformance: every documented operation, called, answers as documented
       expect(await ok('GET', url, { as: admin })).toMatchObject({ entities: { lead: expect.any(Array) } });
       await refused('GET', url, {}, 401, 'UNAUTHENTICATED');
     }
+  });
+
+  it('files on records (Solarium lead documents and customer KYC), on the seed routes and the generic ones, and their downloads', async () => {
+    const as = async (email: string) => ({ Authorization: `Bearer ${(await supertest(s.http).post('/v1/apps/solarium/auth/login').send({ email, password: 'demo1234' })).body.data.accessToken as string}` });
+    const [cp, kam, admin, other] = [await as('cp1@solarium.test'), await as('kam@solarium.test'), await as('admin@solarium.test'), await as('cp2@solarium.test')];
+    const pdf = { name: 'bill.pdf', content: Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n') };
+    const png = { name: 'bill.pdf', content: Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex') };
+    const lead = await ok('POST', '/solarium/leads', { as: cp, body: { name: 'Files', phone: '9000000900', city: 'Pune' } }, 201);
+    const customer = await ok('POST', '/solarium/customers', { as: cp, body: { name: 'Meera', phone: '9000000901', email: 'customer1@solarium.test' } }, 201);
+    await refused('POST', '/solarium/customers', { as: cp, body: { name: 'No phone' } }, 400, 'VALIDATION_FAILED');
+    await ok('GET', `/solarium/customers/${customer.id}`, { as: cp });
+    await refused('GET', `/solarium/customers/${customer.id}`, { as: other }, 403, 'FORBIDDEN');
+    const G = '/v1/apps/solarium/records';
+    for (const [entity, id, seed] of [['lead', lead.id, `/solarium/leads/${lead.id}/docs`], ['customer', customer.id, `/solarium/customers/${customer.id}/kyc`]] as const) {
+      const slot = entity === 'lead' ? 'docs' : 'kyc';
+      const first = await ok('POST', seed, { as: cp, file: pdf }, 201);
+      await refused('POST', seed, { as: cp, file: png }, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      await ok('GET', seed, { as: cp });
+      await refused('GET', seed, { as: other }, 403, 'FORBIDDEN');
+      const second = await ok('POST', `${G}/${entity}/${id}/files/${slot}`, { as: cp, file: pdf }, 201);
+      await refused('POST', `${G}/${entity}/${id}/files/${slot}`, { as: other, file: pdf }, 403, 'FORBIDDEN');
+      await ok('GET', `${G}/${entity}/${id}/files?slot=${slot}`, { as: cp });
+      await refused('GET', `${G}/${entity}/${id}/files`, { as: other }, 403, 'FORBIDDEN');
+      const got = await ok('GET', `${G}/${entity}/${id}/files/${slot}/${first.id}`, { as: kam });
+      await refused('GET', `${G}/${entity}/${id}/files/${slot}/${randomUUID()}`, { as: kam }, 404, 'NOT_FOUND');
+      await ok('POST', `${G}/${entity}/${id}/files/${slot}/${first.id}/review`, { as: kam, body: { status: 'approved', note: 'Clear' } });
+      await refused('POST', `${G}/${entity}/${id}/files/${slot}/${first.id}/review`, { as: cp, body: { status: 'approved' } }, 403, 'FORBIDDEN');
+      await ok('DELETE', `${G}/${entity}/${id}/files/${slot}/${second.id}`, { as: admin });
+      await refused('DELETE', `${G}/${entity}/${id}/files/${slot}/${second.id}`, { as: admin }, 409, 'CONFLICT');
+      if (entity === 'lead') {
+        const download = new URL(got.download.url as string).pathname;
+        await call('GET', download).then((res) => expect(res.status).toBe(200));
+        await refused('GET', `${download}x`, {}, 401, 'UNAUTHENTICATED');
+      }
+    }
+    await ok('GET', `/solarium/customers/${customer.id}/kyc/log`, { as: cp });
+    await refused('GET', `/solarium/customers/${customer.id}/kyc/log`, { as: other }, 403, 'FORBIDDEN');
+    // The customer entity on the generic routes.
+    const made = await ok('POST', `${G}/customer`, { as: kam, body: { name: 'Generic', phone: '9000000902' } }, 201);
+    await refused('POST', `${G}/customer`, { as: kam, body: { name: 'Generic', phone: '9000000902' } }, 409, 'DUPLICATE');
+    await ok('GET', `${G}/customer?limit=5`, { as: kam });
+    await refused('GET', `${G}/customer?limit=nope`, { as: kam }, 400);
+    await ok('GET', `${G}/customer/${made.id}`, { as: kam });
+    await refused('GET', `${G}/customer/${randomUUID()}`, { as: kam }, 404, 'RECORD_NOT_FOUND');
+    await ok('PATCH', `${G}/customer/${made.id}`, { as: kam, body: { city: 'Pune' } });
+    await refused('PATCH', `${G}/customer/${made.id}`, { as: kam, body: { colour: 'blue' } }, 400, 'VALIDATION_FAILED');
+    await ok('GET', `${G}/customer/${made.id}/timeline`, { as: kam });
+    await refused('GET', `${G}/customer/${made.id}/timeline`, { as: other }, 403, 'FORBIDDEN');
+    await refused('DELETE', `${G}/customer/${made.id}`, { as: kam }, 403, 'FORBIDDEN');
+    await ok('DELETE', `${G}/customer/${made.id}`, { as: admin });
   });
 
   it('users as data, in every app whose roles may manage users', async () => {

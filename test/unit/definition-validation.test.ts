@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -15,8 +15,11 @@ const good = () => ({ app: read('app.yaml'), entity: read('lead.entity.yaml'), w
 function problemsOf(change: (d: ReturnType<typeof good>) => void) {
   const d = good();
   change(d);
-  // The app's other definitions as they are (the login OTP and its message).
-  const others = ['login.otp.yaml', 'login-otp-sms.template.yaml'].map((f) => ({ file: `solarium/${f}`, content: read(f) }));
+  // The app's other definitions as they are (the login OTP and its message, the customer, ...).
+  const changed = new Set(['app.yaml', 'lead.entity.yaml', 'lead-status.workflow.yaml']);
+  const others = readdirSync(SOLARIUM)
+    .filter((f) => f.endsWith('.yaml') && !changed.has(f) && !f.endsWith('.test.yaml'))
+    .map((f) => ({ file: `solarium/${f}`, content: read(f) }));
   const result = compileAppFiles([
     { file: 'solarium/app.yaml', content: d.app },
     { file: 'solarium/lead.entity.yaml', content: d.entity },

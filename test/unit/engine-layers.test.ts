@@ -17,7 +17,7 @@ const LAYERS: { name: string; files: RegExp }[] = [
   { name: 'model and storage', files: /^engine\/(store\/|conditions\/|audit\/|registry\/(definition-types|compiled-app|resolve-target|operation-needs)\.ts$)/ },
   { name: 'building blocks', files: /^engine\/(auth|providers|notify|effects|workflow)\// },
   { name: 'records', files: /^engine\/records\// },
-  { name: 'modules', files: /^engine\/(otp|promotions|imports|jobs)\// },
+  { name: 'modules', files: /^engine\/(otp|promotions|imports|jobs|files)\// },
   { name: 'definitions (load, check, compile; change sets and releases)', files: /^engine\/(registry|lifecycle)\// },
   { name: 'entry', files: /^engine\/(index|engine-context)\.ts$/ },
 ];

@@ -42,13 +42,34 @@ const explained: Record<string, JsonSchema> = {
   savings: num,
 };
 
+/** A file on a record as listed; the detail adds its versions and a download URL. */
+const recordFile: Record<string, JsonSchema> = {
+  id: uuid,
+  recordId: uuid,
+  slot: str,
+  label: nullableStr,
+  status: { type: ['string', 'null'], description: "The slot's review status (null without review)" },
+  removed: bool,
+  version: int,
+  fileName: str,
+  contentType: { type: 'string', description: 'Judged from the bytes' },
+  size: int,
+  sha256: str,
+  uploadedBy: nullableStr,
+  uploadedAt: dateTime,
+  reviewedBy: nullableStr,
+  reviewedAt: { type: ['string', 'null'], format: 'date-time' },
+  reviewNote: nullableStr,
+  createdAt: dateTime,
+};
+
 export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
   JourneyStatus: closed({ currentStage: int, currentState: str, progressPercent: int }),
   TimelineEntry: closed({
     id: int,
     event: str,
     from: nullableStr,
-    to: str,
+    to: { type: ['string', 'null'], description: 'The state after the move; for a file entry, the record state (null without a workflow)' },
     actorId: nullableStr,
     role: nullableStr,
     override: bool,
@@ -160,6 +181,10 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
     contentType: { const: 'text/csv' },
   }),
   UploadedFile: closed({ blobName: str, size: int, sha256: str }),
+  RecordFile: closed(recordFile),
+  RecordFileDetail: closed({ ...recordFile, versions: { type: 'array', items: ref('RecordFileVersion') }, download: ref('FileDownload') }),
+  RecordFileVersion: closed({ version: int, fileName: str, contentType: str, size: int, sha256: str, uploadedBy: nullableStr, uploadedAt: dateTime }),
+  FileDownload: closed({ url: { type: 'string', description: 'Short-lived; absolute, or a path on this server' }, expiresAt: dateTime }),
   ImportJob: closed({
     id: uuid,
     import: str,

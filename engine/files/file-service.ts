@@ -1,0 +1,292 @@
+// Files on records: documents in an entity's attachment slots. The bytes stream from the request
+// through the sniffer and the size limit straight into the app's blob store (never held whole);
+// only then, in one short transaction that locks the record, is the file written down — so the
+// slot's limit holds under parallel uploads (the lock serialises them; the loser's blob is
+// deleted), and a refused upload stores nothing the record points at.
+import { randomUUID } from 'node:crypto';
+import stream, { type Readable } from 'node:stream';
+import type { Actor } from '../auth/actor.ts';
+import { requirePermission } from '../auth/permissions.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import type { EngineContext } from '../engine-context.ts';
+import { AppError, isAppError } from '../errors/app-error.ts';
+import type { BlobProvider, BlobStat } from '../plugin-api.ts';
+import type { CompiledEntity } from '../records/compile-entity.ts';
+import { assertInScope } from '../records/optimistic-write.ts';
+import type { RecordRow } from '../records/record-row.ts';
+import { findRecord, lockRecord } from '../records/record-store.ts';
+import type { RecordTarget } from '../records/record-view.ts';
+import type { CompiledApp } from '../registry/compiled-app.ts';
+import { resolveApp, resolveEntity } from '../registry/resolve-target.ts';
+import type { Prisma } from '../store/database.ts';
+import { byteLimit } from '../support/byte-limit.ts';
+import { isStorableText } from '../support/storable-text.ts';
+import { UUID_RE } from '../support/uuid.ts';
+import { assertSlotRole, DOWNLOAD_SECONDS, initialStatus, slotOf, type FileSlotDef } from './file-slot.ts';
+import { fileVersionView, fileView, type FileView, type FileVersionView } from './file-view.ts';
+import { sniffContent, type Sniffed } from './sniff-content.ts';
+
+export interface IncomingFile {
+  fileName: string;
+  content: Readable;
+  /** A new version of this file (its id); absent: a new file. */
+  fileId?: string;
+  label?: string;
+}
+
+export interface FileDownload {
+  /** Absolute (a store's signed URL) or a path on this server (the engine's download route). */
+  url: string;
+  expiresAt: string;
+}
+
+export interface FileDeps {
+  blob(appId: string): BlobProvider;
+}
+
+type Tx = Prisma.TransactionClient;
+
+const MAX_NAME = 200;
+
+/** The name as given, reduced to a plain base name that is safe to store and to offer back. */
+function cleanFileName(raw: string): string {
+  const base = raw.split(/[\\/]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex
+  const name = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim().slice(0, MAX_NAME);
+  if (!name || !isStorableText(name) || name === '.' || name === '..') throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: '$.file', message: 'The file needs a name' }] });
+  return name;
+}
+
+function optionalText(value: string | undefined, path: string, max: number): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value.length > max || !isStorableText(value)) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path, message: `At most ${max} characters, without NUL` }] });
+  return value;
+}
+
+function fileIdOf(value: string | undefined, path = '$.fileId'): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!UUID_RE.test(value)) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path, message: 'A file id (UUID)' }] });
+  return value.toLowerCase();
+}
+
+const noFile = (id: string) => new AppError('NOT_FOUND', `No file "${id}" on this record`);
+
+export function createFileService(ctx: EngineContext, deps: FileDeps) {
+  /** The record the actor may read (404 outside their scope), its entity, and the slot. */
+  async function visible(t: RecordTarget, actor: Actor, id: string, slotName?: string) {
+    const app = resolveApp(ctx.registry(), t.app);
+    const entity = resolveEntity(app, t.entity);
+    const permission = requirePermission(app, actor, entity.name, 'read');
+    const row = UUID_RE.test(id) ? await findRecord(ctx.db, app.id, entity.name, id) : undefined;
+    if (!row) throw new AppError('RECORD_NOT_FOUND', `No ${entity.name} with id "${id}"`);
+    assertInScope(actor, permission, row);
+    const slot = slotName === undefined ? undefined : slotOf(entity, slotName);
+    return { app, entity, permission, row, slot };
+  }
+
+  /** The record again under lock, still there and still the actor's, for the write. */
+  async function relock(tx: Tx, app: CompiledApp, entity: CompiledEntity, actor: Actor, id: string): Promise<RecordRow> {
+    const row = await lockRecord(tx, app.id, entity.name, id);
+    if (!row) throw new AppError('RECORD_NOT_FOUND', `No ${entity.name} with id "${id}"`);
+    assertInScope(actor, requirePermission(app, actor, entity.name, 'read'), row);
+    return row;
+  }
+
+  async function timeline(tx: Tx, app: CompiledApp, entity: CompiledEntity, row: RecordRow, actor: Actor, event: string, detail: Record<string, unknown>, remarks: string | null, at: Date) {
+    await tx.$executeRaw`
+      INSERT INTO timeline_entries (record_id, app, entity, event, from_state, to_state, actor_id, role, override, remarks, input, at)
+      VALUES (${row.id}::uuid, ${app.id}, ${entity.name}, ${event}, ${row.state}, ${row.state}, ${actor.id}, ${actor.role}, false, ${remarks}, ${JSON.stringify(detail)}::jsonb, ${at})`;
+  }
+
+  async function activeCount(tx: Tx | EngineContext['db'], recordId: string, slot: string): Promise<number> {
+    return tx.recordFile.count({ where: { recordId, slot, removed: false } });
+  }
+
+  const limitReached = (entity: CompiledEntity, slotName: string, slot: FileSlotDef) =>
+    new AppError('LIMIT_REACHED', `This ${entity.label.toLowerCase()} already has ${slot.maxActive} active ${slot.label ?? slotName}, the most it may have: remove one, or upload a new version of one`, {
+      details: [{ path: '$.file', message: `At most ${slot.maxActive} active files in "${slotName}"` }],
+    });
+
+  /** Checks that a new version may be uploaded to this file now. */
+  function assertReuploadable(file: { removed: boolean; status: string | null; slot: string }, slotName: string, slot: FileSlotDef): void {
+    if (file.removed) throw new AppError('CONFLICT', 'This file was removed; upload a new file instead', { details: [{ path: '$.fileId', message: 'Removed' }] });
+    if (slot.versioned === false) throw new AppError('CONFLICT', `Files in "${slotName}" keep one version: remove this one and upload a new file`, { details: [{ path: '$.fileId', message: 'Not versioned' }] });
+    const allowed = slot.review?.reupload;
+    if (allowed && file.status !== null && !allowed.includes(file.status)) {
+      throw new AppError('CONFLICT', `A file that is ${file.status} cannot be replaced; a new version may be uploaded while it is ${allowed.join(' or ')}`, { details: [{ path: '$.fileId', message: `Status ${file.status}` }] });
+    }
+  }
+
+  async function signedDownload(app: CompiledApp, actor: Actor, blobKey: string, fileName: string, contentType: string): Promise<FileDownload> {
+    const expiresAt = new Date(ctx.clock().getTime() + DOWNLOAD_SECONDS * 1000);
+    const blob = deps.blob(app.id);
+    if (blob.signedDownloadUrl) {
+      const signed = await blob.signedDownloadUrl(blobKey, { expiresAt, fileName, contentType });
+      return { url: signed.url, expiresAt: signed.expiresAt.toISOString() };
+    }
+    const { token, expiresAt: until } = await ctx.tokens.issueFor(app.id, 'download', actor.id, { key: blobKey, name: fileName, type: contentType }, DOWNLOAD_SECONDS);
+    return { url: `/v1/apps/${app.id}/downloads/${token}`, expiresAt: until.toISOString() };
+  }
+
+  return {
+    /**
+     * A file (or a new version of one) into a slot. The caller gives the bytes as a stream; the
+     * checks that need no bytes (role, scope, slot, the limit, the file's status) come first, so a
+     * refused upload is refused before its bytes are read.
+     */
+    async upload(t: RecordTarget, actor: Actor, id: string, slotName: string, incoming: IncomingFile): Promise<FileView> {
+      const { app, entity, row, slot } = await visible(t, actor, id, slotName);
+      assertSlotRole(slot!, slotName, 'upload', actor);
+      const fileName = cleanFileName(incoming.fileName);
+      const label = optionalText(incoming.label, '$.label', 120);
+      const existingId = fileIdOf(incoming.fileId);
+      if (existingId) {
+        const file = await ctx.db.recordFile.findFirst({ where: { id: existingId, recordId: row.id, slot: slotName } });
+        if (!file) throw noFile(existingId);
+        assertReuploadable(file, slotName, slot!);
+      } else if (slot!.maxActive !== undefined && (await activeCount(ctx.db, row.id, slotName)) >= slot!.maxActive) {
+        throw limitReached(entity, slotName, slot!);
+      }
+
+      const fileId = existingId ?? randomUUID();
+      const blobKey = `files/${entity.name}/${row.id}/${slotName}/${fileId}/${randomUUID()}`;
+      const blob = deps.blob(app.id);
+      let sniffed: Sniffed | undefined;
+      let stat: BlobStat;
+      try {
+        // pipeline, not pipe: a body cut off mid-way fails the write instead of leaving it waiting.
+        const checked = stream.pipeline(incoming.content, sniffContent({ types: slot!.types, fileName, onSniffed: (s) => (sniffed = s) }), byteLimit(slot!.maxBytes), () => {});
+        stat = await blob.write(blobKey, checked, { contentType: 'application/octet-stream' });
+      } catch (err) {
+        // The store wraps what broke the stream: the sniffer's 415, the limit's 413, a cut-off body.
+        const cause = (err as { cause?: unknown }).cause;
+        await blob.delete(blobKey).catch(() => undefined);
+        if (isAppError(err)) throw err;
+        if (isAppError(cause)) throw cause;
+        if (incoming.content.readableAborted) throw new AppError('BAD_REQUEST', 'The upload was cut off before the end of the file', { cause: err });
+        throw new AppError('UNAVAILABLE', 'The file could not be stored; try again', { cause: err });
+      }
+      const contentType = sniffed!.mime;
+      const now = ctx.clock();
+      try {
+        const saved = await ctx.db.$transaction(async (tx) => {
+          const current = await relock(tx, app, entity, actor, row.id);
+          let file;
+          if (existingId) {
+            const before = await tx.recordFile.findFirst({ where: { id: existingId, recordId: row.id, slot: slotName } });
+            if (!before) throw noFile(existingId);
+            assertReuploadable(before, slotName, slot!);
+            const version = before.version + 1;
+            await tx.recordFileVersion.create({ data: { fileId, version, blobKey, fileName, contentType, size: stat.size, sha256: stat.sha256, uploadedBy: actor.id, uploadedAt: now } });
+            file = await tx.recordFile.update({
+              where: { id: fileId },
+              data: { version, blobKey, fileName, contentType, size: stat.size, sha256: stat.sha256, uploadedBy: actor.id, uploadedAt: now, status: initialStatus(slot!), reviewedBy: null, reviewedAt: null, reviewNote: null, ...(label ? { label } : {}) },
+            });
+          } else {
+            // The record's lock serialises uploads to it: this count cannot be overtaken.
+            if (slot!.maxActive !== undefined && (await activeCount(tx, row.id, slotName)) >= slot!.maxActive) throw limitReached(entity, slotName, slot!);
+            file = await tx.recordFile.create({
+              data: {
+                id: fileId, app: app.id, entity: entity.name, recordId: row.id, slot: slotName, label: label ?? null, status: initialStatus(slot!), version: 1,
+                blobKey, fileName, contentType, size: stat.size, sha256: stat.sha256, uploadedBy: actor.id, uploadedAt: now, createdAt: now,
+                versions: { create: { version: 1, blobKey, fileName, contentType, size: stat.size, sha256: stat.sha256, uploadedBy: actor.id, uploadedAt: now } },
+              },
+            });
+          }
+          const detail = { slot: slotName, fileId, version: file.version, fileName, contentType, size: stat.size, sha256: stat.sha256, status: file.status };
+          await timeline(tx, app, entity, current, actor, 'file.upload', detail, null, now);
+          await appendAudit(tx, { app: app.id, entity: entity.name, recordId: row.id, action: 'file.upload', actor, after: detail, at: now });
+          return file;
+        });
+        return fileView(saved);
+      } catch (err) {
+        // Nothing points at the blob: it goes (best effort; a left-over blob is never served).
+        await blob.delete(blobKey).catch((e: unknown) => ctx.logger.warn({ err: e, blobKey }, 'an unused upload was not deleted'));
+        throw err;
+      }
+    },
+
+    /** The record's files not removed, slot by slot, newest first. */
+    async list(t: RecordTarget, actor: Actor, id: string, slotName?: string): Promise<FileView[]> {
+      const { row } = await visible(t, actor, id, slotName);
+      const files = await ctx.db.recordFile.findMany({ where: { recordId: row.id, removed: false, ...(slotName ? { slot: slotName } : {}) }, orderBy: [{ slot: 'asc' }, { createdAt: 'desc' }, { id: 'asc' }], take: 1000 });
+      return files.map(fileView);
+    },
+
+    /** One file with every version and a short-lived URL to download the newest (or `version`). */
+    async get(t: RecordTarget, actor: Actor, id: string, slotName: string, fileIdRaw: string, versionRaw?: string): Promise<FileView & { versions: FileVersionView[]; download: FileDownload }> {
+      const { app, row } = await visible(t, actor, id, slotName);
+      const fileId = fileIdOf(fileIdRaw, '$.fileId') ?? '';
+      const file = await ctx.db.recordFile.findFirst({ where: { id: fileId, recordId: row.id, slot: slotName }, include: { versions: { orderBy: { version: 'asc' } } } });
+      if (!file) throw noFile(fileIdRaw);
+      let wanted = file.versions.at(-1)!;
+      if (versionRaw !== undefined) {
+        const n = /^[1-9]\d{0,6}$/.test(versionRaw) ? Number(versionRaw) : NaN;
+        const v = file.versions.find((x) => x.version === n);
+        if (!v) throw new AppError('NOT_FOUND', `File "${fileId}" has no version "${versionRaw}"`, { details: [{ path: '$.version', message: `Versions 1 to ${file.version}` }] });
+        wanted = v;
+      }
+      const download = await signedDownload(app, actor, wanted.blobKey, wanted.fileName, wanted.contentType);
+      return { ...fileView(file), versions: file.versions.map(fileVersionView), download };
+    },
+
+    /** Sets a file's review status (a role the slot names as reviewer). */
+    async review(t: RecordTarget, actor: Actor, id: string, slotName: string, fileIdRaw: string, body: unknown): Promise<FileView> {
+      const { app, entity, row, slot } = await visible(t, actor, id, slotName);
+      assertSlotRole(slot!, slotName, 'review', actor);
+      const b = (body ?? {}) as { status?: unknown; note?: unknown };
+      const states = slot!.review?.states ?? [];
+      if (typeof b !== 'object' || Array.isArray(b) || Object.keys(b).some((k) => k !== 'status' && k !== 'note')) throw new AppError('VALIDATION_FAILED', 'The body takes { status, note? }');
+      if (typeof b.status !== 'string' || !states.includes(b.status)) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: '$.status', message: `One of ${states.join(', ')}` }] });
+      const note = optionalText(typeof b.note === 'string' ? b.note : b.note === undefined ? undefined : String(b.note), '$.note', 2000);
+      const fileId = fileIdOf(fileIdRaw, '$.fileId') ?? '';
+      const now = ctx.clock();
+      const saved = await ctx.db.$transaction(async (tx) => {
+        const current = await relock(tx, app, entity, actor, row.id);
+        const before = await tx.recordFile.findFirst({ where: { id: fileId, recordId: row.id, slot: slotName } });
+        if (!before) throw noFile(fileIdRaw);
+        if (before.removed) throw new AppError('CONFLICT', 'This file was removed', { details: [{ path: '$.fileId', message: 'Removed' }] });
+        const file = await tx.recordFile.update({ where: { id: fileId }, data: { status: b.status as string, reviewedBy: actor.id, reviewedAt: now, reviewNote: note ?? null } });
+        const detail = { slot: slotName, fileId, version: file.version, from: before.status, status: file.status };
+        await timeline(tx, app, entity, current, actor, 'file.review', detail, note ?? null, now);
+        await appendAudit(tx, { app: app.id, entity: entity.name, recordId: row.id, action: 'file.review', actor, before: { status: before.status }, after: { ...detail, note: note ?? null }, at: now });
+        return file;
+      });
+      return fileView(saved);
+    },
+
+    /** Removes a file from the record (it no longer counts against the limit); its versions stay in the store. */
+    async remove(t: RecordTarget, actor: Actor, id: string, slotName: string, fileIdRaw: string): Promise<FileView> {
+      const { app, entity, row, slot } = await visible(t, actor, id, slotName);
+      assertSlotRole(slot!, slotName, 'remove', actor);
+      const fileId = fileIdOf(fileIdRaw, '$.fileId') ?? '';
+      const now = ctx.clock();
+      const saved = await ctx.db.$transaction(async (tx) => {
+        const current = await relock(tx, app, entity, actor, row.id);
+        const before = await tx.recordFile.findFirst({ where: { id: fileId, recordId: row.id, slot: slotName } });
+        if (!before) throw noFile(fileIdRaw);
+        if (before.removed) throw new AppError('CONFLICT', 'This file was removed already', { details: [{ path: '$.fileId', message: 'Removed' }] });
+        const file = await tx.recordFile.update({ where: { id: fileId }, data: { removed: true } });
+        const detail = { slot: slotName, fileId, version: file.version, fileName: file.fileName };
+        await timeline(tx, app, entity, current, actor, 'file.remove', detail, null, now);
+        await appendAudit(tx, { app: app.id, entity: entity.name, recordId: row.id, action: 'file.remove', actor, before: { removed: false }, after: detail, at: now });
+        return file;
+      });
+      return fileView(saved);
+    },
+
+    /** GET /v1/apps/{app}/downloads/{token}: the blob a signed download URL names (the URL is the credential). */
+    async download(appId: string, token: string): Promise<{ stream: Readable; fileName: string; contentType: string }> {
+      const app = resolveApp(ctx.registry(), appId);
+      const signed = await ctx.tokens.verifyFor(token, app.id, 'download', { expired: 'The download link has expired; ask for a new one', invalid: 'The download link is not valid' });
+      const key = String(signed.key);
+      try {
+        return { stream: await deps.blob(app.id).read(key), fileName: String(signed.name), contentType: String(signed.type) };
+      } catch (err) {
+        throw new AppError('UNAVAILABLE', 'The file cannot be read now; try again', { cause: err });
+      }
+    },
+  };
+}
+
+export type FileService = ReturnType<typeof createFileService>;
