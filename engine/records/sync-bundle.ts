@@ -3,7 +3,8 @@
 // within their scope. Written as a stream, a batch of records at a time (keyset by id), so 10,000
 // leads never sit in memory as objects and as JSON text at once. The ETag is computed first from
 // a fingerprint of each entity's records in scope (count, newest change, sum of versions, newest
-// delete), the release served and the role: an unchanged data set answers 304 without a body.
+// delete; and of their files), the release served and the role: an unchanged data set answers 304
+// without a body. A record with attachment slots carries its files' metadata.
 import { createHash } from 'node:crypto';
 import type { Actor } from '../auth/actor.ts';
 import { requiredScopeTags, requirePermission } from '../auth/permissions.ts';
@@ -12,6 +13,7 @@ import { AppError, isAppError } from '../errors/app-error.ts';
 import { resolveApp } from '../registry/resolve-target.ts';
 import { recordsAfter, scopeFingerprint } from './record-store.ts';
 import { recordView } from './record-view.ts';
+import { fileSummaries, filesFingerprint } from './record-file-summaries.ts';
 
 const BATCH = 500;
 
@@ -39,7 +41,11 @@ export async function syncBundle(ctx: EngineContext, appId: string, actor: Actor
   });
   if (!readable.length) throw new AppError('FORBIDDEN', `Role "${actor.role}" may read none of the records this app syncs`);
   const hash = createHash('sha256').update(`${app.id}|${registry.releases?.get(app.id) ?? app.checksum}|${actor.role}|${actor.id}`);
-  for (const r of readable) hash.update(`|${r.entity.name}:${await scopeFingerprint(ctx.db.sql, app.id, r.entity.name, r.scopeTags)}`);
+  const withFiles = (name: string) => Object.keys(app.entities.get(name)!.definition.files ?? {}).length > 0;
+  for (const r of readable) {
+    hash.update(`|${r.entity.name}:${await scopeFingerprint(ctx.db.sql, app.id, r.entity.name, r.scopeTags)}`);
+    if (withFiles(r.entity.name)) hash.update(`|files:${await filesFingerprint(ctx.db.sql, app.id, r.entity.name, r.scopeTags)}`);
+  }
   const etag = `"${hash.digest('base64url')}"`;
   const syncedAt = ctx.clock().toISOString();
   return {
@@ -53,7 +59,9 @@ export async function syncBundle(ctx: EngineContext, appId: string, actor: Actor
         for (;;) {
           const rows = await recordsAfter(ctx.db.sql, app.id, entity.name, scopeTags, after, BATCH);
           if (!rows.length) break;
-          yield (first ? '' : ',') + rows.map((row) => JSON.stringify(recordView(entity, row))).join(',');
+          // A record with attachment slots carries its documents' metadata (§4.6 "partial doc references").
+          const files = withFiles(entity.name) ? await fileSummaries(ctx.db.sql, rows.map((r) => r.id)) : undefined;
+          yield (first ? '' : ',') + rows.map((row) => JSON.stringify(files ? { ...recordView(entity, row), files: files.get(row.id) ?? [] } : recordView(entity, row))).join(',');
           first = false;
           after = rows.at(-1)!.id;
           if (rows.length < BATCH) break;

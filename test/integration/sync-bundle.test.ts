@@ -60,6 +60,32 @@ describe('sync bundles', () => {
     expect(changed.body.data.entities.lead.find((l: { id: string }) => l.id === lead.id).status).toBe('in_discussion');
   });
 
+  it('carries each lead’s document metadata, and a document uploaded, reviewed or removed changes the ETag', async () => {
+    const cp1 = await auth('cp1@solarium.test');
+    const first = await s.request.get('/solarium/sync').set(cp1);
+    const lead = first.body.data.entities.lead[1] as { id: string; files: unknown[] };
+    expect(lead.files).toEqual([]);
+    let etag = first.headers.etag as string;
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n');
+    const up = await s.request.post(`/solarium/leads/${lead.id}/docs`).set(cp1).attach('file', pdf, 'bill.pdf');
+    expect(up.status).toBe(201);
+    const kam = await auth('kam@solarium.test');
+    const steps = [
+      async () => {},
+      async () => expect((await s.request.post(`/v1/apps/solarium/records/lead/${lead.id}/files/docs/${up.body.data.id}/review`).set(kam).send({ status: 'approved' })).status).toBe(200),
+      async () => expect((await s.request.delete(`/v1/apps/solarium/records/lead/${lead.id}/files/docs/${up.body.data.id}`).set(kam)).status).toBe(200),
+    ];
+    for (const [i, step] of steps.entries()) {
+      await step();
+      const next = await s.request.get('/solarium/sync').set(cp1).set('If-None-Match', etag);
+      expect(next.status, `step ${i}`).toBe(200);
+      etag = next.headers.etag as string;
+      const files = next.body.data.entities.lead.find((l: { id: string }) => l.id === lead.id).files;
+      if (i < 2) expect(files).toEqual([expect.objectContaining({ id: up.body.data.id, slot: 'docs', fileName: 'bill.pdf', contentType: 'application/pdf', status: i === 0 ? 'pending_review' : 'approved' })]);
+      else expect(files).toEqual([]);
+    }
+  });
+
   it('streams more records than one batch, every one exactly once', async () => {
     const admin = await auth('admin@solarium.test');
     const rows = Array.from({ length: 1200 }, (_, i) => `('${crypto.randomUUID()}', 'solarium', 'lead', 'new_lead', 1, '{"name":"Bulk ${i}","phone":"9000${String(100000 + i)}","city":"Pune"}'::jsonb, '{}', now(), now())`);
