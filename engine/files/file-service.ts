@@ -3,8 +3,9 @@
 // only then, in one short transaction that locks the record, is the file written down — so the
 // slot's limit holds under parallel uploads (the lock serialises them; the loser's blob is
 // deleted), and a refused upload stores nothing the record points at.
-import { randomUUID } from 'node:crypto';
-import stream, { type Readable } from 'node:stream';
+import { createHash, randomUUID } from 'node:crypto';
+import stream, { Writable, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Actor } from '../auth/actor.ts';
 import { requirePermission } from '../auth/permissions.ts';
 import { appendAudit } from '../audit/audit-log.ts';
@@ -22,7 +23,7 @@ import type { Prisma } from '../store/database.ts';
 import { byteLimit } from '../support/byte-limit.ts';
 import { isStorableText } from '../support/storable-text.ts';
 import { UUID_RE } from '../support/uuid.ts';
-import { assertSlotRole, DOWNLOAD_SECONDS, initialStatus, slotOf, type FileSlotDef } from './file-slot.ts';
+import { assertSlotRole, DOWNLOAD_SECONDS, initialStatus, slotOf, UPLOAD_SECONDS, type FileSlotDef } from './file-slot.ts';
 import { fileVersionView, fileView, type FileView, type FileVersionView } from './file-view.ts';
 import { sniffContent, type Sniffed } from './sniff-content.ts';
 
@@ -68,6 +69,8 @@ function fileIdOf(value: string | undefined, path = '$.fileId'): string | undefi
   if (!UUID_RE.test(value)) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path, message: 'A file id (UUID)' }] });
   return value.toLowerCase();
 }
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 const noFile = (id: string) => new AppError('NOT_FOUND', `No file "${id}" on this record`);
 
@@ -128,6 +131,73 @@ export function createFileService(ctx: EngineContext, deps: FileDeps) {
     return { url: `/v1/apps/${app.id}/downloads/${token}`, expiresAt: until.toISOString() };
   }
 
+  interface Arrival {
+    app: CompiledApp;
+    entity: CompiledEntity;
+    row: RecordRow;
+    actor: Actor;
+    slotName: string;
+    slot: FileSlotDef;
+    fileId: string;
+    existingId: string | undefined;
+    blobKey: string;
+    fileName: string;
+    label: string | undefined;
+    contentType: string;
+    size: number;
+    sha256: string;
+  }
+
+  /**
+   * Writes down a file whose bytes are in the store, in one short transaction that locks the
+   * record: the slot's limit counted again (the lock serialises uploads to the record, so the
+   * count cannot be overtaken), the file or its new version, the timeline and the audit entry.
+   */
+  async function commit(a: Arrival): Promise<FileView> {
+    const { app, entity, row, actor, slotName, slot, fileId, existingId, blobKey, fileName, label, contentType, size, sha256 } = a;
+    const now = ctx.clock();
+    const saved = await ctx.db.$transaction(async (tx) => {
+      const current = await relock(tx, app, entity, actor, row.id);
+      let file;
+      if (existingId) {
+        const before = await tx.recordFile.findFirst({ where: { id: existingId, recordId: row.id, slot: slotName } });
+        if (!before) throw noFile(existingId);
+        assertReuploadable(before, slotName, slot);
+        const version = before.version + 1;
+        await tx.recordFileVersion.create({ data: { fileId, version, blobKey, fileName, contentType, size, sha256, uploadedBy: actor.id, uploadedAt: now } });
+        file = await tx.recordFile.update({
+          where: { id: fileId },
+          data: { version, blobKey, fileName, contentType, size, sha256, uploadedBy: actor.id, uploadedAt: now, status: initialStatus(slot), reviewedBy: null, reviewedAt: null, reviewNote: null, ...(label ? { label } : {}) },
+        });
+      } else {
+        if (slot.maxActive !== undefined && (await activeCount(tx, row.id, slotName)) >= slot.maxActive) throw limitReached(entity, slotName, slot);
+        file = await tx.recordFile.create({
+          data: {
+            id: fileId, app: app.id, entity: entity.name, recordId: row.id, slot: slotName, label: label ?? null, status: initialStatus(slot), version: 1,
+            blobKey, fileName, contentType, size, sha256, uploadedBy: actor.id, uploadedAt: now, createdAt: now,
+            versions: { create: { version: 1, blobKey, fileName, contentType, size, sha256, uploadedBy: actor.id, uploadedAt: now } },
+          },
+        });
+      }
+      const detail = { slot: slotName, fileId, version: file.version, fileName, contentType, size, sha256, status: file.status };
+      await timeline(tx, app, entity, current, actor, 'file.upload', detail, null, now);
+      await appendAudit(tx, { app: app.id, entity: entity.name, recordId: row.id, action: 'file.upload', actor, after: detail, at: now });
+      return file;
+    });
+    return fileView(saved);
+  }
+
+  /** The checks that need no bytes, before an upload starts: the file to version, or room for one more. */
+  async function beforeBytes(entity: CompiledEntity, row: RecordRow, slotName: string, slot: FileSlotDef, existingId: string | undefined): Promise<void> {
+    if (existingId) {
+      const file = await ctx.db.recordFile.findFirst({ where: { id: existingId, recordId: row.id, slot: slotName } });
+      if (!file) throw noFile(existingId);
+      assertReuploadable(file, slotName, slot);
+    } else if (slot.maxActive !== undefined && (await activeCount(ctx.db, row.id, slotName)) >= slot.maxActive) {
+      throw limitReached(entity, slotName, slot);
+    }
+  }
+
   return {
     /**
      * A file (or a new version of one) into a slot. The caller gives the bytes as a stream; the
@@ -140,13 +210,7 @@ export function createFileService(ctx: EngineContext, deps: FileDeps) {
       const fileName = cleanFileName(incoming.fileName);
       const label = optionalText(incoming.label, '$.label', 120);
       const existingId = fileIdOf(incoming.fileId);
-      if (existingId) {
-        const file = await ctx.db.recordFile.findFirst({ where: { id: existingId, recordId: row.id, slot: slotName } });
-        if (!file) throw noFile(existingId);
-        assertReuploadable(file, slotName, slot!);
-      } else if (slot!.maxActive !== undefined && (await activeCount(ctx.db, row.id, slotName)) >= slot!.maxActive) {
-        throw limitReached(entity, slotName, slot!);
-      }
+      await beforeBytes(entity, row, slotName, slot!, existingId);
 
       const fileId = existingId ?? randomUUID();
       const blobKey = `files/${entity.name}/${row.id}/${slotName}/${fileId}/${randomUUID()}`;
@@ -166,42 +230,83 @@ export function createFileService(ctx: EngineContext, deps: FileDeps) {
         if (incoming.content.readableAborted) throw new AppError('BAD_REQUEST', 'The upload was cut off before the end of the file', { cause: err });
         throw new AppError('UNAVAILABLE', 'The file could not be stored; try again', { cause: err });
       }
-      const contentType = sniffed!.mime;
-      const now = ctx.clock();
       try {
-        const saved = await ctx.db.$transaction(async (tx) => {
-          const current = await relock(tx, app, entity, actor, row.id);
-          let file;
-          if (existingId) {
-            const before = await tx.recordFile.findFirst({ where: { id: existingId, recordId: row.id, slot: slotName } });
-            if (!before) throw noFile(existingId);
-            assertReuploadable(before, slotName, slot!);
-            const version = before.version + 1;
-            await tx.recordFileVersion.create({ data: { fileId, version, blobKey, fileName, contentType, size: stat.size, sha256: stat.sha256, uploadedBy: actor.id, uploadedAt: now } });
-            file = await tx.recordFile.update({
-              where: { id: fileId },
-              data: { version, blobKey, fileName, contentType, size: stat.size, sha256: stat.sha256, uploadedBy: actor.id, uploadedAt: now, status: initialStatus(slot!), reviewedBy: null, reviewedAt: null, reviewNote: null, ...(label ? { label } : {}) },
-            });
-          } else {
-            // The record's lock serialises uploads to it: this count cannot be overtaken.
-            if (slot!.maxActive !== undefined && (await activeCount(tx, row.id, slotName)) >= slot!.maxActive) throw limitReached(entity, slotName, slot!);
-            file = await tx.recordFile.create({
-              data: {
-                id: fileId, app: app.id, entity: entity.name, recordId: row.id, slot: slotName, label: label ?? null, status: initialStatus(slot!), version: 1,
-                blobKey, fileName, contentType, size: stat.size, sha256: stat.sha256, uploadedBy: actor.id, uploadedAt: now, createdAt: now,
-                versions: { create: { version: 1, blobKey, fileName, contentType, size: stat.size, sha256: stat.sha256, uploadedBy: actor.id, uploadedAt: now } },
-              },
-            });
-          }
-          const detail = { slot: slotName, fileId, version: file.version, fileName, contentType, size: stat.size, sha256: stat.sha256, status: file.status };
-          await timeline(tx, app, entity, current, actor, 'file.upload', detail, null, now);
-          await appendAudit(tx, { app: app.id, entity: entity.name, recordId: row.id, action: 'file.upload', actor, after: detail, at: now });
-          return file;
-        });
-        return fileView(saved);
+        return await commit({ app, entity, row, actor, slotName, slot: slot!, fileId, existingId, blobKey, fileName, label, contentType: sniffed!.mime, size: stat.size, sha256: stat.sha256 });
       } catch (err) {
         // Nothing points at the blob: it goes (best effort; a left-over blob is never served).
         await blob.delete(blobKey).catch((e: unknown) => ctx.logger.warn({ err: e, blobKey }, 'an unused upload was not deleted'));
+        throw err;
+      }
+    },
+
+    /**
+     * A signed URL to upload a file straight to the blob store (a SAS on Azure Blob; this server's
+     * upload route on fs), and the `upload` token that completes it. The checks that need no bytes
+     * are made now and again at completion; the bytes are judged at completion.
+     */
+    async uploadUrl(t: RecordTarget, actor: Actor, id: string, slotName: string, body: unknown): Promise<{ upload: string; uploadUrl: string; method: 'PUT'; headers: Record<string, string>; expiresAt: string; maxBytes: number; types: string[] }> {
+      const { app, entity, row, slot } = await visible(t, actor, id, slotName);
+      assertSlotRole(slot!, slotName, 'upload', actor);
+      const b = isRecord(body) ? body : {};
+      if (!isRecord(body) || Object.keys(b).some((k) => !['fileName', 'fileId', 'label'].includes(k))) throw new AppError('VALIDATION_FAILED', 'The body takes { fileName, fileId?, label? }');
+      const fileName = cleanFileName(typeof b.fileName === 'string' ? b.fileName : '');
+      const label = optionalText(typeof b.label === 'string' ? b.label : undefined, '$.label', 120);
+      const existingId = fileIdOf(typeof b.fileId === 'string' ? b.fileId : b.fileId === undefined ? undefined : '-');
+      await beforeBytes(entity, row, slotName, slot!, existingId);
+      const fileId = existingId ?? randomUUID();
+      const blobKey = `files/${entity.name}/${row.id}/${slotName}/${fileId}/${randomUUID()}`;
+      const expiresAt = new Date(ctx.clock().getTime() + UPLOAD_SECONDS * 1000);
+      const blob = deps.blob(app.id);
+      const target = blob.signedUploadUrl
+        ? await blob.signedUploadUrl(blobKey, { expiresAt })
+        : { url: `/v1/apps/${app.id}/uploads/${(await ctx.tokens.issueFor(app.id, 'upload', actor.id, { key: blobKey, max: slot!.maxBytes, type: 'application/octet-stream' }, UPLOAD_SECONDS)).token}`, method: 'PUT' as const, headers: {}, expiresAt };
+      // What was asked travels signed with the completion token: nothing of it is taken from the client again.
+      const { token } = await ctx.tokens.issueFor(app.id, 'file-upload', actor.id, { key: blobKey, entity: entity.name, record: row.id, slot: slotName, fileId, existing: Boolean(existingId), name: fileName, label: label ?? null }, UPLOAD_SECONDS + 3600);
+      return { upload: token, uploadUrl: target.url, method: 'PUT', headers: target.headers, expiresAt: target.expiresAt.toISOString(), maxBytes: slot!.maxBytes, types: slot!.types };
+    },
+
+    /**
+     * Completes a direct upload: the bytes in the store are read back once, through the sniffer,
+     * the size limit and a SHA-256 (a client's PUT to a SAS carries no hash the server made), and
+     * then written down as an upload through the API would be. A refused file is deleted.
+     */
+    async completeUpload(t: RecordTarget, actor: Actor, id: string, slotName: string, body: unknown): Promise<FileView> {
+      const { app, entity, row, slot } = await visible(t, actor, id, slotName);
+      assertSlotRole(slot!, slotName, 'upload', actor);
+      const token = isRecord(body) && typeof body.upload === 'string' && Object.keys(body).length === 1 ? body.upload : undefined;
+      if (!token) throw new AppError('VALIDATION_FAILED', 'The body takes { upload }: the token the upload URL came with', { details: [{ path: '$.upload', message: 'Required' }] });
+      const signed = await ctx.tokens.verifyFor(token, app.id, 'file-upload', { expired: 'The upload has expired; ask for a new upload URL', invalid: 'The upload token is not valid' });
+      if (signed.sub !== actor.id || signed.entity !== entity.name || signed.record !== row.id || signed.slot !== slotName) throw new AppError('FORBIDDEN', 'This upload was made for another file, record or user');
+      const blobKey = String(signed.key);
+      if (await ctx.db.recordFileVersion.findFirst({ where: { blobKey }, select: { fileId: true } })) throw new AppError('CONFLICT', 'This upload was completed already');
+      const blob = deps.blob(app.id);
+      const stat = await blob.stat(blobKey);
+      if (!stat) throw new AppError('VALIDATION_FAILED', 'Nothing was uploaded to the URL yet', { details: [{ path: '$.upload', message: 'No file' }] });
+      const fileName = String(signed.name);
+      const drop = () => blob.delete(blobKey).catch((e: unknown) => ctx.logger.warn({ err: e, blobKey }, 'a refused upload was not deleted'));
+      let sniffed: Sniffed | undefined;
+      const hash = createHash('sha256');
+      let size = 0;
+      try {
+        if (stat.size > slot!.maxBytes) throw new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${slot!.maxBytes} bytes`);
+        const counted = new Writable({
+          write(chunk: Buffer, _enc, done) {
+            hash.update(chunk);
+            size += chunk.length;
+            done();
+          },
+        });
+        await pipeline(await blob.read(blobKey), sniffContent({ types: slot!.types, fileName, onSniffed: (s) => (sniffed = s) }), byteLimit(slot!.maxBytes), counted);
+      } catch (err) {
+        await drop();
+        if (isAppError(err)) throw err;
+        throw new AppError('UNAVAILABLE', 'The uploaded file could not be read back; try again', { cause: err });
+      }
+      const existingId = signed.existing ? String(signed.fileId) : undefined;
+      try {
+        return await commit({ app, entity, row, actor, slotName, slot: slot!, fileId: String(signed.fileId), existingId, blobKey, fileName, label: typeof signed.label === 'string' ? signed.label : undefined, contentType: sniffed!.mime, size, sha256: hash.digest('hex') });
+      } catch (err) {
+        await drop();
         throw err;
       }
     },

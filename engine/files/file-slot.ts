@@ -28,6 +28,8 @@ export interface FileSlotDef {
 
 /** Absolute cap on any slot, whatever a definition says (a definition is admin-authored). */
 export const MAX_SLOT_BYTES = 100 * 1024 * 1024;
+/** Signed upload URLs live this long. */
+export const UPLOAD_SECONDS = 900;
 /** Signed download URLs live this long. */
 export const DOWNLOAD_SECONDS = 300;
 

@@ -337,7 +337,7 @@ export function createImportService(ctx: EngineContext, deps: ImportDeps) {
         // write instead of leaving it waiting for the end forever. Its errors reach the write.
         const limited = stream.pipeline(body, byteLimit(max), () => {});
         try {
-          return await blob.write(key, limited, { contentType: 'text/csv' });
+          return await blob.write(key, limited, { contentType: typeof signed.type === 'string' ? signed.type : 'text/csv' });
         } catch (err) {
           // The blob store wraps what broke the stream; a file over the limit is the client's 413.
           const cause = (err as { cause?: unknown }).cause;

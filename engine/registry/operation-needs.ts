@@ -74,6 +74,8 @@ export const OPERATION_NEEDS = {
   'releases.migrate': { pathParam: ['number'] },
   'apps.simulate': {},
   'apps.tests': {},
+  'files.uploadUrl': { ...RECORD, id: true, slot: true },
+  'files.complete': { ...RECORD, id: true, slot: true },
   'files.upload': { ...RECORD, id: true, slot: true },
   'files.list': { ...RECORD, id: true, optional: ['public', 'slot'] },
   'files.get': { ...RECORD, id: true, slot: true, pathParam: ['fileId'] },

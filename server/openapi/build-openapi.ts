@@ -49,8 +49,9 @@ export function buildOpenApi(registry: Registry): JsonSchema {
       }
       for (const entity of app.entities.values()) if (spec.servedFor(app, entity)) describeGeneric(spec, { app, entity });
     }
-    if (app.imports.size) add(UPLOAD_ROUTE.path.replace('{app}', app.id), UPLOAD_ROUTE.method, uploadOperation(app));
-    if ([...app.entities.values()].some((e) => Object.keys(e.definition.files ?? {}).length)) add(DOWNLOAD_ROUTE.path.replace('{app}', app.id), DOWNLOAD_ROUTE.method, downloadOperation(app));
+    const hasSlots = [...app.entities.values()].some((e) => Object.keys(e.definition.files ?? {}).length);
+    if (app.imports.size || hasSlots) add(UPLOAD_ROUTE.path.replace('{app}', app.id), UPLOAD_ROUTE.method, uploadOperation(app));
+    if (hasSlots) add(DOWNLOAD_ROUTE.path.replace('{app}', app.id), DOWNLOAD_ROUTE.method, downloadOperation(app));
     for (const alias of app.routes) {
       const spec: OperationSpec = OPERATION_SPECS[alias.operation];
       const t: OperationTarget = { app, entity: alias.entity ? app.entities.get(alias.entity) : undefined, alias };
@@ -105,7 +106,7 @@ function uploadOperation(app: CompiledApp): JsonSchema {
     tags: [`${app.id} (generic)`],
     security: [],
     parameters: [{ name: 'token', in: 'path', required: true, description: 'From the upload URL', schema: { type: 'string' } }],
-    requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
+    requestBody: { required: true, content: { ...(app.imports.size ? { 'text/csv': { schema: { type: 'string' } } } : {}), 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
     responses: {
       [String(UPLOAD_ROUTE.status)]: { description: 'Stored', content: { 'application/json': { schema: envelope(ref('UploadedFile')) } } },
       ...errorResponses(['BAD_REQUEST', 'INTERNAL', ...UPLOAD_ROUTE.errors.filter((c) => c !== 'APP_NOT_FOUND')], new Map()),

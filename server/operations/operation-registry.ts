@@ -57,6 +57,8 @@ import { filesList } from './files-list.ts';
 import { filesGet } from './files-get.ts';
 import { filesReview } from './files-review.ts';
 import { filesRemove } from './files-remove.ts';
+import { filesUploadUrl } from './files-upload-url.ts';
+import { filesComplete } from './files-complete.ts';
 
 // In route-table order: Express tries generic routes in this order.
 export const OPERATION_SPECS: { readonly [K in Operation]: OperationSpec<K> } = {
@@ -109,6 +111,8 @@ export const OPERATION_SPECS: { readonly [K in Operation]: OperationSpec<K> } = 
   'users.deactivate': usersDeactivate,
   'apps.tests': appsTests,
   'apps.simulate': appsSimulate,
+  'files.uploadUrl': filesUploadUrl,
+  'files.complete': filesComplete,
   'files.upload': filesUpload,
   'files.list': filesList,
   'files.get': filesGet,

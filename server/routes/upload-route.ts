@@ -6,7 +6,7 @@ import type { Engine, ErrorCode } from '../../engine/index.ts';
 export const UPLOAD_ROUTE = {
   method: 'PUT',
   path: '/v1/apps/{app}/uploads/{token}',
-  summary: 'The target of a signed upload URL: the raw CSV file (no bearer token: the URL is the credential); stored once, a failed or cut-off upload (400) leaves the URL usable',
+  summary: 'The target of a signed upload URL: the raw file — a CSV import, or a file for a record when the blob store cannot sign URLs itself (no bearer token: the URL is the credential); stored once, a failed or cut-off upload (400) leaves the URL usable',
   status: 201,
   errors: ['BAD_REQUEST', 'UNAUTHENTICATED', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'APP_NOT_FOUND'] as readonly ErrorCode[],
   handler: (engine: Engine): RequestHandler => async (req, res) => {

@@ -615,6 +615,13 @@ describe('conformance: every documented operation, called, answers as documented
       await refused('POST', `${G}/${entity}/${id}/files/${slot}/${first.id}/review`, { as: cp, body: { status: 'approved' } }, 403, 'FORBIDDEN');
       await ok('DELETE', `${G}/${entity}/${id}/files/${slot}/${second.id}`, { as: admin });
       await refused('DELETE', `${G}/${entity}/${id}/files/${slot}/${second.id}`, { as: admin }, 409, 'CONFLICT');
+      const target = await ok('POST', `${G}/${entity}/${id}/files/${slot}/upload-url`, { as: cp, body: { fileName: 'direct.pdf' } });
+      await refused('POST', `${G}/${entity}/${id}/files/${slot}/upload-url`, { as: cp, body: { fileName: 'x.pdf', colour: 'blue' } }, 400, 'VALIDATION_FAILED');
+      const put = await supertest(s.http).put(new URL(target.uploadUrl as string).pathname).set('Content-Type', 'application/octet-stream').send(pdf.content);
+      c.check('PUT', new URL(target.uploadUrl as string).pathname, put);
+      expect(put.status).toBe(201);
+      await ok('POST', `${G}/${entity}/${id}/files/${slot}/complete`, { as: cp, body: { upload: target.upload } }, 201);
+      await refused('POST', `${G}/${entity}/${id}/files/${slot}/complete`, { as: cp, body: { upload: target.upload } }, 409, 'CONFLICT');
       if (entity === 'lead') {
         const download = new URL(got.download.url as string).pathname;
         await call('GET', download).then((res) => expect(res.status).toBe(200));

@@ -185,6 +185,56 @@ describe('lead documents (POST /solarium/leads/{id}/docs)', () => {
   });
 });
 
+describe('direct uploads (a signed URL, then complete)', () => {
+  async function direct(email: string, leadId: string, content: Buffer, fileName: string, extra: Record<string, unknown> = {}) {
+    const who = auth(await s.login(email));
+    const target = await s.request.post(`/v1/apps/solarium/records/lead/${leadId}/files/docs/upload-url`).set(who).send({ fileName, ...extra });
+    expect(target.status, JSON.stringify(target.body)).toBe(200);
+    const put = await s.request.put(new URL(target.body.data.uploadUrl as string).pathname).set(target.body.data.headers).set('Content-Type', 'application/octet-stream').send(content);
+    expect(put.status, JSON.stringify(put.body)).toBe(201);
+    return { target: target.body.data as { upload: string; uploadUrl: string; maxBytes: number; types: string[] }, complete: () => s.request.post(`/v1/apps/solarium/records/lead/${leadId}/files/docs/complete`).set(who).send({ upload: target.body.data.upload }) };
+  }
+
+  it('stores a file PUT to the URL once completed, judged and hashed from the stored bytes', async () => {
+    const lead = await createLead('cp1@solarium.test');
+    const { target, complete } = await direct('cp1@solarium.test', lead.id, PDF, 'bill.pdf', { label: 'Bill' });
+    expect(target).toMatchObject({ maxBytes: 10 * 1024 * 1024, types: ['application/pdf', 'image/png', 'image/jpeg'] });
+    const done = await complete();
+    expect(done.status, JSON.stringify(done.body)).toBe(201);
+    expect(done.body.data).toMatchObject({ fileName: 'bill.pdf', label: 'Bill', contentType: 'application/pdf', size: PDF.length, sha256: sha(PDF), version: 1 });
+    expect((await complete()).status).toBe(409);
+    // The URL itself is spent too.
+    expect((await s.request.put(new URL(target.uploadUrl).pathname).send(PDF)).status).toBe(409);
+    const timeline = await s.request.get(`/solarium/leads/${lead.id}/timeline`).set(auth(await s.login('cp1@solarium.test')));
+    expect(timeline.body.data.filter((e: { event: string }) => e.event === 'file.upload')).toHaveLength(1);
+  });
+
+  it('refuses at completion what an upload through the API would refuse, and deletes it', async () => {
+    const lead = await createLead('cp1@solarium.test');
+    const lying = await direct('cp1@solarium.test', lead.id, PNG, 'bill.pdf');
+    const refused = await lying.complete();
+    expect(refused.status).toBe(415);
+    expect(await blobKeys(`files/lead/${lead.id}/`)).toEqual([]);
+    // Someone else's completion token is not theirs to use.
+    const mine = await direct('cp1@solarium.test', lead.id, PDF, 'bill.pdf');
+    const stolen = await s.request.post(`/v1/apps/solarium/records/lead/${lead.id}/files/docs/complete`).set(auth(await s.login('kam@solarium.test'))).send({ upload: mine.target.upload });
+    expect(stolen.status).toBe(403);
+    expect((await mine.complete()).status).toBe(201);
+  });
+
+  it('holds the limit of 7 for direct uploads: the URL is refused once full, and so is a completion that would pass it', async () => {
+    const lead = await createLead('cp1@solarium.test');
+    const pending = [];
+    for (let i = 0; i < 8; i++) pending.push(await direct('cp1@solarium.test', lead.id, PDF, `d-${i}.pdf`));
+    const results = await Promise.all(pending.map((p) => p.complete()));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 201, 201, 201, 201, 201, 201, 409]);
+    const full = await s.request.post(`/v1/apps/solarium/records/lead/${lead.id}/files/docs/upload-url`).set(auth(await s.login('cp1@solarium.test'))).send({ fileName: 'one-more.pdf' });
+    expect(full.status).toBe(409);
+    expect(full.body.error.code).toBe('LIMIT_REACHED');
+    expect(await blobKeys(`files/lead/${lead.id}/`)).toHaveLength(7);
+  });
+});
+
 describe('who may do what with files', () => {
   it('keeps another CP out (403, as for the lead), lets the lead’s customer upload, reviewers review, and nobody unsigned in', async () => {
     const lead = await createLead('cp1@solarium.test', { customer: 'customer1@solarium.test' });

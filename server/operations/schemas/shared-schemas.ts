@@ -184,6 +184,15 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
   RecordFile: closed(recordFile),
   RecordFileDetail: closed({ ...recordFile, versions: { type: 'array', items: ref('RecordFileVersion') }, download: ref('FileDownload') }),
   RecordFileVersion: closed({ version: int, fileName: str, contentType: str, size: int, sha256: str, uploadedBy: nullableStr, uploadedAt: dateTime }),
+  FileUploadTarget: closed({
+    upload: { type: 'string', description: 'Completes the upload (POST .../complete { upload })' },
+    uploadUrl: { type: 'string', description: 'PUT the file here, with `headers`, before `expiresAt`' },
+    method: { const: 'PUT' },
+    headers: { type: 'object', additionalProperties: { type: 'string' } },
+    expiresAt: dateTime,
+    maxBytes: int,
+    types: { type: 'array', items: str },
+  }),
   FileDownload: closed({ url: { type: 'string', description: 'Short-lived; absolute, or a path on this server' }, expiresAt: dateTime }),
   ImportJob: closed({
     id: uuid,
