@@ -20,13 +20,13 @@ try {
   const newLead = async () => (await json(`${server.base}/solarium/leads`, 'POST', { name: 'Bench', phone: String(phone++), city: 'Pune' }, token)).id as string;
   const multipart = async (leadId: string, body: Buffer) => {
     const form = new FormData();
-    form.append('file', new Blob([body]), 'bench.pdf');
+    form.append('file', new Blob([new Uint8Array(body)]), 'bench.pdf');
     const res = await fetch(`${server.base}/solarium/leads/${leadId}/docs`, { method: 'POST', headers, body: form });
     if (res.status !== 201) throw new Error(`upload answered ${res.status}: ${await res.text()}`);
   };
   const raw = async (leadId: string, body: Buffer) => {
     const target = (await json(`${server.base}/v1/apps/solarium/records/lead/${leadId}/files/docs/upload-url`, 'POST', { fileName: 'bench.pdf' }, token)) as { uploadUrl: string };
-    const res = await fetch(target.uploadUrl, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body });
+    const res = await fetch(target.uploadUrl, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(body) });
     if (res.status !== 201) throw new Error(`PUT answered ${res.status}: ${await res.text()}`);
   };
   const timed = async (what: (leadId: string, body: Buffer) => Promise<void>, body: Buffer) => {
