@@ -101,6 +101,8 @@ export interface EngineOptions {
   /** HMAC key for OTP codes and hashed identifiers (HASH_KEY). */
   hashKey?: string;
   clock?: () => Date;
+  /** Where provider configs read ${NAME} and `enabledBy` from (tests pass their own). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function createEngine(options: EngineOptions) {
@@ -110,7 +112,7 @@ export async function createEngine(options: EngineOptions) {
   const secret = (name: string, envName: string, env: string | undefined) => loadSecret({ name, envName, dataDir: options.dataDir, production: options.production, env });
   const tokens = createAccessTokens(secret('jwt-secret', 'JWT_SECRET', options.jwtSecret), clock);
   const hashKey = secret('hash-key', 'HASH_KEY', options.hashKey);
-  const providers = createAppProviders(options.plugins, { fetch: options.fetch ?? globalThis.fetch, clock, logger, dataDir: options.dataDir }, options.breaker);
+  const providers = createAppProviders(options.plugins, { fetch: options.fetch ?? globalThis.fetch, clock, logger, dataDir: options.dataDir }, options.breaker, { production: options.production, env: options.env ?? process.env });
   const outbox = createOutboxDispatcher({ db, registry: () => current, providers, clock, logger, backoff: options.backoff, leaseMs: options.outboxLeaseMs });
   const promotions = createPromotionsService({ db, registry: () => current, logger, clock });
   // Modules hook into the record services at named points; the services never import them.

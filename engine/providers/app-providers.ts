@@ -9,18 +9,33 @@ import { PROVIDER_KINDS, providerKinds, type ChainedKind, type SingleKind } from
 
 export type AppProviders = { [K in ChainedKind]: ProviderChain<ProviderImpls[K]> } & { [K in SingleKind]: ProviderImpls[K] };
 
-function refsOf(app: CompiledApp, kind: ProviderKind): ProviderRef[] {
+export interface ProviderEnvironment {
+  production: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The providers an app names for a kind that its environment turns on (`enabledBy`: a vendor is
+ * used where its key is set). Development defaults: an app that names none, or whose named ones
+ * are all off, prints its messages to the log — which a production start refuses for an app that
+ * named vendors: its OTPs would go nowhere but the log.
+ */
+function refsOf(app: CompiledApp, kind: ProviderKind, environment: ProviderEnvironment): ProviderRef[] {
   const named = app.definition.providers?.[kind];
   const refs = named === undefined ? [] : Array.isArray(named) ? named : [named];
-  // Development defaults: an app that names no providers prints its messages to the log.
-  return refs.length ? refs : [{ provider: PROVIDER_KINDS[kind].fallback }];
+  const on = refs.filter((r) => r.enabledBy === undefined || Boolean(environment.env[r.enabledBy]));
+  if (on.length) return on;
+  if (refs.length && environment.production) {
+    throw new Error(`App "${app.id}": no ${kind} provider is turned on in production; set ${refs.map((r) => r.enabledBy).join(' or ')}`);
+  }
+  return [{ provider: PROVIDER_KINDS[kind].fallback }];
 }
 
 /**
  * A reloaded app gets new providers, and the old chains' breakers are shut down (their
  * rolling-window timers would otherwise keep every replaced version alive).
  */
-export function createAppProviders(catalog: PluginCatalog, deps: ProviderDeps, breaker: BreakerOptions = DEFAULT_BREAKER) {
+export function createAppProviders(catalog: PluginCatalog, deps: ProviderDeps, breaker: BreakerOptions = DEFAULT_BREAKER, environment: ProviderEnvironment = { production: false, env: process.env }) {
   const cache = new Map<string, { app: CompiledApp; providers: AppProviders }>();
   const chains = (p: AppProviders) => providerKinds.filter((k) => PROVIDER_KINDS[k].chain).map((k) => p[k as ChainedKind]);
   return (app: CompiledApp): AppProviders => {
@@ -29,16 +44,16 @@ export function createAppProviders(catalog: PluginCatalog, deps: ProviderDeps, b
     if (hit) for (const chain of chains(hit.providers)) chain.shutdown();
     const made: Partial<Record<ProviderKind, unknown>> = {};
     for (const kind of providerKinds) {
-      const refs = refsOf(app, kind);
+      const refs = refsOf(app, kind, environment);
       if (!PROVIDER_KINDS[kind].chain) {
-        made[kind] = createProvider(catalog, kind, refs[0]!.provider, refs[0]!.config ?? {}, deps);
+        made[kind] = createProvider(catalog, kind, refs[0]!.provider, refs[0]!.config ?? {}, deps, environment.env);
         continue;
       }
       made[kind] = new ProviderChain(
         refs.map((ref, i, all) => ({
           // The same plugin twice in a chain (two webhooks) needs two names: one breaker each.
           name: all.findIndex((r) => r.provider === ref.provider) === i ? ref.provider : `${ref.provider}#${i + 1}`,
-          impl: createProvider(catalog, kind, ref.provider, ref.config ?? {}, deps),
+          impl: createProvider(catalog, kind, ref.provider, ref.config ?? {}, deps, environment.env),
         })),
         breaker,
       );

@@ -28,6 +28,8 @@ import type { EntityCheck } from '../records/record-checks.ts';
 export interface ProviderRef {
   provider: string;
   config?: Record<string, unknown>;
+  /** The environment variable that turns this provider on; unset, it is left out. */
+  enabledBy?: string;
 }
 
 export interface ScopeRule {

@@ -1,0 +1,46 @@
+// A provider an app names may be switched on by an environment variable (`enabledBy`): Solarium
+// sends SMS by msg91 and e-mail by SendGrid where their keys are set, and prints them to the log
+// in development; a production start refuses an app whose vendors are all switched off.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../engine/index.ts';
+import { createAppProviders } from '../../engine/providers/app-providers.ts';
+import { loadPluginCatalog } from '../../engine/providers/plugin-catalog.ts';
+import { compileAppFiles } from '../../engine/registry/compile-app.ts';
+
+const catalog = await loadPluginCatalog(path.resolve(import.meta.dirname, '../../plugins'));
+const deps = { fetch: globalThis.fetch, clock: () => new Date(), logger: createLogger('silent'), dataDir: '/tmp' };
+const app = compileAppFiles([
+  {
+    file: 'shop/app.yaml',
+    content: {
+      kind: 'app',
+      id: 'shop',
+      name: 'Shop',
+      roles: { clerk: {} },
+      providers: {
+        sms: [{ provider: 'msg91', enabledBy: 'MSG91_AUTH_KEY', config: { authKey: '${MSG91_AUTH_KEY}', templateId: 'tpl-1' } }],
+        email: [{ provider: 'sendgrid', enabledBy: 'SENDGRID_API_KEY', config: { apiKey: '${SENDGRID_API_KEY}', from: 'ops@shop.test' } }, { provider: 'smtp', config: { host: 'localhost', port: 25, from: 'ops@shop.test' } }],
+      },
+    },
+  },
+]).app!;
+
+const names = (chain: unknown) => [...(chain as { breakers: ReadonlyMap<string, unknown> }).breakers.keys()];
+
+describe('providers switched on by the environment', () => {
+  it('uses a vendor whose variable is set, and leaves out one whose variable is not', () => {
+    const on = createAppProviders(catalog, deps, undefined, { production: true, env: { MSG91_AUTH_KEY: 'k'.repeat(20) } })(app);
+    expect(names(on.sms)).toEqual(['msg91']);
+    expect(names(on.email)).toEqual(['smtp']);
+  });
+
+  it('falls back to the log in development when every named vendor is off', () => {
+    const dev = createAppProviders(catalog, deps, undefined, { production: false, env: {} })(app);
+    expect(names(dev.sms)).toEqual(['console']);
+  });
+
+  it('refuses, in production, a kind whose every named vendor is off', () => {
+    expect(() => createAppProviders(catalog, deps, undefined, { production: true, env: {} })(app)).toThrow(/no sms provider is turned on in production; set MSG91_AUTH_KEY/);
+  });
+});
