@@ -3,6 +3,7 @@
 import type { DefinitionKindModule } from './definition-kind-module.ts';
 import { appKind } from './kinds/app.ts';
 import { demoKind } from './kinds/demo.ts';
+import { documentKind } from './kinds/document.ts';
 import { entityKind } from './kinds/entity.ts';
 import { importKind } from './kinds/import.ts';
 import { jobKind } from './kinds/job.ts';
@@ -13,7 +14,7 @@ import { testKind } from './kinds/test.ts';
 import { workflowKind } from './kinds/workflow.ts';
 
 // The order is the order of checks and of the kinds listed in "kind must be one of: ...".
-export const definitionKinds = [appKind, entityKind, workflowKind, templateKind, otpKind, rulesKind, jobKind, importKind, demoKind, testKind] as const;
+export const definitionKinds = [appKind, entityKind, workflowKind, templateKind, documentKind, otpKind, rulesKind, jobKind, importKind, demoKind, testKind] as const;
 
 type KindModule = (typeof definitionKinds)[number];
 type DefinitionOfModule<M> = M extends DefinitionKindModule<string, infer D, object> ? D : never;

@@ -2,6 +2,8 @@
 import type { TemplateDef } from '../notify/compile-template.ts';
 import type { FileSlotDef } from '../files/file-slot.ts';
 export type { TemplateDef };
+import type { DocumentDef } from '../documents/document-def.ts';
+export type { DocumentDef };
 import type { Operation } from './operation-needs.ts';
 export type { Operation };
 
