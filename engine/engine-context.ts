@@ -3,6 +3,7 @@ import type { CompiledApp, Registry } from './registry/compiled-app.ts';
 import type { Database } from './store/database.ts';
 import type { Logger } from './support/logger.ts';
 import type { RecordHooks } from './records/record-hooks.ts';
+import type { BlobProvider } from './plugin-api.ts';
 
 /** What every engine service is given: injected, so tests can pass a fake clock. */
 export interface EngineContext {
@@ -19,6 +20,8 @@ export interface EngineContext {
   clock: () => Date;
   /** Called after a commit that wrote outbox rows: wakes the dispatcher in this process. */
   outboxWritten(): void;
+  /** An app's blob store (a rendered document is stored there before its record is written). */
+  blob(app: CompiledApp): BlobProvider;
   /** What modules do at the named points of a record's life (the promotions module, for one). */
   hooks: Required<RecordHooks>;
 }

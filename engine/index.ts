@@ -118,7 +118,7 @@ export async function createEngine(options: EngineOptions) {
   // Modules hook into the record services at named points; the services never import them.
   const hooks = combineHooks([promotionHooks(promotions)]);
   const releasedApp = createReleasedApps(db, () => current, { production: options.production });
-  const ctx: EngineContext = { db, registry: () => current, releasedApp, tokens, hashKey, logger, clock, production: options.production, outboxWritten: () => outbox.wake(), hooks };
+  const ctx: EngineContext = { db, registry: () => current, releasedApp, tokens, hashKey, logger, clock, production: options.production, outboxWritten: () => outbox.wake(), hooks, blob: (app) => providers(app).blob };
 
   // Told after the registry changed (a reload, a release from any process): the job runner reschedules.
   const registryListeners = new Set<(registry: Registry) => void>();

@@ -5,6 +5,8 @@ import type { EntityDef, WorkflowDef } from '../registry/definition-types.ts';
 import type { OutboxRow } from '../notify/outbox-row.ts';
 import type { OtpService } from '../otp/otp-service.ts';
 import type { Prisma } from '../store/database.ts';
+import type { BlobProvider } from '../plugin-api.ts';
+import type { Logger } from '../support/logger.ts';
 
 /** Where a workflow declares effects: `onCreate`, a transition's `effects`, the workflow-wide `effects`. */
 export type EffectPlace = 'onCreate' | 'transition' | 'workflow';
@@ -37,6 +39,11 @@ export interface EffectPlanPart<Step> {
   outbox?: OutboxRow[];
   /** Work for the `deliver` step, inside the write's transaction once the record is written. */
   deliver?: Step;
+  /**
+   * Work for the `prepare` step: once the record is final (computed fields, checks) and before it
+   * is written; the fields it answers are written with the record (a rendered PDF's key and hash).
+   */
+  prepare?: Step;
   /** Why the effect does nothing this time (a message without a recipient), for the log. */
   skipped?: { message: string; detail: Record<string, unknown> };
 }
@@ -58,6 +65,26 @@ export interface RecordsInTransaction {
   createIn(tx: Prisma.TransactionClient, app: CompiledApp, entity: string, data: Record<string, unknown>, actor: Record<string, unknown>, depth?: number): Promise<string>;
 }
 
+/** What a prepare step may use: the record as it will be written, and the app's blob store. */
+export interface PrepareDeps {
+  app: CompiledApp;
+  entity: string;
+  recordId: string;
+  /** The record as the write will store it: its fields (computed ones included), id, state and version. */
+  record: Readonly<Record<string, unknown>>;
+  /** The write's time (renderedAt, a document's dates). */
+  now: Date;
+  blob: BlobProvider;
+  logger: Logger;
+}
+
+/** What a prepare step did: fields for the record, and how to give up its work when the write fails. */
+export interface Prepared {
+  fields: Record<string, unknown>;
+  /** The write did not happen (refused, rolled back): what was made for it is no one's (an orphan). */
+  abandon?(): Promise<void>;
+}
+
 /** What an effect's load-time check sees, and where it reports. */
 export interface EffectCheckContext {
   /** JSON path of the effect in its workflow file ($.transitions[2].effects[0]). */
@@ -67,6 +94,8 @@ export interface EffectCheckContext {
   entities: ReadonlyMap<string, EntityDef>;
   workflow: WorkflowDef;
   templates: ReadonlyMap<string, { channel: 'sms' | 'email'; variables: readonly string[] }>;
+  /** The app's documents (the `render` effect), with the entity each names. */
+  documents: ReadonlyMap<string, { entity?: string }>;
   /** Records a problem at a JSON path of the workflow's file. */
   add(path: string, message: string): void;
 }
@@ -87,4 +116,6 @@ export interface EffectModule<Body, Step = never> {
   plan(body: Body, ctx: EffectContext, target: EffectTarget): EffectPlanPart<Step>;
   /** Runs a planned step inside the write's transaction (what cannot be a row written with the record). */
   deliver?(step: Step, deps: DeliverDeps): Promise<void>;
+  /** Runs a planned step before the write, on the record as it will be written (see EffectPlanPart.prepare). */
+  prepare?(step: Step, deps: PrepareDeps): Promise<Prepared>;
 }

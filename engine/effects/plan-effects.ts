@@ -12,6 +12,8 @@ export interface EffectPlan {
   outbox: OutboxRow[];
   /** Steps for their effect's `deliver`, inside the write's transaction once the record is written. */
   deliver: { effect: string; step: unknown }[];
+  /** Steps for their effect's `prepare`, once the record is final and before it is written. */
+  prepare: { effect: string; step: unknown }[];
   /** Effects that do nothing this time, for the log. */
   skipped: { message: string; detail: Record<string, unknown> }[];
 }
@@ -30,7 +32,7 @@ export interface PlanTarget {
  * read the record as the change leaves it, so a message shows the new state and the fields set.
  */
 export function planEffects(effects: readonly Effect[], ctx: EffectContext, target: PlanTarget, modules: EffectRegistry = effectModules): EffectPlan {
-  const plan: EffectPlan = { fields: {}, outbox: [], deliver: [], skipped: [] };
+  const plan: EffectPlan = { fields: {}, outbox: [], deliver: [], prepare: [], skipped: [] };
   const steps = effects.map((effect, index) => ({ effect, index, name: effectNameOf(effect), module: modules[effectNameOf(effect)]! }));
   const run = (phase: 'change' | 'after', on: EffectContext) => {
     for (const { effect, index, name, module } of steps.filter((s) => s.module.phase === phase)) {
@@ -38,6 +40,7 @@ export function planEffects(effects: readonly Effect[], ctx: EffectContext, targ
       Object.assign(plan.fields, part.fields);
       plan.outbox.push(...(part.outbox ?? []));
       if (part.deliver !== undefined) plan.deliver.push({ effect: name, step: part.deliver });
+      if (part.prepare !== undefined) plan.prepare.push({ effect: name, step: part.prepare });
       if (part.skipped) plan.skipped.push(part.skipped);
     }
   };

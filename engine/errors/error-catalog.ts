@@ -34,6 +34,7 @@ export const ERROR_CATALOG = {
   REMARKS_REQUIRED: { status: 422, message: 'Remarks are required for an override' },
   INTERNAL: { status: 500, message: 'Internal error' },
   UNAVAILABLE: { status: 503, message: 'A service the server depends on is unavailable' },
+  DOCUMENT_RENDER_FAILED: { status: 503, message: 'The document could not be rendered or stored; nothing was saved, try again' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

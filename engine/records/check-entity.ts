@@ -6,6 +6,10 @@ import { checkGuardCondition } from '../conditions/check-guard-condition.ts';
 import { SORTABLE_SYSTEM_FIELDS } from './sortable-system-fields.ts';
 import { checkComputed } from './check-computed.ts';
 import { checkRecordChecks } from './record-checks.ts';
+import { checkEffect } from '../effects/check-effect.ts';
+import { templatesOf } from '../registry/kinds/template.ts';
+import { documentsOf } from '../workflow/check-workflow.ts';
+import type { WorkflowDef } from '../registry/definition-types.ts';
 
 export function checkEntity(file: string, e: EntityDef, defs: AppDefinitionSet): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
@@ -35,6 +39,13 @@ export function checkEntity(file: string, e: EntityDef, defs: AppDefinitionSet):
     Object.keys(p.copy ?? {}).forEach((f) => fields.has(f) || add(file, `$.proof.copy.${f}`, `"${f}" is not a field of entity "${e.name}"`));
     const wf = proven?.definition.workflow ? workflows.get(proven.definition.workflow)?.definition : undefined;
     if (p.when && proven && wf) checkGuardCondition(file, '$.proof.when', p.when, proven.definition, wf, add);
+  }
+  if (e.onCreate?.length) {
+    // Read as a workflow's onCreate effects are; an entity without a workflow has no state and no input.
+    const wf: WorkflowDef = (e.workflow ? workflows.get(e.workflow)?.definition : undefined) ?? { kind: 'workflow', name: '', entity: e.name, field: '', initial: '', states: {}, input: {} };
+    const all = new Map([...entities].map(([name, d]) => [name, d.definition]));
+    const at = { entity: e, entities: all, workflow: wf, templates: templatesOf(defs), documents: documentsOf(defs), add: (p: string, m: string) => add(file, p, m) };
+    e.onCreate.forEach((effect, i) => checkEffect(effect, 'onCreate', { ...at, path: `$.onCreate[${i}]` }));
   }
   checkComputed(file, e, add);
   checkRecordChecks(file, e, e.workflow ? workflows.get(e.workflow)?.definition : undefined, add);

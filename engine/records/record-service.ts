@@ -5,6 +5,7 @@ import type { TransitionService } from './transition-service.ts';
 import { deliverPlanned } from '../effects/deliver-planned.ts';
 import type { RecordsInTransaction } from '../effects/effect-module.ts';
 import { planEffects } from '../effects/plan-effects.ts';
+import { NOTHING_PREPARED, preparePlanned } from '../effects/prepare-planned.ts';
 import type { Actor } from '../auth/actor.ts';
 import { actorScopeValues, requiredScopeTags, requirePermission } from '../auth/permissions.ts';
 import { appendAudit } from '../audit/audit-log.ts';
@@ -166,7 +167,8 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
       const now = ctx.clock();
       const id = randomUUID();
       const state = entity.workflow?.initial ?? null;
-      const onCreate = entity.workflow?.onCreate ?? [];
+      // The workflow's onCreate effects, then the entity's own (those of an entity without a workflow).
+      const onCreate = [...(entity.workflow?.onCreate ?? []), ...(entity.definition.onCreate ?? [])];
       // The onCreate effects as data: `set` fills fields from what the create knows (the creator,
       // the time); messages and codes see the record as created. Nothing runs until it is written.
       const plan = planEffects(
@@ -180,6 +182,15 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
       assertValidFields(entity.fields, entity.validateCreate, data);
       await assertRecordChecks(entity.checks, { id, ...data, ...(entity.workflow ? { [entity.workflow.field]: state } : {}) });
       await ctx.hooks.beforeWrite(app, entity.name, data);
+      // Work before the write (a PDF rendered and stored), on the record as it will be written; its
+      // fields are written with it. A failure here refuses the create: nothing is written.
+      const prepared = plan.prepare.length
+        ? await preparePlanned(plan.prepare, {
+            app, entity: entity.name, recordId: id, now, blob: ctx.blob(app), logger: ctx.logger,
+            record: { id, ...data, ...(entity.workflow ? { [entity.workflow.field]: state } : {}), version: 1, createdBy: actor.id, createdAt: now.toISOString(), updatedAt: now.toISOString() },
+          })
+        : NOTHING_PREPARED;
+      Object.assign(data, prepared.fields);
       for (const s of plan.skipped) ctx.logger.debug(s.detail, s.message);
       const messages = plan.outbox;
       // The record, its keys, first timeline entry, audit entry and outbox rows: one statement.
@@ -210,6 +221,8 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
         ctx.hooks.afterCommit(app.id, entity.name);
         return { data: answerFor(entity, permission.read === true, recordView(entity, row)), journeyStatus: journeyStatus(entity.workflow, row.state) };
       } catch (err) {
+        // What was prepared for a write that did not happen is no record's (render-document.ts says what becomes of it).
+        await prepared.abandon();
         if (isUniqueViolation(err)) throw duplicateError(entity, data, err);
         throw err;
       }

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { RecordsInTransaction } from '../effects/effect-module.ts';
 import { deliverPlanned } from '../effects/deliver-planned.ts';
 import { planEffects } from '../effects/plan-effects.ts';
+import { NOTHING_PREPARED, preparePlanned, type PreparedAll } from '../effects/prepare-planned.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { AppError, isAppError } from '../errors/app-error.ts';
 import { outboxRecordset } from '../notify/outbox-store.ts';
@@ -38,9 +39,10 @@ export function createRecordsInTransaction(ctx: EngineContext, otp: Pick<OtpServ
       const now = ctx.clock();
       const data = { ...fields };
       const state = entity.workflow?.initial ?? null;
+      let prepared: PreparedAll = NOTHING_PREPARED;
       try {
         const plan = planEffects(
-          entity.workflow?.onCreate ?? [],
+          [...(entity.workflow?.onCreate ?? []), ...(entity.definition.onCreate ?? [])],
           { actor, input: {}, now: now.toISOString(), app: { id: app.id, name: app.name }, record: { id, ...data, version: 1 } },
           { app, recordId: id, key: `${app.id}:${id}:v1`, after: (set) => ({ id, ...data, ...set, ...(entity.workflow ? { [entity.workflow.field]: state } : {}), version: 1 }) },
         );
@@ -49,6 +51,14 @@ export function createRecordsInTransaction(ctx: EngineContext, otp: Pick<OtpServ
         assertValidFields(entity.fields, entity.validateCreate, data);
         await assertRecordChecks(entity.checks, { id, ...data, ...(entity.workflow ? { [entity.workflow.field]: state } : {}) });
         await ctx.hooks.beforeWrite(app, entity.name, data);
+        // A PDF of the new record, stored before it is written (inside the move's transaction).
+        if (plan.prepare.length) {
+          prepared = await preparePlanned(plan.prepare, {
+            app, entity: entity.name, recordId: id, now, blob: ctx.blob(app), logger: ctx.logger,
+            record: { id, ...data, ...(entity.workflow ? { [entity.workflow.field]: state } : {}), version: 1, createdBy: String(actor.id), createdAt: now.toISOString(), updatedAt: now.toISOString() },
+          });
+          Object.assign(data, prepared.fields);
+        }
         await insertRecord(inTransaction(tx), {
           id, app: app.id, entity: entity.name, state, data, scopeTags: scopeTags(entity, data),
           keys: uniqueKeyValues(entity, data).map((k) => ({ keyName: k.keyName, value: k.value })),
@@ -57,6 +67,7 @@ export function createRecordsInTransaction(ctx: EngineContext, otp: Pick<OtpServ
         });
         await deliverPlanned(plan.deliver, { tx, otp, app, recordId: id, records: { read: records.read, createIn: (t, a, e, d, who) => records.createIn(t, a, e, d, who, depth + 1) } });
       } catch (err) {
+        await prepared.abandon();
         // Said as what it is: the record this move creates, not the caller's body.
         if (isAppError(err) && err.code === 'VALIDATION_FAILED') {
           throw new AppError('CONFLICT', `The ${entity.name} this move creates is not valid`, { publicCode: err.publicCode, details: (err.details ?? []).map((d) => ({ path: d.path.replace(/^\$/, `$.create.${entity.name}`), message: d.message })) });

@@ -22,6 +22,7 @@ import { allowedEvents, decideTransition, type TransitionDecision } from '../wor
 import { nowFacts } from '../conditions/condition-guard.ts';
 import { journeyStatus } from '../workflow/journey-status.ts';
 import { planEffects } from '../effects/plan-effects.ts';
+import { NOTHING_PREPARED, preparePlanned } from '../effects/prepare-planned.ts';
 import { outboxRecordset } from '../notify/outbox-store.ts';
 
 export interface TransitionBody {
@@ -150,6 +151,16 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
         // Activation of a promotion: checked and compiled now, stored with the move.
         const compiled = decision.to !== state ? await ctx.hooks.onEnter(app, entity.name, decision.to, { id: current.id, version: current.version, data }) : undefined;
         if (compiled) write.compiled = { app: app.id, ...compiled, at: now };
+        // Work before the write (a PDF rendered and stored) on the record as the move writes it; its
+        // fields are part of the change. A failure here refuses the move: nothing is written.
+        const prepared = plan.prepare.length
+          ? await preparePlanned(plan.prepare, {
+              app, entity: entity.name, recordId: current.id, now, blob: ctx.blob(app), logger: ctx.logger,
+              record: { ...recordFacts, ...data, [wf.field]: decision.to, version: current.version + 1, updatedAt: now.toISOString() },
+            })
+          : NOTHING_PREPARED;
+        Object.assign(data, prepared.fields);
+        Object.assign(changes, prepared.fields);
         const limit = decision.transition?.limit;
         const code = decision.transition?.otp;
         // The common move is one statement; a capped move, one that spends a code or one whose
@@ -173,6 +184,8 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
           else row = await writeTransition(ctx.db.sql, write);
           return row && { row, decision, messages, wf, delivered: plan.deliver.length > 0 };
         } catch (err) {
+          // What was prepared for a write that did not happen (refused, lost a race) is no record's.
+          await prepared.abandon();
           if (err instanceof LostRace) return undefined;
           throw err;
         }

@@ -127,6 +127,8 @@ export interface EntityDef {
   checks?: EntityCheck[];
   /** Attachment slots by name (files/file-slot.ts). */
   files?: Record<string, FileSlotDef>;
+  /** Effects of every create, after the workflow's onCreate ones (a quotation's PDF rendered). */
+  onCreate?: Effect[];
 }
 
 export interface ProofRule {

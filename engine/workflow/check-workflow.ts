@@ -13,6 +13,13 @@ import { normalizeTransitions, type NormalizedTransition } from './normalize-tra
 
 type Add = (f: string, p: string, m: string) => void;
 type Templates = ReadonlyMap<string, { channel: 'sms' | 'email'; variables: readonly string[] }>;
+type Documents = ReadonlyMap<string, { entity?: string }>;
+
+/** The app's documents by name (one refused by its schema still exists: named, with no entity to hold it to). */
+export function documentsOf(defs: AppDefinitionSet): Documents {
+  const malformed = [...defs.malformed].filter((k) => k.startsWith('document:')).map((k) => [k.slice('document:'.length), {}] as const);
+  return new Map([...malformed, ...[...defs.named('document')].map(([name, d]) => [name, { entity: d.definition.entity }] as const)]);
+}
 
 export function checkWorkflow(file: string, wf: WorkflowDef, defs: AppDefinitionSet): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
@@ -23,7 +30,7 @@ export function checkWorkflow(file: string, wf: WorkflowDef, defs: AppDefinition
   // An entity refused by its schema has had its problem reported; its workflow is not judged against it.
   if (entities.has(wf.entity) || !defs.malformed.has(`entity:${wf.entity}`)) {
     const all = new Map([...entities].map(([name, e]) => [name, e.definition]));
-    checkAgainstEntity(file, wf, places, entities.get(wf.entity)?.definition, all, templatesOf(defs), add);
+    checkAgainstEntity(file, wf, places, entities.get(wf.entity)?.definition, all, templatesOf(defs), documentsOf(defs), add);
   }
   const otpPolicies = defs.named('otp');
   for (const t of places) {
@@ -32,11 +39,11 @@ export function checkWorkflow(file: string, wf: WorkflowDef, defs: AppDefinition
   return problems;
 }
 
-function checkAgainstEntity(file: string, wf: WorkflowDef, places: readonly NormalizedTransition[], entity: EntityDef | undefined, entities: ReadonlyMap<string, EntityDef>, templates: Templates, add: Add) {
+function checkAgainstEntity(file: string, wf: WorkflowDef, places: readonly NormalizedTransition[], entity: EntityDef | undefined, entities: ReadonlyMap<string, EntityDef>, templates: Templates, documents: Documents, add: Add) {
   if (!entity) add(file, '$.entity', `Entity "${wf.entity}" is not defined in this app`);
   else if (entity.workflow !== wf.name) add(file, '$.entity', `Entity "${wf.entity}" does not name this workflow in its "workflow"`);
   const checkEffects = (effects: readonly Effect[], at: string, place: EffectPlace) =>
-    effects.forEach((e, i) => checkEffect(e, place, { path: `${at}[${i}]`, entity, entities, workflow: wf, templates, add: (p, m) => add(file, p, m) }));
+    effects.forEach((e, i) => checkEffect(e, place, { path: `${at}[${i}]`, entity, entities, workflow: wf, templates, documents, add: (p, m) => add(file, p, m) }));
   for (const t of places) {
     if (t.when) checkGuardCondition(file, `${t.source}.when`, t.when, entity, wf, add);
     checkEffects(t.effects, `${t.source}.effects`, 'transition');

@@ -69,7 +69,7 @@ describe('a fake effect in a test-local registry', () => {
 
   it('is planned through its module: fields first, then what reads the record as it is left', () => {
     const plan = planEffects(effects, { record: { status: 'new' }, actor: { id: 'u1' }, input: {}, now: '2026-01-01T00:00:00.000Z' }, { app, recordId: 'r1', key: 'demo:r1:v2', after: (fields) => ({ status: 'done', ...fields }) }, modules);
-    expect(plan).toEqual({ fields: { stampedBy: 'u1' }, outbox: [], deliver: [{ effect: 'ping', step: 'hello u1 in done' }], skipped: [] });
+    expect(plan).toEqual({ fields: { stampedBy: 'u1' }, outbox: [], deliver: [{ effect: 'ping', step: 'hello u1 in done' }], prepare: [], skipped: [] });
   });
 
   it('is delivered through its module', async () => {
@@ -79,7 +79,7 @@ describe('a fake effect in a test-local registry', () => {
 
   it('is checked through its module, and only where its places allow', () => {
     const problems: string[] = [];
-    const at = (p: string): EffectCheckContext => ({ path: p, entity: undefined, entities: new Map(), workflow: {} as WorkflowDef, templates: new Map(), add: (where, message) => problems.push(`${where} ${message}`) });
+    const at = (p: string): EffectCheckContext => ({ path: p, entity: undefined, entities: new Map(), workflow: {} as WorkflowDef, templates: new Map(), documents: new Map(), add: (where, message) => problems.push(`${where} ${message}`) });
     checkEffect({ stamp: { field: '_secret' } } as unknown as Effect, 'onCreate', at('$.onCreate[0]'), modules);
     expect(problems).toEqual(['$.onCreate[0] stamp can only be used in transition', '$.onCreate[0].stamp.field No private fields']);
   });
