@@ -57,6 +57,7 @@ export { isStorableText, UNSTORABLE_TEXT_MESSAGE } from './support/storable-text
 export { hashPassword } from './auth/passwords.ts';
 export { LOGIN_BODY_SCHEMA } from './auth/login-service.ts';
 export { resolveValue } from './effects/resolve-value.ts';
+export { documentFieldsOf } from './records/document-fields.ts';
 export { CONSOLE_BODY_SCHEMA, EVALUATE_BODY_SCHEMA } from './promotions/promotions-service.ts';
 export { BACKTEST_BODY_SCHEMA } from './promotions/backtest-body.ts';
 export { LINT_BODY_SCHEMA } from './promotions/lint-body.ts';

@@ -1,4 +1,6 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { StoredDocument } from '../effects/render-document.ts';
 import type { OtpService } from '../otp/otp-service.ts';
 import type { RecordOtp } from '../otp/record-otp.ts';
 import type { TransitionService } from './transition-service.ts';
@@ -39,6 +41,12 @@ import { outboxRecordset } from '../notify/outbox-store.ts';
 import { parseIfMatch, resolveApp, resolveEntity } from '../registry/resolve-target.ts';
 
 export type { RecordResult, RecordTarget };
+
+/** How long a signed download URL for a stored document lasts. */
+const DOWNLOAD_URL_MS = 5 * 60_000;
+
+/** A stored document on its way to a client: streamed by the server, or a signed URL to the store. */
+export type DocumentDownload = { fileName: string; sha256?: string } & ({ stream: Readable; contentType: string } | { redirect: string });
 
 
 /** Windowed duplicate checks on HMACs of the values (the value itself is not stored for it). */
@@ -308,6 +316,35 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
       });
       ctx.hooks.afterCommit(app.id, entity.name);
       return { id, deleted: true };
+    },
+
+    /**
+     * A document a `render` effect stored for a record (the quotation's PDF), for whoever may read
+     * the record, within their scope: the blob's stream, or — where the store signs its own
+     * download URLs (Azure Blob) — a short-lived URL to it. Nothing else is verified on the way.
+     */
+    async document(t: RecordTarget, actor: Actor, id: string, field: string): Promise<DocumentDownload> {
+      const { app, entity, row } = await loadVisible(t, actor, id, 'read');
+      if (!Object.hasOwn(entity.fields, field)) throw new AppError('NOT_FOUND', `Entity "${entity.name}" has no field "${field}"`);
+      const stored = row.data[field] as Partial<StoredDocument> | undefined;
+      if (!stored || typeof stored !== 'object' || typeof stored.key !== 'string' || !stored.key.startsWith(`documents/${entity.name}/${row.id}/`)) {
+        throw new AppError('NOT_FOUND', `This ${entity.name} has no document in "${field}"`);
+      }
+      // Named after the document and the record only: nothing a client wrote reaches the header.
+      const fileName = `${String(stored.document ?? field).replace(/[^A-Za-z0-9_-]/g, '')}-${row.id}.pdf`;
+      const contentType = 'application/pdf';
+      const blob = ctx.blob(app);
+      if (blob.signedDownloadUrl) {
+        const signed = await blob.signedDownloadUrl(stored.key, { expiresAt: new Date(ctx.clock().getTime() + DOWNLOAD_URL_MS), fileName, contentType });
+        return { redirect: signed.url, fileName, sha256: stored.sha256 };
+      }
+      let stream: Readable;
+      try {
+        stream = await blob.read(stored.key);
+      } catch (err) {
+        throw new AppError('UNAVAILABLE', 'The document store did not answer; try again', { cause: err });
+      }
+      return { stream, fileName, contentType, sha256: stored.sha256 };
     },
 
     async timeline(t: RecordTarget, actor: Actor, id: string) {

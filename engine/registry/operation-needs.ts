@@ -36,6 +36,8 @@ export const OPERATION_NEEDS = {
   'records.patch': { ...RECORD, id: true, optional: ['public', 'targetField'] },
   'records.delete': { ...RECORD, id: true },
   'records.timeline': { ...RECORD, id: true },
+  // The document field: {field} in the alias path, or fixed by `targetField` (GET /quotations/{id}/pdf).
+  'records.document': { ...RECORD, id: true, optional: ['public', 'targetField'] },
   'records.event': { ...RECORD, workflow: true, id: true, event: true, optional: ['public', 'idFrom', 'response'] },
   'records.moveTo': { ...RECORD, workflow: true, id: true, targetField: true },
   'otp.request': { ...RECORD, id: true, policy: true },

@@ -42,6 +42,7 @@ import { outboxList } from './outbox-list.ts';
 import { outboxRetry } from './outbox-retry.ts';
 import { recordsCreate } from './records-create.ts';
 import { recordsDelete } from './records-delete.ts';
+import { recordsDocument } from './records-document.ts';
 import { recordsEvent } from './records-event.ts';
 import { recordsGet } from './records-get.ts';
 import { recordsList } from './records-list.ts';
@@ -73,6 +74,7 @@ export const OPERATION_SPECS: { readonly [K in Operation]: OperationSpec<K> } = 
   'records.patch': recordsPatch,
   'records.delete': recordsDelete,
   'records.timeline': recordsTimeline,
+  'records.document': recordsDocument,
   'records.event': recordsEvent,
   'records.moveTo': recordsMoveTo,
   'otp.request': otpRequest,

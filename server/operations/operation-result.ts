@@ -6,6 +6,8 @@ export interface OperationResult {
   etag?: string;
   /** A download instead of the JSON envelope (an error report). */
   file?: { contentType: string; name: string; stream: Readable };
+  /** 302 to this URL instead of a body (a document the blob store serves itself, by a signed URL). */
+  redirect?: string;
   /** The JSON envelope written as a stream (a sync bundle), with the ETag it has. */
   json?: Readable;
 }

@@ -2,6 +2,11 @@ import type { Response } from 'express';
 import type { OperationResult } from '../operations/operation-result.ts';
 
 export function sendResult(res: Response, result: OperationResult): void {
+  if (result.redirect) {
+    res.setHeader('Cache-Control', 'no-store');
+    res.redirect(302, result.redirect);
+    return;
+  }
   if (result.file) {
     // attachment() encodes any name safely (an ASCII fallback and RFC 5987 filename*).
     res.status(result.status).attachment(result.file.name).setHeader('Content-Type', result.file.contentType);
