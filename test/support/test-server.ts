@@ -5,6 +5,7 @@ import supertest from 'supertest';
 import { closeDatabase, createDatabase, createEngine, createLogger, loadPluginCatalog, type Engine } from '../../engine/index.ts';
 import type { BackoffPolicy } from '../../engine/notify/backoff.ts';
 import type { BreakerOptions } from '../../engine/providers/provider-chain.ts';
+import type { ProviderPlugin } from '../../engine/plugin-api.ts';
 import { createHttpApp } from '../../server/app.ts';
 import { createTestDatabase } from './test-database.ts';
 
@@ -25,7 +26,7 @@ export interface TestServer {
 /** The real server (engine + HTTP) on its own database, with demo users and a settable clock. */
 export const PLUGINS_DIR = path.resolve(import.meta.dirname, '../../plugins');
 
-export async function startTestServer(options: { definitionsDir?: string; echoRoute?: boolean; backoff?: BackoffPolicy; breaker?: BreakerOptions; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(options: { definitionsDir?: string; echoRoute?: boolean; backoff?: BackoffPolicy; breaker?: BreakerOptions; env?: Record<string, string>; plugins?: ProviderPlugin[] } = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const db = createDatabase(database.url);
   const clock = { now: new Date() };
@@ -33,7 +34,8 @@ export async function startTestServer(options: { definitionsDir?: string; echoRo
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-data-'));
   const engine = await createEngine({
     db,
-    plugins: await loadPluginCatalog(PLUGINS_DIR),
+    // Plugins a test brings (a blob store that fails on demand) beside those of plugins/.
+    plugins: new Map([...(await loadPluginCatalog(PLUGINS_DIR)), ...(options.plugins ?? []).map((p) => [`${p.kind}/${p.name}`, p] as const)]),
     backoff: options.backoff,
     breaker: options.breaker,
     definitionsDir: options.definitionsDir ?? DEFINITIONS_DIR,
