@@ -47,7 +47,8 @@ export const renderDocument: EffectModule<RenderEffect, RenderEffect> = {
   check(body, at) {
     const doc = at.documents.get(body.document);
     if (!doc) at.add(`${at.path}.render.document`, `Document "${body.document}" is not defined in this app`);
-    else if (doc.entity && at.entity && doc.entity !== at.entity.name) at.add(`${at.path}.render.document`, `Document "${body.document}" prints ${doc.entity} records, not ${at.entity.name}`);
+    // A document naming an entity the app lacks has its own problem.
+    else if (doc.entity && at.entity && doc.entity !== at.entity.name && at.entities.has(doc.entity)) at.add(`${at.path}.render.document`, `Document "${body.document}" prints ${doc.entity} records, not ${at.entity.name}`);
     if (!at.entity) return;
     const field = Object.hasOwn(at.entity.fields, body.field) ? at.entity.fields[body.field] : undefined;
     if (!field) at.add(`${at.path}.render.field`, `Entity "${at.entity.name}" has no field "${body.field}"`);
