@@ -12,6 +12,7 @@ import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPdf } from '../../engine/documents/render-pdf.ts';
 import { memoryBlobs, type MemoryBlobs } from '../support/memory-blob-plugin.ts';
+import { conformance } from '../support/openapi-conformance.ts';
 import { queryRows } from '../support/sql.ts';
 import { DEFINITIONS_DIR, startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -309,6 +310,29 @@ describe('records.document (GET .../documents/{field})', () => {
       expect(res.status, `${url}: ${JSON.stringify(res.body)}`).toBe(status);
       expect(res.body, url).toMatchObject({ success: false, error: { code: expect.any(String), message: expect.any(String) } });
     }
+  });
+
+  it('is described in /openapi.json for the entities that render (generic route and alias), and answers as described', async () => {
+    const doc = (await s.request.get('/openapi.json')).body;
+    const c = conformance(doc);
+    const generic = doc.paths['/v1/apps/solarium/records/quotation/{id}/documents/{field}'].get;
+    expect(generic.parameters.find((p: { name: string }) => p.name === 'field').schema.enum).toEqual(['pdf']);
+    expect(Object.keys(generic.responses['200'].content)).toEqual(['application/pdf']);
+    expect(doc.paths['/v1/apps/solarium/records/lead/{id}/documents/{field}'].get.parameters.find((p: { name: string }) => p.name === 'field').schema.enum).toEqual(['summary']);
+    expect(doc.paths['/solarium/quotations/{id}/pdf'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['id']);
+    expect(doc.paths['/v1/apps/solarium/records/commission/{id}/documents/{field}']).toBeUndefined();
+    const q = await quotation();
+    const cp2 = await auth('cp2@solarium.test');
+    for (const url of [`/v1/apps/solarium/records/quotation/${q.id}/documents/pdf`, `/solarium/quotations/${q.id}/pdf`]) {
+      // As text, so the checker sees a body (the bytes are asserted above).
+      const got = await download(url, await auth('kam@solarium.test'));
+      const accepted = c.check('GET', url, { status: got.status, headers: got.headers, text: (got.body as Buffer).toString('latin1'), body: {} } as unknown as typeof got);
+      expect(accepted.status).toBe(200);
+      expect(c.check('GET', url, await s.request.get(url).set(cp2)).status).toBe(403);
+      expect(c.check('GET', url, await s.request.get(url)).status).toBe(401);
+    }
+    expect([...c.coverage.ok].sort()).toEqual(['GET /solarium/quotations/{id}/pdf', 'GET /v1/apps/solarium/records/quotation/{id}/documents/{field}']);
+    expect([...c.coverage.refused].sort()).toEqual([...c.coverage.ok].sort());
   });
 
   it('answers 302 to a signed URL where the store signs its own (Azure Blob), after the same checks', async () => {
