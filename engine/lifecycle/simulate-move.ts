@@ -123,6 +123,8 @@ export async function simulateMove(app: CompiledApp, req: MoveSimulation, now: D
       { app, recordId: typeof record.id === 'string' ? record.id : null, key: `${app.id}:simulation`, after: (set) => ({ ...recordFacts, ...set, [wf.field]: to, version: version + 1 }) },
     );
     if (Object.keys(plan.fields).length) assertValid(entity.validatePatch, plan.fields, '$.effects');
+    // A document is rendered and stored only by a real write (a simulation writes nothing).
+    for (const p of plan.prepare) if (p.effect === 'render') notChecked.push(`Rendering document "${(p.step as { document: string }).document}" and storing it in the blob store`);
   } catch (err) {
     if (!isAppError(err)) throw err;
     const reasons = err.code === 'INVALID_TRANSITION' ? transitionReasons(wf, from, req, guards) : [];
