@@ -57,6 +57,17 @@ function withDocuments(): string {
   ]);
   edit('lead-status.workflow.yaml', [
     ['    quotation_shared: [cp, admin, kam]\n    on_hold', '    quotation_shared: { roles: [cp, admin, kam], effects: [{ render: { document: lead-summary, field: summary } }] }\n    on_hold'],
+    // A quotation made by a move (the create effect) renders its PDF too, inside the move's transaction.
+    [
+      '  in_discussion:\n    site_survey: [cp, admin, kam]',
+      `  in_discussion:
+    site_survey:
+      roles: [cp, admin, kam]
+      effects:
+        - create:
+            entity: quotation
+            fields: { leadId: "{{record.id}}", assignedCp: "{{record.assignedCp}}", location: "{{record.city}}", phase: single, capacityKw: 3, panelModel: Mono PERC 540, panelWattage: 540, panelCount: 6, inverterModel: Grid-tie 3 kW, lines: [{ label: Survey kit, qty: 1, unitPrice: 150000 }] }`,
+    ],
   ]);
   writeFileSync(
     path.join(root, 'solarium', 'lead-summary.document.yaml'),
@@ -254,6 +265,37 @@ describe('render effect on a move (a lead summary)', () => {
     // Where it was, with the summary rendered at its creation (this lead renders one on create too).
     expect(record).toEqual(before);
     expect(record).toMatchObject({ status: 'in_discussion', version: 2, summary: { renderedAt: record.createdAt } });
+  });
+});
+
+describe('render effect on a record another move creates (the create effect)', () => {
+  it('stores the created record’s PDF before it is inserted, in the move’s write', async () => {
+    const cp = await auth('cp1@solarium.test');
+    const id = await lead();
+    expect((await s.request.patch(`/solarium/leads/${id}/status`).set(cp).send({ newStatus: 'in_discussion' })).status).toBe(200);
+    const moved = await s.request.patch(`/solarium/leads/${id}/status`).set(cp).send({ newStatus: 'site_survey' });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    const [made] = (await s.request.get(`/v1/apps/solarium/records/quotation?leadId=${id}`).set(cp)).body.data.items;
+    expect(made.pdf).toMatchObject({ key: expect.stringMatching(new RegExp(`^documents/quotation/${made.id}/quotation-`)), document: 'quotation' });
+    const bytes = store.blobs.get(made.pdf.key)!.bytes;
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(made.pdf.sha256);
+    expect(await pdfText(bytes)).toContain('Total Rs 1,63,350.00');
+  });
+
+  it('refuses the move when the created record’s PDF cannot be stored: no quotation, the lead stays', async () => {
+    const cp = await auth('cp1@solarium.test');
+    const id = await lead();
+    expect((await s.request.patch(`/solarium/leads/${id}/status`).set(cp).send({ newStatus: 'in_discussion' })).status).toBe(200);
+    store.failWrites = true;
+    try {
+      const res = await s.request.patch(`/solarium/leads/${id}/status`).set(cp).send({ newStatus: 'site_survey' });
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe('DOCUMENT_RENDER_FAILED');
+    } finally {
+      store.failWrites = false;
+    }
+    expect((await s.request.get(`/v1/apps/solarium/records/quotation?leadId=${id}`).set(cp)).body.data.items).toEqual([]);
+    expect((await s.request.get(`/v1/apps/solarium/records/lead/${id}`).set(cp)).body.data.status).toBe('in_discussion');
   });
 });
 
