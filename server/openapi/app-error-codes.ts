@@ -1,6 +1,6 @@
 import type { CompiledApp, CompiledEntity, ErrorCode } from '../../engine/index.ts';
 
-/** The codes an entity's definitions answer instead of catalog codes (field, dedupe and limit errorCodes). */
+/** The codes an entity's definitions answer instead of catalog codes (field, check, dedupe and limit errorCodes). */
 export function appErrorCodes(entity: CompiledEntity | undefined): Map<ErrorCode, string[]> {
   const codes = new Map<ErrorCode, string[]>();
   if (!entity) return codes;
@@ -10,6 +10,8 @@ export function appErrorCodes(entity: CompiledEntity | undefined): Map<ErrorCode
   for (const f of Object.values(entity.fields)) add('VALIDATION_FAILED', f.errorCode);
   for (const f of Object.values(entity.workflow?.definition.input ?? {})) add('VALIDATION_FAILED', f.errorCode);
   for (const d of entity.definition.dedupe ?? []) add('DUPLICATE_IN_WINDOW', d.errorCode);
+  // A check across fields refuses with its own code (a quotation over the single-phase limit).
+  for (const c of entity.definition.checks ?? []) add('VALIDATION_FAILED', c.errorCode);
   for (const t of entity.workflow?.transitions ?? []) add('LIMIT_REACHED', t.limit?.errorCode);
   return codes;
 }

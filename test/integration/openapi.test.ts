@@ -645,6 +645,55 @@ describe('conformance: every documented operation, called, answers as documented
     await ok('DELETE', `${G}/customer/${made.id}`, { as: admin });
   });
 
+  it('Solarium quotations (with their PDF) and commissions, on the seed routes and the generic ones', async () => {
+    const as = async (email: string) => ({ Authorization: `Bearer ${(await supertest(s.http).post('/v1/apps/solarium/auth/login').send({ email, password: 'demo1234' })).body.data.accessToken as string}` });
+    const [cp, admin, other] = [await as('cp1@solarium.test'), await as('admin@solarium.test'), await as('cp2@solarium.test')];
+    const me = (await supertest(s.http).get('/v1/apps/solarium/users?role=cp').set(admin)).body.data.find((u: { email: string }) => u.email === 'cp1@solarium.test').id as string;
+    const wizard = (leadId: string, extra: Record<string, unknown> = {}) => ({
+      leadId, assignedCp: me, location: 'Kothrud, Pune', phase: 'single', capacityKw: 3, panelModel: 'Mono PERC 540', panelWattage: 540, panelCount: 6, inverterModel: 'Grid-tie 3 kW',
+      lines: [{ label: 'Panels', qty: 6, unitPrice: 14500 }, { label: 'Inverter', qty: 1, unitPrice: 38000 }], ...extra,
+    });
+    const lead = await ok('POST', '/solarium/leads', { as: cp, body: { name: 'Quoted', phone: '9000000950', city: 'Pune' } }, 201);
+    const q = await ok('POST', '/solarium/quotations', { as: cp, body: wizard(lead.id) });
+    await refused('POST', '/solarium/quotations', { as: cp, body: wizard(lead.id, { capacityKw: 8, panelCount: 15 }) }, 400);
+    const q2 = await ok('POST', '/v1/apps/solarium/records/quotation', { as: cp, body: wizard(lead.id) }, 201);
+    await refused('POST', '/v1/apps/solarium/records/quotation', { as: cp, body: wizard(lead.id, { total: 1 }) }, 400);
+    for (const url of [`/solarium/quotations/${q.quotationReference}`, `/v1/apps/solarium/records/quotation/${q2.id}`, `/v1/apps/solarium/records/quotation/${q2.id}/timeline`]) {
+      await ok('GET', url, { as: cp });
+      await refused('GET', url, { as: other }, 403, 'FORBIDDEN');
+    }
+    await ok('GET', `/v1/apps/solarium/records/quotation?leadId=${lead.id}`, { as: cp });
+    await refused('GET', '/v1/apps/solarium/records/quotation?colour=blue', { as: cp }, 400);
+    const pdf = async (url: string) => {
+      const got = await supertest(s.http).get(url).set(cp).buffer(true).parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (b: Buffer) => chunks.push(b));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+      c.check('GET', url, { status: got.status, headers: got.headers, text: (got.body as Buffer).toString('latin1'), body: {} } as unknown as typeof got);
+      expect(got.status).toBe(200);
+    };
+    await pdf(`/solarium/quotations/${q.quotationReference}/pdf`);
+    await pdf(`/v1/apps/solarium/records/quotation/${q2.id}/documents/pdf`);
+    await refused('GET', `/solarium/quotations/${q.quotationReference}/pdf`, { as: other }, 403, 'FORBIDDEN');
+    await refused('GET', `/v1/apps/solarium/records/quotation/${q2.id}/documents/pdf`, {}, 401, 'UNAUTHENTICATED');
+    // Executing the lead (with its quotation) creates the commission.
+    expect((await supertest(s.http).patch(`/v1/apps/solarium/records/lead/${lead.id}`).set(cp).send({ quotationId: q.quotationReference })).status).toBe(200);
+    for (const newStatus of ['in_discussion', 'quotation_shared', 'won', 'executed']) expect((await supertest(s.http).patch(`/solarium/leads/${lead.id}/status`).set(cp).send({ newStatus })).status).toBe(200);
+    const [commission] = (await ok('GET', '/solarium/commissions', { as: cp })).items;
+    await refused('GET', '/solarium/commissions?sort=nope', { as: cp }, 400);
+    await ok('GET', `/v1/apps/solarium/records/commission?leadId=${lead.id}`, { as: cp });
+    await refused('GET', '/v1/apps/solarium/records/commission', {}, 401, 'UNAUTHENTICATED');
+    for (const url of [`/v1/apps/solarium/records/commission/${commission.id}`, `/v1/apps/solarium/records/commission/${commission.id}/timeline`]) {
+      await ok('GET', url, { as: cp });
+      await refused('GET', url, { as: other }, 403, 'FORBIDDEN');
+    }
+    await ok('POST', `/solarium/commissions/${commission.id}/approveOrPay`, { as: admin, body: {} });
+    await refused('POST', `/solarium/commissions/${commission.id}/approveOrPay`, { as: cp, body: {} }, 403);
+    await refused('POST', `/v1/apps/solarium/records/commission/${commission.id}/events/approve_or_pay`, { as: admin, body: { input: { utr: 'UTR' } } }, 400);
+    await ok('POST', `/v1/apps/solarium/records/commission/${commission.id}/events/approve_or_pay`, { as: admin, body: { input: { utr: 'UTR123456', paymentDate: '2026-12-01', paymentMethod: 'NEFT' } } });
+  });
+
   it('users as data, in every app whose roles may manage users', async () => {
     const password = async (app: string, email: string) => ({ Authorization: `Bearer ${(await supertest(s.http).post(`/v1/apps/${app}/auth/login`).send({ email, password: 'demo1234' })).body.data.accessToken as string}` });
     const admins = { solarium: await password('solarium', 'admin@solarium.test'), promopartner: await signIn(s, PHONES.admin) };

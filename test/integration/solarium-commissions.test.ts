@@ -1,77 +1,22 @@
-// Solarium quotations and commissions (seed 001 §3.3, §3.6, §4.3, §4.5), as definitions on the way
-// into the app (test/fixtures/solarium-commerce: they join definitions/solarium with the quotation
-// PDF): a quotation is stored once with the server's figures (line totals, GST, the subsidy by
-// capacity slabs); executing a lead creates its Pending commission from its quotation in the same
+// Solarium quotations and commissions (seed 001 §3.3, §3.6, §4.3, §4.5): a quotation is stored
+// once with the server's figures (line totals, GST, the subsidy by capacity slabs) and its PDF; executing a lead creates its Pending commission from its quotation in the same
 // transaction; the admin approves and pays it (Paid needs the UTR, the date and the method); a CP
 // sees only theirs.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFINITIONS_DIR, startTestServer, type TestServer } from '../support/test-server.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
 
-const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/solarium-commerce');
-let dir: string;
 let s: TestServer;
 const auth = async (email: string) => ({ Authorization: `Bearer ${await s.login(email)}` });
 let cp1Id: string;
 
-/** definitions/ with Solarium's quotations and commissions added: entities, payout workflow, rights, routes, the executed move's effect. */
-function withCommerce(): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'rulepath-commerce-'));
-  cpSync(DEFINITIONS_DIR, root, { recursive: true });
-  cpSync(FIXTURE, path.join(root, 'solarium'), { recursive: true });
-  const edit = (file: string, pairs: [string | RegExp, string][]) => {
-    const f = path.join(root, 'solarium', file);
-    let text = readFileSync(f, 'utf8');
-    for (const [a, b] of pairs) {
-      const next = text.replace(a, b);
-      if (next === text) throw new Error(`${file}: nothing to replace for ${String(a)}`);
-      text = next;
-    }
-    writeFileSync(f, text);
-  };
-  edit('app.yaml', [
-    [/(\n  admin:\n(?:    .*\n)*?      lead: \{[^\n]*\}\n)/, '$1      quotation: { read: true, create: true }\n      commission: { read: true, transition: true }\n'],
-    [/(\n  kam:\n(?:    .*\n)*?      lead: \{[^\n]*\}\n)/, '$1      quotation: { read: true, create: true }\n      commission: { read: true }\n'],
-    [/(\n  cp:\n(?:    .*\n)*?      lead: \{[^\n]*\}\n)/, '$1      quotation: { read: true, create: true, scope: { field: assignedCp, actor: id } }\n      commission: { read: true, scope: { field: cp, actor: id } }\n'],
-    ['sync: { entities: [lead] }', 'sync: { entities: [lead, quotation, commission] }'],
-    [
-      '  - { method: GET, path: /sync, operation: records.sync }\n',
-      `  - { method: GET, path: /sync, operation: records.sync }
-  - { method: POST, path: /quotations, operation: records.create, entity: quotation, response: { quotationReference: "{{record.id}}", total: "{{record.total}}", subsidy: "{{record.subsidy}}", netPayable: "{{record.netPayable}}" } }
-  - { method: GET, path: "/quotations/{id}", operation: records.get, entity: quotation }
-  - { method: GET, path: /commissions, operation: records.list, entity: commission }
-  - { method: POST, path: "/commissions/{id}/approveOrPay", operation: records.event, entity: commission, event: approve_or_pay }
-`,
-    ],
-  ]);
-  edit('lead-status.workflow.yaml', [
-    [
-      '  won:\n    executed: [cp, admin, kam]',
-      `  won:
-    executed:
-      roles: [cp, admin, kam]
-      effects:
-        - create:
-            entity: commission
-            with: { quotation: { entity: quotation, id: "{{record.quotationId}}", optional: true } }
-            fields: { leadId: "{{record.id}}", quotationId: "{{quotation.id}}", cp: "{{record.assignedCp}}", projectValue: "{{quotation.total}}", currency: INR }`,
-    ],
-  ]);
-  return root;
-}
-
 beforeAll(async () => {
-  dir = withCommerce();
-  s = await startTestServer({ definitionsDir: dir });
+  s = await startTestServer();
   expect(s.engine.loadReport.refused).toEqual([]);
   const users = (await s.request.get('/v1/apps/solarium/users?role=cp').set(await auth('admin@solarium.test'))).body.data as { id: string; email: string }[];
   cp1Id = users.find((u) => u.email === 'cp1@solarium.test')!.id;
 });
 afterAll(async () => {
   await s?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const wizard = (leadId: string, extra: Record<string, unknown> = {}) => ({

@@ -72,18 +72,23 @@ describe('workflow changes', () => {
 
   it('sees no change when a matrix is rewritten as the equivalent transition list', () => {
     expect(changesOf(LEAD_STATUS, (w) => {
-      w.transitions = Object.entries(w.matrix as Record<string, Record<string, string[]>>).flatMap(([from, row]) => Object.entries(row).map(([to, roles]) => ({ event: to, from, to, roles: [...roles].reverse() })));
+      // A cell is its roles, or { roles, effects } (won → executed creates the commission).
+      type Cell = string[] | { roles: string[]; effects?: unknown[] };
+      w.transitions = Object.entries(w.matrix as Record<string, Record<string, Cell>>).flatMap(([from, row]) =>
+        Object.entries(row).map(([to, cell]) => (Array.isArray(cell) ? { event: to, from, to, roles: [...cell].reverse() } : { event: to, from, to, roles: [...cell.roles].reverse(), effects: cell.effects })),
+      );
       delete w.matrix;
     })).toEqual([]);
   });
 
   it('compares a matrix cell and a transition by their moves, and points at the new place', () => {
     const changes = changesOf(LEAD_STATUS, (w) => {
+      const { effects } = w.matrix.won.executed;
       delete w.matrix.won;
-      w.transitions = [{ event: 'executed', from: 'won', to: 'executed', roles: ['admin'], when: { fact: 'record', path: '$.quotationId', operator: 'notEqual', value: null } }];
+      w.transitions = [{ event: 'executed', from: 'won', to: 'executed', roles: ['admin'], when: { fact: 'record', path: '$.quotationId', operator: 'notEqual', value: null }, effects }];
     });
     expect(changes).toEqual([
-      { path: '$.matrix.won.executed', kind: 'removed', sentence: 'Move won → executed no longer allowed for roles cp, kam', before: ['cp', 'kam'] },
+      { path: '$.matrix.won.executed.roles', kind: 'removed', sentence: 'Move won → executed no longer allowed for roles cp, kam', before: ['cp', 'kam'] },
       { path: '$.transitions[0].when', kind: 'added', sentence: 'Move won → executed: now has a condition', after: { fact: 'record', path: '$.quotationId', operator: 'notEqual', value: null } },
     ]);
   });

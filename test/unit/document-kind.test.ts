@@ -1,5 +1,5 @@
 // The `document` kind and the `render` effect, checked at load: every problem with its file, JSON
-// path and a sentence (the quotation document of test/fixtures/solarium-commerce, broken one way at a time).
+// path and a sentence (Solarium's quotation document, broken one way at a time).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -14,9 +14,9 @@ const yamlIn = (dir: string) =>
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => ({ file: `solarium/${f}`, content: parse(readFileSync(path.join(dir, f), 'utf8')) as Record<string, any> }));
 
-/** Solarium with the commerce fixture (quotation, its document and its render on create), changed by `change`. */
+/** Solarium (the quotation, its document and its render on create), changed by `change`. */
 function problemsOf(change: (files: Map<string, Record<string, any>>) => void = () => {}) {
-  const files = new Map([...yamlIn(path.join(ROOT, 'definitions/solarium')), ...yamlIn(path.join(ROOT, 'test/fixtures/solarium-commerce'))].map((f) => [f.file, f.content]));
+  const files = new Map(yamlIn(path.join(ROOT, 'definitions/solarium')).map((f) => [f.file, f.content]));
   change(files);
   const result = compileAppFiles([...files].map(([file, content]) => ({ file, content })));
   return { problems: result.problems.filter((p) => p.severity !== 'warning'), app: result.app };

@@ -11,8 +11,11 @@ const ROOT = path.resolve(import.meta.dirname, '../../definitions');
 const NOW = new Date('2026-12-01T10:00:00Z');
 const filesOf = (app: string) => readDefinitionFiles(path.join(ROOT, app)).files;
 /** The app's files with one definition's content changed. */
-const edited = (app: string, kind: string, edit: (content: any) => any) =>
-  filesOf(app).map((f) => ((f.content as { kind: string }).kind === kind ? { ...f, content: edit(structuredClone(f.content)) } : f));
+const edited = (app: string, kind: string, edit: (content: any) => any, name?: string) =>
+  filesOf(app).map((f) => {
+    const c = f.content as { kind: string; name?: string };
+    return c.kind === kind && (name === undefined || c.name === name) ? { ...f, content: edit(structuredClone(f.content)) } : f;
+  });
 const compiled = (files: ReturnType<typeof filesOf>) => {
   const result = compileAppFiles(files, [], ROOT);
   expect(result.problems.filter((p) => p.severity !== 'warning')).toEqual([]);
@@ -35,7 +38,7 @@ describe('saved test cases', () => {
         wf.matrix.new_lead.won = ['cp'];
         wf.matrix.quotation_shared.customer_accepted = ['cp'];
         return wf;
-      }),
+      }, 'lead-status'),
     );
     const run = await runTestCases(app, NOW);
     expect(run.passed).toBe(4);
@@ -58,7 +61,8 @@ describe('saved test cases', () => {
 
   it('lists every move of every workflow, the cases that ask for each, and the untested ones', async () => {
     const run = await runTestCases(loadAppDir(path.join(ROOT, 'solarium')).app!, NOW);
-    expect(run.coverage.moves).toHaveLength(17);
+    // The lead status matrix's 17 moves and the commission payout's 2.
+    expect(run.coverage.moves).toHaveLength(19);
     const intoDiscussion = run.coverage.moves.find((m) => m.from === 'new_lead' && m.to === 'in_discussion')!;
     expect(intoDiscussion).toEqual({ workflow: 'lead-status', entity: 'lead', from: 'new_lead', to: 'in_discussion', event: 'in_discussion', roles: ['cp', 'admin', 'kam'], cases: [{ test: 'lead-status', case: 'A CP takes a new lead into discussion, with remarks and a follow-up date' }] });
     expect(run.coverage.untested).toContainEqual({ workflow: 'lead-status', entity: 'lead', from: 'won', to: 'executed', event: 'executed', roles: ['cp', 'admin', 'kam'] });
