@@ -27,6 +27,7 @@ import { combineHooks } from './records/record-hooks.ts';
 import { runScheduledJob } from './jobs/run-scheduled-job.ts';
 import { createImportService } from './imports/import-service.ts';
 import { createFileService } from './files/file-service.ts';
+import { demoFile } from './files/demo-file.ts';
 import { AppError } from './errors/app-error.ts';
 import { createOtpService } from './otp/otp-service.ts';
 import { createRecordOtp } from './otp/record-otp.ts';
@@ -268,7 +269,7 @@ export async function createEngine(options: EngineOptions) {
     async seedDemoData(): Promise<Record<string, number>> {
       if (options.production) return {};
       const seeded: Record<string, number> = {};
-      for (const app of current.apps.values()) seeded[app.id] = await seedDemoData(db, app, { records, transitions }, clock());
+      for (const app of current.apps.values()) seeded[app.id] = await seedDemoData(db, app, { records, transitions, files, demoFile }, clock());
       return seeded;
     },
     async health(): Promise<{ database: 'ok' }> {

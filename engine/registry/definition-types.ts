@@ -257,10 +257,36 @@ export interface ImportDef {
   notify?: { template: string };
 }
 
+export interface DemoEvent {
+  event: string;
+  input?: Record<string, unknown>;
+  as?: string;
+}
+
+export interface DemoFile {
+  slot: string;
+  fileName: string;
+  label?: string;
+  review?: { status: string; as: string; note?: string };
+}
+
+/** One demo entry: a new record (`entity`, `data`), or a change to an earlier one (`update`: its `ref`). */
+export interface DemoRecordDef {
+  entity?: string;
+  data?: Record<string, unknown>;
+  ref?: string;
+  update?: string;
+  /** Names a record the definitions made (a commission a move created), by one field's value. */
+  find?: { entity: string; field: string; value: unknown };
+  as?: string;
+  events?: (string | DemoEvent)[];
+  files?: DemoFile[];
+}
+
 export interface DemoDataDef {
   kind: 'demo';
   name: string;
-  records: { entity: string; data: Record<string, unknown>; events?: string[] }[];
+  records: DemoRecordDef[];
 }
 
 /** A simulation request (engine/lifecycle/simulate.ts; test.schema.json#/definitions/simulation). */

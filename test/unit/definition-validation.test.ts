@@ -18,7 +18,7 @@ function problemsOf(change: (d: ReturnType<typeof good>) => void) {
   // The app's other definitions as they are (the login OTP and its message, the customer, ...).
   const changed = new Set(['app.yaml', 'lead.entity.yaml', 'lead-status.workflow.yaml']);
   const others = readdirSync(SOLARIUM)
-    .filter((f) => f.endsWith('.yaml') && !changed.has(f) && !f.endsWith('.test.yaml'))
+    .filter((f) => f.endsWith('.yaml') && !changed.has(f) && !f.endsWith('.test.yaml') && !f.endsWith('.demo.yaml'))
     .map((f) => ({ file: `solarium/${f}`, content: read(f) }));
   const result = compileAppFiles([
     { file: 'solarium/app.yaml', content: d.app },

@@ -1,8 +1,17 @@
-// The `demo` kind: development demo records, created through the services (and their events fired).
+// The `demo` kind: development demo records, created through the services (and their events fired,
+// their demo files uploaded), as a named demo user or the first allowed to.
 import { normalizeTransitions } from '../../workflow/normalize-transitions.ts';
 import type { DefinitionKindModule } from '../definition-kind-module.ts';
 import type { DefinitionProblem, DemoDataDef } from '../definition-types.ts';
 import { definitionsByName } from '../definitions-by-name.ts';
+import { DEMO_REF, DEMO_USER } from '../../records/demo-values.ts';
+
+
+function* stringsIn(value: unknown, at: string): Generator<[string, string]> {
+  if (typeof value === 'string') yield [value, at];
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* stringsIn(v, `${at}[${i}]`);
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* stringsIn(v, `${at}.${k}`);
+}
 
 export const demoKind: DefinitionKindModule<'demo', DemoDataDef, { /** Development demo data. */ demoData: readonly DemoDataDef[] }> = {
   kind: 'demo',
@@ -11,12 +20,52 @@ export const demoKind: DefinitionKindModule<'demo', DemoDataDef, { /** Developme
     const problems: DefinitionProblem[] = [];
     const entities = definitionsByName(app, 'entity');
     const workflows = definitionsByName(app, 'workflow');
+    const users = new Set((app.app?.definition.demoUsers ?? []).map((u) => u.email).filter(Boolean));
     for (const { file: f, definition: d } of own) {
+      const refs = new Map<string, string>();
+      const add = (path: string, message: string) => problems.push({ file: f, path, message });
+      const user = (email: string | undefined, path: string) => email === undefined || users.has(email) || add(path, `"${email}" is not a demo user of this app`);
       d.records.forEach((r, i) => {
-        const e = entities.get(r.entity);
-        if (!e) return problems.push({ file: f, path: `$.records[${i}].entity`, message: `Entity "${r.entity}" is not defined in this app` });
+        const at = `$.records[${i}]`;
+        for (const [text, path] of stringsIn(r.data ?? {}, `${at}.data`)) {
+          const ref = DEMO_REF.exec(text)?.[1];
+          if (ref !== undefined && !refs.has(ref)) add(path, `"${ref}" is not the ref of an earlier demo record`);
+          const email = DEMO_USER.exec(text)?.[1];
+          if (email !== undefined) user(email, path);
+        }
+        if (r.find) {
+          const found = entities.get(r.find.entity);
+          if (!found) return add(`${at}.find.entity`, `Entity "${r.find.entity}" is not defined in this app`);
+          if (!Object.hasOwn(found.fields, r.find.field)) add(`${at}.find.field`, `"${r.find.field}" is not a field of entity "${found.name}"`);
+          const ref = typeof r.find.value === 'string' ? DEMO_REF.exec(r.find.value)?.[1] : undefined;
+          if (ref !== undefined && !refs.has(ref)) add(`${at}.find.value`, `"${ref}" is not the ref of an earlier demo record`);
+          if (refs.has(r.ref!)) add(`${at}.ref`, `The ref "${r.ref}" is given twice`);
+          refs.set(r.ref!, found.name);
+          return;
+        }
+        const entityName = r.update !== undefined ? refs.get(r.update) : r.entity;
+        if (r.update !== undefined && entityName === undefined) return add(`${at}.update`, `"${r.update}" is not the ref of an earlier demo record`);
+        const e = entities.get(entityName!);
+        if (!e) return add(`${at}.entity`, `Entity "${entityName}" is not defined in this app`);
+        if (r.ref !== undefined) {
+          if (refs.has(r.ref)) add(`${at}.ref`, `The ref "${r.ref}" is given twice`);
+          refs.set(r.ref, e.name);
+        }
+        user(r.as, `${at}.as`);
         const wf = e.workflow ? workflows.get(e.workflow) : undefined;
-        (r.events ?? []).forEach((ev, j) => (wf ? normalizeTransitions(wf) : []).some((t) => t.event === ev) || problems.push({ file: f, path: `$.records[${i}].events[${j}]`, message: `Event "${ev}" is not an event of entity "${r.entity}"` }));
+        (r.events ?? []).forEach((raw, j) => {
+          const ev = typeof raw === 'string' ? raw : raw.event;
+          if (!(wf ? normalizeTransitions(wf) : []).some((t) => t.event === ev)) add(`${at}.events[${j}]`, `Event "${ev}" is not an event of entity "${e.name}"`);
+          if (typeof raw !== 'string') user(raw.as, `${at}.events[${j}].as`);
+        });
+        (r.files ?? []).forEach((file, j) => {
+          const slot = Object.hasOwn(e.files ?? {}, file.slot) ? e.files![file.slot] : undefined;
+          if (!slot) return add(`${at}.files[${j}].slot`, `Entity "${e.name}" has no file slot "${file.slot}"`);
+          if (file.review) {
+            if (!(slot.review?.states ?? []).includes(file.review.status)) add(`${at}.files[${j}].review.status`, `"${file.review.status}" is not a review status of slot "${file.slot}"`);
+            user(file.review.as, `${at}.files[${j}].review.as`);
+          }
+        });
       });
     }
     return problems;

@@ -1,0 +1,40 @@
+// The demo kind's checks: refs name earlier entries, users are the app's demo users, events and
+// file slots and review statuses belong to the entity (each with its path).
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { compileAppFiles } from '../../engine/registry/compile-app.ts';
+
+const SOLARIUM = path.resolve(import.meta.dirname, '../../definitions/solarium');
+const files = () => readdirSync(SOLARIUM).filter((f) => f.endsWith('.yaml')).map((f) => ({ file: `solarium/${f}`, content: parse(readFileSync(path.join(SOLARIUM, f), 'utf8')) as Record<string, any> }));
+
+function problemsOf(records: unknown[]) {
+  const all = files().map((f) => (f.content.kind === 'demo' ? { ...f, content: { ...f.content, records } } : f));
+  return compileAppFiles(all).problems.filter((p) => p.severity !== 'warning');
+}
+
+describe('demo data checks', () => {
+  it('accepts Solarium’s demo data', () => {
+    expect(compileAppFiles(files()).problems.filter((p) => p.severity !== 'warning')).toEqual([]);
+  });
+
+  it('names a ref no earlier entry gave, a user who is not a demo user, an unknown event, slot and review status', () => {
+    const problems = problemsOf([
+      { entity: 'lead', ref: 'a', as: 'nobody@solarium.test', data: { name: 'X', phone: '9810000099', city: 'Pune', customer: '{{user.ghost@solarium.test}}' }, events: ['fly'], files: [{ slot: 'photos', fileName: 'a.pdf' }, { slot: 'docs', fileName: 'b.pdf', review: { status: 'lost', as: 'kam@solarium.test' } }] },
+      { update: 'b', events: ['lost'] },
+      { find: { entity: 'commission', field: 'colour', value: '{{ref.c}}' }, ref: 'a' },
+    ]);
+    expect(problems.map((p) => [p.path, p.message])).toEqual([
+      ['$.records[0].data.customer', '"ghost@solarium.test" is not a demo user of this app'],
+      ['$.records[0].as', '"nobody@solarium.test" is not a demo user of this app'],
+      ['$.records[0].events[0]', 'Event "fly" is not an event of entity "lead"'],
+      ['$.records[0].files[0].slot', 'Entity "lead" has no file slot "photos"'],
+      ['$.records[0].files[1].review.status', '"lost" is not a review status of slot "docs"'],
+      ['$.records[1].update', '"b" is not the ref of an earlier demo record'],
+      ['$.records[2].find.field', '"colour" is not a field of entity "commission"'],
+      ['$.records[2].find.value', '"c" is not the ref of an earlier demo record'],
+      ['$.records[2].ref', 'The ref "a" is given twice'],
+    ]);
+  });
+});
