@@ -31,10 +31,3 @@ export function actorScopeValues(actor: Actor, scope: ScopeRule): string[] {
   const v = actor[scope.actor as 'id' | 'email' | 'phone'];
   return v ? [v] : [];
 }
-
-/** The tags a record may carry for a scoped actor to see it (any one suffices); undefined when unscoped. */
-export function requiredScopeTags(actor: Actor, permission: EntityPermission): string[] | undefined {
-  if (!permission.scope) return undefined;
-  // An actor without the attribute matches nothing rather than everything.
-  return actorScopeValues(actor, permission.scope).map((v) => `${permission.scope!.field}:${v}`);
-}

@@ -6,7 +6,7 @@
 // lost its authored key order), lists in their order, so the same two versions always read the same.
 import { isDeepStrictEqual } from 'node:util';
 import type { DefinitionKind, DefinitionOfKind } from '../registry/definition-kinds.ts';
-import type { AnyDefinition, Effect, EntityPermission, FieldSchema, RoleDef, WorkflowDef } from '../registry/definition-types.ts';
+import type { AnyDefinition, Effect, EntityPermission, FieldSchema, RoleDef, ScopeRule, WorkflowDef } from '../registry/definition-types.ts';
 import { normalizeTransitions, type NormalizedTransition } from '../workflow/normalize-transitions.ts';
 
 export interface Change {
@@ -423,7 +423,8 @@ function describePermission(out: Change[], role: string, entity: string, path: s
   // A scope narrows what a role may do; a role left with nothing on the entity has nothing to narrow.
   const grants = (p: EntityPermission) => ACTIONS.some(({ action }) => p[action]) || Boolean(p.update);
   if (!isDeepStrictEqual(a.scope, b.scope) && grants(b)) {
-    const scope = (s: { field: string; actor: string }) => `whose ${s.field} matches their ${s.actor.replace(/^attributes\./, '')}`;
+    const scope = (s: ScopeRule) =>
+      `whose ${s.field} matches their ${s.actor.replace(/^attributes\./, '')}${s.orVia ? ` or is the ${s.orVia.key ?? s.field} of a ${s.orVia.entity} whose ${s.orVia.field} does` : ''}`;
     const sentence = !b.scope ? `Role ${role} now sees every ${entity} record it may read, not only those ${scope(a.scope!)}` : `Role ${role} now sees only ${entity} records ${scope(b.scope)}`;
     push(out, !a.scope ? 'added' : !b.scope ? 'removed' : 'changed', `${path}.scope`, sentence, a.scope, b.scope);
   }

@@ -4,7 +4,8 @@
 // step (creating the transaction), bound to the user who obtained it and to their scope then; the
 // entity that requires the proof (EntityDef.proof) spends it once, in the create's transaction.
 import type { Actor } from '../auth/actor.ts';
-import { actorScopeValues, requirePermission, scopeRuleOf } from '../auth/permissions.ts';
+import { requirePermission, scopeRuleOf } from '../auth/permissions.ts';
+import { scopeValues } from '../records/record-scope.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
@@ -71,12 +72,12 @@ export function createRecordOtp(ctx: EngineContext, otp: OtpService) {
   }
 
   /** The actor's scope values for each entity whose creates require a proof about `entity`. */
-  function scopesFor(app: CompiledApp, entity: CompiledEntity, actor: Actor): Record<string, string[]> {
+  async function scopesFor(app: CompiledApp, entity: CompiledEntity, actor: Actor): Promise<Record<string, string[]>> {
     const scopes: Record<string, string[]> = {};
     for (const e of app.entities.values()) {
       const rule = e.definition.proof;
       const scope = scopeRuleOf(app, actor, e.name);
-      if (rule && (rule.entity ?? entity.name) === entity.name && scope) scopes[e.name] = actorScopeValues(actor, scope);
+      if (rule && (rule.entity ?? entity.name) === entity.name && scope) scopes[e.name] = await scopeValues(ctx.db.sql, app.id, actor, scope);
     }
     return scopes;
   }
@@ -140,7 +141,7 @@ export function createRecordOtp(ctx: EngineContext, otp: OtpService) {
       const { subject } = await otp.verify(app, policy.name, otpId, code);
       const [, , phone, email] = subject.split(':');
       const minutes = policy.record!.proofMinutes ?? DEFAULT_PROOF_MINUTES;
-      const proof = await ctx.tokens.issueProof(app.id, subject, { jti: otpId, entity: entity.name, recordId: row.id, phone: phone ?? '', email: email ?? '', by: actor.id, scopes: scopesFor(app, entity, actor) }, minutes);
+      const proof = await ctx.tokens.issueProof(app.id, subject, { jti: otpId, entity: entity.name, recordId: row.id, phone: phone ?? '', email: email ?? '', by: actor.id, scopes: await scopesFor(app, entity, actor) }, minutes);
       return { verificationToken: proof.token, expiresIn: proof.expiresIn, verified: { phone: phone || null, email: email || null } };
     },
   };

@@ -1,7 +1,8 @@
 // Promotions at runtime: the checks on every write of a promotion or a group, compilation on
 // activation, and evaluation (§4.3), the test console (§4.3.1) and transaction pricing (§4.4)
 // over an in-memory index that is rebuilt when promotions, groups or master data change.
-import { actorScopeValues, requiredScopeTags, requirePermission, scopeRuleOf } from '../auth/permissions.ts';
+import { requirePermission, scopeRuleOf } from '../auth/permissions.ts';
+import { carriesScope, scopeValues, visibleScopeTags } from '../records/record-scope.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { AppError, type ErrorDetail } from '../errors/app-error.ts';
@@ -214,18 +215,18 @@ export function createPromotionsService(ctx: PromotionsContext) {
   }
 
   /** The store's facts, within the actor's scope when their store access is scoped. */
-  function storeFacts(app: CompiledApp, rs: RulesDef, actor: Actor, stores: MaterializedGroups, storeId: string, at: string): Record<string, unknown> {
+  async function storeFacts(app: CompiledApp, rs: RulesDef, actor: Actor, stores: MaterializedGroups, storeId: string, at: string): Promise<Record<string, unknown>> {
     const key = stores.canonical.get(storeId.toLowerCase());
     if (!key) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: at, message: `Unknown store "${storeId}"` }] });
     const scope = scopeRuleOf(app, actor, rs.stores.entity);
-    if (scope && !actorScopeValues(actor, scope).includes(key)) throw new AppError('FORBIDDEN', 'This store is outside your scope', { details: [{ path: at, message: 'Outside your scope' }] });
+    if (scope && !(await scopeValues(ctx.db.sql, app.id, actor, scope)).includes(key)) throw new AppError('FORBIDDEN', 'This store is outside your scope', { details: [{ path: at, message: 'Outside your scope' }] });
     return storeView(rs, stores.records.get(key)!);
   }
 
   async function evaluateCart(app: CompiledApp, rs: RulesDef, actor: Actor, body: EvaluateBody) {
     const [g, idx] = await Promise.all([groups(app, rs), index(app, rs)]);
     const lines = priceLines(rs, g.products, body.items, '$.items');
-    const store = storeFacts(app, rs, actor, g.stores, body.storeId, '$.storeId');
+    const store = await storeFacts(app, rs, actor, g.stores, body.storeId, '$.storeId');
     const storeKey = store[rs.stores.key] as string;
     const facts = cartFacts(lines, store, body.customerId, (sku) => g.products.groupsOf.get(sku) ?? [], idx.groupCodes);
     const today = todayOf(ctx.clock());
@@ -238,8 +239,8 @@ export function createPromotionsService(ctx: PromotionsContext) {
     let stored: { id: string; version: number; state: string | null; data: Record<string, unknown> } | undefined;
     if (body.promotionId !== undefined) {
       const row = await findRecord(ctx.db, app.id, rs.entity, body.promotionId);
-      const tags = requiredScopeTags(actor, requirePermission(app, actor, rs.entity, 'read'));
-      if (!row || (tags && !row.scopeTags.some((t) => tags.includes(t)))) throw new AppError('RECORD_NOT_FOUND', `No ${rs.entity} ${body.promotionId}`, { details: [{ path: '$.promotionId', message: 'Not found' }] });
+      const tags = await visibleScopeTags(ctx.db.sql, app.id, actor, requirePermission(app, actor, rs.entity, 'read'));
+      if (!row || !carriesScope(tags, row)) throw new AppError('RECORD_NOT_FOUND', `No ${rs.entity} ${body.promotionId}`, { details: [{ path: '$.promotionId', message: 'Not found' }] });
       stored = row;
     }
     return resolveCandidate(ruleContext(app, rs, g), app.entities.get(rs.entity)!, stored, body.promotion);
@@ -323,7 +324,7 @@ export function createPromotionsService(ctx: PromotionsContext) {
       if (!members) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: '$.storeGroup', message: `Unknown store group "${body.storeGroup}"` }] });
       // A scoped user tests a store group through their own stores in it, and needs one there.
       const scope = scopeRuleOf(app, actor, rs.stores.entity);
-      const own = scope ? new Set(actorScopeValues(actor, scope)) : undefined;
+      const own = scope ? new Set(await scopeValues(ctx.db.sql, app.id, actor, scope)) : undefined;
       const visible = own ? [...members].filter((m) => own.has(m)) : [...members];
       if (own && visible.length === 0) throw new AppError('FORBIDDEN', 'None of your stores is in this store group', { details: [{ path: '$.storeGroup', message: 'Outside your scope' }] });
       const items = [...(body.items ?? []), ...selectionItems(rs, g.products, body.selections ?? {})];
@@ -362,7 +363,7 @@ export function createPromotionsService(ctx: PromotionsContext) {
       const after = body.cursor === undefined ? undefined : decodeCursor(body.cursor);
       const pricing = rs.pricing;
       if (!pricing) throw new AppError('NOT_FOUND', `Ruleset "${rs.name}" prices no records: there are no transactions to replay`);
-      const scopeTags = requiredScopeTags(actor, requirePermission(app, actor, pricing.entity, 'read'));
+      const scopeTags = await visibleScopeTags(ctx.db.sql, app.id, actor, requirePermission(app, actor, pricing.entity, 'read'));
       const [g, idx] = await Promise.all([groups(app, rs), index(app, rs)]);
       const candidate = await candidateOf(app, rs, actor, g, body);
       // Whole UTC days, today included: two runs on one day read the same window.
@@ -399,7 +400,7 @@ export function createPromotionsService(ctx: PromotionsContext) {
       const g = await groups(app, rs);
       let visible: Set<string> | undefined;
       if (scope) {
-        const own = new Set(actorScopeValues(actor, scope));
+        const own = new Set(await scopeValues(ctx.db.sql, app.id, actor, scope));
         visible = new Set([...g.stores.records].filter(([, data]) => own.has(String(data[scope.field]))).map(([key]) => key));
       }
       return groupMembers(rs, g, visible);
@@ -437,7 +438,7 @@ export function createPromotionsService(ctx: PromotionsContext) {
     if (sent.length) throw new AppError('VALIDATION_FAILED', undefined, { details: sent.map((k) => ({ path: `$.${k}`, message: 'Computed by the server from the promotion; do not send it' })) });
     // A store user with one store need not name it (the create stamps it the same way).
     const scope = scopeRuleOf(app, actor, rs.stores.entity);
-    const own = scope ? actorScopeValues(actor, scope) : [];
+    const own = scope ? await scopeValues(ctx.db.sql, app.id, actor, scope) : [];
     const storeId = body[rule.storeField] ?? (own.length === 1 ? own[0] : undefined);
     const cart = validateEvaluate({ storeId, items: body[rule.itemsField] });
     const promotionId = body[rule.promotionField];

@@ -6,20 +6,14 @@ import type { Actor } from '../auth/actor.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { EntityPermission } from '../registry/definition-types.ts';
-import { requiredScopeTags } from '../auth/permissions.ts';
 import type { RecordRow } from './record-row.ts';
+import { carriesScope, outOfScope, visibleScopeTags } from './record-scope.ts';
 import { findRecord } from './record-store.ts';
 
 // Under a burst on one record every round lets at least one writer through; the cap only stops a
 // pathological livelock, and the jittered pause spreads the losers out.
 const MAX_ATTEMPTS = 200;
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 + attempt, 20)));
-
-/** 403 when a scoped actor reaches for a record outside their scope (it exists; it is not theirs). */
-export function assertInScope(actor: Actor, permission: EntityPermission, row: RecordRow): void {
-  const tags = requiredScopeTags(actor, permission);
-  if (tags !== undefined && !tags.some((t) => row.scopeTags.includes(t))) throw new AppError('FORBIDDEN', 'This record is outside your scope');
-}
 
 export interface OptimisticTarget {
   app: string;
@@ -33,10 +27,11 @@ export interface OptimisticTarget {
 
 /** `decideAndWrite` returns what it wrote, or undefined when another write came first. */
 export async function writeOptimistically<T>(ctx: EngineContext, t: OptimisticTarget, decideAndWrite: (current: RecordRow) => Promise<T | undefined>): Promise<T> {
+  const tags = await visibleScopeTags(ctx.db.sql, t.app, t.actor, t.permission);
   for (let attempt = 0; ; attempt++) {
     const current = await findRecord(ctx.db, t.app, t.entity, t.id);
     if (!current) throw new AppError('RECORD_NOT_FOUND', `No ${t.entity} with id "${t.id}"`);
-    assertInScope(t.actor, t.permission, current);
+    if (!carriesScope(tags, current)) throw outOfScope(current);
     if (t.expectedVersion !== undefined && t.expectedVersion !== current.version) throw new AppError('VERSION_MISMATCH', undefined, { data: { currentVersion: current.version } });
     const written = await decideAndWrite(current);
     if (written !== undefined) return written;

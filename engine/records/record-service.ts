@@ -9,7 +9,8 @@ import type { RecordsInTransaction } from '../effects/effect-module.ts';
 import { planEffects } from '../effects/plan-effects.ts';
 import { NOTHING_PREPARED, preparePlanned } from '../effects/prepare-planned.ts';
 import type { Actor } from '../auth/actor.ts';
-import { actorScopeValues, requiredScopeTags, requirePermission } from '../auth/permissions.ts';
+import { requirePermission } from '../auth/permissions.ts';
+import { assertInScope, permittedScopeValues, visibleScopeTags } from './record-scope.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { AppError } from '../errors/app-error.ts';
@@ -30,12 +31,12 @@ import type { RecordRow } from './record-row.ts';
 import { UUID_RE } from '../support/uuid.ts';
 import { canonicalJson } from '../support/canonical-json.ts';
 import { findRecord, inTransaction, insertRecord, listRecords, lockRecord, updateRecordData, type RecordInsert } from './record-store.ts';
-import { assertInScope, writeOptimistically } from './optimistic-write.ts';
+import { writeOptimistically } from './optimistic-write.ts';
 import { applyScopeOnWrite, assertFieldsEditable, assertNotComputed, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
 import { applyComputed } from './computed-fields.ts';
 import { assertRecordChecks } from './record-checks.ts';
 
-export { assertInScope, isObjectBody };
+export { isObjectBody };
 import { answerFor, recordView, type RecordResult, type RecordTarget } from './record-view.ts';
 import { outboxRecordset } from '../notify/outbox-store.ts';
 import { parseIfMatch, resolveApp, resolveEntity } from '../registry/resolve-target.ts';
@@ -114,7 +115,7 @@ async function answerRepeat(ctx: EngineContext, app: string, entity: CompiledEnt
   if (first.requestHash !== req.requestHash) throw new AppError('IDEMPOTENCY_MISMATCH', undefined, { details: [{ path: '$', message: 'The request id was used before with another body' }] });
   const existing = await findRecord(ctx.db, app, entity.name, first.recordId);
   // What the first request made is shown only to someone who may see it.
-  if (existing) assertInScope(who.actor, who.permission, existing);
+  if (existing) await assertInScope(ctx.db.sql, app, who.actor, who.permission, existing);
   throw new AppError('DUPLICATE_REQUEST', undefined, { data: existing ? recordView(entity, existing) : { id: first.recordId } });
 }
 
@@ -130,7 +131,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
     const permission = requirePermission(app, actor, entity.name, action);
     const row = await findRecord(ctx.db, app.id, entity.name, id);
     if (!row) throw new AppError('RECORD_NOT_FOUND', `No ${entity.name} with id "${id}"`);
-    assertInScope(actor, permission, row);
+    await assertInScope(ctx.db.sql, app.id, actor, permission, row);
     return { app, entity, permission, row };
   }
 
@@ -170,7 +171,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
       if (idempotency) await answerRepeat(ctx, app.id, entity, idempotency, { actor, permission });
       const proof = entity.definition.proof ? await deps.recordOtp.checkProof(app, entity.definition.proof, body, actor) : undefined;
       const data = await ctx.hooks.beforeCreate(app, entity.name, actor, { ...(proof?.data ?? body) });
-      applyScopeOnWrite(actor, permission, data, true);
+      applyScopeOnWrite(permission, await permittedScopeValues(ctx.db.sql, app.id, actor, permission), data, true);
       if (proof) deps.recordOtp.assertWithinProofScope(app, entity, actor, data, proof);
       const now = ctx.clock();
       const id = randomUUID();
@@ -242,7 +243,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
       const q = parseListQuery(entity, query);
       const { rows, sortValues } = await listRecords(
         ctx.db,
-        { app: app.id, entity: entity.name, stateField: entity.workflow?.field, scopeTags: requiredScopeTags(actor, permission) },
+        { app: app.id, entity: entity.name, stateField: entity.workflow?.field, scopeTags: await visibleScopeTags(ctx.db.sql, app.id, actor, permission) },
         q,
       );
       const page = rows.slice(0, q.limit);
@@ -267,7 +268,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
       if (!isObjectBody(body)) throw new AppError('VALIDATION_FAILED', 'The body must be a JSON object');
       const expected = parseIfMatch(ifMatch);
       const changes = { ...body };
-      checkChangeRequest(entity, permission, actor, changes);
+      checkChangeRequest(entity, permission, actor, await permittedScopeValues(ctx.db.sql, app.id, actor, permission), changes);
       const now = ctx.clock();
       let merged: Record<string, unknown> = {};
       try {
@@ -307,7 +308,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
       await ctx.db.$transaction(async (tx) => {
         const current = await lockRecord(tx, app.id, entity.name, id);
         if (!current) throw new AppError('RECORD_NOT_FOUND', `No ${entity.name} with id "${id}"`);
-        assertInScope(actor, permission, current);
+        await assertInScope(ctx.db.sql, app.id, actor, permission, current);
         if (expected !== undefined && expected !== current.version) throw new AppError('VERSION_MISMATCH', undefined, { data: { currentVersion: current.version } });
         // Soft delete keeps the timeline and audit trail; the unique values become free again.
         await tx.record.update({ where: { id }, data: { deletedAt: now, version: { increment: 1 } } });

@@ -7,7 +7,8 @@
 // without a body. A record with attachment slots carries its files' metadata.
 import { createHash } from 'node:crypto';
 import type { Actor } from '../auth/actor.ts';
-import { requiredScopeTags, requirePermission } from '../auth/permissions.ts';
+import { requirePermission } from '../auth/permissions.ts';
+import { visibleScopeTags } from './record-scope.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { AppError, isAppError } from '../errors/app-error.ts';
 import { resolveApp } from '../registry/resolve-target.ts';
@@ -29,16 +30,18 @@ export async function syncBundle(ctx: EngineContext, appId: string, actor: Actor
   const declared = app.definition.sync?.entities ?? [];
   if (!declared.length) throw new AppError('NOT_FOUND', `App "${app.id}" declares no sync bundle`);
   // The entities this caller may read, each with the scope it reads in.
-  const readable = declared.flatMap((name) => {
+  const readable: { entity: NonNullable<ReturnType<typeof app.entities.get>>; scopeTags: string[] | undefined }[] = [];
+  for (const name of declared) {
     const entity = app.entities.get(name)!;
+    let permission;
     try {
-      const permission = requirePermission(app, actor, name, 'read');
-      return [{ entity, scopeTags: requiredScopeTags(actor, permission) }];
+      permission = requirePermission(app, actor, name, 'read');
     } catch (err) {
-      if (isAppError(err) && err.status === 403) return [];
+      if (isAppError(err) && err.status === 403) continue;
       throw err;
     }
-  });
+    readable.push({ entity, scopeTags: await visibleScopeTags(ctx.db.sql, app.id, actor, permission) });
+  }
   if (!readable.length) throw new AppError('FORBIDDEN', `Role "${actor.role}" may read none of the records this app syncs`);
   const hash = createHash('sha256').update(`${app.id}|${registry.releases?.get(app.id) ?? app.checksum}|${actor.role}|${actor.id}`);
   const withFiles = (name: string) => Object.keys(app.entities.get(name)!.definition.files ?? {}).length > 0;

@@ -12,6 +12,7 @@ import type { Prisma } from '../store/database.ts';
 import { answerFor, recordView, type RecordResult, type RecordTarget } from './record-view.ts';
 import { parseIfMatch, resolveApp, resolveEntity } from '../registry/resolve-target.ts';
 import { scopeTags } from './derived-columns.ts';
+import { permittedScopeValues } from './record-scope.ts';
 import { followedWorkflow } from './followed-workflow.ts';
 import { applyComputed } from './computed-fields.ts';
 import { assertRecordChecks } from './record-checks.ts';
@@ -86,7 +87,10 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
     try {
       // Inside the try: a role refused the move or the fields is an attempt on the record, audited too.
       const permission = requirePermission(app, actor, entity.name, 'transition');
-      if (fields) checkChangeRequest(entity, requirePermission(app, actor, entity.name, 'update'), actor, fields);
+      if (fields) {
+        const update = requirePermission(app, actor, entity.name, 'update');
+        checkChangeRequest(entity, update, actor, await permittedScopeValues(ctx.db.sql, app.id, actor, update), fields);
+      }
       // Every change is judged against the state it really lands on (optimistic-write.ts), and every
       // accepted one is in the timeline.
       const written = await writeOptimistically(ctx, { app: app.id, entity: entity.name, id, actor, permission, expectedVersion: expected }, async (current) => {

@@ -3,7 +3,6 @@
 // the fields a role may change, scope, fields frozen by state, and unique keys.
 import type { ValidateFunction } from 'ajv';
 import type { Actor } from '../auth/actor.ts';
-import { actorScopeValues } from '../auth/permissions.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { EntityPermission, FieldSchema } from '../registry/definition-types.ts';
 import { assertValid } from '../support/validate-body.ts';
@@ -30,11 +29,13 @@ export function assertValidFields(fields: Readonly<Record<string, FieldSchema>>,
   }
 }
 
-/** A scoped actor may only create or move records into their own scope: stamp it, refuse others. */
-export function applyScopeOnWrite(actor: Actor, permission: EntityPermission, data: Record<string, unknown>, creating: boolean): void {
+/**
+ * A scoped actor may only create or move records into their own scope (`own`: every value their
+ * scope reaches, derived ones included — record-scope.ts): stamp it, refuse others.
+ */
+export function applyScopeOnWrite(permission: EntityPermission, own: readonly string[] | undefined, data: Record<string, unknown>, creating: boolean): void {
   const scope = permission.scope;
-  if (!scope) return;
-  const own = actorScopeValues(actor, scope);
+  if (!scope || !own) return;
   if (scope.field in data && !own.includes(String(data[scope.field]))) {
     throw new AppError('FORBIDDEN', `"${scope.field}" must be within your scope`, { details: [{ path: `$.${scope.field}`, message: 'Outside your scope' }] });
   }
@@ -49,7 +50,7 @@ export function assertNotComputed(entity: CompiledEntity, body: Record<string, u
   if (sent.length) throw new AppError('VALIDATION_FAILED', undefined, { details: sent.map((f) => ({ path: `$.${f}`, message: `"${f}" is computed by the server; leave it out` })) });
 }
 
-export function checkChangeRequest(entity: CompiledEntity, permission: EntityPermission, actor: Actor, changes: Record<string, unknown>): void {
+export function checkChangeRequest(entity: CompiledEntity, permission: EntityPermission, actor: Actor, own: readonly string[] | undefined, changes: Record<string, unknown>): void {
   assertNotComputed(entity, changes);
   assertValidFields(entity.fields, entity.validatePatch, changes);
   if (Array.isArray(permission.update)) {
@@ -57,7 +58,7 @@ export function checkChangeRequest(entity: CompiledEntity, permission: EntityPer
     const denied = Object.keys(changes).filter((f) => !allowed.has(f));
     if (denied.length) throw new AppError('FORBIDDEN', `Role "${actor.role}" may only change ${permission.update.join(', ')}`, { details: denied.map((f) => ({ path: `$.${f}`, message: 'Not yours to change' })) });
   }
-  applyScopeOnWrite(actor, permission, changes, false);
+  applyScopeOnWrite(permission, own, changes, false);
 }
 
 /**

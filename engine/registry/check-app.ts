@@ -28,6 +28,16 @@ export function checkApp(defs: AppDefinitionSet): DefinitionProblem[] {
       if (perm.scope && !(perm.scope.field in entity.definition.fields)) {
         add(app.file, `${path}.scope.field`, `Entity "${entityName}" has no field "${perm.scope.field}"`);
       }
+      const via = perm.scope?.orVia;
+      if (via) {
+        const viaEntity = entities.get(via.entity);
+        if (!viaEntity) defs.malformed.has(`entity:${via.entity}`) || add(app.file, `${path}.scope.orVia.entity`, `Entity "${via.entity}" is not defined in this app`);
+        else {
+          if (!(via.field in viaEntity.definition.fields)) add(app.file, `${path}.scope.orVia.field`, `Entity "${via.entity}" has no field "${via.field}"`);
+          const key = via.key ?? perm.scope!.field;
+          if (!(key in viaEntity.definition.fields)) add(app.file, `${path}.scope.orVia${via.key ? '.key' : ''}`, `Entity "${via.entity}" has no field "${key}" to take the derived values from${via.key ? '' : ' (name it in "key")'}`);
+        }
+      }
       if (Array.isArray(perm.update)) perm.update.forEach((f, i) => f in entity.definition.fields || add(app.file, `${path}.update[${i}]`, `Entity "${entityName}" has no field "${f}"`));
       if (perm.transition && !entity.definition.workflow) {
         add(app.file, `${path}.transition`, `Entity "${entityName}" has no workflow to transition`);

@@ -38,6 +38,11 @@ export interface ScopeRule {
   field: string;
   /** id, email, phone, or attributes.<name> (a value or a list, e.g. the stores a user may see). */
   actor: string;
+  /**
+   * Values derived from the data at request time: also the `key` (default: `field`) of every record
+   * of `entity` whose `field` is one of the actor's values — the stores whose parentStoreId is theirs.
+   */
+  orVia?: { entity: string; field: string; key?: string };
 }
 
 export interface EntityPermission {

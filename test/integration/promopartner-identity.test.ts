@@ -282,8 +282,9 @@ describe('RBAC (§4.10)', () => {
     expect(await list(store)).toEqual(['S001']);
     expect(await list(parent)).toEqual(['P001', 'S001', 'S002']);
     expect(await list(admin)).toEqual(expect.arrayContaining(['P001', 'S001', 'S002', 'S999']));
-    expect((await s.request.get(`${BASE}/stores/${ids.S002}`).set(store)).status).toBe(403);
+    // Outside one's scope reads as not there: a 404 tells no one the record exists.
+    expect((await s.request.get(`${BASE}/stores/${ids.S002}`).set(store)).status).toBe(404);
     expect((await s.request.get(`${BASE}/stores/${ids.S002}`).set(parent)).status).toBe(200);
-    expect((await s.request.get(`${BASE}/stores/${ids.S999}`).set(parent)).status).toBe(403);
+    expect((await s.request.get(`${BASE}/stores/${ids.S999}`).set(parent)).status).toBe(404);
   });
 });

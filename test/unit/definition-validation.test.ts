@@ -61,6 +61,17 @@ describe('definition validation', () => {
         { file: 'solarium/app.yaml', path: '$.roles.cp.permissions.lead.scope.field', message: 'Entity "lead" has no field "owner"' },
       ]);
     });
+    it('refuses a derived scope through an entity or fields that do not exist', () => {
+      expect(problemsOf((d) => ((d.app.roles as any).cp.permissions.lead.scope.orVia = { entity: 'team', field: 'leaderId' }))).toEqual([
+        { file: 'solarium/app.yaml', path: '$.roles.cp.permissions.lead.scope.orVia.entity', message: 'Entity "team" is not defined in this app' },
+      ]);
+      expect(problemsOf((d) => ((d.app.roles as any).cp.permissions.lead.scope.orVia = { entity: 'lead', field: 'leaderId' }))).toEqual([
+        { file: 'solarium/app.yaml', path: '$.roles.cp.permissions.lead.scope.orVia.field', message: 'Entity "lead" has no field "leaderId"' },
+      ]);
+      expect(problemsOf((d) => ((d.app.roles as any).cp.permissions.lead.scope.orVia = { entity: 'lead', field: 'customer', key: 'owner' }))).toEqual([
+        { file: 'solarium/app.yaml', path: '$.roles.cp.permissions.lead.scope.orVia.key', message: 'Entity "lead" has no field "owner" to take the derived values from' },
+      ]);
+    });
     it('refuses a route operation with a typo', () => {
       expect(problemsOf((d) => ((d.app.routes as any[])[1].operation = 'records.creat'))).toEqual([
         { file: 'solarium/app.yaml', path: '$.routes[1].operation', message: expect.stringMatching(/^Must be one of: "auth.login"/) },

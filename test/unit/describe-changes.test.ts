@@ -272,6 +272,12 @@ describe('entity changes', () => {
 });
 
 describe('app changes', () => {
+  it('says which records a derived scope adds', () => {
+    expect(sentencesOf('promopartner/app.yaml', (a) => {
+      a.roles.kam.permissions.store = { read: true, scope: { field: 'storeId', actor: 'attributes.storeIds', orVia: { entity: 'store', field: 'parentStoreId' } } };
+    })).toEqual(['Role kam now sees only store records whose storeId matches their storeIds or is the storeId of a store whose parentStoreId does']);
+  });
+
   it('says what each role may now do, and may no longer do', () => {
     expect(sentencesOf('promopartner/app.yaml', (a) => {
       a.roles.kam.permissions.promotion.update = true;
