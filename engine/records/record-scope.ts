@@ -40,8 +40,14 @@ export async function visibleScopeTags(sql: Queryable, app: string, actor: Actor
 /** Whether a record carries one of the tags (undefined tags: unscoped, every record). */
 export const carriesScope = (tags: readonly string[] | undefined, row: Pick<RecordRow, 'scopeTags'>) => tags === undefined || tags.some((t) => row.scopeTags.includes(t));
 
+/** Why an out-of-scope refusal happened, for those who log attempts (the client is told only "not found"). */
+export const OUT_OF_SCOPE = Symbol('out of scope');
+
 /** A record outside the actor's scope is answered as one that does not exist: a 404 tells no one it is there. */
-export const outOfScope = (row: Pick<RecordRow, 'entity' | 'id'>) => new AppError('RECORD_NOT_FOUND', `No ${row.entity} with id "${row.id}"`);
+export const outOfScope = (row: Pick<RecordRow, 'entity' | 'id'>) => new AppError('RECORD_NOT_FOUND', `No ${row.entity} with id "${row.id}"`, { cause: OUT_OF_SCOPE });
+
+/** Whether an error is a refusal of a record that exists outside the caller's scope. */
+export const isOutOfScope = (err: unknown) => err instanceof AppError && err.cause === OUT_OF_SCOPE;
 
 /** 404 when a scoped actor reaches for a record outside their scope, as for one that does not exist. */
 export async function assertInScope(sql: Queryable, app: string, actor: Actor, permission: EntityPermission, row: RecordRow): Promise<void> {

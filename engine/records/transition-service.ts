@@ -12,7 +12,7 @@ import type { Prisma } from '../store/database.ts';
 import { answerFor, recordView, type RecordResult, type RecordTarget } from './record-view.ts';
 import { parseIfMatch, resolveApp, resolveEntity } from '../registry/resolve-target.ts';
 import { scopeTags } from './derived-columns.ts';
-import { permittedScopeValues } from './record-scope.ts';
+import { isOutOfScope, permittedScopeValues } from './record-scope.ts';
 import { followedWorkflow } from './followed-workflow.ts';
 import { applyComputed } from './computed-fields.ts';
 import { assertRecordChecks } from './record-checks.ts';
@@ -206,7 +206,8 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
     } catch (err) {
       if (isUniqueViolation(err)) throw duplicateError(entity, attemptedData, err);
       // Refused attempts are part of "every attempt logged" (seed 001 §3.1): nothing else was written for them.
-      if (isAppError(err) && AUDITED_REFUSALS.has(err.status) && err.code !== 'VERSION_MISMATCH') {
+      // An attempt on a record outside one's scope is one too, though the caller hears "not found".
+      if (isAppError(err) && (AUDITED_REFUSALS.has(err.status) || isOutOfScope(err)) && err.code !== 'VERSION_MISMATCH') {
         await appendAudit(ctx.db, {
           app: app.id,
           entity: entity.name,

@@ -139,9 +139,9 @@ describe('solarium status matrix enforcement', () => {
     expect(res.status).toBe(422);
   });
 
-  it('refuses a customer on a lead that is not theirs with 403, and on their own lead outside the matrix with 422', async () => {
+  it('refuses a customer on a lead that is not theirs with 404 (as if not there), and on their own lead outside the matrix with 422', async () => {
     const notTheirs = await createLead('cp1@solarium.test');
-    expect((await move('customer1@solarium.test', notTheirs.id, { newStatus: 'customer_accepted' })).status).toBe(403);
+    expect((await move('customer1@solarium.test', notTheirs.id, { newStatus: 'customer_accepted' })).status).toBe(404);
     const own = await createLead('cp1@solarium.test', { customer: 'customer1@solarium.test' });
     expect((await move('customer1@solarium.test', own.id, { newStatus: 'in_discussion' })).status).toBe(422);
   });
@@ -198,13 +198,22 @@ describe('admin and KAM override', () => {
 });
 
 describe('scopes', () => {
-  it('gives 403 to a CP on another CP lead, for read, status change, patch and timeline', async () => {
+  it('answers 404 to a CP on another CP lead, for read, status change, patch and timeline: it is not theirs to know of', async () => {
     const lead = await createLead('cp1@solarium.test');
     const other = auth(await s.login('cp2@solarium.test'));
-    expect((await s.request.get(`/solarium/leads/${lead.id}`).set(other)).status).toBe(403);
-    expect((await move('cp2@solarium.test', lead.id, { newStatus: 'in_discussion' })).status).toBe(403);
-    expect((await s.request.patch(`/v1/apps/solarium/records/lead/${lead.id}`).set(other).send({ city: 'Goa' })).status).toBe(403);
-    expect((await s.request.get(`/solarium/leads/${lead.id}/timeline`).set(other)).status).toBe(403);
+    const missing = { success: false, error: { code: 'RECORD_NOT_FOUND', message: `No lead with id "${lead.id}"` } };
+    const get = await s.request.get(`/solarium/leads/${lead.id}`).set(other);
+    expect(get.status).toBe(404);
+    expect(get.body).toMatchObject(missing);
+    expect((await move('cp2@solarium.test', lead.id, { newStatus: 'in_discussion' })).status).toBe(404);
+    expect((await s.request.patch(`/v1/apps/solarium/records/lead/${lead.id}`).set(other).send({ city: 'Goa' })).status).toBe(404);
+    expect((await s.request.get(`/solarium/leads/${lead.id}/timeline`).set(other)).status).toBe(404);
+    // The move was still an attempt on the record: it is in the audit log, refused.
+    const db = new pg.Client({ connectionString: s.databaseUrl });
+    await db.connect();
+    const audit = await db.query("SELECT detail->>'code' AS code FROM audit_entries WHERE record_id = $1 AND outcome = 'refused'", [lead.id]);
+    await db.end();
+    expect(audit.rows.map((a: { code: string }) => a.code)).toEqual(['RECORD_NOT_FOUND']);
   });
 
   it('lists only the leads in scope', async () => {
