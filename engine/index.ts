@@ -34,6 +34,7 @@ import { createRecordOtp } from './otp/record-otp.ts';
 import { createOtpLogin } from './auth/otp-login.ts';
 import { createRefreshTokens } from './auth/refresh-tokens.ts';
 import { createUserAdmin } from './auth/user-admin.ts';
+import { createUserRegistration } from './auth/user-registration.ts';
 import { syncBundle } from './records/sync-bundle.ts';
 import { createRecordsInTransaction } from './records/records-in-transaction.ts';
 import type { PluginCatalog } from './providers/plugin-catalog.ts';
@@ -68,6 +69,7 @@ export type { RulesDef } from './registry/definition-types.ts';
 export { OTP_REQUEST_SCHEMA, OTP_VERIFY_SCHEMA, PHONE_LOGIN_SCHEMA, type SessionTokens } from './auth/otp-login.ts';
 export { RECORD_OTP_REQUEST_SCHEMA } from './otp/record-otp.ts';
 export { CREATE_USER_SCHEMA, UPDATE_USER_SCHEMA, createUserAdmin } from './auth/user-admin.ts';
+export { APPROVE_SCHEMA, REGISTRATION_OTP_SCHEMA, REGISTRATION_SCHEMA, REJECT_SCHEMA } from './auth/user-registration.ts';
 export { compileRelease } from './registry/load-registry.ts';
 export { loadAppDir } from './registry/compile-app.ts';
 export type { Actor } from './auth/actor.ts';
@@ -216,6 +218,8 @@ export async function createEngine(options: EngineOptions) {
     sync: (appId: string, actor: Actor) => syncBundle(ctx, appId, actor),
     /** The app's users as data: list, create, update, deactivate (roles with operations.users). */
     users: createUserAdmin(ctx),
+    /** Self-registration with approval, where an app declares `registration`. */
+    registrations: createUserRegistration(ctx, otp),
     imports,
     /** Files on records: documents in attachment slots, versioned, reviewed, downloaded by signed URL. */
     files,

@@ -83,8 +83,9 @@ export function createOtpLogin(ctx: EngineContext, otp: OtpService, refresh: Ref
       const policy = policyOf(app);
       const { phone, otp: code } = validatePhoneLogin(body);
       const user = await ctx.db.user.findUnique({ where: { app_phone: { app: app.id, phone } } });
-      // An unknown phone reads as a wrong code: sign-in never tells who has an account.
-      if (!user) throw new AppError('OTP_INVALID');
+      // An unknown phone, or one whose account may not sign in (pending, rejected, deactivated),
+      // reads as a wrong code: sign-in never tells who has an account, nor in what state.
+      if (!user || !user.active) throw new AppError('OTP_INVALID');
       return (await otp.verifyLatest(app, policy, user.id, code, (tx, subject) => session(app, subject, undefined, tx))).result;
     },
     async refresh(app: CompiledApp, token: unknown): Promise<SessionTokens> {

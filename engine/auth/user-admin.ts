@@ -15,6 +15,8 @@ import { isUniqueViolation } from '../support/database-errors.ts';
 import { UUID_RE } from '../support/uuid.ts';
 import { bodyValidator } from '../support/validate-body.ts';
 import { hashPassword } from './passwords.ts';
+import { userView, type UserRow } from './user-view.ts';
+import { isPrivilegedRole } from './check-registration.ts';
 
 const ATTRIBUTES = {
   type: 'object',
@@ -51,31 +53,14 @@ interface UserFields {
 const validateCreate = bodyValidator<UserFields & { role: string }>(CREATE_USER_SCHEMA);
 const validateUpdate = bodyValidator<UserFields>(UPDATE_USER_SCHEMA);
 
-type UserRow = { id: string; app: string; email: string | null; phone: string | null; role: string; displayName: string | null; attributes: unknown; active: boolean; createdAt: Date; passwordHash: string | null };
-
-/** A user as the API shows them: never the password hash. */
-const userView = (u: UserRow) => ({
-  id: u.id,
-  email: u.email,
-  phone: u.phone,
-  role: u.role,
-  displayName: u.displayName,
-  attributes: (u.attributes ?? {}) as Record<string, unknown>,
-  active: u.active,
-  hasPassword: u.passwordHash !== null,
-  createdAt: u.createdAt.toISOString(),
-});
-const audited = (u: ReturnType<typeof userView>) => ({ email: u.email, phone: u.phone, role: u.role, displayName: u.displayName, attributes: u.attributes, active: u.active });
+const audited = (u: ReturnType<typeof userView>) => ({ email: u.email, phone: u.phone, role: u.role, displayName: u.displayName, attributes: u.attributes, active: u.active, status: u.status });
 
 function assertRoleMayManageUsers(app: CompiledApp, actor: Actor): void {
   if (app.roles[actor.role]?.operations?.users !== true) throw new AppError('FORBIDDEN', `Role "${actor.role}" may not manage the users of "${app.id}"`);
 }
 
 /** A role that manages users or definitions. */
-const isPrivileged = (app: CompiledApp, role: string) => {
-  const r = app.roles[role];
-  return Boolean(r?.operations?.users || r?.definitions?.edit || r?.definitions?.publish || r?.definitions?.approve);
-};
+const isPrivileged = (app: CompiledApp, role: string) => isPrivilegedRole(app.roles[role]);
 
 function assertRole(app: CompiledApp, role: string | undefined): void {
   if (role !== undefined && (!Object.hasOwn(app.roles, role) || app.roles[role]!.public)) {
@@ -130,10 +115,14 @@ export function createUserAdmin(ctx: Pick<EngineContext, 'db' | 'registry' | 'cl
     assertRole(app, fields.role);
     if (fields.active === false && id === actor.id) throw new AppError('CONFLICT', 'You cannot deactivate yourself');
     const before = await find(app, id);
+    // A registration becomes an account by a decision (POST .../registrations/{id}/approve or reject), never by a toggle.
+    if (fields.active !== undefined && (before.status === 'pending' || before.status === 'rejected')) {
+      throw new AppError('CONFLICT', `This user is a ${before.status} registration: approve or reject it (POST .../registrations/${id}/approve | reject)`);
+    }
     assertWithinReach(app, actor, fields, before);
     await assertContactsFree(db, app.id, fields, id);
     const { password, ...rest } = fields;
-    const data = { ...rest, ...(rest.email ? { email: rest.email.toLowerCase() } : {}), ...(rest.attributes ? { attributes: rest.attributes as Prisma.InputJsonValue } : {}), ...(password ? { passwordHash: await hashPassword(password) } : {}) };
+    const data = { ...rest, ...(rest.active !== undefined ? { status: rest.active ? 'active' : 'deactivated' } : {}), ...(rest.email ? { email: rest.email.toLowerCase() } : {}), ...(rest.attributes ? { attributes: rest.attributes as Prisma.InputJsonValue } : {}), ...(password ? { passwordHash: await hashPassword(password) } : {}) };
     try {
       return await db.$transaction(async (tx) => {
         const after = await tx.user.update({ where: { id }, data });

@@ -100,6 +100,22 @@ export interface AppDef {
   sync?: { entities: string[] };
   /** By provider kind (engine/providers/provider-kinds.ts): a chain in order, or one provider. */
   providers?: Record<string, ProviderRef[] | ProviderRef>;
+  /** Self-registration with approval (engine/auth/user-registration.ts). */
+  registration?: RegistrationDef;
+}
+
+export interface RegistrationDef {
+  /** The roles one may register for: never one that manages users or definitions, nor an approver (checked at load). */
+  roles: string[];
+  /** Who decides, and the message (an sms or email template) an approved registrant is sent. */
+  approval: { by: string[]; notify?: string };
+  /** The OTP policy whose code proves the registrant's phone. */
+  otp?: string;
+  /** The profile fields asked, kept as attributes: text only, never an attribute a scope reads. */
+  fields?: Record<string, FieldSchema>;
+  required?: string[];
+  /** Registration codes, and pending registrations, the app takes per hour (default 100). */
+  perHour?: number;
 }
 
 export interface DemoUserDef {

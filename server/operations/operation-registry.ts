@@ -24,6 +24,11 @@ import { usersCreate } from './users-create.ts';
 import { usersGet } from './users-get.ts';
 import { usersUpdate } from './users-update.ts';
 import { usersDeactivate } from './users-deactivate.ts';
+import { registrationsOtp } from './registrations-otp.ts';
+import { registrationsCreate } from './registrations-create.ts';
+import { registrationsList } from './registrations-list.ts';
+import { registrationsApprove } from './registrations-approve.ts';
+import { registrationsReject } from './registrations-reject.ts';
 import { appsTests } from './apps-tests.ts';
 import { appsSimulate } from './apps-simulate.ts';
 import { authLogin } from './auth-login.ts';
@@ -111,6 +116,11 @@ export const OPERATION_SPECS: { readonly [K in Operation]: OperationSpec<K> } = 
   'users.get': usersGet,
   'users.update': usersUpdate,
   'users.deactivate': usersDeactivate,
+  'registrations.otp': registrationsOtp,
+  'registrations.create': registrationsCreate,
+  'registrations.list': registrationsList,
+  'registrations.approve': registrationsApprove,
+  'registrations.reject': registrationsReject,
   'apps.tests': appsTests,
   'apps.simulate': appsSimulate,
   'files.uploadUrl': filesUploadUrl,

@@ -716,6 +716,28 @@ describe('conformance: every documented operation, called, answers as documented
     }
   });
 
+  it('self-registration with approval, on the generic routes and Solarium\'s aliases', async () => {
+    const admin = { Authorization: `Bearer ${(await supertest(s.http).post('/v1/apps/solarium/auth/login').send({ email: 'admin@solarium.test', password: 'demo1234' })).body.data.accessToken as string}` };
+    const G = '/v1/apps/solarium';
+    const register = async (base: string, phone: string) => {
+      const { otpId } = await ok('POST', `${base}/otp`, { body: { phone } });
+      return ok('POST', base, { body: { role: 'cp', displayName: 'Conformance CP', phone, otpId, code: '123456', attributes: { city: 'Pune' } } }, 202);
+    };
+    await register(`${G}/registrations`, '9300000001');
+    await register('/solarium/auth/register', '9300000002');
+    await refused('POST', `${G}/registrations/otp`, { body: { phone: '12' } }, 400, 'VALIDATION_FAILED');
+    await refused('POST', '/solarium/auth/register/otp', { body: {} }, 400, 'VALIDATION_FAILED');
+    await refused('POST', `${G}/registrations`, { body: { role: 'admin', displayName: 'x', phone: '9300000003', otpId: randomUUID(), code: '123456' } }, 400, 'VALIDATION_FAILED');
+    await refused('POST', '/solarium/auth/register', { body: { role: 'cp', displayName: 'x', phone: '9300000003', otpId: randomUUID(), code: '123456' } }, 401, 'OTP_INVALID');
+    const pending = await ok('GET', `${G}/registrations`, { as: admin });
+    const [a, b] = pending.filter((u: { phone: string }) => ['9300000001', '9300000002'].includes(u.phone));
+    await refused('GET', `${G}/registrations?status=active`, { as: admin }, 400, 'BAD_REQUEST');
+    await ok('POST', `${G}/registrations/${a.id}/approve`, { as: admin, body: { remarks: 'Known partner' } });
+    await refused('POST', `${G}/registrations/${a.id}/approve`, { as: admin }, 409, 'CONFLICT');
+    await ok('POST', `${G}/registrations/${b.id}/reject`, { as: admin, body: { reason: 'Unknown company' } });
+    await refused('POST', `${G}/registrations/${b.id}/reject`, { as: admin, body: {} }, 400, 'VALIDATION_FAILED');
+  });
+
   it('the server: health', async () => {
     await ok('GET', '/healthz');
     await ok('GET', '/v1/apps');

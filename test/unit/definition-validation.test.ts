@@ -72,6 +72,26 @@ describe('definition validation', () => {
         { file: 'solarium/app.yaml', path: '$.roles.cp.permissions.lead.scope.orVia.key', message: 'Entity "lead" has no field "owner" to take the derived values from' },
       ]);
     });
+    it('never lets a privileged role, an approver or the public be registered for, nor a registrant choose a scope attribute', () => {
+      const problems = problemsOf((d) => {
+        (d.app.registration as any).roles = ['admin', 'cp', 'ghost'];
+        (d.app.registration as any).approval.by = ['admin', 'cp'];
+        (d.app.roles as any).kam.permissions.lead.scope = { field: 'city', actor: 'attributes.city' };
+      });
+      expect(problems.map((p) => [p.path, p.message])).toEqual([
+        ['$.registration.roles[0]', 'Role "admin" manages users or definitions: its users are added by the install\'s operator, never registered'],
+        ['$.registration.roles[1]', 'Role "cp" decides registrations: an account that approves accounts is never self-registered'],
+        ['$.registration.roles[2]', 'Role "ghost" is not declared by the app'],
+        ['$.registration.fields.city', '"city" is an attribute a role\'s scope reads: a registrant may not choose their own scope'],
+      ]);
+    });
+    it('refuses a registration whose OTP policy or approval message does not exist', () => {
+      const problems = problemsOf((d) => {
+        (d.app.registration as any).otp = 'signup';
+        (d.app.registration as any).approval.notify = 'welcome-sms';
+      });
+      expect(problems.map((p) => p.path)).toEqual(['$.registration.otp', '$.registration.approval.notify']);
+    });
     it('refuses a route operation with a typo', () => {
       expect(problemsOf((d) => ((d.app.routes as any[])[1].operation = 'records.creat'))).toEqual([
         { file: 'solarium/app.yaml', path: '$.routes[1].operation', message: expect.stringMatching(/^Must be one of: "auth.login"/) },

@@ -1,6 +1,9 @@
 // The `app` kind: the root of an app (roles, auth, route aliases); every other kind is checked against it.
 import { checkApp } from '../check-app.ts';
 import { checkProviders } from '../../providers/check-providers.ts';
+import { checkRegistration } from '../../auth/check-registration.ts';
+import { definitionsByName } from '../definitions-by-name.ts';
+import { templatesOf } from './template.ts';
 import type { DefinitionKindModule } from '../definition-kind-module.ts';
 import type { AppDef, RoleDef, RouteAliasDef } from '../definition-types.ts';
 
@@ -18,7 +21,11 @@ export interface CompiledAppRoot {
 export const appKind: DefinitionKindModule<'app', AppDef, CompiledAppRoot> = {
   kind: 'app',
   schemaFile: 'app.schema.json',
-  check: (_own, app) => [...checkApp(app), ...checkProviders(app.app.file, app.app.definition)],
+  check: (_own, app) => [
+    ...checkApp(app),
+    ...checkProviders(app.app.file, app.app.definition),
+    ...checkRegistration(app.app.file, app.app.definition, definitionsByName(app, 'otp'), templatesOf(app)),
+  ],
   compile(_own, { app: { definition: appDef } }) {
     return {
       id: appDef.id,

@@ -237,9 +237,12 @@ export const SHARED_SCHEMAS: Record<string, JsonSchema> = {
     displayName: nullableStr,
     attributes: { type: 'object', description: 'Scope values the role\'s scopes read' },
     active: bool,
+    status: { enum: ['pending', 'active', 'rejected', 'deactivated'], description: 'pending (registered, awaiting approval) -> active | rejected; active <-> deactivated. Only an active user signs in' },
+    statusReason: { ...nullableStr, description: 'Why a registration was rejected' },
     hasPassword: { type: 'boolean', description: 'Whether the user may sign in with a password (the hash is never answered)' },
     createdAt: dateTime,
   }),
+  RegistrationReceived: closed({ status: { const: 'pending', description: 'Awaiting an approver; the same answer whether or not the email or phone already had an account' } }),
   AppSummary: closed({
     id: str,
     name: str,
