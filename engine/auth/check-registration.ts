@@ -2,10 +2,9 @@
 // be a way into a privileged role: a role that manages users or definitions, or one that decides
 // registrations, can never be registered for; the asked fields can never set a scope attribute.
 import type { DefinitionProblem, FieldSchema, OtpPolicyDef, RegistrationDef, RoleDef } from '../registry/definition-types.ts';
+import { isPrivilegedRole } from './privileged-role.ts';
 import { REGISTRATION_MESSAGE_VARIABLES } from './user-registration.ts';
 
-/** A role that manages users or definitions (user-admin.ts refuses giving it through the API too). */
-export const isPrivilegedRole = (r: RoleDef | undefined) => Boolean(r?.operations?.users || r?.definitions?.edit || r?.definitions?.publish || r?.definitions?.approve);
 
 export function checkRegistration(
   file: string,

@@ -16,7 +16,7 @@ import { UUID_RE } from '../support/uuid.ts';
 import { bodyValidator } from '../support/validate-body.ts';
 import { hashPassword } from './passwords.ts';
 import { userView, type UserRow } from './user-view.ts';
-import { isPrivilegedRole } from './check-registration.ts';
+import { isPrivilegedRole } from './privileged-role.ts';
 
 const ATTRIBUTES = {
   type: 'object',

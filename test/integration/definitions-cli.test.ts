@@ -152,7 +152,7 @@ describe('npm run definitions', () => {
     const kept = await run('export', 'solarium', dir);
     expect(kept.code).toBe(0);
     expect(kept.out.split('\n').slice(1).join('\n')).toBe(
-      ['  unchanged  solarium/app.yaml', '  unchanged  solarium/commission-payout.workflow.yaml', '  unchanged  solarium/commission.entity.yaml', '  unchanged  solarium/customer.entity.yaml', '  unchanged  solarium/demo.demo.yaml', '  unchanged  solarium/lead-status.test.yaml', `  written    ${WORKFLOW}`, '  unchanged  solarium/lead.entity.yaml', '  unchanged  solarium/login-otp-sms.template.yaml', '  unchanged  solarium/login.otp.yaml', `  kept       solarium/old.template.yaml  (not in release ${await liveNumber()}; --prune removes it)`, '  unchanged  solarium/quotation.document.yaml', '  unchanged  solarium/quotation.entity.yaml', ''].join('\n'),
+      ['  unchanged  solarium/app.yaml', '  unchanged  solarium/commission-payout.workflow.yaml', '  unchanged  solarium/commission.entity.yaml', '  unchanged  solarium/customer.entity.yaml', '  unchanged  solarium/demo.demo.yaml', '  unchanged  solarium/lead-status.test.yaml', `  written    ${WORKFLOW}`, '  unchanged  solarium/lead.entity.yaml', '  unchanged  solarium/login-otp-sms.template.yaml', '  unchanged  solarium/login.otp.yaml', `  kept       solarium/old.template.yaml  (not in release ${await liveNumber()}; --prune removes it)`, '  unchanged  solarium/quotation.document.yaml', '  unchanged  solarium/quotation.entity.yaml', '  unchanged  solarium/registration-approved-sms.template.yaml', ''].join('\n'),
     );
     const after = readFileSync(path.join(dir, WORKFLOW), 'utf8');
     expect(after.split('\n').filter((line, i) => line !== before.split('\n')[i])).toEqual(['    won: [cp, admin, kam, customer]']);
