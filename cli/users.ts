@@ -43,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
     const users = createUserAdmin({ db: opened.db, registry: () => ({ apps: new Map([[app.id, app]]) }), clock: () => new Date() }, { operator: true });
     const operator = { id: 'operator', app: app.id, role: 'operator' };
     if (command === 'list') {
-      for (const u of await users.list(app.id, operator, { role: values.role })) console.log([u.id, u.role.padEnd(10), (u.email ?? u.phone ?? '').padEnd(28), u.active ? 'active' : 'deactivated', u.displayName ?? ''].join('  '));
+      for (const u of await users.list(app.id, operator, { role: values.role })) console.log([u.id, u.role.padEnd(10), (u.email ?? u.phone ?? '').padEnd(28), u.status, u.displayName ?? ''].join('  '));
       return 0;
     }
     if (command === 'deactivate') {

@@ -59,9 +59,9 @@ describe('login OTP request (§4.1.1)', () => {
   it('refuses a phone that is not 10 digits (400) and an unknown or inactive user (404)', async () => {
     expect((await requestOtp('12345')).status).toBe(400);
     expect((await requestOtp('9999999999')).status).toBe(404);
-    await sql("UPDATE users SET active = false WHERE phone = '9000000002'");
+    await sql("UPDATE users SET active = false, status = 'deactivated' WHERE phone = '9000000002'");
     expect((await requestOtp(KAM)).status).toBe(404);
-    await sql("UPDATE users SET active = true WHERE phone = '9000000002'");
+    await sql("UPDATE users SET active = true, status = 'active' WHERE phone = '9000000002'");
   });
 
   it('allows the first code and 3 resends per 15 minutes, then answers 429 until the window moves', async () => {
@@ -104,11 +104,11 @@ describe('login OTP verification (§4.1.2)', () => {
 
   it('leaves the code unspent when no session can be made (an account deactivated meanwhile)', async () => {
     const req = await requestOtp(KAM);
-    await sql("UPDATE users SET active = false WHERE app = 'promopartner' AND phone = $1", [KAM]);
+    await sql("UPDATE users SET active = false, status = 'deactivated' WHERE app = 'promopartner' AND phone = $1", [KAM]);
     const refused = await verifyOtp(req.body.data.otpId, '123456');
     expect(refused.status).toBe(401);
     expect(refused.body.error.code).toBe('UNAUTHENTICATED');
-    await sql("UPDATE users SET active = true WHERE app = 'promopartner' AND phone = $1", [KAM]);
+    await sql("UPDATE users SET active = true, status = 'active' WHERE app = 'promopartner' AND phone = $1", [KAM]);
     expect((await verifyOtp(req.body.data.otpId, '123456')).status).toBe(200);
   });
 
