@@ -3,10 +3,13 @@
 // SMS through the outbox; rejection keeps them out; only approvers decide; privileged roles never;
 // a taken phone or email is answered as a new one; a flood costs 429s, not SMS.
 import { createHash, randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../support/sql.ts';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { DEFINITIONS_DIR, startTestServer, type TestServer } from '../support/test-server.ts';
 
 let s: TestServer;
 const G = '/v1/apps/solarium';
@@ -195,5 +198,35 @@ describe('self-registration', () => {
     // An hour on, the app takes registrations again.
     advance(61 * 60_000);
     expect((await s.request.post(`${G}/registrations/otp`).send({ phone: freshPhone() })).status).toBe(200);
+  });
+});
+
+describe('self-registration without a phone code', () => {
+  let t: TestServer;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-registration-'));
+    cpSync(DEFINITIONS_DIR, dir, { recursive: true });
+    const appFile = path.join(dir, 'solarium', 'app.yaml');
+    writeFileSync(appFile, readFileSync(appFile, 'utf8').replace('  otp: login\n  fields:', '  fields:').replace('perHour: 50', 'perHour: 3'));
+    t = await startTestServer({ definitionsDir: dir });
+  });
+  afterAll(async () => {
+    await t?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes an email alone, and bounds pending registrations per app per hour (429)', async () => {
+    const send = (i: number) => t.request.post(`${G}/registrations`).send({ role: 'customer', displayName: `Walk-in ${i}`, email: `walkin${i}@customers.test`, password: 'walk-in-password' });
+    expect((await t.request.post(`${G}/registrations/otp`).send({ phone: '9500000000' })).status).toBe(404);
+    expect((await t.request.post(`${G}/registrations`).send({ role: 'customer', displayName: 'No contact' })).status).toBe(400);
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await send(i)).status);
+    expect(statuses).toEqual([202, 202, 202, 429, 429]);
+    const pending = await queryRows<{ n: number }>(t.databaseUrl, "SELECT count(*)::int AS n FROM users WHERE app = 'solarium' AND status = 'pending'");
+    expect(pending[0]!.n).toBe(3);
+    expect((await t.request.post(`${G}/auth/login`).send({ email: 'walkin0@customers.test', password: 'walk-in-password' })).status).toBe(401);
+    t.clock.now = new Date(t.clock.now.getTime() + 61 * 60_000);
+    expect((await send(9)).status).toBe(202);
   });
 });
