@@ -13,7 +13,7 @@ import type { EngineContext } from '../engine-context.ts';
 import { AppError, isAppError } from '../errors/app-error.ts';
 import type { BlobProvider, BlobStat } from '../plugin-api.ts';
 import type { CompiledEntity } from '../records/compile-entity.ts';
-import { assertInScope } from '../records/optimistic-write.ts';
+import { assertInScope } from '../records/record-scope.ts';
 import type { RecordRow } from '../records/record-row.ts';
 import { findRecord, lockRecord } from '../records/record-store.ts';
 import type { RecordTarget } from '../records/record-view.ts';
@@ -75,14 +75,14 @@ const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typ
 const noFile = (id: string) => new AppError('NOT_FOUND', `No file "${id}" on this record`);
 
 export function createFileService(ctx: EngineContext, deps: FileDeps) {
-  /** The record the actor may read (404 outside their scope), its entity, and the slot. */
+  /** The record the actor may read (404 outside their scope, as a missing one), its entity, and the slot. */
   async function visible(t: RecordTarget, actor: Actor, id: string, slotName?: string) {
     const app = resolveApp(ctx.registry(), t.app);
     const entity = resolveEntity(app, t.entity);
     const permission = requirePermission(app, actor, entity.name, 'read');
     const row = UUID_RE.test(id) ? await findRecord(ctx.db, app.id, entity.name, id) : undefined;
     if (!row) throw new AppError('RECORD_NOT_FOUND', `No ${entity.name} with id "${id}"`);
-    assertInScope(actor, permission, row);
+    await assertInScope(ctx.db.sql, app.id, actor, permission, row);
     const slot = slotName === undefined ? undefined : slotOf(entity, slotName);
     return { app, entity, permission, row, slot };
   }
@@ -91,7 +91,7 @@ export function createFileService(ctx: EngineContext, deps: FileDeps) {
   async function relock(tx: Tx, app: CompiledApp, entity: CompiledEntity, actor: Actor, id: string): Promise<RecordRow> {
     const row = await lockRecord(tx, app.id, entity.name, id);
     if (!row) throw new AppError('RECORD_NOT_FOUND', `No ${entity.name} with id "${id}"`);
-    assertInScope(actor, requirePermission(app, actor, entity.name, 'read'), row);
+    await assertInScope(ctx.db.sql, app.id, actor, requirePermission(app, actor, entity.name, 'read'), row);
     return row;
   }
 

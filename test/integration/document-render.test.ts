@@ -308,12 +308,12 @@ describe('records.document (GET .../documents/{field})', () => {
     }
     const cp1 = await auth('cp1@solarium.test');
     expect((await download(url(mine.id), cp1)).status).toBe(200);
-    // As records.get answers it (engine/records/optimistic-write.ts assertInScope), and nothing of the blob is touched.
+    // As records.get answers it (engine/records/record-scope.ts: out of scope reads as missing), and nothing of the blob is touched.
     const reads = store.writes.length;
     const other = await s.request.get(url(theirs.id)).set(cp1);
-    expect(other.status).toBe(403);
-    expect(other.body).toMatchObject({ success: false, error: { code: 'FORBIDDEN', message: 'This record is outside your scope' } });
-    expect((await s.request.get(`/v1/apps/solarium/records/quotation/${theirs.id}`).set(cp1)).status).toBe(403);
+    expect(other.status).toBe(404);
+    expect(other.body).toMatchObject({ success: false, error: { code: 'RECORD_NOT_FOUND' } });
+    expect((await s.request.get(`/v1/apps/solarium/records/quotation/${theirs.id}`).set(cp1)).status).toBe(404);
     expect(store.writes.length).toBe(reads);
     const customer = await s.request.get(url(mine.id)).set(await auth('customer1@solarium.test'));
     expect(customer.status).toBe(403);
@@ -357,7 +357,7 @@ describe('records.document (GET .../documents/{field})', () => {
       const got = await download(url, await auth('kam@solarium.test'));
       const accepted = c.check('GET', url, { status: got.status, headers: got.headers, text: (got.body as Buffer).toString('latin1'), body: {} } as unknown as typeof got);
       expect(accepted.status).toBe(200);
-      expect(c.check('GET', url, await s.request.get(url).set(cp2)).status).toBe(403);
+      expect(c.check('GET', url, await s.request.get(url).set(cp2)).status).toBe(404);
       expect(c.check('GET', url, await s.request.get(url)).status).toBe(401);
     }
     expect([...c.coverage.ok].sort()).toEqual(['GET /solarium/quotations/{id}/pdf', 'GET /v1/apps/solarium/records/quotation/{id}/documents/{field}']);
@@ -372,7 +372,7 @@ describe('records.document (GET .../documents/{field})', () => {
       expect(res.status).toBe(302);
       expect(res.headers.location).toBe(`https://blobs.test/${q.pdf.key}?sig=test&name=${encodeURIComponent(`quotation-${q.id}.pdf`)}`);
       const other = await s.request.get(`/v1/apps/solarium/records/quotation/${q.id}/documents/pdf`).set(await auth('cp2@solarium.test')).redirects(0);
-      expect(other.status).toBe(403);
+      expect(other.status).toBe(404);
     } finally {
       store.signedDownloads = false;
     }

@@ -597,18 +597,18 @@ describe('conformance: every documented operation, called, answers as documented
     const customer = await ok('POST', '/solarium/customers', { as: cp, body: { name: 'Meera', phone: '9000000901', email: 'customer1@solarium.test' } }, 201);
     await refused('POST', '/solarium/customers', { as: cp, body: { name: 'No phone' } }, 400, 'VALIDATION_FAILED');
     await ok('GET', `/solarium/customers/${customer.id}`, { as: cp });
-    await refused('GET', `/solarium/customers/${customer.id}`, { as: other }, 403, 'FORBIDDEN');
+    await refused('GET', `/solarium/customers/${customer.id}`, { as: other }, 404, 'RECORD_NOT_FOUND');
     const G = '/v1/apps/solarium/records';
     for (const [entity, id, seed] of [['lead', lead.id, `/solarium/leads/${lead.id}/docs`], ['customer', customer.id, `/solarium/customers/${customer.id}/kyc`]] as const) {
       const slot = entity === 'lead' ? 'docs' : 'kyc';
       const first = await ok('POST', seed, { as: cp, file: pdf }, 201);
       await refused('POST', seed, { as: cp, file: png }, 415, 'UNSUPPORTED_MEDIA_TYPE');
       await ok('GET', seed, { as: cp });
-      await refused('GET', seed, { as: other }, 403, 'FORBIDDEN');
+      await refused('GET', seed, { as: other }, 404, 'RECORD_NOT_FOUND');
       const second = await ok('POST', `${G}/${entity}/${id}/files/${slot}`, { as: cp, file: pdf }, 201);
-      await refused('POST', `${G}/${entity}/${id}/files/${slot}`, { as: other, file: pdf }, 403, 'FORBIDDEN');
+      await refused('POST', `${G}/${entity}/${id}/files/${slot}`, { as: other, file: pdf }, 404, 'RECORD_NOT_FOUND');
       await ok('GET', `${G}/${entity}/${id}/files?slot=${slot}`, { as: cp });
-      await refused('GET', `${G}/${entity}/${id}/files`, { as: other }, 403, 'FORBIDDEN');
+      await refused('GET', `${G}/${entity}/${id}/files`, { as: other }, 404, 'RECORD_NOT_FOUND');
       const got = await ok('GET', `${G}/${entity}/${id}/files/${slot}/${first.id}`, { as: kam });
       await refused('GET', `${G}/${entity}/${id}/files/${slot}/${randomUUID()}`, { as: kam }, 404, 'NOT_FOUND');
       await ok('POST', `${G}/${entity}/${id}/files/${slot}/${first.id}/review`, { as: kam, body: { status: 'approved', note: 'Clear' } });
@@ -629,7 +629,7 @@ describe('conformance: every documented operation, called, answers as documented
       }
     }
     await ok('GET', `/solarium/customers/${customer.id}/kyc/log`, { as: cp });
-    await refused('GET', `/solarium/customers/${customer.id}/kyc/log`, { as: other }, 403, 'FORBIDDEN');
+    await refused('GET', `/solarium/customers/${customer.id}/kyc/log`, { as: other }, 404, 'RECORD_NOT_FOUND');
     // The customer entity on the generic routes.
     const made = await ok('POST', `${G}/customer`, { as: kam, body: { name: 'Generic', phone: '9000000902' } }, 201);
     await refused('POST', `${G}/customer`, { as: kam, body: { name: 'Generic', phone: '9000000902' } }, 409, 'DUPLICATE');
@@ -640,7 +640,7 @@ describe('conformance: every documented operation, called, answers as documented
     await ok('PATCH', `${G}/customer/${made.id}`, { as: kam, body: { city: 'Pune' } });
     await refused('PATCH', `${G}/customer/${made.id}`, { as: kam, body: { colour: 'blue' } }, 400, 'VALIDATION_FAILED');
     await ok('GET', `${G}/customer/${made.id}/timeline`, { as: kam });
-    await refused('GET', `${G}/customer/${made.id}/timeline`, { as: other }, 403, 'FORBIDDEN');
+    await refused('GET', `${G}/customer/${made.id}/timeline`, { as: other }, 404, 'RECORD_NOT_FOUND');
     await refused('DELETE', `${G}/customer/${made.id}`, { as: kam }, 403, 'FORBIDDEN');
     await ok('DELETE', `${G}/customer/${made.id}`, { as: admin });
   });
@@ -660,7 +660,7 @@ describe('conformance: every documented operation, called, answers as documented
     await refused('POST', '/v1/apps/solarium/records/quotation', { as: cp, body: wizard(lead.id, { total: 1 }) }, 400);
     for (const url of [`/solarium/quotations/${q.quotationReference}`, `/v1/apps/solarium/records/quotation/${q2.id}`, `/v1/apps/solarium/records/quotation/${q2.id}/timeline`]) {
       await ok('GET', url, { as: cp });
-      await refused('GET', url, { as: other }, 403, 'FORBIDDEN');
+      await refused('GET', url, { as: other }, 404, 'RECORD_NOT_FOUND');
     }
     await ok('GET', `/v1/apps/solarium/records/quotation?leadId=${lead.id}`, { as: cp });
     await refused('GET', '/v1/apps/solarium/records/quotation?colour=blue', { as: cp }, 400);
@@ -675,7 +675,7 @@ describe('conformance: every documented operation, called, answers as documented
     };
     await pdf(`/solarium/quotations/${q.quotationReference}/pdf`);
     await pdf(`/v1/apps/solarium/records/quotation/${q2.id}/documents/pdf`);
-    await refused('GET', `/solarium/quotations/${q.quotationReference}/pdf`, { as: other }, 403, 'FORBIDDEN');
+    await refused('GET', `/solarium/quotations/${q.quotationReference}/pdf`, { as: other }, 404, 'RECORD_NOT_FOUND');
     await refused('GET', `/v1/apps/solarium/records/quotation/${q2.id}/documents/pdf`, {}, 401, 'UNAUTHENTICATED');
     // Executing the lead (with its quotation) creates the commission.
     expect((await supertest(s.http).patch(`/v1/apps/solarium/records/lead/${lead.id}`).set(cp).send({ quotationId: q.quotationReference })).status).toBe(200);
@@ -686,7 +686,7 @@ describe('conformance: every documented operation, called, answers as documented
     await refused('GET', '/v1/apps/solarium/records/commission', {}, 401, 'UNAUTHENTICATED');
     for (const url of [`/v1/apps/solarium/records/commission/${commission.id}`, `/v1/apps/solarium/records/commission/${commission.id}/timeline`]) {
       await ok('GET', url, { as: cp });
-      await refused('GET', url, { as: other }, 403, 'FORBIDDEN');
+      await refused('GET', url, { as: other }, 404, 'RECORD_NOT_FOUND');
     }
     await ok('POST', `/solarium/commissions/${commission.id}/approveOrPay`, { as: admin, body: {} });
     await refused('POST', `/solarium/commissions/${commission.id}/approveOrPay`, { as: cp, body: {} }, 403);

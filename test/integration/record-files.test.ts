@@ -236,12 +236,12 @@ describe('direct uploads (a signed URL, then complete)', () => {
 });
 
 describe('who may do what with files', () => {
-  it('keeps another CP out (403, as for the lead), lets the lead’s customer upload, reviewers review, and nobody unsigned in', async () => {
+  it('keeps another CP out (404, as for the lead), lets the lead’s customer upload, reviewers review, and nobody unsigned in', async () => {
     const lead = await createLead('cp1@solarium.test', { customer: 'customer1@solarium.test' });
-    // Outside one's scope is 403, as for the lead itself.
+    // Outside one's scope is 404, as for the lead itself: nobody learns the lead is there.
     const other = await upload('cp2@solarium.test', lead.id, PDF, 'x.pdf');
-    expect(other.status).toBe(403);
-    expect((await s.request.get(`/solarium/leads/${lead.id}/docs`).set(auth(await s.login('cp2@solarium.test')))).status).toBe(403);
+    expect(other.status).toBe(404);
+    expect((await s.request.get(`/solarium/leads/${lead.id}/docs`).set(auth(await s.login('cp2@solarium.test')))).status).toBe(404);
     expect((await s.request.post(`/solarium/leads/${lead.id}/docs`).attach('file', PDF, 'x.pdf')).status).toBe(401);
     const byCustomer = await upload('customer1@solarium.test', lead.id, PDF, 'aadhaar.pdf');
     expect(byCustomer.status, JSON.stringify(byCustomer.body)).toBe(201);
@@ -251,7 +251,7 @@ describe('who may do what with files', () => {
       const res = await s.request.post(reviewPath).set(auth(await s.login(who))).send({ status: 'approved' });
       expect(res.status, who).toBe(403);
     }
-    expect((await s.request.post(reviewPath).set(auth(await s.login('cp2@solarium.test'))).send({ status: 'approved' })).status).toBe(403);
+    expect((await s.request.post(reviewPath).set(auth(await s.login('cp2@solarium.test'))).send({ status: 'approved' })).status).toBe(404);
     for (const who of ['kam@solarium.test', 'admin@solarium.test']) {
       expect((await s.request.post(reviewPath).set(auth(await s.login(who))).send({ status: 'approved' })).status, who).toBe(200);
     }
@@ -264,7 +264,7 @@ describe('who may do what with files', () => {
   it('enforces the same rules on the generic route as on the seed’s', async () => {
     const lead = await createLead('cp1@solarium.test');
     const path = `/v1/apps/solarium/records/lead/${lead.id}/files/docs`;
-    expect((await upload('cp2@solarium.test', lead.id, PDF, 'x.pdf', {}, path)).status).toBe(403);
+    expect((await upload('cp2@solarium.test', lead.id, PDF, 'x.pdf', {}, path)).status).toBe(404);
     expect((await upload('cp1@solarium.test', lead.id, PNG, 'x.pdf', {}, path)).status).toBe(415);
     expect((await upload('cp1@solarium.test', lead.id, PDF, 'x.pdf', {}, path)).status).toBe(201);
   });
@@ -277,7 +277,7 @@ describe('who may do what with files', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const log = await s.request.get(`/solarium/customers/${id}/kyc/log`).set(auth(await s.login('cp1@solarium.test')));
     expect(log.body.data.map((e: { event: string; to: string | null }) => [e.event, e.to])).toEqual([['file.upload', null]]);
-    expect((await s.request.get(`/solarium/customers/${id}/kyc`).set(auth(await s.login('cp2@solarium.test')))).status).toBe(403);
+    expect((await s.request.get(`/solarium/customers/${id}/kyc`).set(auth(await s.login('cp2@solarium.test')))).status).toBe(404);
     expect((await s.request.get(`/solarium/customers/${id}/kyc`).set(auth(await s.login('customer1@solarium.test')))).body.data).toHaveLength(1);
   });
 });
