@@ -184,7 +184,11 @@ describe('workflow analysis', () => {
 
   it('says the same of a matrix and the equivalent transition list, at their own places', () => {
     const asList = solarium((wf) => {
-      wf.transitions = Object.entries(wf.matrix as Record<string, Record<string, string[]>>).flatMap(([from, row]) => Object.entries(row).map(([to, roles]) => ({ event: to, from, to, roles })));
+      // A cell is its roles, or { roles, effects }.
+      type Cell = string[] | { roles: string[]; effects?: unknown[] };
+      wf.transitions = Object.entries(wf.matrix as Record<string, Record<string, Cell>>).flatMap(([from, row]) =>
+        Object.entries(row).map(([to, cell]) => (Array.isArray(cell) ? { event: to, from, to, roles: cell } : { event: to, from, to, roles: cell.roles, effects: cell.effects })),
+      );
       delete wf.matrix;
       wf.transitions.find((t: any) => t.from === 'won').roles = ['manager'];
       wf.transitions = wf.transitions.filter((t: any) => t.to !== 'customer_accepted');
