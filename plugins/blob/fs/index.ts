@@ -6,6 +6,10 @@
 // reads of the pair, take turns per file in this process. That is enough for a single-machine
 // provider with one server process; several processes sharing one folder, or a crash between the
 // two renames of an overwrite, can still leave a pair that disagrees.
+//
+// Write-once and retention live in the meta file. A write-once blob's meta is put in place with
+// link(), which fails when the name is taken, so even writers outside this process cannot both win;
+// the meta goes first, as for any write, and a blob without its meta does not exist for stat/read.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -13,14 +17,21 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { definePlugin, ProviderError, type BlobStat } from '../../../engine/plugin-api.ts';
+import { isValidBlobKey, META_SUFFIX as META } from '../blob-key.ts';
 
 interface FsConfig {
   /** Folder for blobs; relative paths are under DATA_DIR. */
   root?: string;
 }
 
-const KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
-const META = '.meta.json';
+/** What the .meta.json beside a blob holds. */
+interface Meta {
+  sha256: string;
+  contentType?: string;
+  immutable?: boolean;
+  /** ISO time. */
+  retainUntil?: string;
+}
 
 // Per absolute path rather than per provider: a reloaded app gets a new provider over the same folder.
 const turns = new Map<string, Promise<unknown>>();
@@ -32,6 +43,24 @@ function inTurn<T>(file: string, step: () => Promise<T>): Promise<T> {
   return result;
 }
 
+function taken(key: string, cause?: unknown): ProviderError {
+  return new ProviderError('fs', `Blob "${key}" is written once and already exists`, { transient: false, vendorCode: 'BLOB_EXISTS', cause });
+}
+
+function retainUntilOf(key: string, retainUntil: Date | undefined): string | undefined {
+  if (retainUntil === undefined) return undefined;
+  if (!(retainUntil instanceof Date) || Number.isNaN(retainUntil.getTime())) throw new ProviderError('fs', `Invalid retainUntil for blob "${key}"`, { transient: false });
+  return retainUntil.toISOString();
+}
+
+/** A write-once blob without a retention date is kept for ever; any blob is kept until its date. */
+function refuseIfRetained(key: string, meta: Meta, now: Date): void {
+  const until = meta.retainUntil === undefined ? undefined : new Date(meta.retainUntil);
+  if (until ? until > now : meta.immutable) {
+    throw new ProviderError('fs', `Blob "${key}" is retained ${until ? `until ${until.toISOString()}` : 'for ever (written once)'}`, { transient: false, vendorCode: 'BLOB_RETAINED' });
+  }
+}
+
 export default definePlugin<'blob', FsConfig>({
   kind: 'blob',
   name: 'fs',
@@ -40,12 +69,12 @@ export default definePlugin<'blob', FsConfig>({
     const root = path.resolve(deps.dataDir, config.root ?? 'blobs');
     /** Keys are plain relative paths: no "..", no absolute paths, no hidden files. */
     const fileOf = (key: string) => {
-      if (!KEY.test(key) || key.length > 512 || key.endsWith(META)) throw new ProviderError('fs', `Invalid blob key "${key}"`, { transient: false });
+      if (!isValidBlobKey(key)) throw new ProviderError('fs', `Invalid blob key "${key}"`, { transient: false });
       return path.join(root, key);
     };
-    const readMeta = async (file: string): Promise<{ sha256: string; contentType?: string } | undefined> => {
+    const readMeta = async (file: string): Promise<Meta | undefined> => {
       try {
-        return JSON.parse(await fs.readFile(file + META, 'utf8')) as { sha256: string; contentType?: string };
+        return JSON.parse(await fs.readFile(file + META, 'utf8')) as Meta;
       } catch {
         return undefined;
       }
@@ -53,7 +82,15 @@ export default definePlugin<'blob', FsConfig>({
     const statOf = async (key: string, file: string): Promise<BlobStat | undefined> => {
       const [st, meta] = await Promise.all([fs.stat(file).catch(() => undefined), readMeta(file)]);
       if (!st || !meta) return undefined;
-      return { key, size: st.size, sha256: meta.sha256, contentType: meta.contentType, modifiedAt: st.mtime };
+      return {
+        key,
+        size: st.size,
+        sha256: meta.sha256,
+        contentType: meta.contentType,
+        modifiedAt: st.mtime,
+        ...(meta.immutable ? { immutable: true } : {}),
+        ...(meta.retainUntil ? { retainUntil: new Date(meta.retainUntil) } : {}),
+      };
     };
     const stat = (key: string): Promise<BlobStat | undefined> => {
       const file = fileOf(key);
@@ -62,6 +99,7 @@ export default definePlugin<'blob', FsConfig>({
     return {
       async write(key, data, options = {}) {
         const file = fileOf(key);
+        const retainUntil = retainUntilOf(key, options.retainUntil);
         await fs.mkdir(path.dirname(file), { recursive: true });
         // Both temp names end in .tmp, which list() skips.
         const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
@@ -71,15 +109,25 @@ export default definePlugin<'blob', FsConfig>({
         try {
           source.on('data', (chunk: Buffer) => hash.update(chunk));
           await pipeline(source, createWriteStream(tmp, { flags: 'wx' }));
-          await fs.writeFile(metaTmp, JSON.stringify({ sha256: hash.digest('hex'), contentType: options.contentType }), { flag: 'wx' });
+          const meta: Meta = { sha256: hash.digest('hex'), contentType: options.contentType, ...(options.immutable ? { immutable: true } : {}), retainUntil };
+          await fs.writeFile(metaTmp, JSON.stringify(meta), { flag: 'wx' });
           // Stat inside the turn: the caller learns about what it wrote, not about a later writer.
           return await inTurn(file, async () => {
-            await fs.rename(metaTmp, file + META);
+            if (options.immutable) {
+              await fs.link(metaTmp, file + META).catch((err: NodeJS.ErrnoException) => {
+                throw err.code === 'EEXIST' ? taken(key, err) : err;
+              });
+              await fs.rm(metaTmp);
+            } else {
+              if ((await readMeta(file))?.immutable) throw taken(key);
+              await fs.rename(metaTmp, file + META);
+            }
             await fs.rename(tmp, file);
             return (await statOf(key, file))!;
           });
         } catch (err) {
           await Promise.all([fs.rm(tmp, { force: true }), fs.rm(metaTmp, { force: true })]);
+          if (err instanceof ProviderError) throw err;
           throw new ProviderError('fs', `Could not write blob "${key}": ${(err as Error).message}`, { transient: true, cause: err });
         }
       },
@@ -95,6 +143,8 @@ export default definePlugin<'blob', FsConfig>({
       async delete(key) {
         const file = fileOf(key);
         await inTurn(file, async () => {
+          const meta = await readMeta(file);
+          if (meta && (await fs.stat(file).catch(() => undefined))) refuseIfRetained(key, meta, deps.clock());
           await fs.rm(file, { force: true });
           await fs.rm(file + META, { force: true });
         });
