@@ -175,7 +175,9 @@ export function describeBlobContract(name: string, setup: () => Promise<{ provid
         const expiresAt = inMinutes(5);
         const signed = await blob.signedUploadUrl!('up/leads.csv', { expiresAt, contentType: 'text/csv' });
         expect(signed.method).toBe('PUT');
-        expect(signed.expiresAt.getTime()).toBe(expiresAt.getTime());
+        // A store may round the expiry down (Azure signs whole seconds), never past what was asked.
+        expect(expiresAt.getTime() - signed.expiresAt.getTime()).toBeGreaterThanOrEqual(0);
+        expect(expiresAt.getTime() - signed.expiresAt.getTime()).toBeLessThan(1000);
         const res = await send(signed, 'phone,name\n9876543210,Asha\n');
         expect(res.status, await res.text()).toBeLessThan(300);
         const body = Buffer.from('phone,name\n9876543210,Asha\n');
