@@ -93,6 +93,7 @@ export function describeBlobContract(name: string, setup: () => Promise<{ provid
       const err = (await blob.read('nope/missing.txt').catch((e: unknown) => e)) as ProviderError;
       expect(err).toBeInstanceOf(ProviderError);
       expect(err.transient).toBe(false);
+      expect(err.vendorCode).toBe('NOT_FOUND');
     });
 
     describe('write-once', () => {

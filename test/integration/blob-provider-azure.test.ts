@@ -16,6 +16,7 @@ import { freePort } from '../support/free-port.ts';
 
 const catalog = await loadPluginCatalog(path.resolve(import.meta.dirname, '../../plugins'));
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const refusal = (p: Promise<unknown>) => p.then(() => expect.unreachable('refused'), (e: unknown) => e as ProviderError);
 const freshContainer = () => `rulepath-${randomBytes(6).toString('hex')}`;
 
 let azurite: Azurite;
@@ -92,6 +93,25 @@ describe('azure blob provider', () => {
     const disposition = res.headers.get('content-disposition')!;
     expect(disposition).toMatch(/^attachment; filename="[^"\\\r\n]*"; filename\*=UTF-8''\S+$/);
     expect(decodeURIComponent(disposition.split("UTF-8''")[1]!)).toBe("कोटेशन \"Q-9\"X-Evil: 1.pdf");
+  });
+
+  it('does not take a sha256 a client sent with its upload as metadata: the first stat hashes the bytes', async () => {
+    const blob = azureBlob();
+    const signed = await blob.signedUploadUrl!('up/forged.csv', { expiresAt: new Date(Date.now() + 60_000), contentType: 'text/csv' });
+    const forged = sha(Buffer.from('something else'));
+    const res = await fetch(signed.url, { method: 'PUT', headers: { ...signed.headers, 'x-ms-meta-sha256': forged, 'x-ms-meta-sha256seal': 'x' }, body: 'a,b\n' });
+    expect(res.status).toBe(201);
+    expect((await blob.stat('up/forged.csv'))?.sha256).toBe(sha(Buffer.from('a,b\n')));
+    // Kept: the next stat answers from the metadata.
+    expect((await blob.stat('up/forged.csv'))?.sha256).toBe(sha(Buffer.from('a,b\n')));
+  });
+
+  it('sends write-once blobs with an immutability policy or legal hold when asked (Azurite takes the headers without enforcing them)', async () => {
+    const blob = azureBlob({ immutabilityPolicy: true });
+    const retainUntil = new Date(Date.now() + 86_400_000);
+    expect(await blob.write('worm/kept.pdf', Buffer.from('kept'), { immutable: true, retainUntil })).toMatchObject({ immutable: true, retainUntil });
+    expect(await blob.write('worm/held.pdf', Buffer.from('held'), { immutable: true })).toMatchObject({ immutable: true });
+    expect(await refusal(blob.delete('worm/kept.pdf'))).toMatchObject({ vendorCode: 'BLOB_RETAINED' });
   });
 
   it('refuses keys the fs provider refuses, before any request', async () => {

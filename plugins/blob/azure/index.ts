@@ -11,9 +11,11 @@
 // a time-based policy until retainUntil, or a legal hold when it has none.
 //
 // Clients upload and download directly with a service SAS: upload URLs may only create (`c`), so a
-// second PUT to the same URL is refused by Azure; download URLs may only read (`r`). A blob a
-// client uploaded has no sha256 yet: the first stat reads it once and keeps it.
-import { createHash } from 'node:crypto';
+// second PUT to the same URL is refused by Azure; download URLs may only read (`r`). A client's
+// PUT may carry any `x-ms-meta-*` headers, so the sha256 is trusted only with its seal (an HMAC
+// keyed from the account key over blob name, size and hash): a blob without a valid seal (every
+// client upload) is read once on its first stat, and its hash and seal kept.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
   BlobSASPermissions,
@@ -49,7 +51,7 @@ const VENDOR = 'azure';
 const MAX_ROUNDS = 25;
 
 /** Metadata names (Azure: C# identifiers, case-insensitive; the SDK answers lowercase). */
-const META = { sha256: 'sha256', immutable: 'immutable', retainUntil: 'retainuntil' } as const;
+const META = { sha256: 'sha256', seal: 'sha256seal', immutable: 'immutable', retainUntil: 'retainuntil' } as const;
 
 /** Every SDK or network failure, translated once: 5xx, 408, 429 and no answer are transient. */
 function toProviderError(err: unknown, doing: string): ProviderError {
@@ -83,15 +85,20 @@ function validDate(key: string, what: string, date: Date | undefined): Date | un
   return date;
 }
 
-function metadataOf(sha256: string, options: BlobWriteOptions): Record<string, string> {
+function metadataOf(sha256: string, seal: string, options: BlobWriteOptions): Record<string, string> {
   return {
     [META.sha256]: sha256,
+    [META.seal]: seal,
     ...(options.immutable ? { [META.immutable]: 'true' } : {}),
     ...(options.retainUntil ? { [META.retainUntil]: options.retainUntil.toISOString() } : {}),
   };
 }
 
-/** A write-once blob without a retention date is kept for ever; any blob is kept until its date. */
+/**
+ * Write-once and retention marks are honoured whoever set them (a client could mark its own upload;
+ * that only keeps it longer): a seal over them would be lost with a rotated account key, and with
+ * it the protection of every blob. A write-once blob without a retention date is kept for ever.
+ */
 function retention(meta: Record<string, string> | undefined): { immutable: boolean; retainUntil?: Date } {
   const until = meta?.[META.retainUntil];
   const retainUntil = until ? new Date(until) : undefined;
@@ -119,6 +126,16 @@ export default definePlugin<'blob', AzureConfig>({
     const endpoint = (config.endpoint ?? `https://${config.accountName}.blob.core.windows.net`).replace(/\/+$/, '');
     const prefix = config.prefix ? config.prefix.replace(/\/?$/, '/') : '';
     const credential = new StorageSharedKeyCredential(config.accountName, config.accountKey);
+    const sealKey = createHmac('sha256', config.accountKey).update('rulepath blob sha256 seal').digest();
+    const sealOf = (name: string, size: number, sha256: string) => createHmac('sha256', sealKey).update(`${name}\n${size}\n${sha256}`).digest('base64url');
+    /** The sha256 in the metadata, if this provider wrote it for these bytes. */
+    const trustedSha256 = (p: BlobGetPropertiesResponse, name: string): string | undefined => {
+      const sha256 = p.metadata?.[META.sha256];
+      const seal = Buffer.from(p.metadata?.[META.seal] ?? '');
+      if (!sha256) return undefined;
+      const expected = Buffer.from(sealOf(name, p.contentLength ?? -1, sha256));
+      return seal.length === expected.length && timingSafeEqual(seal, expected) ? sha256 : undefined;
+    };
     const service = new BlobServiceClient(endpoint, credential, {
       retryOptions: { maxTries: 3, tryTimeoutInMs: config.timeoutMs ?? 60_000, retryDelayInMs: 500, maxRetryDelayInMs: 5_000 },
     });
@@ -165,14 +182,15 @@ export default definePlugin<'blob', AzureConfig>({
       };
     };
 
-    /** A blob a client PUT through a signed URL has no sha256: read it once and keep it (unless it changed meanwhile). */
+    /** A blob a client PUT through a signed URL has no (trusted) sha256: read it once and keep it, unless it changed meanwhile. */
     const hashAndKeep = async (blob: BlockBlobClient, p: BlobGetPropertiesResponse): Promise<void> => {
       const conditions = { ifMatch: p.etag };
       try {
         const body = (await blob.download(0, undefined, { conditions, maxRetryRequests: 3 })).readableStreamBody!;
         const hash = createHash('sha256');
         for await (const chunk of body) hash.update(chunk as Buffer);
-        await blob.setMetadata({ ...p.metadata, [META.sha256]: hash.digest('hex') }, { conditions });
+        const sha256 = hash.digest('hex');
+        await blob.setMetadata({ ...p.metadata, [META.sha256]: sha256, [META.seal]: sealOf(blob.name, p.contentLength ?? -1, sha256) }, { conditions });
       } catch (err) {
         // Replaced or deleted meanwhile: the caller looks again.
         if (!conditionFailed(err) && (err as { statusCode?: number }).statusCode !== 404) throw err;
@@ -186,7 +204,7 @@ export default definePlugin<'blob', AzureConfig>({
         for (let round = 0; round < MAX_ROUNDS; round++) {
           const p = await propertiesOf(blob, key);
           if (!p) return undefined;
-          const sha256 = p.metadata?.[META.sha256];
+          const sha256 = trustedSha256(p, blob.name);
           if (sha256) return statFrom(key, p, sha256);
           // Then read the properties again: size and hash from one answer, as for any other blob.
           await hashAndKeep(blob, p);
@@ -232,7 +250,7 @@ export default definePlugin<'blob', AzureConfig>({
             },
             data,
           );
-          const metadata = metadataOf(staged.sha256, options);
+          const metadata = metadataOf(staged.sha256, sealOf(blob.name, staged.size, staged.sha256), options);
           for (let round = 0; round < MAX_ROUNDS; round++) {
             if (!options.immutable) {
               // Overwrite only what was just seen to be overwritable.
