@@ -13,9 +13,10 @@
 // Clients upload and download directly with a service SAS: upload URLs may only create (`c`), so a
 // second PUT to the same URL is refused by Azure; download URLs may only read (`r`). A client's
 // PUT may carry any `x-ms-meta-*` headers, so the sha256 is trusted only with its seal (an HMAC
-// keyed from the account key over blob name, size and hash): a blob without a valid seal (every
-// client upload) is read once on its first stat, and its hash and seal kept.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+// keyed from `sealKey`, else the account key, over blob name, size and hash). A blob without a valid seal (every
+// client upload) stats with sha256 "": stat does not download it to hash it, since a caller stats
+// an upload to check its size before reading it (the engine hashes the bytes as it reads them).
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
   BlobSASPermissions,
@@ -44,6 +45,8 @@ interface AzureConfig {
   immutabilityPolicy?: boolean;
   /** Per request try; the SDK retries a failed try up to twice. */
   timeoutMs?: number;
+  /** Keys the seal of stored hashes; default: derived from accountKey (then a rotated key unseals them all). */
+  sealKey?: string;
 }
 
 const VENDOR = 'azure';
@@ -120,13 +123,14 @@ export default definePlugin<'blob', AzureConfig>({
       prefix: { type: 'string', pattern: '^[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*/?$' },
       immutabilityPolicy: { type: 'boolean', default: false },
       timeoutMs: { type: 'integer', minimum: 1000, maximum: 600000 },
+      sealKey: { type: 'string', minLength: 32 },
     },
   },
   create(config, deps) {
     const endpoint = (config.endpoint ?? `https://${config.accountName}.blob.core.windows.net`).replace(/\/+$/, '');
     const prefix = config.prefix ? config.prefix.replace(/\/?$/, '/') : '';
     const credential = new StorageSharedKeyCredential(config.accountName, config.accountKey);
-    const sealKey = createHmac('sha256', config.accountKey).update('rulepath blob sha256 seal').digest();
+    const sealKey = createHmac('sha256', config.sealKey ?? config.accountKey).update('rulepath blob sha256 seal').digest();
     const sealOf = (name: string, size: number, sha256: string) => createHmac('sha256', sealKey).update(`${name}\n${size}\n${sha256}`).digest('base64url');
     /** The sha256 in the metadata, if this provider wrote it for these bytes. */
     const trustedSha256 = (p: BlobGetPropertiesResponse, name: string): string | undefined => {
@@ -182,37 +186,12 @@ export default definePlugin<'blob', AzureConfig>({
       };
     };
 
-    /** A blob a client PUT through a signed URL has no (trusted) sha256: read it once and keep it, unless it changed meanwhile. */
-    const hashAndKeep = async (blob: BlockBlobClient, p: BlobGetPropertiesResponse): Promise<void> => {
-      const conditions = { ifMatch: p.etag };
-      try {
-        const body = (await blob.download(0, undefined, { conditions, maxRetryRequests: 3 })).readableStreamBody!;
-        const hash = createHash('sha256');
-        for await (const chunk of body) hash.update(chunk as Buffer);
-        const sha256 = hash.digest('hex');
-        await blob.setMetadata({ ...p.metadata, [META.sha256]: sha256, [META.seal]: sealOf(blob.name, p.contentLength ?? -1, sha256) }, { conditions });
-      } catch (err) {
-        // Replaced or deleted meanwhile: the caller looks again.
-        if (!conditionFailed(err) && (err as { statusCode?: number }).statusCode !== 404) throw err;
-      }
-    };
-
     const stat = async (key: string): Promise<BlobStat | undefined> => {
       const blob = blobOf(key);
       await ready();
-      try {
-        for (let round = 0; round < MAX_ROUNDS; round++) {
-          const p = await propertiesOf(blob, key);
-          if (!p) return undefined;
-          const sha256 = trustedSha256(p, blob.name);
-          if (sha256) return statFrom(key, p, sha256);
-          // Then read the properties again: size and hash from one answer, as for any other blob.
-          await hashAndKeep(blob, p);
-        }
-        throw new ProviderError(VENDOR, `Blob "${key}" kept changing while it was hashed`, { transient: true });
-      } catch (err) {
-        throw toProviderError(err, `stat "${key}"`);
-      }
+      const p = await propertiesOf(blob, key);
+      // One answer gives size and metadata together: never one writer's size with another's hash.
+      return p && statFrom(key, p, trustedSha256(p, blob.name) ?? '');
     };
 
     const sign = (key: string, permissions: string, expiresOn: Date, extra: { contentDisposition?: string; contentType?: string } = {}): string => {
