@@ -1,19 +1,19 @@
 // The `create` effect: a move creates a record of another entity in its own transaction, with
 // fields from the moved record and a record it references — a commission when a lead is executed,
 // from its quotation. A refusal anywhere refuses the move: nothing is half done.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileAppFiles } from '../../engine/registry/compile-app.ts';
 import { queryRows } from '../support/sql.ts';
-import { DEFINITIONS_DIR, startTestServer, type TestServer } from '../support/test-server.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 let s: TestServer;
 let dir: string;
 const sql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryRows<T>(s.databaseUrl, text, values);
-const auth = async (email: string) => ({ Authorization: `Bearer ${await s.login(email)}` });
+const auth = async (email: string) => ({ Authorization: `Bearer ${await s.login(email, 'crm')}` });
 
 const QUOTATION = `$schema: ../_schema/entity.schema.json
 kind: entity
@@ -29,7 +29,6 @@ kind: entity
 name: commission
 fields:
   leadId: { type: string, format: uuid }
-  cp: { type: string, format: uuid }
   base: { type: number }
   rate: { type: number }
   amount: { type: number }
@@ -40,28 +39,68 @@ computed:
   amount: { round: [{ mul: [{ field: base }, { field: rate }] }, 2] }
 `;
 
-beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-create-'));
-  cpSync(DEFINITIONS_DIR, dir, { recursive: true });
-  writeFileSync(path.join(dir, 'solarium', 'quotation.entity.yaml'), QUOTATION);
-  writeFileSync(path.join(dir, 'solarium', 'commission.entity.yaml'), COMMISSION);
-  const app = path.join(dir, 'solarium', 'app.yaml');
-  writeFileSync(app, readFileSync(app, 'utf8').replace('    permissions:\n', '    permissions:\n      quotation: { read: true, create: true }\n      commission: { read: true }\n'));
-  const wf = path.join(dir, 'solarium', 'lead-status.workflow.yaml');
-  writeFileSync(
-    wf,
-    readFileSync(wf, 'utf8').replace(
-      '  won:\n    executed: [cp, admin, kam]',
-      `  won:
+/** A small app of its own (leads, quotations, commissions), so the effect is tested apart from Solarium's real ones. */
+const APP = `kind: app
+id: crm
+name: CRM
+basePath: /crm
+auth: { password: true }
+roles:
+  admin:
+    permissions:
+      lead: { read: true, create: true, update: true, transition: true }
+      quotation: { read: true, create: true }
+      commission: { read: true }
+routes:
+  - { method: POST, path: /leads, operation: records.create, entity: lead }
+  - { method: GET, path: "/leads/{id}", operation: records.get, entity: lead }
+  - { method: PATCH, path: "/leads/{id}/status", operation: records.moveTo, entity: lead, targetField: newStatus }
+demoUsers:
+  - { email: admin@crm.test, role: admin, password: demo1234 }
+`;
+const LEAD = `kind: entity
+name: lead
+workflow: lead-status
+fields:
+  name: { type: string }
+  phone: { type: string }
+  city: { type: string }
+  quotationId: { type: string, maxLength: 64 }
+required: [name, phone, city]
+uniqueKeys:
+  - { name: phone, fields: [phone] }
+`;
+const WORKFLOW = `kind: workflow
+name: lead-status
+entity: lead
+field: status
+initial: new_lead
+states:
+  new_lead: {}
+  in_discussion: {}
+  quotation_shared: {}
+  won: {}
+  executed: { final: true }
+matrix:
+  new_lead: { in_discussion: [admin] }
+  in_discussion: { quotation_shared: [admin] }
+  quotation_shared: { won: [admin] }
+  won:
     executed:
-      roles: [cp, admin, kam]
+      roles: [admin]
       effects:
         - create:
             entity: commission
             with: { quotation: { entity: quotation, id: "{{record.quotationId}}" } }
-            fields: { leadId: "{{record.id}}", cp: "{{record.assignedCp}}", base: "{{quotation.total}}", rate: "{{quotation.commissionRate}}" }`,
-    ),
-  );
+            fields: { leadId: "{{record.id}}", base: "{{quotation.total}}", rate: "{{quotation.commissionRate}}" }
+`;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-create-'));
+  mkdirSync(path.join(dir, 'crm'));
+  for (const [file, text] of Object.entries({ 'app.yaml': APP, 'lead.entity.yaml': LEAD, 'lead-status.workflow.yaml': WORKFLOW, 'quotation.entity.yaml': QUOTATION, 'commission.entity.yaml': COMMISSION })) {
+    writeFileSync(path.join(dir, 'crm', file), text);
+  }
   s = await startTestServer({ definitionsDir: dir });
   expect(s.engine.loadReport.refused).toEqual([]);
 });
@@ -71,20 +110,20 @@ afterAll(async () => {
 });
 
 async function wonLead(admin: Record<string, string>, phone: string, quotationId?: string) {
-  const lead = (await s.request.post('/solarium/leads').set(admin).send({ name: 'Ravi', phone, city: 'Pune', ...(quotationId ? { quotationId } : {}) })).body.data;
-  for (const newStatus of ['in_discussion', 'quotation_shared', 'won']) expect((await s.request.patch(`/solarium/leads/${lead.id}/status`).set(admin).send({ newStatus })).status).toBe(200);
+  const lead = (await s.request.post('/crm/leads').set(admin).send({ name: 'Ravi', phone, city: 'Pune', ...(quotationId ? { quotationId } : {}) })).body.data;
+  for (const newStatus of ['in_discussion', 'quotation_shared', 'won']) expect((await s.request.patch(`/crm/leads/${lead.id}/status`).set(admin).send({ newStatus })).status).toBe(200);
   return lead.id as string;
 }
 
 describe('the create effect', () => {
   it('creates the commission from the lead and its quotation in the move’s transaction', async () => {
-    const admin = await auth('admin@solarium.test');
+    const admin = await auth('admin@crm.test');
     const placeholder = await wonLead(admin, '9811100001');
-    const quotation = (await s.request.post('/v1/apps/solarium/records/quotation').set(admin).send({ leadId: placeholder, total: 250000, commissionRate: 0.02 })).body.data;
+    const quotation = (await s.request.post('/v1/apps/crm/records/quotation').set(admin).send({ leadId: placeholder, total: 250000, commissionRate: 0.02 })).body.data;
     const id = await wonLead(admin, '9811100002', quotation.id);
-    const moved = await s.request.patch(`/solarium/leads/${id}/status`).set(admin).send({ newStatus: 'executed' });
+    const moved = await s.request.patch(`/crm/leads/${id}/status`).set(admin).send({ newStatus: 'executed' });
     expect(moved.status, JSON.stringify(moved.body)).toBe(200);
-    const commissions = (await s.request.get(`/v1/apps/solarium/records/commission?limit=10`).set(admin)).body.data.items;
+    const commissions = (await s.request.get(`/v1/apps/crm/records/commission?limit=10`).set(admin)).body.data.items;
     expect(commissions).toEqual([expect.objectContaining({ leadId: id, base: 250000, rate: 0.02, amount: 5000, createdBy: expect.any(String) })]);
     // The commission here has no workflow, so no timeline; its audit entry names who moved the lead.
     expect(await sql("SELECT 1 FROM timeline_entries WHERE record_id = $1", [commissions[0].id])).toEqual([]);
@@ -93,24 +132,24 @@ describe('the create effect', () => {
   });
 
   it('refuses the move when the quotation it names does not exist (409), and writes nothing', async () => {
-    const admin = await auth('admin@solarium.test');
+    const admin = await auth('admin@crm.test');
     const id = await wonLead(admin, '9811100003', '00000000-0000-4000-8000-000000000000');
-    const refused = await s.request.patch(`/solarium/leads/${id}/status`).set(admin).send({ newStatus: 'executed' });
+    const refused = await s.request.patch(`/crm/leads/${id}/status`).set(admin).send({ newStatus: 'executed' });
     expect(refused.status).toBe(409);
     expect(refused.body.error.details).toEqual([{ path: '$.with.quotation', message: 'No quotation "00000000-0000-4000-8000-000000000000"' }]);
-    expect((await s.request.get(`/solarium/leads/${id}`).set(admin)).body.data).toMatchObject({ status: 'won', version: 4 });
+    expect((await s.request.get(`/crm/leads/${id}`).set(admin)).body.data).toMatchObject({ status: 'won', version: 4 });
     expect((await sql<{ n: number }>("SELECT count(*)::int AS n FROM records WHERE entity = 'commission' AND data->>'leadId' = $1", [id]))[0]!.n).toBe(0);
   });
 
   it('refuses the move when the record it creates is not valid or is taken, naming its fields', async () => {
-    const admin = await auth('admin@solarium.test');
+    const admin = await auth('admin@crm.test');
     const placeholder = await wonLead(admin, '9811100004');
-    const noRate = (await s.request.post('/v1/apps/solarium/records/quotation').set(admin).send({ leadId: placeholder, total: 1000 })).body.data;
+    const noRate = (await s.request.post('/v1/apps/crm/records/quotation').set(admin).send({ leadId: placeholder, total: 1000 })).body.data;
     const id = await wonLead(admin, '9811100005', noRate.id);
-    const refused = await s.request.patch(`/solarium/leads/${id}/status`).set(admin).send({ newStatus: 'executed' });
+    const refused = await s.request.patch(`/crm/leads/${id}/status`).set(admin).send({ newStatus: 'executed' });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ message: 'The commission this move creates is not valid', details: [{ path: '$.create.commission.rate', message: expect.any(String) }] });
-    expect((await s.request.get(`/solarium/leads/${id}`).set(admin)).body.data.status).toBe('won');
+    expect((await s.request.get(`/crm/leads/${id}`).set(admin)).body.data.status).toBe('won');
   });
 
   it('is checked at load: the entity, its fields and the records it reads must exist', () => {

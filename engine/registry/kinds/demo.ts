@@ -24,7 +24,11 @@ export const demoKind: DefinitionKindModule<'demo', DemoDataDef, { /** Developme
     for (const { file: f, definition: d } of own) {
       const refs = new Map<string, string>();
       const add = (path: string, message: string) => problems.push({ file: f, path, message });
-      const user = (email: string | undefined, path: string) => email === undefined || users.has(email) || add(path, `"${email}" is not a demo user of this app`);
+      // What other definitions own (entities, events, slots, demo users) is a warning: demo data is
+      // development-only, and a change set removing a state must not be refused for it; seeding
+      // stops at such an entry, saying why (engine/index.ts).
+      const warn = (path: string, message: string) => problems.push({ file: f, path, message, severity: 'warning' });
+      const user = (email: string | undefined, path: string) => email === undefined || users.has(email) || warn(path, `"${email}" is not a demo user of this app`);
       d.records.forEach((r, i) => {
         const at = `$.records[${i}]`;
         for (const [text, path] of stringsIn(r.data ?? {}, `${at}.data`)) {
@@ -35,8 +39,8 @@ export const demoKind: DefinitionKindModule<'demo', DemoDataDef, { /** Developme
         }
         if (r.find) {
           const found = entities.get(r.find.entity);
-          if (!found) return add(`${at}.find.entity`, `Entity "${r.find.entity}" is not defined in this app`);
-          if (!Object.hasOwn(found.fields, r.find.field)) add(`${at}.find.field`, `"${r.find.field}" is not a field of entity "${found.name}"`);
+          if (!found) return warn(`${at}.find.entity`, `Entity "${r.find.entity}" is not defined in this app`);
+          if (!Object.hasOwn(found.fields, r.find.field)) warn(`${at}.find.field`, `"${r.find.field}" is not a field of entity "${found.name}"`);
           const ref = typeof r.find.value === 'string' ? DEMO_REF.exec(r.find.value)?.[1] : undefined;
           if (ref !== undefined && !refs.has(ref)) add(`${at}.find.value`, `"${ref}" is not the ref of an earlier demo record`);
           if (refs.has(r.ref!)) add(`${at}.ref`, `The ref "${r.ref}" is given twice`);
@@ -46,7 +50,7 @@ export const demoKind: DefinitionKindModule<'demo', DemoDataDef, { /** Developme
         const entityName = r.update !== undefined ? refs.get(r.update) : r.entity;
         if (r.update !== undefined && entityName === undefined) return add(`${at}.update`, `"${r.update}" is not the ref of an earlier demo record`);
         const e = entities.get(entityName!);
-        if (!e) return add(`${at}.entity`, `Entity "${entityName}" is not defined in this app`);
+        if (!e) return warn(`${at}.entity`, `Entity "${entityName}" is not defined in this app`);
         if (r.ref !== undefined) {
           if (refs.has(r.ref)) add(`${at}.ref`, `The ref "${r.ref}" is given twice`);
           refs.set(r.ref, e.name);
@@ -55,14 +59,14 @@ export const demoKind: DefinitionKindModule<'demo', DemoDataDef, { /** Developme
         const wf = e.workflow ? workflows.get(e.workflow) : undefined;
         (r.events ?? []).forEach((raw, j) => {
           const ev = typeof raw === 'string' ? raw : raw.event;
-          if (!(wf ? normalizeTransitions(wf) : []).some((t) => t.event === ev)) add(`${at}.events[${j}]`, `Event "${ev}" is not an event of entity "${e.name}"`);
+          if (!(wf ? normalizeTransitions(wf) : []).some((t) => t.event === ev)) warn(`${at}.events[${j}]`, `Event "${ev}" is not an event of entity "${e.name}"`);
           if (typeof raw !== 'string') user(raw.as, `${at}.events[${j}].as`);
         });
         (r.files ?? []).forEach((file, j) => {
           const slot = Object.hasOwn(e.files ?? {}, file.slot) ? e.files![file.slot] : undefined;
-          if (!slot) return add(`${at}.files[${j}].slot`, `Entity "${e.name}" has no file slot "${file.slot}"`);
+          if (!slot) return warn(`${at}.files[${j}].slot`, `Entity "${e.name}" has no file slot "${file.slot}"`);
           if (file.review) {
-            if (!(slot.review?.states ?? []).includes(file.review.status)) add(`${at}.files[${j}].review.status`, `"${file.review.status}" is not a review status of slot "${file.slot}"`);
+            if (!(slot.review?.states ?? []).includes(file.review.status)) warn(`${at}.files[${j}].review.status`, `"${file.review.status}" is not a review status of slot "${file.slot}"`);
             user(file.review.as, `${at}.files[${j}].review.as`);
           }
         });
