@@ -178,7 +178,8 @@ export async function createEngine(options: EngineOptions) {
   const auditExport = createAuditExport(db, () => current, providers);
   const otp = createOtpService(ctx);
   const recordOtp = createRecordOtp(ctx, otp);
-  const inTransaction = createRecordsInTransaction(ctx, otp);
+  // A move effect's move is the transition service's, which delivers effects through these records.
+  const inTransaction = createRecordsInTransaction(ctx, otp, () => transitions);
   const transitions = createTransitionService(ctx, otp, inTransaction);
   const records = createRecordService(ctx, { otp, recordOtp, transitions, inTransaction });
   const imports = createImportService(ctx, { records, blob: (appId) => providers(resolveApp(current, appId)).blob });

@@ -63,6 +63,18 @@ export interface RecordsInTransaction {
   read(tx: Prisma.TransactionClient, app: CompiledApp, entity: string, id: string): Promise<Record<string, unknown> | undefined>;
   /** Creates a record as a create would (checked, computed, keyed, its onCreate effects), on behalf of `actor`. */
   createIn(tx: Prisma.TransactionClient, app: CompiledApp, entity: string, data: Record<string, unknown>, actor: Record<string, unknown>, depth?: number): Promise<string>;
+  /**
+   * Fires an event on a record as a move would (the `move` effect), on behalf of `actor`: their
+   * permission and scope on it, the workflow's decision, its effects, timeline, audit and outbox.
+   */
+  moveIn(tx: Prisma.TransactionClient, app: CompiledApp, entity: string, id: string, ask: MoveAsk, actor: Record<string, unknown>, depth?: number): Promise<void>;
+}
+
+/** What a move effect asks of its target: the event, and the move's input and remarks. */
+export interface MoveAsk {
+  event: string;
+  input?: Record<string, unknown>;
+  remarks?: string;
 }
 
 /** What a prepare step may use: the record as it will be written, and the app's blob store. */
@@ -93,6 +105,10 @@ export interface EffectCheckContext {
   /** Every entity of the app (an effect that creates or reads another entity's records). */
   entities: ReadonlyMap<string, EntityDef>;
   workflow: WorkflowDef;
+  /** Every workflow of the app (an effect that moves another entity's records); absent: not checked. */
+  workflows?: ReadonlyMap<string, WorkflowDef>;
+  /** Definitions refused by their schema ("entity:lead"): their own problem is reported, not one for each reference. */
+  malformed?: ReadonlySet<string>;
   templates: ReadonlyMap<string, { channel: 'sms' | 'email'; variables: readonly string[] }>;
   /** The app's documents (the `render` effect), with the entity each names. */
   documents: ReadonlyMap<string, { entity?: string }>;

@@ -8,11 +8,12 @@ import { notify } from './notify.ts';
 import { set } from './set.ts';
 import { createRecord } from './create-record.ts';
 import { renderDocument } from './render-document.ts';
+import { moveRecord } from './move-record.ts';
 
 type CommonSchema = typeof import('../../definitions/_schema/common.schema.json', { with: { type: 'json' } });
 export type EffectName = keyof CommonSchema['definitions']['effect']['properties'];
 
-export const effectModules = { set, notify, emit, issueOtp, create: createRecord, render: renderDocument } satisfies Record<EffectName, EffectModule<never, unknown>>;
+export const effectModules = { set, notify, emit, issueOtp, create: createRecord, render: renderDocument, move: moveRecord } satisfies Record<EffectName, EffectModule<never, unknown>>;
 
 type BodyOf<M> = M extends EffectModule<infer B, infer _S> ? B : never;
 

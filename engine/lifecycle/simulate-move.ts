@@ -125,6 +125,12 @@ export async function simulateMove(app: CompiledApp, req: MoveSimulation, now: D
     if (Object.keys(plan.fields).length) assertValid(entity.validatePatch, plan.fields, '$.effects');
     // A document is rendered and stored only by a real write (a simulation writes nothing).
     for (const p of plan.prepare) if (p.effect === 'render') notChecked.push(`Rendering document "${(p.step as { document: string }).document}" and storing it in the blob store`);
+    // Another record's move is judged on that record (its state, the actor's scope there, its guards and effects).
+    for (const d of plan.deliver) {
+      if (d.effect !== 'move') continue;
+      const m = d.step as { entity: string; id: unknown; event: string };
+      notChecked.push(`Moving ${m.entity} "${String(m.id ?? '')}" by event "${m.event}" (its state, the actor's permission and scope on it, its guards and effects)`);
+    }
   } catch (err) {
     if (!isAppError(err)) throw err;
     const reasons = err.code === 'INVALID_TRANSITION' ? transitionReasons(wf, from, req, guards) : [];

@@ -44,7 +44,7 @@ export function checkEntity(file: string, e: EntityDef, defs: AppDefinitionSet):
     // Read as a workflow's onCreate effects are; an entity without a workflow has no state and no input.
     const wf: WorkflowDef = (e.workflow ? workflows.get(e.workflow)?.definition : undefined) ?? { kind: 'workflow', name: '', entity: e.name, field: '', initial: '', states: {}, input: {} };
     const all = new Map([...entities].map(([name, d]) => [name, d.definition]));
-    const at = { entity: e, entities: all, workflow: wf, templates: templatesOf(defs), documents: documentsOf(defs), add: (p: string, m: string) => add(file, p, m) };
+    const at = { entity: e, entities: all, workflow: wf, workflows: new Map([...workflows].map(([name, w]) => [name, w.definition])), malformed: defs.malformed, templates: templatesOf(defs), documents: documentsOf(defs), add: (p: string, m: string) => add(file, p, m) };
     e.onCreate.forEach((effect, i) => checkEffect(effect, 'onCreate', { ...at, path: `$.onCreate[${i}]` }));
   }
   checkComputed(file, e, add);

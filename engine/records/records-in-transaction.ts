@@ -1,10 +1,12 @@
-// Records read and created inside another write's transaction: what the `create` effect needs (a
-// commission created with the move that executes its lead). A created record goes through what
-// any create goes through — its workflow's initial state, its onCreate effects, computed fields,
-// its schema, unique keys, module checks, timeline, audit, outbox — except the caller's
-// permissions: the definition that declares the effect decides, on behalf of the actor who moved.
+// Records read, created and moved inside another write's transaction: what the `create` effect
+// needs (a commission created with the move that executes its lead) and the `move` effect (a lead
+// moved with the quotation its customer accepts; the move itself is the transition service's,
+// the caller's permissions and scope included). A created record goes through what any create
+// goes through — its workflow's initial state, its onCreate effects, computed fields, its schema,
+// unique keys, module checks, timeline, audit, outbox — except the caller's permissions: the
+// definition that declares the effect decides, on behalf of the actor who moved.
 import { randomUUID } from 'node:crypto';
-import type { RecordsInTransaction } from '../effects/effect-module.ts';
+import type { MoveAsk, RecordsInTransaction } from '../effects/effect-module.ts';
 import { deliverPlanned } from '../effects/deliver-planned.ts';
 import { planEffects } from '../effects/plan-effects.ts';
 import { NOTHING_PREPARED, preparePlanned, type PreparedAll } from '../effects/prepare-planned.ts';
@@ -12,6 +14,8 @@ import type { EngineContext } from '../engine-context.ts';
 import { AppError, isAppError } from '../errors/app-error.ts';
 import { outboxRecordset } from '../notify/outbox-store.ts';
 import type { OtpService } from '../otp/otp-service.ts';
+import type { CompiledApp } from '../registry/compiled-app.ts';
+import type { Prisma } from '../store/database.ts';
 import { resolveEntity } from '../registry/resolve-target.ts';
 import { applyComputed } from './computed-fields.ts';
 import { assertRecordChecks } from './record-checks.ts';
@@ -22,11 +26,29 @@ import { recordView } from './record-view.ts';
 import { assertValidFields, duplicateError } from './write-checks.ts';
 import { isUniqueViolation } from '../support/database-errors.ts';
 
-/** A record created by an effect may create another (a chain), but not without end. */
+/** A record created or moved by an effect may create or move another (a chain), but not without end (A moves B moves A). */
 const MAX_DEPTH = 3;
 
-export function createRecordsInTransaction(ctx: EngineContext, otp: Pick<OtpService, 'issueIn'>): RecordsInTransaction {
+/** A move inside another write's transaction: the transition service's (bound once both exist). */
+export interface MovesInTransaction {
+  moveIn(tx: Prisma.TransactionClient, app: CompiledApp, entity: string, id: string, ask: MoveAsk, actor: Record<string, unknown>, records: RecordsInTransaction): Promise<void>;
+}
+
+/** The same records, one step deeper in a chain of effects. */
+export function deeper(records: RecordsInTransaction, depth: number): RecordsInTransaction {
+  return {
+    read: records.read,
+    createIn: (t, a, e, d, who) => records.createIn(t, a, e, d, who, depth + 1),
+    moveIn: (t, a, e, id, ask, who) => records.moveIn(t, a, e, id, ask, who, depth + 1),
+  };
+}
+
+export function createRecordsInTransaction(ctx: EngineContext, otp: Pick<OtpService, 'issueIn'>, moves: () => MovesInTransaction): RecordsInTransaction {
   const records: RecordsInTransaction = {
+    async moveIn(tx, app, entityName, id, ask, actor, depth = 0) {
+      if (depth >= MAX_DEPTH) throw new AppError('CONFLICT', `Records moving records went ${MAX_DEPTH} deep: the definitions loop`);
+      await moves().moveIn(tx, app, entityName, id, ask, actor, deeper(records, depth));
+    },
     async read(tx, app, entityName, id) {
       const entity = resolveEntity(app, entityName);
       const row = await lockRecord(tx, app.id, entity.name, id);
@@ -65,7 +87,7 @@ export function createRecordsInTransaction(ctx: EngineContext, otp: Pick<OtpServ
           actorId: String(actor.id), role: String(actor.role), at: now, outbox: outboxRecordset(plan.outbox, now),
           release: releaseForNewRecord(ctx, app, entity),
         });
-        await deliverPlanned(plan.deliver, { tx, otp, app, recordId: id, records: { read: records.read, createIn: (t, a, e, d, who) => records.createIn(t, a, e, d, who, depth + 1) } });
+        await deliverPlanned(plan.deliver, { tx, otp, app, recordId: id, records: deeper(records, depth) });
       } catch (err) {
         await prepared.abandon();
         // Said as what it is: the record this move creates, not the caller's body.

@@ -5,14 +5,17 @@ import type { EngineContext } from '../engine-context.ts';
 import { AppError, isAppError } from '../errors/app-error.ts';
 import type { OtpService } from '../otp/otp-service.ts';
 import { writeOptimistically } from './optimistic-write.ts';
-import { inTransaction, writeTransition, type Queryable, type TransitionWrite } from './record-store.ts';
+import { inTransaction, lockRecord, writeTransition, type Queryable, type TransitionWrite } from './record-store.ts';
+import type { RecordRow } from './record-row.ts';
+import type { CompiledEntity } from './compile-entity.ts';
+import type { CompiledApp } from '../registry/compiled-app.ts';
 import { deliverPlanned } from '../effects/deliver-planned.ts';
-import type { RecordsInTransaction } from '../effects/effect-module.ts';
+import type { MoveAsk, RecordsInTransaction } from '../effects/effect-module.ts';
 import type { Prisma } from '../store/database.ts';
 import { answerFor, recordView, type RecordResult, type RecordTarget } from './record-view.ts';
 import { parseIfMatch, resolveApp, resolveEntity } from '../registry/resolve-target.ts';
 import { scopeTags } from './derived-columns.ts';
-import { isOutOfScope, permittedScopeValues } from './record-scope.ts';
+import { assertInScope, isOutOfScope, permittedScopeValues } from './record-scope.ts';
 import { followedWorkflow } from './followed-workflow.ts';
 import { applyComputed } from './computed-fields.ts';
 import { assertRecordChecks } from './record-checks.ts';
@@ -66,6 +69,89 @@ const AUDITED_REFUSALS = new Set([403, 409, 422, 423]);
 const pick = (data: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => k in data).map((k) => [k, data[k]]));
 
 export function createTransitionService(ctx: EngineContext, otp: OtpService, records: RecordsInTransaction) {
+  /**
+   * Everything a move decides before it writes, on the record as it is now: the workflow it follows,
+   * the decision for the actor's role, the effects as data, the fields, checks and hooks, a document
+   * prepared. `attempt` keeps what the audit of a refused attempt says.
+   */
+  async function decide(app: CompiledApp, entity: CompiledEntity, current: RecordRow, actor: Actor, ask: TransitionAsk, body: TransitionBody, inputPath: string, now: Date, attempt: { from: string | null; data: Record<string, unknown> }) {
+    const input = body.input ?? {};
+    const fields = body.fields;
+    const actorFacts = { ...actor } as Record<string, unknown>;
+    const followed = await followedWorkflow(ctx, app, entity, current);
+    const wf = followed.entity.workflow!;
+    if ('event' in ask && !wf.events.has(ask.event)) throw new AppError('EVENT_NOT_FOUND', `Workflow "${wf.name}" has no event "${ask.event}"`);
+    assertValidFields(wf.definition.input ?? {}, followed.entity.validateInput, input, inputPath);
+    // Codes are checked, never stored: the timeline keeps the rest of the input.
+    const codeFields = wf.transitions.flatMap((x) => (x.otp ? [x.otp.field] : []));
+    const storedInput = Object.fromEntries(Object.entries(input).filter(([k]) => !codeFields.includes(k)));
+    const state = current.state ?? wf.initial;
+    attempt.from = state;
+    const recordFacts = recordView(entity, current);
+    const decision: TransitionDecision = await decideTransition(
+      wf,
+      state,
+      { role: actor.role, ...ask, override: body.override, remarks: body.remarks },
+      { record: recordFacts, input, actor: actorFacts, now: nowFacts(now) },
+    );
+    const effects = [...wf.commonEffects, ...(decision.transition?.effects ?? [])];
+    // Fields sent with the move are judged in the state the record is in now (an invoice number
+    // may be added while New), then the move's own `set` effects apply on top.
+    if (fields) assertFieldsEditable(entity, fields, current.state);
+    // The effects as data; messages see the record as the move leaves it. Effects with a deliver
+    // step (issueOtp) are refused outside onCreate at load (their places), so the plan is all rows.
+    const found = { ...recordFacts, ...fields };
+    const plan = planEffects(
+      effects,
+      { record: found, actor: actorFacts, input: storedInput, remarks: body.remarks, now: now.toISOString(), app: { id: app.id, name: app.name } },
+      { app: followed.app, recordId: current.id, key: `${app.id}:${current.id}:v${current.version + 1}`, after: (set) => ({ ...found, ...set, [wf.field]: decision.to, version: current.version + 1 }) },
+    );
+    if (Object.keys(plan.fields).length) assertValid(entity.validatePatch, plan.fields, '$.effects');
+    const changes: Record<string, unknown> = { ...fields, ...plan.fields };
+    const data = { ...current.data, ...changes };
+    // Computed fields follow what the move changed, and are part of what it changed.
+    applyComputed(entity.definition.computed, data);
+    for (const f of Object.keys(entity.definition.computed ?? {})) if (data[f] !== current.data[f]) changes[f] = data[f];
+    await assertRecordChecks(entity.checks, { id: current.id, ...data, [wf.field]: decision.to });
+    if (fields) await ctx.hooks.beforeWrite(app, entity.name, data);
+    attempt.data = data;
+    for (const s of plan.skipped) ctx.logger.debug(s.detail, s.message);
+    const messages = plan.outbox;
+    const write: TransitionWrite = {
+      id: current.id,
+      expectedVersion: current.version,
+      toState: decision.to,
+      data,
+      scopeTags: scopeTags(entity, data),
+      ...keyChanges(entity, current.data, data),
+      at: now,
+      timeline: { event: decision.event, fromState: decision.from, actorId: actor.id, role: actor.role, override: decision.override, remarks: body.remarks, input: Object.keys(storedInput).length ? storedInput : undefined },
+      // Before and after of what changed (the state and the fields the effects set), not the
+      // whole record: the full picture at any point is the chain of these entries.
+      audit: {
+        action: decision.override ? 'transition.override' : 'transition',
+        before: { state: current.state, data: pick(current.data, Object.keys(changes)) },
+        after: { state: decision.to, data: changes },
+        detail: { event: decision.event, remarks: body.remarks },
+      },
+      outbox: outboxRecordset(messages, now),
+    };
+    // Activation of a promotion: checked and compiled now, stored with the move.
+    const compiled = decision.to !== state ? await ctx.hooks.onEnter(app, entity.name, decision.to, { id: current.id, version: current.version, data }) : undefined;
+    if (compiled) write.compiled = { app: app.id, ...compiled, at: now };
+    // Work before the write (a PDF rendered and stored) on the record as the move writes it; its
+    // fields are part of the change. A failure here refuses the move: nothing is written.
+    const prepared = plan.prepare.length
+      ? await preparePlanned(plan.prepare, {
+          app, entity: entity.name, recordId: current.id, now, blob: ctx.blob(app), logger: ctx.logger,
+          record: { ...recordFacts, ...data, [wf.field]: decision.to, version: current.version + 1, updatedAt: now.toISOString() },
+        })
+      : NOTHING_PREPARED;
+    Object.assign(data, prepared.fields);
+    Object.assign(changes, prepared.fields);
+    return { write, plan, prepared, decision, wf, messages, limit: decision.transition?.limit, code: decision.transition?.otp };
+  }
+
   /** `inputPath` is where the input sits in the caller's body ($.input generically, $ for an alias). */
   async function run(t: RecordTarget, actor: Actor, id: string, ask: TransitionAsk, body: TransitionBody, ifMatch: string | undefined, inputPath: string): Promise<RecordResult> {
     const app = resolveApp(ctx.registry(), t.app);
@@ -82,8 +168,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
     const now = ctx.clock();
     const actorFacts = { ...actor } as Record<string, unknown>;
 
-    let attemptedFrom: string | null = null; // for the audit of a refused attempt
-    let attemptedData: Record<string, unknown> = {};
+    const attempt: { from: string | null; data: Record<string, unknown> } = { from: null, data: {} }; // for the audit of a refused attempt
     try {
       // Inside the try: a role refused the move or the fields is an attempt on the record, audited too.
       const permission = requirePermission(app, actor, entity.name, 'transition');
@@ -94,79 +179,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
       // Every change is judged against the state it really lands on (optimistic-write.ts), and every
       // accepted one is in the timeline.
       const written = await writeOptimistically(ctx, { app: app.id, entity: entity.name, id, actor, permission, expectedVersion: expected }, async (current) => {
-        const followed = await followedWorkflow(ctx, app, entity, current);
-        const wf = followed.entity.workflow!;
-        if ('event' in ask && !wf.events.has(ask.event)) throw new AppError('EVENT_NOT_FOUND', `Workflow "${wf.name}" has no event "${ask.event}"`);
-        assertValidFields(wf.definition.input ?? {}, followed.entity.validateInput, input, inputPath);
-        // Codes are checked, never stored: the timeline keeps the rest of the input.
-        const codeFields = wf.transitions.flatMap((x) => (x.otp ? [x.otp.field] : []));
-        const storedInput = Object.fromEntries(Object.entries(input).filter(([k]) => !codeFields.includes(k)));
-        const state = current.state ?? wf.initial;
-        attemptedFrom = state;
-        const recordFacts = recordView(entity, current);
-        const decision: TransitionDecision = await decideTransition(
-          wf,
-          state,
-          { role: actor.role, ...ask, override: body.override, remarks: body.remarks },
-          { record: recordFacts, input, actor: actorFacts, now: nowFacts(now) },
-        );
-        const effects = [...wf.commonEffects, ...(decision.transition?.effects ?? [])];
-        // Fields sent with the move are judged in the state the record is in now (an invoice number
-        // may be added while New), then the move's own `set` effects apply on top.
-        if (fields) assertFieldsEditable(entity, fields, current.state);
-        // The effects as data; messages see the record as the move leaves it. Effects with a deliver
-        // step (issueOtp) are refused outside onCreate at load (their places), so the plan is all rows.
-        const found = { ...recordFacts, ...fields };
-        const plan = planEffects(
-          effects,
-          { record: found, actor: actorFacts, input: storedInput, remarks: body.remarks, now: now.toISOString(), app: { id: app.id, name: app.name } },
-          { app: followed.app, recordId: current.id, key: `${app.id}:${current.id}:v${current.version + 1}`, after: (set) => ({ ...found, ...set, [wf.field]: decision.to, version: current.version + 1 }) },
-        );
-        if (Object.keys(plan.fields).length) assertValid(entity.validatePatch, plan.fields, '$.effects');
-        const changes: Record<string, unknown> = { ...fields, ...plan.fields };
-        const data = { ...current.data, ...changes };
-        // Computed fields follow what the move changed, and are part of what it changed.
-        applyComputed(entity.definition.computed, data);
-        for (const f of Object.keys(entity.definition.computed ?? {})) if (data[f] !== current.data[f]) changes[f] = data[f];
-        await assertRecordChecks(entity.checks, { id: current.id, ...data, [wf.field]: decision.to });
-        if (fields) await ctx.hooks.beforeWrite(app, entity.name, data);
-        attemptedData = data;
-        for (const s of plan.skipped) ctx.logger.debug(s.detail, s.message);
-        const messages = plan.outbox;
-        const write: TransitionWrite = {
-          id: current.id,
-          expectedVersion: current.version,
-          toState: decision.to,
-          data,
-          scopeTags: scopeTags(entity, data),
-          ...keyChanges(entity, current.data, data),
-          at: now,
-          timeline: { event: decision.event, fromState: decision.from, actorId: actor.id, role: actor.role, override: decision.override, remarks: body.remarks, input: Object.keys(storedInput).length ? storedInput : undefined },
-          // Before and after of what changed (the state and the fields the effects set), not the
-          // whole record: the full picture at any point is the chain of these entries.
-          audit: {
-            action: decision.override ? 'transition.override' : 'transition',
-            before: { state: current.state, data: pick(current.data, Object.keys(changes)) },
-            after: { state: decision.to, data: changes },
-            detail: { event: decision.event, remarks: body.remarks },
-          },
-          outbox: outboxRecordset(messages, now),
-        };
-        // Activation of a promotion: checked and compiled now, stored with the move.
-        const compiled = decision.to !== state ? await ctx.hooks.onEnter(app, entity.name, decision.to, { id: current.id, version: current.version, data }) : undefined;
-        if (compiled) write.compiled = { app: app.id, ...compiled, at: now };
-        // Work before the write (a PDF rendered and stored) on the record as the move writes it; its
-        // fields are part of the change. A failure here refuses the move: nothing is written.
-        const prepared = plan.prepare.length
-          ? await preparePlanned(plan.prepare, {
-              app, entity: entity.name, recordId: current.id, now, blob: ctx.blob(app), logger: ctx.logger,
-              record: { ...recordFacts, ...data, [wf.field]: decision.to, version: current.version + 1, updatedAt: now.toISOString() },
-            })
-          : NOTHING_PREPARED;
-        Object.assign(data, prepared.fields);
-        Object.assign(changes, prepared.fields);
-        const limit = decision.transition?.limit;
-        const code = decision.transition?.otp;
+        const { write, plan, prepared, decision, wf, messages, limit, code } = await decide(app, entity, current, actor, ask, body, inputPath, now, attempt);
         // The common move is one statement; a capped move, one that spends a code or one whose
         // effects act in its transaction (a record it creates) is a transaction, so a refusal (the
         // cap, a lost race, a refused created record) leaves the code unspent and nothing written.
@@ -204,7 +217,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
         journeyStatus: journeyStatus(wf, row.state),
       };
     } catch (err) {
-      if (isUniqueViolation(err)) throw duplicateError(entity, attemptedData, err);
+      if (isUniqueViolation(err)) throw duplicateError(entity, attempt.data, err);
       // Refused attempts are part of "every attempt logged" (seed 001 §3.1): nothing else was written for them.
       // An attempt on a record outside one's scope is one too, though the caller hears "not found".
       if (isAppError(err) && (AUDITED_REFUSALS.has(err.status) || isOutOfScope(err)) && err.code !== 'VERSION_MISMATCH') {
@@ -215,7 +228,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
           action: 'transition',
           outcome: 'refused',
           actor,
-          detail: { ...ask, from: attemptedFrom, override: body.override ?? false, remarks: body.remarks, ...(fields ? { fields: Object.keys(fields) } : {}), code: err.code },
+          detail: { ...ask, from: attempt.from, override: body.override ?? false, remarks: body.remarks, ...(fields ? { fields: Object.keys(fields) } : {}), code: err.code },
           at: now,
         }).catch((auditErr: unknown) => ctx.logger.error({ err: auditErr }, 'could not audit a refused transition'));
       }
@@ -224,6 +237,37 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
   }
 
   return {
+    /**
+     * The `move` effect's move: an event on another record inside the declaring move's transaction,
+     * on behalf of the same actor and judged as if they had asked for it on that record (their
+     * permission and scope there, the decision for their role, guards, limits). The row is locked,
+     * so the version it is decided on is the one it is written over. Its effects are delivered
+     * through `deeper` records (one step further in a chain of effects). A move that needs a code
+     * cannot be made this way (refused at load; here, should a release still ask for one).
+     */
+    async moveIn(tx: Prisma.TransactionClient, app: CompiledApp, entityName: string, id: string, ask: MoveAsk, actorFacts: Record<string, unknown>, deeper: RecordsInTransaction): Promise<void> {
+      const actor = actorFacts as unknown as Actor;
+      const entity = resolveEntity(app, entityName);
+      if (!entity.workflow) throw new AppError('EVENT_NOT_FOUND', `Entity "${entity.name}" has no workflow`);
+      const permission = requirePermission(app, actor, entity.name, 'transition');
+      const current = await lockRecord(tx, app.id, entity.name, id);
+      if (!current) throw new AppError('RECORD_NOT_FOUND', `No ${entity.name} with id "${id}"`);
+      // Outside the actor's scope reads as missing (404), which the move effect answers as 409.
+      await assertInScope(inTransaction(tx), app.id, actor, permission, current);
+      const now = ctx.clock();
+      const { write, plan, prepared, decision, code, limit } = await decide(app, entity, current, actor, { event: ask.event }, { input: ask.input, remarks: ask.remarks }, '$.input', now, { from: null, data: {} });
+      try {
+        if (code) throw new AppError('CONFLICT', `The ${decision.event} move of a ${entity.name} asks for a code, which a move made by another move cannot send`);
+        const sql = inTransaction(tx);
+        if (limit) await assertWithinLimit(sql, app.id, entity.name, decision.to, limit);
+        // The row is locked in this transaction: its version cannot have moved since it was read.
+        if (!(await writeTransition(sql, write))) throw new AppError('CONFLICT', `The ${entity.name} changed meanwhile; try again`);
+        await deliverPlanned(plan.deliver, { tx, otp, app, recordId: current.id, records: deeper });
+      } catch (err) {
+        await prepared.abandon();
+        throw err;
+      }
+    },
     /** POST .../{id}/events/{event} { input?, override?, remarks? } */
     fire(t: RecordTarget, actor: Actor, id: string, event: string, body: unknown, ifMatch?: string, inputPath = '$.input') {
       return run(t, actor, id, { event }, validateEventBody(body ?? {}), ifMatch, inputPath);

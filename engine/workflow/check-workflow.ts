@@ -30,7 +30,8 @@ export function checkWorkflow(file: string, wf: WorkflowDef, defs: AppDefinition
   // An entity refused by its schema has had its problem reported; its workflow is not judged against it.
   if (entities.has(wf.entity) || !defs.malformed.has(`entity:${wf.entity}`)) {
     const all = new Map([...entities].map(([name, e]) => [name, e.definition]));
-    checkAgainstEntity(file, wf, places, entities.get(wf.entity)?.definition, all, templatesOf(defs), documentsOf(defs), add);
+    const workflows = new Map([...defs.named('workflow')].map(([name, w]) => [name, w.definition]));
+    checkAgainstEntity(file, wf, places, entities.get(wf.entity)?.definition, all, workflows, defs.malformed, templatesOf(defs), documentsOf(defs), add);
   }
   const otpPolicies = defs.named('otp');
   for (const t of places) {
@@ -39,11 +40,11 @@ export function checkWorkflow(file: string, wf: WorkflowDef, defs: AppDefinition
   return problems;
 }
 
-function checkAgainstEntity(file: string, wf: WorkflowDef, places: readonly NormalizedTransition[], entity: EntityDef | undefined, entities: ReadonlyMap<string, EntityDef>, templates: Templates, documents: Documents, add: Add) {
+function checkAgainstEntity(file: string, wf: WorkflowDef, places: readonly NormalizedTransition[], entity: EntityDef | undefined, entities: ReadonlyMap<string, EntityDef>, workflows: ReadonlyMap<string, WorkflowDef>, malformed: ReadonlySet<string>, templates: Templates, documents: Documents, add: Add) {
   if (!entity) add(file, '$.entity', `Entity "${wf.entity}" is not defined in this app`);
   else if (entity.workflow !== wf.name) add(file, '$.entity', `Entity "${wf.entity}" does not name this workflow in its "workflow"`);
   const checkEffects = (effects: readonly Effect[], at: string, place: EffectPlace) =>
-    effects.forEach((e, i) => checkEffect(e, place, { path: `${at}[${i}]`, entity, entities, workflow: wf, templates, documents, add: (p, m) => add(file, p, m) }));
+    effects.forEach((e, i) => checkEffect(e, place, { path: `${at}[${i}]`, entity, entities, workflow: wf, workflows, malformed, templates, documents, add: (p, m) => add(file, p, m) }));
   for (const t of places) {
     if (t.when) checkGuardCondition(file, `${t.source}.when`, t.when, entity, wf, add);
     checkEffects(t.effects, `${t.source}.effects`, 'transition');

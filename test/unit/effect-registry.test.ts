@@ -37,9 +37,9 @@ describe('effect registry', () => {
   });
 
   // Deliver steps run in the create's transaction; a move is written without one (transition-service.ts).
-  it('places the effects with a deliver step where a transaction runs them: a code with its record’s create, a created record with a move', () => {
+  it('places the effects with a deliver step where a transaction runs them: a code with its record’s create, a created or moved record with a move', () => {
     const delivering = Object.entries(effectModules).filter(([, m]) => 'deliver' in m);
-    expect(Object.fromEntries(delivering.map(([name, m]) => [name, m.places]))).toEqual({ issueOtp: ['onCreate'], create: ['transition', 'workflow'] });
+    expect(Object.fromEntries(delivering.map(([name, m]) => [name, m.places]))).toEqual({ issueOtp: ['onCreate'], create: ['transition', 'workflow'], move: ['transition', 'workflow'] });
   });
 });
 
