@@ -30,7 +30,7 @@ async function versions() {
 
 describe('definition versions and reload', () => {
   it('publishes version 1 of every definition at first load', async () => {
-    expect(await versions()).toEqual(['app/solarium@1', 'demo/solarium-demo@1', 'document/quotation@1', 'entity/commission@1', 'entity/customer@1', 'entity/lead@1', 'entity/quotation@1', 'otp/login@1', 'template/installation-complete-email@1', 'template/login-otp-sms@1', 'template/quotation-shared-email@1', 'template/registration-approved-sms@1', 'test/lead-status@1', 'workflow/commission-payout@1', 'workflow/lead-status@1']);
+    expect(await versions()).toEqual(['app/solarium@1', 'demo/solarium-demo@1', 'document/quotation@1', 'entity/commission@1', 'entity/customer@1', 'entity/lead@1', 'entity/quotation@1', 'otp/login@1', 'template/installation-complete-email@1', 'template/login-otp-sms@1', 'template/quotation-shared-email@1', 'template/registration-approved-sms@1', 'test/lead-status@1', 'workflow/commission-payout@1', 'workflow/lead-status@1', 'workflow/quotation-sharing@1']);
   });
 
   it('keeps serving the working version when a reload is refused, and reports every problem', async () => {
@@ -50,7 +50,7 @@ describe('definition versions and reload', () => {
     const res = await s.request.post('/solarium/leads').set('Authorization', `Bearer ${token}`).send({ name: 'Still here', phone: '9400000000', city: 'Pune' });
     expect(res.status).toBe(201);
     expect(res.body.data.status).toBe('new_lead');
-    expect(await versions()).toEqual(['app/solarium@1', 'demo/solarium-demo@1', 'document/quotation@1', 'entity/commission@1', 'entity/customer@1', 'entity/lead@1', 'entity/quotation@1', 'otp/login@1', 'template/installation-complete-email@1', 'template/login-otp-sms@1', 'template/quotation-shared-email@1', 'template/registration-approved-sms@1', 'test/lead-status@1', 'workflow/commission-payout@1', 'workflow/lead-status@1']);
+    expect(await versions()).toEqual(['app/solarium@1', 'demo/solarium-demo@1', 'document/quotation@1', 'entity/commission@1', 'entity/customer@1', 'entity/lead@1', 'entity/quotation@1', 'otp/login@1', 'template/installation-complete-email@1', 'template/login-otp-sms@1', 'template/quotation-shared-email@1', 'template/registration-approved-sms@1', 'test/lead-status@1', 'workflow/commission-payout@1', 'workflow/lead-status@1', 'workflow/quotation-sharing@1']);
     writeFileSync(wfFile(), good);
   });
 
@@ -68,7 +68,7 @@ describe('definition versions and reload', () => {
     writeFileSync(wfFile(), readFileSync(wfFile(), 'utf8').replace('on_hold: { label: On Hold }', 'on_hold: { label: Paused by customer }'));
     const report = await s.engine.reload();
     expect(report.refused).toEqual([]);
-    expect(await versions()).toEqual(['app/solarium@1', 'demo/solarium-demo@1', 'document/quotation@1', 'entity/commission@1', 'entity/customer@1', 'entity/lead@1', 'entity/quotation@1', 'otp/login@1', 'template/installation-complete-email@1', 'template/login-otp-sms@1', 'template/quotation-shared-email@1', 'template/registration-approved-sms@1', 'test/lead-status@1', 'workflow/commission-payout@1', 'workflow/lead-status@1', 'workflow/lead-status@2']);
+    expect(await versions()).toEqual(['app/solarium@1', 'demo/solarium-demo@1', 'document/quotation@1', 'entity/commission@1', 'entity/customer@1', 'entity/lead@1', 'entity/quotation@1', 'otp/login@1', 'template/installation-complete-email@1', 'template/login-otp-sms@1', 'template/quotation-shared-email@1', 'template/registration-approved-sms@1', 'test/lead-status@1', 'workflow/commission-payout@1', 'workflow/lead-status@1', 'workflow/lead-status@2', 'workflow/quotation-sharing@1']);
     expect(s.engine.registry().apps.get('solarium')?.workflows.get('lead-status')?.states.on_hold?.label).toBe('Paused by customer');
   });
 });

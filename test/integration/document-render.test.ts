@@ -299,7 +299,7 @@ describe('records.document (GET .../documents/{field})', () => {
     }
   });
 
-  it('serves it role by role as records.get would: admin and KAM all, a CP only theirs (another CP’s is outside their scope), a customer not at all', async () => {
+  it('serves it role by role as records.get would: admin and KAM all, a CP only theirs (another CP’s is outside their scope), a customer only once shared with them', async () => {
     const mine = await quotation('cp1@solarium.test');
     const theirs = await quotation('cp2@solarium.test');
     const url = (id: string) => `/v1/apps/solarium/records/quotation/${id}/documents/pdf`;
@@ -315,9 +315,13 @@ describe('records.document (GET .../documents/{field})', () => {
     expect(other.body).toMatchObject({ success: false, error: { code: 'RECORD_NOT_FOUND' } });
     expect((await s.request.get(`/v1/apps/solarium/records/quotation/${theirs.id}`).set(cp1)).status).toBe(404);
     expect(store.writes.length).toBe(reads);
+    // A customer's scope is the quotations shared with them (quotation-sharing.workflow.yaml): this one is not.
     const customer = await s.request.get(url(mine.id)).set(await auth('customer1@solarium.test'));
-    expect(customer.status).toBe(403);
-    expect(customer.body.error.code).toBe('FORBIDDEN');
+    expect(customer.status).toBe(404);
+    expect(customer.body.error.code).toBe('RECORD_NOT_FOUND');
+    const addressed = await quotation('cp1@solarium.test', { customer: 'customer1@solarium.test' });
+    expect((await s.request.post(`/solarium/quotations/${addressed.id}/share`).set(cp1).send({})).status).toBe(200);
+    expect((await download(url(addressed.id), await auth('customer1@solarium.test'))).status).toBe(200);
     const anonymous = await s.request.get(url(mine.id));
     expect(anonymous.status).toBe(401);
   });

@@ -677,6 +677,24 @@ describe('conformance: every documented operation, called, answers as documented
     await pdf(`/v1/apps/solarium/records/quotation/${q2.id}/documents/pdf`);
     await refused('GET', `/solarium/quotations/${q.quotationReference}/pdf`, { as: other }, 404, 'RECORD_NOT_FOUND');
     await refused('GET', `/v1/apps/solarium/records/quotation/${q2.id}/documents/pdf`, {}, 401, 'UNAUTHENTICATED');
+    // Sharing and the customer's acceptance (which moves the lead to customer_accepted), seed-style and generic.
+    const customer = await as('customer1@solarium.test');
+    const QG = '/v1/apps/solarium/records/quotation';
+    const sharedLead = async (phone: string) => {
+      const l = await ok('POST', '/solarium/leads', { as: cp, body: { name: 'Accepting', phone, city: 'Pune', customer: 'customer1@solarium.test' } }, 201);
+      for (const newStatus of ['in_discussion', 'quotation_shared']) expect((await supertest(s.http).patch(`/solarium/leads/${l.id}/status`).set(cp).send({ newStatus })).status).toBe(200);
+      return l.id as string;
+    };
+    const [l1, l2] = [await sharedLead('9000000951'), await sharedLead('9000000952')];
+    const q3 = await ok('POST', '/solarium/quotations', { as: cp, body: wizard(l1, { customer: 'customer1@solarium.test' }) });
+    const q4 = await ok('POST', QG, { as: cp, body: wizard(l2, { customer: 'customer1@solarium.test' }) }, 201);
+    await refused('POST', `/solarium/quotations/${q3.quotationReference}/share`, { as: other, body: {} }, 404, 'RECORD_NOT_FOUND');
+    await ok('POST', `/solarium/quotations/${q3.quotationReference}/share`, { as: cp, body: {} });
+    await refused('POST', `${QG}/${q2.id}/events/share`, { as: cp, body: {} }, 400, 'VALIDATION_FAILED');
+    await ok('POST', `${QG}/${q4.id}/events/share`, { as: cp, body: {} });
+    await refused('POST', `/solarium/quotations/${q3.quotationReference}/accept`, { as: cp, body: {} }, 422, 'INVALID_TRANSITION');
+    await ok('POST', `/solarium/quotations/${q3.quotationReference}/accept`, { as: customer, body: {} });
+    await ok('POST', `${QG}/${q4.id}/events/accept`, { as: customer, body: {} });
     // Executing the lead (with its quotation) creates the commission.
     expect((await supertest(s.http).patch(`/v1/apps/solarium/records/lead/${lead.id}`).set(cp).send({ quotationId: q.quotationReference })).status).toBe(200);
     for (const newStatus of ['in_discussion', 'quotation_shared', 'won', 'executed']) expect((await supertest(s.http).patch(`/solarium/leads/${lead.id}/status`).set(cp).send({ newStatus })).status).toBe(200);

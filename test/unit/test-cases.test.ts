@@ -61,8 +61,8 @@ describe('saved test cases', () => {
 
   it('lists every move of every workflow, the cases that ask for each, and the untested ones', async () => {
     const run = await runTestCases(loadAppDir(path.join(ROOT, 'solarium')).app!, NOW);
-    // The lead status matrix's 17 moves and the commission payout's 2.
-    expect(run.coverage.moves).toHaveLength(19);
+    // The lead status matrix's 17 moves, the commission payout's 2 and the quotation's 4 (share, accept, supersede from two states).
+    expect(run.coverage.moves).toHaveLength(23);
     const intoDiscussion = run.coverage.moves.find((m) => m.from === 'new_lead' && m.to === 'in_discussion')!;
     expect(intoDiscussion).toEqual({ workflow: 'lead-status', entity: 'lead', from: 'new_lead', to: 'in_discussion', event: 'in_discussion', roles: ['cp', 'admin', 'kam'], cases: [{ test: 'lead-status', case: 'A CP takes a new lead into discussion, with remarks and a follow-up date' }] });
     expect(run.coverage.untested).toContainEqual({ workflow: 'lead-status', entity: 'lead', from: 'won', to: 'executed', event: 'executed', roles: ['cp', 'admin', 'kam'] });

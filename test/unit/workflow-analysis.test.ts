@@ -215,18 +215,20 @@ describe('workflow analysis at load', () => {
   };
 
   it('loads an app whose only problems are warnings, and reports them', () => {
-    const result = compileAppFiles(files((wf) => delete wf.matrix.quotation_shared.customer_accepted));
+    // No move leads on hold (customer_accepted could not go: the quotation's accept moves a lead there).
+    const result = compileAppFiles(files((wf) => (delete wf.matrix.in_discussion.on_hold, delete wf.matrix.site_survey.on_hold)));
     expect(result.app?.id).toBe('solarium');
-    expect(result.problems.map((p) => `${p.severity} ${p.path}`)).toEqual(['warning $.states.customer_accepted']);
+    expect(result.problems.map((p) => `${p.severity} ${p.path}`)).toEqual(['warning $.states.on_hold']);
   });
 
   it('refuses an app with an error, and lists its warnings with it', () => {
     const result = compileAppFiles(files((wf) => {
-      delete wf.matrix.quotation_shared.customer_accepted;
+      delete wf.matrix.in_discussion.on_hold;
+      delete wf.matrix.site_survey.on_hold;
       wf.matrix.won.executed = ['cp', 'manager'];
     }));
     expect(result.app).toBeUndefined();
-    expect(result.problems.map((p) => `${p.severity ?? 'error'} ${p.path}`)).toEqual(['error $.matrix.won.executed.roles[1]', 'warning $.states.customer_accepted']);
+    expect(result.problems.map((p) => `${p.severity ?? 'error'} ${p.path}`)).toEqual(['error $.matrix.won.executed.roles[1]', 'warning $.states.on_hold']);
   });
 
   it('is printed by npm run validate, which exits 0 when there are only warnings', async () => {
