@@ -43,7 +43,10 @@ function withDocuments(): string {
     [/\nuniqueKeys:\n/, '\nonCreate:\n  - render: { document: lead-summary, field: summary }\nuniqueKeys:\n'],
   ]);
   edit('lead-status.workflow.yaml', [
-    ['    quotation_shared: [cp, admin, kam]\n    on_hold', '    quotation_shared: { roles: [cp, admin, kam], effects: [{ render: { document: lead-summary, field: summary } }] }\n    on_hold'],
+    [
+      '    quotation_shared: { roles: [cp, admin, kam], effects: [{ notify: { template: quotation-shared-email, to: "{{record.email}}" } }] }\n    on_hold',
+      '    quotation_shared: { roles: [cp, admin, kam], effects: [{ notify: { template: quotation-shared-email, to: "{{record.email}}" } }, { render: { document: lead-summary, field: summary } }] }\n    on_hold',
+    ],
     // A quotation made by a move (the create effect) renders its PDF too, inside the move's transaction.
     [
       '  in_discussion:\n    site_survey: [cp, admin, kam]',
