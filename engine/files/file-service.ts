@@ -198,6 +198,34 @@ export function createFileService(ctx: EngineContext, deps: FileDeps) {
     }
   }
 
+  /**
+   * A change to a file that is on the record and not removed — a review, a removal — under the
+   * record's lock, with its timeline and audit entries, in one transaction.
+   */
+  async function changeFile(
+    v: { app: CompiledApp; entity: CompiledEntity; row: RecordRow },
+    actor: Actor,
+    slotName: string,
+    fileIdRaw: string,
+    change: { event: 'file.review' | 'file.remove'; removed: string; data: Prisma.RecordFileUpdateInput; remarks: string | null; detail(before: { status: string | null }, after: { version: number; status: string | null; fileName: string }): Record<string, unknown>; auditBefore(before: { status: string | null; removed: boolean }): unknown },
+  ): Promise<FileView> {
+    const { app, entity, row } = v;
+    const fileId = fileIdOf(fileIdRaw, '$.fileId') ?? '';
+    const now = ctx.clock();
+    const saved = await ctx.db.$transaction(async (tx) => {
+      const current = await relock(tx, app, entity, actor, row.id);
+      const before = await tx.recordFile.findFirst({ where: { id: fileId, recordId: row.id, slot: slotName } });
+      if (!before) throw noFile(fileIdRaw);
+      if (before.removed) throw new AppError('CONFLICT', change.removed, { details: [{ path: '$.fileId', message: 'Removed' }] });
+      const file = await tx.recordFile.update({ where: { id: fileId }, data: change.data });
+      const detail = { slot: slotName, fileId, ...change.detail(before, file) };
+      await timeline(tx, app, entity, current, actor, change.event, detail, change.remarks, now);
+      await appendAudit(tx, { app: app.id, entity: entity.name, recordId: row.id, action: change.event, actor, before: change.auditBefore(before), after: change.remarks === null ? detail : { ...detail, note: change.remarks }, at: now });
+      return file;
+    });
+    return fileView(saved);
+  }
+
   return {
     /**
      * A file (or a new version of one) into a slot. The caller gives the bytes as a stream; the
@@ -344,40 +372,28 @@ export function createFileService(ctx: EngineContext, deps: FileDeps) {
       if (typeof b !== 'object' || Array.isArray(b) || Object.keys(b).some((k) => k !== 'status' && k !== 'note')) throw new AppError('VALIDATION_FAILED', 'The body takes { status, note? }');
       if (typeof b.status !== 'string' || !states.includes(b.status)) throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: '$.status', message: `One of ${states.join(', ')}` }] });
       const note = optionalText(typeof b.note === 'string' ? b.note : b.note === undefined ? undefined : String(b.note), '$.note', 2000);
-      const fileId = fileIdOf(fileIdRaw, '$.fileId') ?? '';
-      const now = ctx.clock();
-      const saved = await ctx.db.$transaction(async (tx) => {
-        const current = await relock(tx, app, entity, actor, row.id);
-        const before = await tx.recordFile.findFirst({ where: { id: fileId, recordId: row.id, slot: slotName } });
-        if (!before) throw noFile(fileIdRaw);
-        if (before.removed) throw new AppError('CONFLICT', 'This file was removed', { details: [{ path: '$.fileId', message: 'Removed' }] });
-        const file = await tx.recordFile.update({ where: { id: fileId }, data: { status: b.status as string, reviewedBy: actor.id, reviewedAt: now, reviewNote: note ?? null } });
-        const detail = { slot: slotName, fileId, version: file.version, from: before.status, status: file.status };
-        await timeline(tx, app, entity, current, actor, 'file.review', detail, note ?? null, now);
-        await appendAudit(tx, { app: app.id, entity: entity.name, recordId: row.id, action: 'file.review', actor, before: { status: before.status }, after: { ...detail, note: note ?? null }, at: now });
-        return file;
+      return changeFile({ app, entity, row }, actor, slotName, fileIdRaw, {
+        event: 'file.review',
+        removed: 'This file was removed',
+        data: { status: b.status as string, reviewedBy: actor.id, reviewedAt: ctx.clock(), reviewNote: note ?? null },
+        remarks: note ?? null,
+        detail: (before, file) => ({ version: file.version, from: before.status, status: file.status }),
+        auditBefore: (before) => ({ status: before.status }),
       });
-      return fileView(saved);
     },
 
     /** Removes a file from the record (it no longer counts against the limit); its versions stay in the store. */
     async remove(t: RecordTarget, actor: Actor, id: string, slotName: string, fileIdRaw: string): Promise<FileView> {
       const { app, entity, row, slot } = await visible(t, actor, id, slotName);
       assertSlotRole(slot!, slotName, 'remove', actor);
-      const fileId = fileIdOf(fileIdRaw, '$.fileId') ?? '';
-      const now = ctx.clock();
-      const saved = await ctx.db.$transaction(async (tx) => {
-        const current = await relock(tx, app, entity, actor, row.id);
-        const before = await tx.recordFile.findFirst({ where: { id: fileId, recordId: row.id, slot: slotName } });
-        if (!before) throw noFile(fileIdRaw);
-        if (before.removed) throw new AppError('CONFLICT', 'This file was removed already', { details: [{ path: '$.fileId', message: 'Removed' }] });
-        const file = await tx.recordFile.update({ where: { id: fileId }, data: { removed: true } });
-        const detail = { slot: slotName, fileId, version: file.version, fileName: file.fileName };
-        await timeline(tx, app, entity, current, actor, 'file.remove', detail, null, now);
-        await appendAudit(tx, { app: app.id, entity: entity.name, recordId: row.id, action: 'file.remove', actor, before: { removed: false }, after: detail, at: now });
-        return file;
+      return changeFile({ app, entity, row }, actor, slotName, fileIdRaw, {
+        event: 'file.remove',
+        removed: 'This file was removed already',
+        data: { removed: true },
+        remarks: null,
+        detail: (_before, file) => ({ version: file.version, fileName: file.fileName }),
+        auditBefore: () => ({ removed: false }),
       });
-      return fileView(saved);
     },
 
     /** GET /v1/apps/{app}/downloads/{token}: the blob a signed download URL names (the URL is the credential). */

@@ -14,6 +14,7 @@ import { renderPdf } from '../../engine/documents/render-pdf.ts';
 import { memoryBlobs, type MemoryBlobs } from '../support/memory-blob-plugin.ts';
 import { conformance } from '../support/openapi-conformance.ts';
 import { queryRows } from '../support/sql.ts';
+import { quotationWizard } from '../support/solarium.ts';
 import { DEFINITIONS_DIR, startTestServer, type TestServer } from '../support/test-server.ts';
 
 let dir: string;
@@ -91,22 +92,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const wizard = (leadId: string, extra: Record<string, unknown> = {}) => ({
-  leadId,
-  location: 'Kothrud, Pune',
-  phase: 'single',
-  capacityKw: 3,
-  panelModel: 'Mono PERC 540',
-  panelWattage: 540,
-  panelCount: 6,
-  inverterModel: 'Grid-tie 3 kW',
-  lines: [
-    { label: 'Panels', qty: 6, unitPrice: 14500 },
-    { label: 'Inverter', qty: 1, unitPrice: 38000 },
-    { label: 'Installation and net metering', qty: 1, unitPrice: 25000 },
-  ],
-  ...extra,
-});
+const wizard = (leadId: string, extra: Record<string, unknown> = {}) => quotationWizard(leadId, extra);
 
 let phones = 0;
 async function lead(who = 'cp1@solarium.test') {

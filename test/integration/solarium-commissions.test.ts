@@ -3,6 +3,7 @@
 // transaction; the admin approves and pays it (Paid needs the UTR, the date and the method); a CP
 // sees only theirs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quotationWizard } from '../support/solarium.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 let s: TestServer;
@@ -19,23 +20,7 @@ afterAll(async () => {
   await s?.close();
 });
 
-const wizard = (leadId: string, extra: Record<string, unknown> = {}) => ({
-  leadId,
-  assignedCp: cp1Id,
-  location: 'Kothrud, Pune',
-  phase: 'single',
-  capacityKw: 3,
-  panelModel: 'Mono PERC 540',
-  panelWattage: 540,
-  panelCount: 6,
-  inverterModel: 'Grid-tie 3 kW',
-  lines: [
-    { label: 'Panels', qty: 6, unitPrice: 14500 },
-    { label: 'Inverter', qty: 1, unitPrice: 38000 },
-    { label: 'Installation and net metering', qty: 1, unitPrice: 25000 },
-  ],
-  ...extra,
-});
+const wizard = (leadId: string, extra: Record<string, unknown> = {}) => quotationWizard(leadId, { assignedCp: cp1Id, ...extra });
 
 async function leadAt(status: string, phone: string) {
   const cp = await auth('cp1@solarium.test');
