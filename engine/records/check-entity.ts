@@ -47,6 +47,7 @@ export function checkEntity(file: string, e: EntityDef, defs: AppDefinitionSet):
     const at = { entity: e, entities: all, workflow: wf, workflows: new Map([...workflows].map(([name, w]) => [name, w.definition])), malformed: defs.malformed, templates: templatesOf(defs), documents: documentsOf(defs), add: (p: string, m: string) => add(file, p, m) };
     e.onCreate.forEach((effect, i) => checkEffect(effect, 'onCreate', { ...at, path: `$.onCreate[${i}]` }));
   }
+  if (e.assign) checkAssign(file, e, defs, add);
   checkComputed(file, e, add);
   checkRecordChecks(file, e, e.workflow ? workflows.get(e.workflow)?.definition : undefined, add);
   if (e.workflow) {
@@ -57,4 +58,19 @@ export function checkEntity(file: string, e: EntityDef, defs: AppDefinitionSet):
     if (fields.has(stateField)) add(file, `$.fields.${stateField}`, `"${stateField}" is owned by workflow "${e.workflow}" and cannot also be a field`);
   }
   return problems;
+}
+
+/** An assignment rule names a string field of its own, a declared role, its own fields to match, and a condition over the new record and the actor. */
+function checkAssign(file: string, e: EntityDef, defs: AppDefinitionSet, add: (f: string, p: string, m: string) => void) {
+  const a = e.assign!;
+  const field = e.fields[a.field];
+  if (!field) add(file, '$.assign.field', `"${a.field}" is not a field of entity "${e.name}"`);
+  else if (field.type !== 'string') add(file, '$.assign.field', `"${a.field}" receives a user id: it must be a string field`);
+  if (!Object.hasOwn(defs.app.definition.roles, a.role)) add(file, '$.assign.role', `Role "${a.role}" is not declared by the app`);
+  Object.keys(a.match ?? {}).forEach((f) => f in e.fields || add(file, `$.assign.match.${f}`, `"${f}" is not a field of entity "${e.name}"`));
+  if (a.when) {
+    const wf = e.workflow ? defs.named('workflow').get(e.workflow)?.definition : undefined;
+    // A new record has no input; its state is the workflow's initial one.
+    checkGuardCondition(file, '$.assign.when', a.when, e, wf ?? { kind: 'workflow', name: e.name, entity: e.name, initial: '', states: {} }, add);
+  }
 }

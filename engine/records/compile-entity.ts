@@ -4,6 +4,7 @@ import type { CompiledWorkflow } from '../workflow/compiled-workflow.ts';
 import { addFieldFormats } from '../support/field-formats.ts';
 import { SORTABLE_SYSTEM_FIELDS } from './sortable-system-fields.ts';
 import { compileChecks, type CompiledCheck } from './record-checks.ts';
+import { compileConditionGuard, type ConditionGuard } from '../conditions/condition-guard.ts';
 
 export interface CompiledEntity {
   name: string;
@@ -24,6 +25,8 @@ export interface CompiledEntity {
   inputSchema: object;
   /** Conditions across fields every write must meet. */
   checks: readonly CompiledCheck[];
+  /** The condition a new record meets to be assigned by the entity's `assign` rule. */
+  assignWhen?: ConditionGuard;
   definition: EntityDef;
 }
 
@@ -70,6 +73,7 @@ export function compileEntity(def: EntityDef, app: AppDef, workflow: CompiledWor
     patchSchema,
     inputSchema,
     checks: compileChecks(def.checks),
+    assignWhen: def.assign?.when ? compileConditionGuard(def.assign.when) : undefined,
     definition: def,
   };
 }

@@ -14,15 +14,22 @@ export interface ListQuery {
 const RESERVED = new Set(['sort', 'limit', 'cursor']);
 const MAX_LIMIT = 100;
 
-/** Parses ?field=value&sort=-field&limit=&cursor= against what the entity declares filterable/sortable. */
-export function parseListQuery(entity: CompiledEntity, query: Record<string, unknown>): ListQuery {
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * Parses ?field=value&sort=-field&limit=&cursor= against what the entity declares filterable/sortable.
+ * A field hidden from the caller's role is refused by name: filtering on it would tell its values.
+ */
+export function parseListQuery(entity: CompiledEntity, query: Record<string, unknown>, hidden: ReadonlySet<string> = NONE, role = ''): ListQuery {
   const details: ErrorDetail[] = [];
   const stateField = entity.workflow?.field;
   const filters: ListQuery['filters'] = [];
   for (const [key, raw] of Object.entries(query)) {
     if (RESERVED.has(key)) continue;
     const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === 'string');
-    if (!entity.filterable.has(key) && key !== stateField) {
+    if (hidden.has(key)) {
+      details.push({ path: `$.query.${key}`, message: `Role "${role}" may not filter on "${key}"` });
+    } else if (!entity.filterable.has(key) && key !== stateField) {
       details.push({ path: `$.query.${key}`, message: `"${key}" is not a filterable field of ${entity.name}` });
     } else if (values.length === 0 || values.length > 50) {
       details.push({ path: `$.query.${key}`, message: 'Give between 1 and 50 values' });
@@ -33,7 +40,8 @@ export function parseListQuery(entity: CompiledEntity, query: Record<string, unk
   if (query.sort !== undefined) {
     const s = typeof query.sort === 'string' ? query.sort : '';
     const field = s.replace(/^[-+]/, '');
-    if (!entity.sortable.has(field)) details.push({ path: '$.query.sort', message: `Sort by one of: ${[...entity.sortable].join(', ')} (prefix - for descending)` });
+    if (hidden.has(field)) details.push({ path: '$.query.sort', message: `Role "${role}" may not sort on "${field}"` });
+    else if (!entity.sortable.has(field)) details.push({ path: '$.query.sort', message: `Sort by one of: ${[...entity.sortable].filter((f) => !hidden.has(f)).join(', ')} (prefix - for descending)` });
     else sort = { field, descending: s.startsWith('-') };
   }
 

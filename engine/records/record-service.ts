@@ -32,7 +32,10 @@ import { UUID_RE } from '../support/uuid.ts';
 import { canonicalJson } from '../support/canonical-json.ts';
 import { findRecord, inTransaction, insertRecord, listRecords, lockRecord, updateRecordData, type RecordInsert } from './record-store.ts';
 import { writeOptimistically } from './optimistic-write.ts';
-import { applyScopeOnWrite, assertFieldsEditable, assertNotComputed, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
+import { assignmentApplies, chooseAssignee } from './assign-record.ts';
+import { assertNoHiddenFields, hiddenFields, hiddenMoveParts, withoutHidden } from './hidden-fields.ts';
+import { recordRefusedAttempt } from './refused-attempts.ts';
+import { applyFixedOnWrite, applyScopeOnWrite, assertFieldsEditable, assertNotComputed, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
 import { applyComputed } from './computed-fields.ts';
 import { assertRecordChecks } from './record-checks.ts';
 
@@ -116,7 +119,7 @@ async function answerRepeat(ctx: EngineContext, app: string, entity: CompiledEnt
   const existing = await findRecord(ctx.db, app, entity.name, first.recordId);
   // What the first request made is shown only to someone who may see it.
   if (existing) await assertInScope(ctx.db.sql, app, who.actor, who.permission, existing);
-  throw new AppError('DUPLICATE_REQUEST', undefined, { data: existing ? recordView(entity, existing) : { id: first.recordId } });
+  throw new AppError('DUPLICATE_REQUEST', undefined, { data: existing ? withoutHidden(recordView(entity, existing), hiddenFields(who.permission)) : { id: first.recordId } });
 }
 
 export function createRecordService(ctx: EngineContext, deps: { otp: OtpService; recordOtp: RecordOtp; transitions: TransitionService; inTransaction: RecordsInTransaction }) {
@@ -166,12 +169,14 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
       const { app, entity } = target(t);
       const permission = requirePermission(app, actor, entity.name, 'create');
       if (!isObjectBody(body)) throw new AppError('VALIDATION_FAILED', 'The body must be a JSON object');
+      assertNoHiddenFields(hiddenFields(permission), actor.role, body);
       assertNotComputed(entity, body);
       const idempotency = requestIdOf(entity, body);
       if (idempotency) await answerRepeat(ctx, app.id, entity, idempotency, { actor, permission });
       const proof = entity.definition.proof ? await deps.recordOtp.checkProof(app, entity.definition.proof, body, actor) : undefined;
       const data = await ctx.hooks.beforeCreate(app, entity.name, actor, { ...(proof?.data ?? body) });
       applyScopeOnWrite(permission, await permittedScopeValues(ctx.db.sql, app.id, actor, permission), data, true);
+      applyFixedOnWrite(actor, permission, data, true);
       if (proof) deps.recordOtp.assertWithinProofScope(app, entity, actor, data, proof);
       const now = ctx.clock();
       const id = randomUUID();
@@ -202,33 +207,39 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
       Object.assign(data, prepared.fields);
       for (const s of plan.skipped) ctx.logger.debug(s.detail, s.message);
       const messages = plan.outbox;
+      // The assignment rule is judged on the record as written; the user is chosen in its transaction.
+      const assign = await assignmentApplies(entity, entity.assignWhen, { id, ...data, ...(entity.workflow ? { [entity.workflow.field]: state } : {}) }, actor, now);
       // The record, its keys, first timeline entry, audit entry and outbox rows: one statement.
-      const insert: RecordInsert = {
+      const insertOf = (): RecordInsert => ({
         id, app: app.id, entity: entity.name, state, data, scopeTags: scopeTags(entity, data),
         keys: uniqueKeyValues(entity, data).map((k) => ({ keyName: k.keyName, value: k.value })),
         actorId: actor.id, role: actor.role, at: now, outbox: outboxRecordset(messages, now),
         release: releaseForNewRecord(ctx, app, entity),
-      };
+      });
       try {
-        // The common create (no request id, no windowed dedupe, nothing to deliver in it, such as an OTP) needs nothing else.
-        if (!idempotency && !proof && !entity.definition.dedupe?.length && !plan.deliver.length) {
-          const row = await insertRecord(ctx.db.sql, insert);
+        // The common create (no request id, no windowed dedupe, no assignment, nothing to deliver in it, such as an OTP) needs nothing else.
+        if (!idempotency && !proof && !assign && !entity.definition.dedupe?.length && !plan.deliver.length) {
+          const row = await insertRecord(ctx.db.sql, insertOf());
           if (messages.length) ctx.outboxWritten();
           ctx.hooks.afterCommit(app.id, entity.name);
-          return { data: answerFor(entity, permission.read === true, recordView(entity, row)), journeyStatus: journeyStatus(entity.workflow, row.state) };
+          return { data: answerFor(entity, permission, recordView(entity, row)), journeyStatus: journeyStatus(entity.workflow, row.state) };
         }
         const row = await ctx.db.$transaction(async (tx) => {
           if (idempotency) await claimRequest(tx, ctx, app.id, entity, idempotency, id, now, { actor, permission });
           if (proof) await claimProof(tx, app.id, proof.proofId, id, now);
           await checkDedupe(tx, ctx, app.id, entity, id, data, now);
-          const created = await insertRecord(inTransaction(tx), insert);
+          if (assign) {
+            const assignee = await chooseAssignee(inTransaction(tx), app.id, entity, data);
+            if (assignee) data[entity.definition.assign!.field] = assignee;
+          }
+          const created = await insertRecord(inTransaction(tx), insertOf());
           await deliverPlanned(plan.deliver, { tx, otp, app, recordId: id, records: deps.inTransaction });
           return created;
         });
         // A delivered step (an OTP issued) writes its own outbox rows.
         if (messages.length || plan.deliver.length) ctx.outboxWritten();
         ctx.hooks.afterCommit(app.id, entity.name);
-        return { data: answerFor(entity, permission.read === true, recordView(entity, row)), journeyStatus: journeyStatus(entity.workflow, row.state) };
+        return { data: answerFor(entity, permission, recordView(entity, row)), journeyStatus: journeyStatus(entity.workflow, row.state) };
       } catch (err) {
         // What was prepared for a write that did not happen is no record's (render-document.ts says what becomes of it).
         await prepared.abandon();
@@ -240,7 +251,8 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
     async list(t: RecordTarget, actor: Actor, query: Record<string, unknown>) {
       const { app, entity } = target(t);
       const permission = requirePermission(app, actor, entity.name, 'read');
-      const q = parseListQuery(entity, query);
+      const hidden = hiddenFields(permission);
+      const q = parseListQuery(entity, query, hidden, actor.role);
       const { rows, sortValues } = await listRecords(
         ctx.db,
         { app: app.id, entity: entity.name, stateField: entity.workflow?.field, scopeTags: await visibleScopeTags(ctx.db.sql, app.id, actor, permission) },
@@ -249,14 +261,14 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
       const page = rows.slice(0, q.limit);
       const last = page.length ? page.length - 1 : -1;
       const nextCursor = rows.length > q.limit && last >= 0 ? encodeCursor(sortValues[last], page[last]!.id) : null;
-      return { items: page.map((r) => recordView(entity, r)), nextCursor };
+      return { items: page.map((r) => withoutHidden(recordView(entity, r), hidden)), nextCursor };
     },
 
     async get(t: RecordTarget, actor: Actor, id: string): Promise<RecordResult> {
       const { app, entity, permission, row } = await loadVisible(t, actor, id, 'read');
       const workflow = await shownWorkflow(app, entity, row);
       const events = await eventsFor(entity, workflow, actor, permission, row);
-      return { data: { ...recordView(entity, row), ...(events ? { allowedEvents: events } : {}) }, journeyStatus: journeyStatus(workflow, row.state) };
+      return { data: { ...withoutHidden(recordView(entity, row), hiddenFields(permission)), ...(events ? { allowedEvents: events } : {}) }, journeyStatus: journeyStatus(workflow, row.state) };
     },
 
     /** Field changes; a body that also names a new state is one move with those fields, all or nothing. */
@@ -264,14 +276,15 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
       const { app, entity } = target(t);
       const wf = entity.workflow;
       if (wf && isObjectBody(body) && wf.field in body) return deps.transitions.moveTo(t, actor, id, wf.field, body, ifMatch, 'fields');
-      const permission = requirePermission(app, actor, entity.name, 'update');
       if (!isObjectBody(body)) throw new AppError('VALIDATION_FAILED', 'The body must be a JSON object');
-      const expected = parseIfMatch(ifMatch);
       const changes = { ...body };
-      checkChangeRequest(entity, permission, actor, await permittedScopeValues(ctx.db.sql, app.id, actor, permission), changes);
       const now = ctx.clock();
       let merged: Record<string, unknown> = {};
       try {
+        // Inside the try: a role refused the change is an attempt on the record (refused-attempts.ts).
+        const permission = requirePermission(app, actor, entity.name, 'update');
+        const expected = parseIfMatch(ifMatch);
+        checkChangeRequest(entity, permission, actor, await permittedScopeValues(ctx.db.sql, app.id, actor, permission), changes);
         // Optimistic, as for status changes: no lock is held across the (async) promotion checks.
         const row = await writeOptimistically(ctx, { app: app.id, entity: entity.name, id, actor, permission, expectedVersion: expected }, async (current) => {
           assertFieldsEditable(entity, changes, current.state);
@@ -293,9 +306,10 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
         });
         ctx.hooks.afterCommit(app.id, entity.name);
         const workflow = await shownWorkflow(app, entity, row);
-        return { data: answerFor(entity, permission.read === true, recordView(entity, row)), journeyStatus: journeyStatus(workflow, row.state) };
-      } catch (err) {
-        if (isUniqueViolation(err)) throw duplicateError(entity, merged, err);
+        return { data: answerFor(entity, permission, recordView(entity, row)), journeyStatus: journeyStatus(workflow, row.state) };
+      } catch (caught) {
+        const err = isUniqueViolation(caught) ? duplicateError(entity, merged, caught) : caught;
+        await recordRefusedAttempt(ctx, app, entity, actor, id, { fields: Object.keys(changes) }, err);
         throw err;
       }
     },
@@ -325,8 +339,9 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
      * download URLs (Azure Blob) — a short-lived URL to it. Nothing else is verified on the way.
      */
     async document(t: RecordTarget, actor: Actor, id: string, field: string): Promise<DocumentDownload> {
-      const { app, entity, row } = await loadVisible(t, actor, id, 'read');
-      if (!Object.hasOwn(entity.fields, field)) throw new AppError('NOT_FOUND', `Entity "${entity.name}" has no field "${field}"`);
+      const { app, entity, permission, row } = await loadVisible(t, actor, id, 'read');
+      // A field hidden from the role is not one it has, document or not.
+      if (!Object.hasOwn(entity.fields, field) || hiddenFields(permission).has(field)) throw new AppError('NOT_FOUND', `Entity "${entity.name}" has no field "${field}"`);
       const stored = row.data[field] as Partial<StoredDocument> | undefined;
       if (!stored || typeof stored !== 'object' || typeof stored.key !== 'string' || !stored.key.startsWith(`documents/${entity.name}/${row.id}/`)) {
         throw new AppError('NOT_FOUND', `This ${entity.name} has no document in "${field}"`);
@@ -348,21 +363,36 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
       return { stream, fileName, contentType, sha256: stored.sha256 };
     },
 
+    /**
+     * Every accepted move and, where the entity keeps them, every refused attempt (`refused: true`,
+     * its code and message). What the caller's role may not see is left out: the remarks and input
+     * a move copies into hidden fields, and the names of hidden fields a refused change asked for.
+     */
     async timeline(t: RecordTarget, actor: Actor, id: string) {
-      const { row } = await loadVisible(t, actor, id, 'read');
+      const { entity, permission, row } = await loadVisible(t, actor, id, 'read');
+      const hidden = hiddenFields(permission);
+      const parts = hiddenMoveParts(entity.workflow, hidden);
       const entries = await ctx.db.timelineEntry.findMany({ where: { recordId: row.id }, orderBy: { id: 'asc' }, take: 1000 });
-      return entries.map((e) => ({
-        id: Number(e.id),
-        event: e.event,
-        from: e.fromState,
-        to: e.toState,
-        actorId: e.actorId,
-        role: e.role,
-        override: e.override,
-        remarks: e.remarks,
-        input: e.input,
-        at: e.at.toISOString(),
-      }));
+      return entries.map((e) => {
+        const input = e.input && typeof e.input === 'object' && !Array.isArray(e.input) && parts.input.size
+          ? Object.fromEntries(Object.entries(e.input).filter(([k]) => !parts.input.has(k)))
+          : e.input;
+        const refused = e.outcome === 'refused';
+        return {
+          id: Number(e.id),
+          event: e.event,
+          from: e.fromState,
+          to: e.toState,
+          actorId: e.actorId,
+          role: e.role,
+          override: e.override,
+          remarks: parts.remarks ? null : e.remarks,
+          input,
+          at: e.at.toISOString(),
+          refused,
+          ...(refused ? { code: e.errorCode, message: e.errorMessage, fields: (e.fields ?? []).filter((f) => !hidden.has(f)) } : {}),
+        };
+      });
     },
   };
 }

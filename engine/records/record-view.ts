@@ -1,6 +1,8 @@
 import type { CompiledEntity } from './compile-entity.ts';
 import type { RecordRow } from './record-row.ts';
 import type { JourneyStatus } from '../workflow/journey-status.ts';
+import type { EntityPermission } from '../registry/definition-types.ts';
+import { hiddenFields, withoutHidden } from './hidden-fields.ts';
 
 export interface RecordTarget {
   app: string;
@@ -28,11 +30,12 @@ export function recordView(entity: CompiledEntity, row: RecordRow): Record<strin
 }
 
 /**
- * What a write answers to its actor: the record, or — for a role that may write but not read (the
- * eKYC applicant) — only where it stands (id, state, version and the events it may fire next).
+ * What a write answers to its actor: the record without the fields its role may not see, or — for a
+ * role that may write but not read (the eKYC applicant) — only where it stands (id, state, version
+ * and the events it may fire next).
  */
-export function answerFor(entity: CompiledEntity, mayRead: boolean, data: Record<string, unknown>): Record<string, unknown> {
-  if (mayRead) return data;
+export function answerFor(entity: CompiledEntity, permission: EntityPermission, data: Record<string, unknown>): Record<string, unknown> {
+  if (permission.read === true) return withoutHidden(data, hiddenFields(permission));
   const keep = ['id', 'version', 'allowedEvents', 'transition', ...(entity.workflow ? [entity.workflow.field] : [])];
   return Object.fromEntries(keep.filter((k) => k in data).map((k) => [k, data[k]]));
 }

@@ -1,6 +1,6 @@
 // A sync bundle: everything a mobile client keeps offline, in one response — every record of the
 // entities the app declares for sync (`sync: { entities }` in app.yaml) that the caller may read,
-// within their scope. Written as a stream, a batch of records at a time (keyset by id), so 10,000
+// within their scope, without the fields their role may not see. Written as a stream, a batch of records at a time (keyset by id), so 10,000
 // leads never sit in memory as objects and as JSON text at once. The ETag is computed first from
 // a fingerprint of each entity's records in scope (count, newest change, sum of versions, newest
 // delete; and of their files), the release served and the role: an unchanged data set answers 304
@@ -15,6 +15,7 @@ import { resolveApp } from '../registry/resolve-target.ts';
 import { recordsAfter, scopeFingerprint } from './record-store.ts';
 import { recordView } from './record-view.ts';
 import { fileSummaries, filesFingerprint } from './record-file-summaries.ts';
+import { hiddenFields, withoutHidden } from './hidden-fields.ts';
 
 const BATCH = 500;
 
@@ -30,7 +31,7 @@ export async function syncBundle(ctx: EngineContext, appId: string, actor: Actor
   const declared = app.definition.sync?.entities ?? [];
   if (!declared.length) throw new AppError('NOT_FOUND', `App "${app.id}" declares no sync bundle`);
   // The entities this caller may read, each with the scope it reads in.
-  const readable: { entity: NonNullable<ReturnType<typeof app.entities.get>>; scopeTags: string[] | undefined }[] = [];
+  const readable: { entity: NonNullable<ReturnType<typeof app.entities.get>>; scopeTags: string[] | undefined; hidden: ReadonlySet<string> }[] = [];
   for (const name of declared) {
     const entity = app.entities.get(name)!;
     let permission;
@@ -40,7 +41,7 @@ export async function syncBundle(ctx: EngineContext, appId: string, actor: Actor
       if (isAppError(err) && err.status === 403) continue;
       throw err;
     }
-    readable.push({ entity, scopeTags: await visibleScopeTags(ctx.db.sql, app.id, actor, permission) });
+    readable.push({ entity, scopeTags: await visibleScopeTags(ctx.db.sql, app.id, actor, permission), hidden: hiddenFields(permission) });
   }
   if (!readable.length) throw new AppError('FORBIDDEN', `Role "${actor.role}" may read none of the records this app syncs`);
   const hash = createHash('sha256').update(`${app.id}|${registry.releases?.get(app.id) ?? app.checksum}|${actor.role}|${actor.id}`);
@@ -55,7 +56,7 @@ export async function syncBundle(ctx: EngineContext, appId: string, actor: Actor
     etag,
     async *chunks() {
       yield `{"success":true,"data":{"syncedAt":${JSON.stringify(syncedAt)},"entities":{`;
-      for (const [i, { entity, scopeTags }] of readable.entries()) {
+      for (const [i, { entity, scopeTags, hidden }] of readable.entries()) {
         yield `${i ? ',' : ''}${JSON.stringify(entity.name)}:[`;
         let after: string | null = null;
         let first = true;
@@ -64,7 +65,8 @@ export async function syncBundle(ctx: EngineContext, appId: string, actor: Actor
           if (!rows.length) break;
           // A record with attachment slots carries its documents' metadata (§4.6 "partial doc references").
           const files = withFiles(entity.name) ? await fileSummaries(ctx.db.sql, rows.map((r) => r.id)) : undefined;
-          yield (first ? '' : ',') + rows.map((row) => JSON.stringify(files ? { ...recordView(entity, row), files: files.get(row.id) ?? [] } : recordView(entity, row))).join(',');
+          const views = rows.map((row) => withoutHidden(recordView(entity, row), hidden));
+          yield (first ? '' : ',') + views.map((view, i) => JSON.stringify(files ? { ...view, files: files.get(rows[i]!.id) ?? [] } : view)).join(',');
           first = false;
           after = rows.at(-1)!.id;
           if (rows.length < BATCH) break;

@@ -17,6 +17,8 @@ import { parseIfMatch, resolveApp, resolveEntity } from '../registry/resolve-tar
 import { scopeTags } from './derived-columns.ts';
 import { assertInScope, isOutOfScope, permittedScopeValues } from './record-scope.ts';
 import { followedWorkflow } from './followed-workflow.ts';
+import { assertNoHiddenMoveParts, hiddenFields } from './hidden-fields.ts';
+import { recordRefusedAttempt } from './refused-attempts.ts';
 import { applyComputed } from './computed-fields.ts';
 import { assertRecordChecks } from './record-checks.ts';
 import { assertFieldsEditable, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
@@ -172,6 +174,8 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
     try {
       // Inside the try: a role refused the move or the fields is an attempt on the record, audited too.
       const permission = requirePermission(app, actor, entity.name, 'transition');
+      // Remarks or input a move would copy into a field hidden from the role are not the role's to send.
+      assertNoHiddenMoveParts(entity.workflow, hiddenFields(permission), actor.role, body.remarks, input, inputPath);
       if (fields) {
         const update = requirePermission(app, actor, entity.name, 'update');
         checkChangeRequest(entity, update, actor, await permittedScopeValues(ctx.db.sql, app.id, actor, update), fields);
@@ -213,11 +217,16 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
       ctx.hooks.afterCommit(app.id, entity.name);
       const events = await allowedEvents(wf, decision.to, actor.role, { record: recordView(entity, row), input: {}, actor: actorFacts, now: nowFacts(now) });
       return {
-        data: answerFor(entity, permission.read === true, { ...recordView(entity, row), allowedEvents: events, transition: { event: decision.event, from: decision.from, to: decision.to, override: decision.override } }),
+        data: answerFor(entity, permission, { ...recordView(entity, row), allowedEvents: events, transition: { event: decision.event, from: decision.from, to: decision.to, override: decision.override } }),
         journeyStatus: journeyStatus(wf, row.state),
       };
-    } catch (err) {
-      if (isUniqueViolation(err)) throw duplicateError(entity, attempt.data, err);
+    } catch (caught) {
+      if (isUniqueViolation(caught)) {
+        const err = duplicateError(entity, attempt.data, caught);
+        await recordRefusedAttempt(ctx, app, entity, actor, id, { ...ask, override: body.override, remarks: body.remarks, fields: fields && Object.keys(fields) }, err);
+        throw err;
+      }
+      const err = caught;
       // Refused attempts are part of "every attempt logged" (seed 001 §3.1): nothing else was written for them.
       // An attempt on a record outside one's scope is one too, though the caller hears "not found".
       if (isAppError(err) && (AUDITED_REFUSALS.has(err.status) || isOutOfScope(err)) && err.code !== 'VERSION_MISMATCH') {
@@ -232,6 +241,8 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
           at: now,
         }).catch((auditErr: unknown) => ctx.logger.error({ err: auditErr }, 'could not audit a refused transition'));
       }
+      // ...and, where the entity keeps them, in the record's timeline (refused-attempts.ts).
+      await recordRefusedAttempt(ctx, app, entity, actor, id, { ...ask, override: body.override, remarks: body.remarks, fields: fields && Object.keys(fields) }, err);
       throw err;
     }
   }

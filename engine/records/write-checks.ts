@@ -8,6 +8,7 @@ import type { EntityPermission, FieldSchema } from '../registry/definition-types
 import { assertValid } from '../support/validate-body.ts';
 import type { CompiledEntity } from './compile-entity.ts';
 import { uniqueKeyValues } from './derived-columns.ts';
+import { assertNoHiddenFields, hiddenFields } from './hidden-fields.ts';
 
 export function isObjectBody(body: unknown): body is Record<string, unknown> {
   return body !== null && typeof body === 'object' && !Array.isArray(body);
@@ -43,14 +44,30 @@ export function applyScopeOnWrite(permission: EntityPermission, own: readonly st
   if (creating && !(scope.field in data) && own.length === 1) data[scope.field] = own[0];
 }
 
-/** Before the record is read: the change's shape, the fields this role may change, its scope. */
+/**
+ * Values a role's writes always carry (`fixed`: a customer's lead comes from customer_app): another
+ * value is refused as a scope is; on create, an absent one is stamped.
+ */
+export function applyFixedOnWrite(actor: Actor, permission: EntityPermission, data: Record<string, unknown>, creating: boolean): void {
+  const fixed = Object.entries(permission.fixed ?? {});
+  const other = fixed.filter(([f, v]) => f in data && data[f] !== v);
+  if (other.length) {
+    throw new AppError('FORBIDDEN', `Role "${actor.role}" writes ${other.map(([f, v]) => `${f} = ${JSON.stringify(v)}`).join(', ')} only`, {
+      details: other.map(([f, v]) => ({ path: `$.${f}`, message: `Must be ${JSON.stringify(v)} (or left out) for role "${actor.role}"` })),
+    });
+  }
+  if (creating) for (const [f, v] of fixed) if (!(f in data)) data[f] = v;
+}
+
 /** Computed fields are the server's to set: a client sending one is refused, never overridden silently. */
 export function assertNotComputed(entity: CompiledEntity, body: Record<string, unknown>): void {
   const sent = Object.keys(entity.definition.computed ?? {}).filter((f) => Object.hasOwn(body, f));
   if (sent.length) throw new AppError('VALIDATION_FAILED', undefined, { details: sent.map((f) => ({ path: `$.${f}`, message: `"${f}" is computed by the server; leave it out` })) });
 }
 
+/** Before the record is read: the change's shape, the fields this role may see and change, its scope. */
 export function checkChangeRequest(entity: CompiledEntity, permission: EntityPermission, actor: Actor, own: readonly string[] | undefined, changes: Record<string, unknown>): void {
+  assertNoHiddenFields(hiddenFields(permission), actor.role, changes);
   assertNotComputed(entity, changes);
   assertValidFields(entity.fields, entity.validatePatch, changes);
   if (Array.isArray(permission.update)) {
@@ -59,6 +76,7 @@ export function checkChangeRequest(entity: CompiledEntity, permission: EntityPer
     if (denied.length) throw new AppError('FORBIDDEN', `Role "${actor.role}" may only change ${permission.update.join(', ')}`, { details: denied.map((f) => ({ path: `$.${f}`, message: 'Not yours to change' })) });
   }
   applyScopeOnWrite(permission, own, changes, false);
+  applyFixedOnWrite(actor, permission, changes, false);
 }
 
 /**

@@ -6,6 +6,12 @@ import type { AppDefinitionSet } from './definition-kind-module.ts';
 import type { DefinitionProblem } from './definition-types.ts';
 import { OPERATION_NEEDS, type OperationNeeds } from './operation-needs.ts';
 
+/** Whether a fixed value (a JSON scalar) is of a field's type. */
+function fitsType(type: string, value: unknown): boolean {
+  if (type === 'integer') return Number.isInteger(value);
+  return type === typeof value;
+}
+
 export function checkApp(defs: AppDefinitionSet): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
   const { app } = defs;
@@ -39,6 +45,16 @@ export function checkApp(defs: AppDefinitionSet): DefinitionProblem[] {
         }
       }
       if (Array.isArray(perm.update)) perm.update.forEach((f, i) => f in entity.definition.fields || add(app.file, `${path}.update[${i}]`, `Entity "${entityName}" has no field "${f}"`));
+      (perm.hide ?? []).forEach((f, i) => {
+        if (!(f in entity.definition.fields)) add(app.file, `${path}.hide[${i}]`, `Entity "${entityName}" has no field "${f}"`);
+        else if (Array.isArray(perm.update) && perm.update.includes(f)) add(app.file, `${path}.hide[${i}]`, `Role "${role}" may not both change "${f}" (update) and never see it (hide)`);
+      });
+      for (const [f, value] of Object.entries(perm.fixed ?? {})) {
+        const field = entity.definition.fields[f];
+        if (!field) add(app.file, `${path}.fixed.${f}`, `Entity "${entityName}" has no field "${f}"`);
+        else if (field.enum && !field.enum.includes(value)) add(app.file, `${path}.fixed.${f}`, `${JSON.stringify(value)} is not one of the values of "${f}" (${field.enum.map((v) => JSON.stringify(v)).join(', ')})`);
+        else if (!fitsType(field.type, value)) add(app.file, `${path}.fixed.${f}`, `${JSON.stringify(value)} is not a value of "${f}" (type ${field.type})`);
+      }
       if (perm.transition && !entity.definition.workflow) {
         add(app.file, `${path}.transition`, `Entity "${entityName}" has no workflow to transition`);
       }

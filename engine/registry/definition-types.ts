@@ -53,6 +53,10 @@ export interface EntityPermission {
   delete?: boolean;
   transition?: boolean;
   scope?: ScopeRule;
+  /** Fields this role never sees, filters or sorts on, nor sends (records/hidden-fields.ts). */
+  hide?: string[];
+  /** Values this role's writes always carry: stamped on create when absent, another value is 403. */
+  fixed?: Record<string, string | number | boolean>;
 }
 
 export interface RoleDef {
@@ -150,6 +154,20 @@ export interface EntityDef {
   files?: Record<string, FileSlotDef>;
   /** Effects of every create, after the workflow's onCreate ones (a quotation's PDF rendered). */
   onCreate?: Effect[];
+  /** What the timeline keeps besides accepted moves: refused attempts (records/refused-attempts.ts). */
+  timeline?: { refused?: boolean };
+  /** Who a new record is given to (records/assign-record.ts). */
+  assign?: AssignRule;
+}
+
+export interface AssignRule {
+  field: string;
+  role: string;
+  when?: Condition;
+  strategy?: 'least-open' | 'round-robin';
+  /** record field -> attributes.<name> of the user. */
+  match?: Record<string, string>;
+  fallback?: 'unassigned' | 'any';
 }
 
 export interface ProofRule {

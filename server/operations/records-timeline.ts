@@ -10,7 +10,7 @@ export const recordsTimeline: OperationSpec<'records.timeline'> = {
   name: 'records.timeline',
   method: 'GET',
   genericPath: '/v1/apps/{app}/records/{entity}/{id}/timeline',
-  summary: (t) => `Every accepted move of a ${t.entity!.label}: from, to, event, actor, role, override, remarks, at`,
+  summary: (t) => `Every accepted move of a ${t.entity!.label}: from, to, event, actor, role, override, remarks, at${t.entity!.definition.timeline?.refused ? '; and every refused attempt, marked refused with its code and message' : ''}`,
   auth: 'actor-or-public',
   permission: 'read',
   params: recordIdParam,
