@@ -106,7 +106,9 @@ describe('lead validation from the entity definition', () => {
     expect(moved.status, JSON.stringify(moved.body)).toBe(200);
     expect(moved.body.data).toMatchObject({ status: 'in_discussion', city: 'Mumbai', version: 2 });
     const timeline = await s.request.get(`/v1/apps/solarium/records/lead/${lead.id}/timeline`).set(admin);
-    expect(timeline.body.data.map((e: { to: string }) => e.to)).toEqual(['new_lead', 'in_discussion']);
+    // The refused attempt is in it too, marked refused, with the fields it asked to change.
+    expect(timeline.body.data.map((e: { to: string; refused: boolean }) => [e.to, e.refused])).toEqual([['new_lead', false], ['won', true], ['in_discussion', false]]);
+    expect(timeline.body.data[1]).toMatchObject({ from: 'new_lead', role: 'admin', code: 'INVALID_TRANSITION', fields: ['city'] });
   });
 
   it('points a bad follow-up date at the field the client sent', async () => {
@@ -225,10 +227,9 @@ describe('scopes', () => {
     expect(all.body.data.items).toHaveLength(2);
   });
 
-  it('gives 403 to roles without the permission (customer cannot create, KAM cannot delete)', async () => {
-    const res = await s.request.post('/solarium/leads').set(auth(await s.login('customer1@solarium.test'))).send({ name: 'X', phone: nextPhone(), city: 'Pune' });
-    expect(res.status).toBe(403);
-    const lead = await createLead('cp1@solarium.test');
+  it('gives 403 to roles without the permission (customer cannot delete, KAM cannot delete)', async () => {
+    const lead = await createLead('cp1@solarium.test', { customer: 'customer1@solarium.test' });
+    expect((await s.request.delete(`/v1/apps/solarium/records/lead/${lead.id}`).set(auth(await s.login('customer1@solarium.test')))).status).toBe(403);
     expect((await s.request.delete(`/v1/apps/solarium/records/lead/${lead.id}`).set(auth(await s.login('kam@solarium.test')))).status).toBe(403);
     expect((await s.request.delete(`/v1/apps/solarium/records/lead/${lead.id}`).set(auth(await s.login('admin@solarium.test')))).status).toBe(200);
     expect((await s.request.get(`/solarium/leads/${lead.id}`).set(auth(await s.login('admin@solarium.test')))).status).toBe(404);

@@ -115,8 +115,11 @@ describe('customer acceptance (the move effect)', () => {
     const lead = (await s.request.get(`/solarium/leads/${leadId}`).set(await auth('cp1@solarium.test'))).body.data;
     expect(lead).toMatchObject({ status: 'customer_accepted', remarks: `Quotation ${quotationId} accepted by the customer`, allowedEvents: ['won'] });
     expect(await timelineOf('quotation', quotationId)).toEqual(['quotation:create:cp', 'quotation:share:cp', 'quotation:accept:customer']);
-    const leadTimeline = (await s.request.get(`/solarium/leads/${leadId}/timeline`).set(await auth(CUSTOMER))).body.data;
+    const leadTimeline = (await s.request.get(`/solarium/leads/${leadId}/timeline`).set(await auth('cp1@solarium.test'))).body.data;
     expect(leadTimeline.at(-1)).toMatchObject({ from: 'quotation_shared', to: 'customer_accepted', role: 'customer', override: false, remarks: `Quotation ${quotationId} accepted by the customer` });
+    // The customer sees the move, not its remarks: the workflow copies them into the lead's remarks, hidden from customers.
+    const asCustomer = (await s.request.get(`/solarium/leads/${leadId}/timeline`).set(await auth(CUSTOMER))).body.data;
+    expect(asCustomer.at(-1)).toMatchObject({ from: 'quotation_shared', to: 'customer_accepted', role: 'customer', remarks: null });
     const audit = await sql<{ entity: string; action: string; outcome: string }>("SELECT entity, action, outcome FROM audit_entries WHERE record_id = ANY($1::uuid[]) AND action = 'transition' ORDER BY id", [[leadId, quotationId]]);
     expect(audit.slice(-2)).toEqual([{ entity: 'quotation', action: 'transition', outcome: 'accepted' }, { entity: 'lead', action: 'transition', outcome: 'accepted' }]);
     // The CP takes it from there (§5: "triggers final Won by CP or Admin").
