@@ -428,6 +428,17 @@ function describePermission(out: Change[], role: string, entity: string, path: s
     const sentence = !b.scope ? `Role ${role} now sees every ${entity} record it may read, not only those ${scope(a.scope!)}` : `Role ${role} now sees only ${entity} records ${scope(b.scope)}`;
     push(out, !a.scope ? 'added' : !b.scope ? 'removed' : 'changed', `${path}.scope`, sentence, a.scope, b.scope);
   }
+  const [ha, hb] = [a.hide ?? [], b.hide ?? []];
+  const hidden = hb.filter((f) => !ha.includes(f));
+  const shown = ha.filter((f) => !hb.includes(f));
+  if (hidden.length) push(out, 'added', `${path}.hide`, `Role ${role} no longer sees ${plural(hidden.length, 'field')} ${list(hidden)} of ${entity} records`, a.hide, b.hide);
+  if (shown.length) push(out, 'removed', `${path}.hide`, `Role ${role} now sees ${plural(shown.length, 'field')} ${list(shown)} of ${entity} records`, a.hide, b.hide);
+  for (const f of sortedKeys(a.fixed, b.fixed)) {
+    const [va, vb] = [a.fixed?.[f], b.fixed?.[f]];
+    if (va === vb) continue;
+    const sentence = vb === undefined ? `Role ${role} may now write any ${f} on ${entity} records` : `Role ${role} now writes ${f} = ${JSON.stringify(vb)} on every ${entity} record`;
+    push(out, va === undefined ? 'added' : vb === undefined ? 'removed' : 'changed', `${path}.fixed.${f}`, sentence, va, vb);
+  }
 }
 
 /** `update` is true (every field), false/absent (none) or the only fields a role may change. */

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { compileAppFiles } from '../../engine/registry/compile-app.ts';
 import { parseListQuery } from '../../engine/records/list-query.ts';
 import { hiddenMoveParts } from '../../engine/records/hidden-fields.ts';
+import { describeChanges } from '../../engine/lifecycle/describe-changes.ts';
+import type { AnyDefinition } from '../../engine/registry/definition-types.ts';
 
 const SOLARIUM = path.resolve(import.meta.dirname, '../../definitions/solarium');
 const read = (file: string) => parse(readFileSync(path.join(SOLARIUM, file), 'utf8')) as Record<string, any>;
@@ -105,5 +107,26 @@ describe('what a hidden field takes with it', () => {
     expect(() => parseListQuery(lead, { sort: 'nope' }, new Set(['city']), 'customer')).toThrow(
       expect.objectContaining({ details: [{ path: '$.query.sort', message: 'Sort by one of: createdAt, updatedAt, name, capacityKw, nextFollowUpDate (prefix - for descending)' }] }),
     );
+  });
+});
+
+describe('the plain-language diff of a change set', () => {
+  const changesOf = (edit: (d: any) => void) => {
+    const before = read('app.yaml');
+    const after = read('app.yaml');
+    edit(after);
+    return describeChanges(before as AnyDefinition, after as AnyDefinition).map((c) => `${c.kind} ${c.path} ${c.sentence}`);
+  };
+  it('says which fields a role no longer (or now) sees, and the values it now writes', () => {
+    expect(changesOf((a) => {
+      a.roles.customer.permissions.lead.hide = ['assignedCp', 'nextFollowUpDate'];
+      a.roles.customer.permissions.lead.fixed = { source: 'web_portal' };
+      a.roles.cp.permissions.lead.fixed = { source: 'cp_app' };
+    })).toEqual([
+      'added $.roles.cp.permissions.lead.fixed.source Role cp now writes source = "cp_app" on every lead record',
+      'added $.roles.customer.permissions.lead.hide Role customer no longer sees field nextFollowUpDate of lead records',
+      'removed $.roles.customer.permissions.lead.hide Role customer now sees field remarks of lead records',
+      'changed $.roles.customer.permissions.lead.fixed.source Role customer now writes source = "web_portal" on every lead record',
+    ]);
   });
 });
