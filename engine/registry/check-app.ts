@@ -48,6 +48,10 @@ export function checkApp(defs: AppDefinitionSet): DefinitionProblem[] {
       (perm.hide ?? []).forEach((f, i) => {
         if (!(f in entity.definition.fields)) add(app.file, `${path}.hide[${i}]`, `Entity "${entityName}" has no field "${f}"`);
         else if (Array.isArray(perm.update) && perm.update.includes(f)) add(app.file, `${path}.hide[${i}]`, `Role "${role}" may not both change "${f}" (update) and never see it (hide)`);
+        // A required field the role may not send must be filled for it, by its scope or a fixed value.
+        else if (perm.create && (entity.definition.required ?? []).includes(f) && perm.scope?.field !== f && !(f in (perm.fixed ?? {}))) {
+          add(app.file, `${path}.hide[${i}]`, `Role "${role}" creates ${entityName} records but could never send the required field "${f}" it may not see`);
+        }
       });
       for (const [f, value] of Object.entries(perm.fixed ?? {})) {
         const field = entity.definition.fields[f];

@@ -40,6 +40,15 @@ describe('hide (fields a role never sees)', () => {
       { file: APP, path: '$.roles.customer.permissions.lead.hide[1]', message: 'Entity "lead" has no field "notes"' },
     ]);
   });
+  it('refuses hiding a required field from a role that creates records and has nothing to fill it', () => {
+    expect(problemsOf((d) => (d.app.roles.customer.permissions.lead.hide = ['remarks', 'city']))).toEqual([
+      { file: APP, path: '$.roles.customer.permissions.lead.hide[1]', message: 'Role "customer" creates lead records but could never send the required field "city" it may not see' },
+    ]);
+    expect(problemsOf((d) => {
+      d.app.roles.customer.permissions.lead.hide = ['city'];
+      d.app.roles.customer.permissions.lead.fixed = { source: 'customer_app', city: 'Pune' };
+    })).toEqual([]);
+  });
   it('refuses an empty list and a name that is not a field name', () => {
     const problems = problemsOf((d) => (d.app.roles.customer.permissions.lead.hide = []));
     expect(problems).toEqual([expect.objectContaining({ file: APP, path: '$.roles.customer.permissions.lead.hide' })]);
