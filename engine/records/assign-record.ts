@@ -53,14 +53,20 @@ async function pick(sql: Queryable, app: string, entity: CompiledEntity, rule: A
   const finals = Object.entries(entity.workflow?.states ?? {}).filter(([, s]) => s.final).map(([name]) => name);
   const roundRobin = rule.strategy === 'round-robin';
   // least-open counts the records still open; round-robin looks at when each was last given one.
-  const counted = roundRobin ? '' : `AND (r.state IS NULL OR NOT (r.state = ANY(${param(finals)}::text[])))`;
-  const order = roundRobin ? 'max(r.created_at) ASC NULLS FIRST' : 'count(r.id) ASC';
+  const open = roundRobin ? '' : `AND (r.state IS NULL OR NOT (r.state = ANY(${param(finals)}::text[])))`;
+  // A field a scope reads is also a GIN-indexed scope tag: only the candidates' records are read.
+  const tagged = entity.scopeFields.includes(rule.field) ? `AND r.scope_tags && (SELECT array_agg($4 || ':' || id) FROM candidates)` : '';
+  const order = roundRobin ? 'l.latest ASC NULLS FIRST' : 'coalesce(l.n, 0) ASC';
   const { rows } = await sql.query<{ id: string }>(
-    `SELECT u.id::text AS id FROM users u
-       LEFT JOIN records r ON r.app = u.app AND r.entity = $3 AND r.deleted_at IS NULL AND r.data ->> $4 = u.id::text ${counted}
-     WHERE u.app = $1 AND u.role = $2 AND u.active ${where.map((w) => `AND ${w}`).join(' ')}
-     GROUP BY u.id
-     ORDER BY ${order}, u.id
+    `WITH candidates AS (
+       SELECT u.id::text AS id FROM users u WHERE u.app = $1 AND u.role = $2 AND u.active ${where.map((w) => `AND ${w}`).join(' ')}
+     ), load AS (
+       SELECT r.data ->> $4 AS id, count(*) AS n, max(r.created_at) AS latest FROM records r
+       WHERE r.app = $1 AND r.entity = $3 AND r.deleted_at IS NULL AND r.data ->> $4 IN (SELECT id FROM candidates) ${open} ${tagged}
+       GROUP BY 1
+     )
+     SELECT c.id FROM candidates c LEFT JOIN load l ON l.id = c.id
+     ORDER BY ${order}, c.id::uuid
      LIMIT 1`,
     values,
   );
