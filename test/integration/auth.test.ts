@@ -122,7 +122,7 @@ describe('RBAC per role on lead routes', () => {
     { role: 'admin', email: 'admin@solarium.test', create: 201, list: 200, del: 200 },
     { role: 'kam', email: 'kam@solarium.test', create: 201, list: 200, del: 403 },
     { role: 'cp', email: 'cp1@solarium.test', create: 201, list: 200, del: 403 },
-    { role: 'customer', email: 'customer1@solarium.test', create: 403, list: 200, del: 403 },
+    { role: 'customer', email: 'customer1@solarium.test', create: 201, list: 200, del: 403 }, // a service request (§5)
   ];
   let phone = 9200000000;
   for (const row of matrix) {
