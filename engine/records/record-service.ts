@@ -374,7 +374,10 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
       const parts = hiddenMoveParts(entity.workflow, hidden);
       const entries = await ctx.db.timelineEntry.findMany({ where: { recordId: row.id }, orderBy: { id: 'asc' }, take: 1000 });
       return entries.map((e) => {
-        const input = e.input && typeof e.input === 'object' && !Array.isArray(e.input) && parts.input.size
+        // A file entry's remarks are its review note and its input the file's details (files/file-service.ts):
+        // shown as the file list shows them, not as a move's.
+        const move = !e.event.startsWith('file.');
+        const input = move && e.input && typeof e.input === 'object' && !Array.isArray(e.input) && parts.input.size
           ? Object.fromEntries(Object.entries(e.input).filter(([k]) => !parts.input.has(k)))
           : e.input;
         const refused = e.outcome === 'refused';
@@ -386,7 +389,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
           actorId: e.actorId,
           role: e.role,
           override: e.override,
-          remarks: parts.remarks ? null : e.remarks,
+          remarks: move && parts.remarks ? null : e.remarks,
           input,
           at: e.at.toISOString(),
           refused,

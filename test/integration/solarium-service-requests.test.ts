@@ -161,6 +161,17 @@ describe('remarks hidden from customers', () => {
     expect(asCp.body.data.remarks).toBe('Quote Q-1 sent');
   });
 
+  it('still shows the customer a document\'s review note in the timeline: it is the file\'s, not a move\'s remarks', async () => {
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n'), Buffer.alloc(500, 32), Buffer.from('\n%%EOF\n')]);
+    const up = await s.request.post(`/solarium/leads/${lead.id}/docs`).set(await as(CUSTOMER)).attach('file', pdf, 'bill.pdf');
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+    const review = await s.request.post(`/v1/apps/solarium/records/lead/${lead.id}/files/docs/${up.body.data.id}/review`).set(await as('kam@solarium.test')).send({ status: 'rejected', note: 'Blurred, send again' });
+    expect(review.status).toBe(200);
+    const timeline = await s.request.get(`/solarium/leads/${lead.id}/timeline`).set(await as(CUSTOMER));
+    expect(timeline.body.data.find((e: { event: string }) => e.event === 'file.review')).toMatchObject({ remarks: 'Blurred, send again' });
+    expect(timeline.body.data.filter((e: { event: string }) => !e.event.startsWith('file.')).every((e: { remarks: unknown }) => e.remarks === null)).toBe(true);
+  });
+
   it('refuses filtering on a hidden field by name (400), never narrowing by its value', async () => {
     const res = await s.request.get(`/solarium/leads?assignedCp=${lead.id}`).set(await as(CUSTOMER));
     expect(res.status).toBe(400);

@@ -38,4 +38,9 @@ describe('demo data checks', () => {
       ['$.records[2].ref', 'The ref "a" is given twice', 'error'],
     ]);
   });
+
+  it('adds nothing of its own, not even a warning, about an entity that is itself malformed (its problem says it once)', () => {
+    const all = files().map((f) => (f.content.kind === 'entity' && f.content.name === 'lead' ? { ...f, content: { ...f.content, colour: 'red' } } : f));
+    expect(compileAppFiles(all).problems.map((p) => [p.file, p.path])).toEqual([['solarium/lead.entity.yaml', '$.colour']]);
+  });
 });

@@ -39,7 +39,11 @@ export const demoKind: DefinitionKindModule<'demo', DemoDataDef, { /** Developme
         }
         if (r.find) {
           const found = entities.get(r.find.entity);
-          if (!found) return warn(`${at}.find.entity`, `Entity "${r.find.entity}" is not defined in this app`);
+          if (!found) {
+            // A malformed entity's own problem says enough: its ref stays known, nothing is repeated.
+            if (app.malformed.has(`entity:${r.find.entity}`)) return void refs.set(r.ref!, r.find.entity);
+            return warn(`${at}.find.entity`, `Entity "${r.find.entity}" is not defined in this app`);
+          }
           if (!Object.hasOwn(found.fields, r.find.field)) warn(`${at}.find.field`, `"${r.find.field}" is not a field of entity "${found.name}"`);
           const ref = typeof r.find.value === 'string' ? DEMO_REF.exec(r.find.value)?.[1] : undefined;
           if (ref !== undefined && !refs.has(ref)) add(`${at}.find.value`, `"${ref}" is not the ref of an earlier demo record`);
@@ -50,7 +54,11 @@ export const demoKind: DefinitionKindModule<'demo', DemoDataDef, { /** Developme
         const entityName = r.update !== undefined ? refs.get(r.update) : r.entity;
         if (r.update !== undefined && entityName === undefined) return add(`${at}.update`, `"${r.update}" is not the ref of an earlier demo record`);
         const e = entities.get(entityName!);
-        if (!e) return warn(`${at}.entity`, `Entity "${entityName}" is not defined in this app`);
+        if (!e) {
+          if (!app.malformed.has(`entity:${entityName}`)) return warn(`${at}.entity`, `Entity "${entityName}" is not defined in this app`);
+          if (r.ref !== undefined) refs.set(r.ref, entityName!);
+          return;
+        }
         if (r.ref !== undefined) {
           if (refs.has(r.ref)) add(`${at}.ref`, `The ref "${r.ref}" is given twice`);
           refs.set(r.ref, e.name);
