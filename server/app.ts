@@ -8,6 +8,7 @@ import { jsonBody } from './middleware/json-body.ts';
 import { buildOpenApi } from './openapi/build-openapi.ts';
 import { docsRoutes } from './openapi/docs-page.ts';
 import { aliasRoutes } from './routes/alias-routes.ts';
+import { methodNotAllowed } from './routes/allowed-methods.ts';
 import { expressPath, genericRoutes } from './routes/generic-routes.ts';
 import { UPLOAD_ROUTE } from './routes/upload-route.ts';
 import { DOWNLOAD_ROUTE } from './routes/download-route.ts';
@@ -66,6 +67,7 @@ export function createHttpApp(engine: Engine, logger: Logger, options: AppOption
 
   app.use(genericRoutes(engine));
   app.use(aliasRoutes(engine));
+  app.use(methodNotAllowed(engine));
   app.use(notFound);
   app.use(errorHandler);
   return app;

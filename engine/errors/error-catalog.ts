@@ -15,6 +15,7 @@ export const ERROR_CATALOG = {
   EVENT_NOT_FOUND: { status: 404, message: 'Unknown event' },
   RECORD_NOT_FOUND: { status: 404, message: 'Record not found' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No such route' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'This path does not take this method' },
   DUPLICATE: { status: 409, message: 'A record with this value already exists' },
   DUPLICATE_REQUEST: { status: 409, message: 'This request was already processed' },
   LIMIT_REACHED: { status: 409, message: 'No more records may be in this state at once' },

@@ -55,20 +55,16 @@ function decodeSegment(raw: string): string {
 export function aliasRoutes(engine: Engine): RequestHandler {
   return async (req, res, next) => {
     const aliases = compileAliases(engine.registry());
-    let pathMatched = false;
     for (const alias of aliases) {
       const m = alias.pattern.exec(req.path);
       if (!m) continue;
-      pathMatched = true;
       if (alias.method !== req.method) continue;
       const values = Object.fromEntries(alias.params.map((p, i) => [p, decodeSegment(m[i + 1]!)]));
       const { route } = alias;
       sendResult(res, await runOperation(OPERATION_SPECS[route.operation], engine, req, { app: alias.app, route, entity: route.entity, id: values.id, event: route.event, targetField: route.targetField, params: values }, res));
       return;
     }
-    if (pathMatched) {
-      res.setHeader('Allow', aliases.filter((a) => a.pattern.test(req.path)).map((a) => a.method).join(', '));
-    }
+    // A path an alias takes with another method: 405 with Allow (routes/allowed-methods.ts).
     next();
   };
 }
