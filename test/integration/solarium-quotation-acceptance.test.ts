@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../support/sql.ts';
+import { quotationWizard } from '../support/solarium.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 let s: TestServer;
@@ -30,20 +31,8 @@ afterAll(async () => {
   await s?.close();
 });
 
-const wizard = (leadId: string, extra: Record<string, unknown> = {}) => ({
-  leadId,
-  assignedCp: cp1Id,
-  customer: CUSTOMER,
-  location: 'Kothrud, Pune',
-  phase: 'single',
-  capacityKw: 3,
-  panelModel: 'Mono PERC 540',
-  panelWattage: 540,
-  panelCount: 6,
-  inverterModel: 'Grid-tie 3 kW',
-  lines: [{ label: 'Panels and installation', qty: 1, unitPrice: 150000 }],
-  ...extra,
-});
+const wizard = (leadId: string, extra: Record<string, unknown> = {}) =>
+  quotationWizard(leadId, { assignedCp: cp1Id, customer: CUSTOMER, lines: [{ label: 'Panels and installation', qty: 1, unitPrice: 150000 }], ...extra });
 
 /** A lead of cp1 for `customer`, moved by cp1 along `path`, and a quotation for it. */
 async function leadWithQuotation(path: string[] = ['in_discussion', 'quotation_shared'], customer = CUSTOMER, quotation: Record<string, unknown> = {}) {

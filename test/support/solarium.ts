@@ -1,6 +1,6 @@
 // Solarium test data shared by the tests that quote: the quotation wizard's final payload (§4.3)
 // for a 3 kW single-phase system — 6 × 540 W panels, 1,50,000 before GST.
-export const quotationWizard = (leadId: string, extra: Record<string, unknown> = {}) => ({
+export const quotationWizard = (leadId: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   leadId,
   location: 'Kothrud, Pune',
   phase: 'single',
