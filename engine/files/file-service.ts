@@ -279,7 +279,7 @@ export function createFileService(ctx: EngineContext, deps: FileDeps) {
       if (!isRecord(body) || Object.keys(b).some((k) => !['fileName', 'fileId', 'label'].includes(k))) throw new AppError('VALIDATION_FAILED', 'The body takes { fileName, fileId?, label? }');
       const fileName = cleanFileName(typeof b.fileName === 'string' ? b.fileName : '');
       const label = optionalText(typeof b.label === 'string' ? b.label : undefined, '$.label', 120);
-      const existingId = fileIdOf(typeof b.fileId === 'string' ? b.fileId : b.fileId === undefined ? undefined : '-');
+      const existingId = fileIdOf(b.fileId === undefined ? undefined : String(b.fileId));
       await beforeBytes(entity, row, slotName, slot!, existingId);
       const fileId = existingId ?? randomUUID();
       const blobKey = `files/${entity.name}/${row.id}/${slotName}/${fileId}/${randomUUID()}`;

@@ -53,9 +53,11 @@ export async function seedDemoData(db: Database, app: CompiledApp, services: Dem
     if (!u) throw new AppError('FORBIDDEN', `No demo user may create ${entity} records`);
     return actorOf(u);
   };
+  // A value with its {{today}}, {{ref.NAME}} and {{user.EMAIL}} resolved against the entries so far.
+  const resolvedValue = (value: unknown) => resolve(value, now, new Map([...refs].map(([k, v]) => [k, v.id])), (email) => named(email).id);
   for (const r of records) {
     if (r.find) {
-      const value = resolve(r.find.value, now, new Map([...refs].map(([k, v]) => [k, v.id])), (email) => named(email).id);
+      const value = resolvedValue(r.find.value);
       const found = await db.record.findFirst({ where: { app: app.id, entity: r.find.entity, deletedAt: null, data: { path: [r.find.field], equals: value as never } }, select: { id: true } });
       if (!found) throw new AppError('NOT_FOUND', `Demo data: no ${r.find.entity} with ${r.find.field} = ${JSON.stringify(value)}`);
       refs.set(r.ref!, { entity: r.find.entity, id: found.id });
@@ -64,7 +66,7 @@ export async function seedDemoData(db: Database, app: CompiledApp, services: Dem
     const entity = entityOf(r);
     const actor = actorFor(entity, r.as);
     const target = { app: app.id, entity };
-    const data = resolve(r.data ?? {}, now, new Map([...refs].map(([k, v]) => [k, v.id])), (email) => named(email).id) as Record<string, unknown>;
+    const data = resolvedValue(r.data ?? {}) as Record<string, unknown>;
     let id: string;
     if (r.update !== undefined) {
       id = refs.get(r.update)!.id;
@@ -75,7 +77,7 @@ export async function seedDemoData(db: Database, app: CompiledApp, services: Dem
     }
     for (const raw of r.events ?? []) {
       const ev = typeof raw === 'string' ? { event: raw } : raw;
-      const input = ev.input ? resolve(ev.input, now, new Map([...refs].map(([k, v]) => [k, v.id])), (email) => named(email).id) : undefined;
+      const input = ev.input ? resolvedValue(ev.input) : undefined;
       await services.transitions.fire(target, ev.as ? named(ev.as) : actor, id, ev.event, input ? { input } : {});
     }
     for (const file of r.files ?? []) {
