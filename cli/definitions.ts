@@ -2,13 +2,13 @@
 // against the database the server uses. The subcommands are in definitions/; this opens the
 // database only when one asks for it, closes it (stopping an embedded PostgreSQL it started), exits.
 import { pino } from 'pino';
-import { readConfig } from '../server/config.ts';
+import { readConfigOrExit } from '../server/config.ts';
 import { runDefinitionsCommand } from './definitions/run-definitions-command.ts';
 import { openServerDatabase, type OpenDatabase } from './server-database.ts';
 
-const config = readConfig();
+const config = readConfigOrExit();
 // Logs go to stderr: stdout is the command's answer.
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn', base: undefined }, pino.destination(2));
+const logger = pino({ level: process.env.LOG_LEVEL ? config.logLevel : 'warn', base: undefined }, pino.destination(2));
 let opened: OpenDatabase | undefined;
 let code: number;
 try {
@@ -17,6 +17,7 @@ try {
     err: process.stderr,
     definitionsDir: config.definitionsDir,
     production: config.production,
+    env: config.definitionEnv,
     async db() {
       opened ??= await openServerDatabase(config, logger);
       return opened.db;

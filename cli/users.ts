@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { compileRelease, createUserAdmin, isAppError, loadAppDir, type CompiledApp, type Database } from '../engine/index.ts';
-import { readConfig } from '../server/config.ts';
+import { readConfigOrExit, type Config } from '../server/config.ts';
 import { openServerDatabase, type OpenDatabase } from './server-database.ts';
 
 const USAGE = `usage: npm run users -- create --app <app> --role <role> (--email <email> | --phone <10 digits>) [--password <password>] [--name <display name>] [--attribute key=value ...]
@@ -13,8 +13,9 @@ const USAGE = `usage: npm run users -- create --app <app> --role <role> (--email
        npm run users -- deactivate --app <app> --id <user id>`;
 
 /** The app as it runs: its live release, else its files (an install whose server never started). */
-async function appOf(db: Database, id: string, definitionsDir: string, production: boolean): Promise<CompiledApp | undefined> {
-  return (await compileRelease(db, id, { production }))?.app ?? loadAppDir(path.join(definitionsDir, id), definitionsDir, { production }).app;
+async function appOf(db: Database, id: string, config: Config): Promise<CompiledApp | undefined> {
+  const options = { production: config.production, env: config.definitionEnv };
+  return (await compileRelease(db, id, options))?.app ?? loadAppDir(path.join(config.definitionsDir, id), config.definitionsDir, options).app;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -30,12 +31,12 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const config = readConfig();
-  const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn', base: undefined }, pino.destination(2));
+  const config = readConfigOrExit();
+  const logger = pino({ level: process.env.LOG_LEVEL ? config.logLevel : 'warn', base: undefined }, pino.destination(2));
   let opened: OpenDatabase | undefined;
   try {
     opened = await openServerDatabase(config, logger);
-    const app = await appOf(opened.db, values.app, config.definitionsDir, config.production);
+    const app = await appOf(opened.db, values.app, config);
     if (!app) {
       console.error(`No app "${values.app}" (neither a release nor a folder under ${config.definitionsDir} that loads)`);
       return 1;

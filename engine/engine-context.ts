@@ -4,6 +4,7 @@ import type { Database } from './store/database.ts';
 import type { Logger } from './support/logger.ts';
 import type { RecordHooks } from './records/record-hooks.ts';
 import type { BlobProvider } from './plugin-api.ts';
+import type { CompileOptions } from './registry/compile-app.ts';
 
 /** What every engine service is given: injected, so tests can pass a fake clock. */
 export interface EngineContext {
@@ -16,6 +17,8 @@ export interface EngineContext {
   /** HMAC key for OTP codes and hashed identifiers. */
   hashKey: Uint8Array;
   production: boolean;
+  /** How definitions are compiled here (production, the environment `${NAME}` reads): drafts as the live release. */
+  compileOptions: CompileOptions;
   logger: Logger;
   clock: () => Date;
   /** Called after a commit that wrote outbox rows: wakes the dispatcher in this process. */

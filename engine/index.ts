@@ -45,6 +45,7 @@ import { createAuditExport } from './audit/export-audit.ts';
 import type { BackoffPolicy } from './notify/backoff.ts';
 import type { BreakerOptions } from './providers/provider-chain.ts';
 import type { JobDefinition } from './jobs/job-runner.ts';
+import type { EnvironmentValues } from './support/env-references.ts';
 
 export { AppError, isAppError, type ErrorDetail } from './errors/app-error.ts';
 export { ERROR_CATALOG, type ErrorCode } from './errors/error-catalog.ts';
@@ -55,6 +56,7 @@ export { verifyAuditChain } from './audit/verify-audit-chain.ts';
 export { loadPluginCatalog, type PluginCatalog } from './providers/plugin-catalog.ts';
 export { startJobRunner, type JobRunner } from './jobs/job-runner.ts';
 export { createLogger, type Logger } from './support/logger.ts';
+export type { EnvironmentValues } from './support/env-references.ts';
 export { isStorableText, UNSTORABLE_TEXT_MESSAGE } from './support/storable-text.ts';
 export { hashPassword } from './auth/passwords.ts';
 export { LOGIN_BODY_SCHEMA } from './auth/login-service.ts';
@@ -105,24 +107,26 @@ export interface EngineOptions {
   /** HMAC key for OTP codes and hashed identifiers (HASH_KEY). */
   hashKey?: string;
   clock?: () => Date;
-  /** Where provider configs read ${NAME} and `enabledBy` from (tests pass their own). */
-  env?: NodeJS.ProcessEnv;
+  /** What definitions' `${NAME}`, provider configs and `enabledBy` read (the server passes its configuration's; tests their own). */
+  env?: EnvironmentValues;
 }
 
 export async function createEngine(options: EngineOptions) {
   const { db, logger } = options;
   const clock = options.clock ?? (() => new Date());
   let current: Registry = { apps: new Map() };
-  const secret = (name: string, envName: string, env: string | undefined) => loadSecret({ name, envName, dataDir: options.dataDir, production: options.production, env });
+  const env = options.env ?? process.env;
+  const compileOptions = { production: options.production, env };
+  const secret = (name: string, envName: string, value: string | undefined) => loadSecret({ name, envName, dataDir: options.dataDir, production: options.production, env: value });
   const tokens = createAccessTokens(secret('jwt-secret', 'JWT_SECRET', options.jwtSecret), clock);
   const hashKey = secret('hash-key', 'HASH_KEY', options.hashKey);
-  const providers = createAppProviders(options.plugins, { fetch: options.fetch ?? globalThis.fetch, clock, logger, dataDir: options.dataDir }, options.breaker, { production: options.production, env: options.env ?? process.env });
+  const providers = createAppProviders(options.plugins, { fetch: options.fetch ?? globalThis.fetch, clock, logger, dataDir: options.dataDir }, options.breaker, { production: options.production, env });
   const outbox = createOutboxDispatcher({ db, registry: () => current, providers, clock, logger, backoff: options.backoff, leaseMs: options.outboxLeaseMs });
   const promotions = createPromotionsService({ db, registry: () => current, logger, clock });
   // Modules hook into the record services at named points; the services never import them.
   const hooks = combineHooks([promotionHooks(promotions)]);
-  const releasedApp = createReleasedApps(db, () => current, { production: options.production });
-  const ctx: EngineContext = { db, registry: () => current, releasedApp, tokens, hashKey, logger, clock, production: options.production, outboxWritten: () => outbox.wake(), hooks, blob: (app) => providers(app).blob };
+  const releasedApp = createReleasedApps(db, () => current, compileOptions);
+  const ctx: EngineContext = { db, registry: () => current, releasedApp, tokens, hashKey, logger, clock, production: options.production, compileOptions, outboxWritten: () => outbox.wake(), hooks, blob: (app) => providers(app).blob };
 
   // Told after the registry changed (a reload, a release from any process): the job runner reschedules.
   const registryListeners = new Set<(registry: Registry) => void>();
@@ -131,7 +135,7 @@ export async function createEngine(options: EngineOptions) {
   };
   const reload = async (): Promise<RegistryLoadReport> => {
     const before = current.releases;
-    const report = await loadRegistry(db, options.definitionsDir, logger, current, { production: options.production });
+    const report = await loadRegistry(db, options.definitionsDir, logger, current, compileOptions);
     // A release served meanwhile (a publish while the files were read) is newer than what the load
     // saw: it stays. One assignment: requests see the old or the new registry, never a mix.
     const apps = new Map(report.registry.apps);
@@ -159,7 +163,7 @@ export async function createEngine(options: EngineOptions) {
   /** Serves an app's live release (announced by another process); an older one is ignored. */
   const serveLiveRelease = async (appId: string, atLeast: number): Promise<void> => {
     if ((current.releases?.get(appId) ?? 0) >= atLeast) return;
-    const live = await compileRelease(db, appId, { production: options.production });
+    const live = await compileRelease(db, appId, compileOptions);
     if (!live) return logger.error({ app: appId, release: atLeast }, 'the live release does not compile in this process; it keeps serving the one before');
     serve(appId, live.app, live.release);
   };

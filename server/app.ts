@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Engine, Logger } from '../engine/index.ts';
 import { checkUrlText } from './middleware/check-url-text.ts';
+import { corsAllowList } from './middleware/cors-allow-list.ts';
 import { errorHandler, notFound } from './middleware/error-handler.ts';
 import { jsonBody } from './middleware/json-body.ts';
 import { buildOpenApi } from './openapi/build-openapi.ts';
@@ -20,6 +21,8 @@ export interface AppOptions {
   echoRoute?: boolean;
   /** The server's address as clients reach it (behind a proxy), for URLs it hands out. */
   publicUrl?: string;
+  /** Origins a browser app may call from (CORS_ORIGINS); none: no CORS headers. */
+  corsOrigins?: readonly string[];
 }
 
 /** HTTP only: middleware and the route table; every decision is the engine's. */
@@ -42,6 +45,9 @@ export function createHttpApp(engine: Engine, logger: Logger, options: AppOption
       serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/\/(uploads|downloads)\/[^/?]+/, '/$1/[token]') }), res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
     }),
   );
+  // Before every route, so a preflight (OPTIONS) is answered here, not by the 405 handler.
+  const cors = corsAllowList(options.corsOrigins ?? []);
+  if (cors) app.use(cors);
   app.use(checkUrlText);
   // A signed upload URL's target: the raw file, streamed (before the JSON body parser).
   app.put(expressPath(UPLOAD_ROUTE.path), UPLOAD_ROUTE.handler(engine));

@@ -3,9 +3,9 @@
 import pg from 'pg';
 import { createLogger, startEmbeddedPostgres, verifyAuditChain } from '../engine/index.ts';
 
-import { readConfig } from './config.ts';
+import { readConfigOrExit } from './config.ts';
 
-const config = readConfig();
+const config = readConfigOrExit();
 const logger = createLogger('warn');
 let url = config.databaseUrl ?? `postgresql://rulepath:rulepath@127.0.0.1:${config.embeddedPgPort}/rulepath`;
 let stop: (() => Promise<void>) | undefined;

@@ -1,37 +1,143 @@
+// Every environment variable the server reads, parsed and validated once at start. Nothing else
+// in the process reads process.env for a setting: a wrong value is refused here, with every
+// problem in one message, instead of turning into NaN or a silently ignored switch later.
+// The README's "Configuration" table lists SETTINGS (a test keeps the two in step).
 import path from 'node:path';
+import { z } from 'zod';
+import { PROJECT_ROOT } from '../engine/support/project-root.ts';
 
-export const ROOT = path.resolve(import.meta.dirname, '..');
+export const ROOT = PROJECT_ROOT;
 
-/** Process settings, from the environment, with development defaults. */
+const BOOLEAN_WORDS = { truthy: ['1', 'true', 'on', 'yes'], falsy: ['0', 'false', 'off', 'no'] };
+const flag = () => z.stringbool({ ...BOOLEAN_WORDS, case: 'insensitive', error: 'must be one of on/off, true/false, yes/no, 1/0' });
+const port = () => z.coerce.number({ error: 'must be a port number (0-65535)' }).int('must be a port number (0-65535)').min(0, 'must be a port number (0-65535)').max(65535, 'must be a port number (0-65535)');
+const millis = () => z.coerce.number({ error: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').positive('must be more than 0');
+const url = (schemes: string[]) =>
+  z.string().refine((v) => {
+    try {
+      return schemes.includes(new URL(v).protocol.replace(/:$/, ''));
+    } catch {
+      return false;
+    }
+  }, `must be a ${schemes.join(':// or ')}:// URL`);
+const secret = () => z.string().refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes');
+function isOrigin(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === v.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}
+const originList = () =>
+  z.string().refine((v) => splitList(v).every(isOrigin), 'must be origins such as https://app.example.com, separated by commas (scheme, host, optional port; no path)');
+const splitList = (v: string) => v.split(',').map((o) => o.trim()).filter(Boolean);
+
+/** Name → schema with its documentation; the order is the README table's. */
+export const SETTINGS = {
+  NODE_ENV: z.enum(['development', 'production', 'test'], 'must be development, production or test').default('development').describe('production: the secrets below are required, development-only definitions (fixed OTP codes, all providers off) are refused, no demo users or data'),
+  PORT: port().default(3000).describe('HTTP port (0: any free port)'),
+  HOST: z.string().min(1).default('0.0.0.0').describe('Address the HTTP server binds'),
+  WORKERS: z.coerce.number({ error: 'must be a whole number from 1 to 64' }).int('must be a whole number from 1 to 64').min(1, 'must be a whole number from 1 to 64').max(64, 'must be a whole number from 1 to 64').default(1).describe('npm start: number of API processes sharing the port (node:cluster); the first also runs the jobs'),
+  DATABASE_URL: url(['postgres', 'postgresql']).optional().describe('PostgreSQL to use; unset: the embedded PostgreSQL under DATA_DIR'),
+  DATA_DIR: z.string().min(1).default('.data').describe('Development secrets, the embedded PostgreSQL, the file blob store (relative to the project)'),
+  EMBEDDED_PG_PORT: port().default(54329).describe('Port of the embedded PostgreSQL (loopback only)'),
+  DEFINITIONS_DIR: z.string().min(1).default('definitions').describe('App definitions folder published at start'),
+  PLUGINS_DIR: z.string().min(1).optional().describe('Provider plugins folder; default plugins/ (dist/plugins/ when running the build)'),
+  JOBS: flag().default(true).describe('off: this process serves HTTP only (run npm run worker elsewhere)'),
+  AGENDA_MONGO_URL: url(['mongodb', 'mongodb+srv']).optional().describe('Keep Agenda jobs in MongoDB instead of PostgreSQL'),
+  OUTBOX_BACKOFF_BASE_MS: millis().default(2000).describe('First outbox retry waits base/2..base, doubling'),
+  OUTBOX_BACKOFF_MAX_MS: millis().default(900_000).describe('Longest outbox retry wait'),
+  OUTBOX_LEASE_MS: millis().default(60_000).describe('How long a claimed outbox message stays with its worker before another may take it'),
+  JWT_SECRET: secret().optional().describe('Access-token signing key (required in production; development: generated under DATA_DIR)'),
+  HASH_KEY: secret().optional().describe('HMAC key for OTP codes and hashed identifiers (required in production; development: generated under DATA_DIR)'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be fatal, error, warn, info, debug, trace or silent').default('info').describe('pino log level'),
+  ECHO_ROUTE: flag().default(false).describe('on: POST /_echo, the baseline the benchmarks compare against'),
+  PUBLIC_URL: url(['http', 'https']).optional().describe('How clients reach this server (behind a proxy), for the upload URLs it hands out'),
+  DEMO_DATA: flag().default(true).describe('off: development starts without the apps\' demo records'),
+  CORS_ORIGINS: originList().optional().describe('Comma-separated origins a browser app may call the API from (e.g. https://app.example.com); unset: no CORS headers'),
+  HEADERS_TIMEOUT_MS: millis().default(10_000).describe('A request\'s headers must arrive within this'),
+  REQUEST_TIMEOUT_MS: millis().default(120_000).describe('A whole request (headers and body) must arrive within this: 408'),
+  IDLE_TIMEOUT_MS: millis().default(60_000).describe('A connection silent this long (a stalled body, a stuck client) is closed'),
+  KEEP_ALIVE_TIMEOUT_MS: millis().default(65_000).describe('An idle keep-alive connection is closed after this (keep it above the load balancer\'s idle timeout)'),
+} as const;
+
+const schema = z.object(SETTINGS).superRefine((v, ctx) => {
+  if (v.NODE_ENV !== 'production') return;
+  for (const name of ['JWT_SECRET', 'HASH_KEY'] as const) if (!v[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production' });
+});
+
+const SECRET_NAMES = new Set(['JWT_SECRET', 'HASH_KEY', 'DATABASE_URL', 'AGENDA_MONGO_URL']);
+
+/** Thrown with every problem at once; main prints its message alone (no stack). */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses and validates the environment; an empty variable counts as unset. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env) {
-  const production = env.NODE_ENV === 'production';
-  const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}"`);
+  const given = Object.fromEntries(Object.keys(SETTINGS).flatMap((name) => (env[name] === undefined || env[name] === '' ? [] : [[name, env[name]]])));
+  const parsed = schema.safeParse(given);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '');
+      const raw = given[name];
+      const shown = raw === undefined ? '' : SECRET_NAMES.has(name) ? ' (value not shown)' : ` (got ${JSON.stringify(raw)})`;
+      return `  ${name}: ${issue.message}${shown}`;
+    });
+    throw new ConfigError(`The configuration is refused (${lines.length} ${lines.length === 1 ? 'problem' : 'problems'}; see Configuration in README.md):\n${lines.join('\n')}`);
+  }
+  const v = parsed.data;
+  const built = import.meta.filename.endsWith('.js');
   return {
-    production,
-    port,
-    host: env.HOST ?? '0.0.0.0',
-    databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: path.resolve(ROOT, env.DATA_DIR ?? '.data'),
-    embeddedPgPort: Number(env.EMBEDDED_PG_PORT ?? 54329),
-    definitionsDir: path.resolve(ROOT, env.DEFINITIONS_DIR ?? 'definitions'),
-    pluginsDir: path.resolve(ROOT, env.PLUGINS_DIR ?? 'plugins'),
-    /** JOBS=off serves HTTP only (run `npm run worker` elsewhere). */
-    jobs: env.JOBS !== 'off',
-    agendaMongoUrl: env.AGENDA_MONGO_URL || undefined,
-    /** Outbox retry backoff (first retry waits base/2..base, doubling up to max) and claim lease. */
+    production: v.NODE_ENV === 'production',
+    port: v.PORT,
+    host: v.HOST,
+    workers: v.WORKERS,
+    databaseUrl: v.DATABASE_URL,
+    dataDir: path.resolve(ROOT, v.DATA_DIR),
+    embeddedPgPort: v.EMBEDDED_PG_PORT,
+    definitionsDir: path.resolve(ROOT, v.DEFINITIONS_DIR),
+    // The build compiles plugins/ to dist/plugins/: a built server loads JavaScript, not TypeScript.
+    pluginsDir: path.resolve(ROOT, v.PLUGINS_DIR ?? (built ? 'dist/plugins' : 'plugins')),
+    jobs: v.JOBS,
+    agendaMongoUrl: v.AGENDA_MONGO_URL,
     outbox: {
-      backoff: { baseMs: Number(env.OUTBOX_BACKOFF_BASE_MS ?? 2000), maxMs: Number(env.OUTBOX_BACKOFF_MAX_MS ?? 900_000) },
-      leaseMs: Number(env.OUTBOX_LEASE_MS ?? 60_000),
+      backoff: { baseMs: v.OUTBOX_BACKOFF_BASE_MS, maxMs: v.OUTBOX_BACKOFF_MAX_MS },
+      leaseMs: v.OUTBOX_LEASE_MS,
     },
-    jwtSecret: env.JWT_SECRET,
-    logLevel: env.LOG_LEVEL ?? 'info',
-    echoRoute: env.ECHO_ROUTE === '1',
-    /** PUBLIC_URL: how clients reach this server (behind a proxy), for the upload URLs it hands out. */
-    publicUrl: env.PUBLIC_URL || undefined,
-    /** DEMO_DATA=off starts development without the apps' demo records (benchmarks bring their own). */
-    demoData: env.DEMO_DATA !== 'off',
+    jwtSecret: v.JWT_SECRET,
+    hashKey: v.HASH_KEY,
+    logLevel: v.LOG_LEVEL,
+    echoRoute: v.ECHO_ROUTE,
+    publicUrl: v.PUBLIC_URL,
+    demoData: v.DEMO_DATA,
+    http: {
+      corsOrigins: splitList(v.CORS_ORIGINS ?? '').map((o) => o.replace(/\/$/, '')),
+      headersTimeoutMs: v.HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: v.REQUEST_TIMEOUT_MS,
+      idleTimeoutMs: v.IDLE_TIMEOUT_MS,
+      keepAliveTimeoutMs: v.KEEP_ALIVE_TIMEOUT_MS,
+    },
+    /**
+     * The environment as definitions see it: `${NAME}` / `${NAME:-default}` in a definition and a
+     * provider's `enabledBy` read app-level variables (OTP_MODE, MSG91_AUTH_KEY) that are the
+     * apps' business, validated by the definitions' own schemas, not listed here.
+     */
+    definitionEnv: Object.freeze({ ...env }) as Readonly<Record<string, string | undefined>>,
   };
 }
 
 export type Config = ReturnType<typeof readConfig>;
+
+/** For entry points (npm start, the worker, the CLIs): the configuration, or every problem printed and exit 1. */
+export function readConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return readConfig(env);
+  } catch (err) {
+    // One line per problem, no stack: the operator's mistake, not the program's.
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(1);
+  }
+}

@@ -1,11 +1,11 @@
 // npm start: serves every reference app and prints where to go.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { readConfig } from './config.ts';
+import { readConfigOrExit } from './config.ts';
 import { startServer } from './start-server.ts';
 import { STUDIO_DIST } from './studio-routes.ts';
 
-const config = readConfig();
+const config = readConfigOrExit();
 const running = await startServer(config).catch((err: unknown) => {
   console.error('Rulepath could not start:', err);
   process.exit(1);

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { closeDatabase, createDatabase, createEngine, createLogger, loadPluginCatalog, migrate, startEmbeddedPostgres, startJobRunner, type Engine, type JobRunner, type Logger } from '../engine/index.ts';
 import { createHttpApp } from './app.ts';
+import { listenHttp } from './listen-http.ts';
 import type { Config } from './config.ts';
 
 export interface StartOptions {
@@ -33,7 +34,7 @@ export async function startServer(config: Config, startOptions: StartOptions = {
     const applied = await migrate(databaseUrl);
     if (applied.length) logger.info({ applied }, 'migrations applied');
     const plugins = await loadPluginCatalog(config.pluginsDir);
-    const engine = await createEngine({ db, plugins, backoff: config.outbox.backoff, outboxLeaseMs: config.outbox.leaseMs, definitionsDir: config.definitionsDir, dataDir: config.dataDir, production: config.production, logger, jwtSecret: config.jwtSecret });
+    const engine = await createEngine({ db, plugins, backoff: config.outbox.backoff, outboxLeaseMs: config.outbox.leaseMs, definitionsDir: config.definitionsDir, dataDir: config.dataDir, production: config.production, logger, jwtSecret: config.jwtSecret, hashKey: config.hashKey, env: config.definitionEnv });
     if (serveHttp) {
       const seeded = await engine.seedDemoUsers();
       for (const [app, count] of Object.entries(seeded)) if (count) logger.info({ app, count }, 'demo users created');
@@ -47,11 +48,8 @@ export async function startServer(config: Config, startOptions: StartOptions = {
     }
     let port = config.port;
     if (serveHttp) {
-      const http = createHttpApp(engine, logger, { echoRoute: config.echoRoute, publicUrl: config.publicUrl });
-      server = await new Promise<Server>((resolve, reject) => {
-        const s = http.listen(config.port, config.host, () => resolve(s));
-        s.once('error', reject);
-      });
+      const http = createHttpApp(engine, logger, { echoRoute: config.echoRoute, publicUrl: config.publicUrl, corsOrigins: config.http.corsOrigins });
+      server = await listenHttp(http, config.http, config.port, config.host);
       const address = server.address();
       port = typeof address === 'object' && address ? address.port : config.port;
     }

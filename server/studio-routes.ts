@@ -4,8 +4,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { Router } from 'express';
+import { PROJECT_ROOT } from '../engine/support/project-root.ts';
 
-export const STUDIO_DIST = path.resolve(import.meta.dirname, '../studio/dist');
+export const STUDIO_DIST = path.join(PROJECT_ROOT, 'studio', 'dist');
 
 /** Only this origin: scripts, styles (the diagram sets inline styles), images, API calls. */
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";

@@ -1,10 +1,10 @@
 // npm run worker: background jobs only (outbox delivery, schedules), no HTTP. Start as many as
 // you like beside the API processes: Agenda's locks and the outbox's SKIP LOCKED claims keep
 // every job and every message to one worker.
-import { readConfig } from './config.ts';
+import { readConfigOrExit } from './config.ts';
 import { startServer } from './start-server.ts';
 
-const running = await startServer(readConfig(), { http: false }).catch((err: unknown) => {
+const running = await startServer(readConfigOrExit(), { http: false }).catch((err: unknown) => {
   console.error('Rulepath worker could not start:', err);
   process.exit(1);
 });

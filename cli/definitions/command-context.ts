@@ -1,7 +1,7 @@
 // What every `npm run definitions` subcommand is given: where to write, the server's definitions
 // root and compile mode, and the database, opened only once the arguments are understood (a usage
 // error never starts a database). Tests pass a test database and capture the output.
-import type { Database } from '../../engine/index.ts';
+import type { Database, EnvironmentValues } from '../../engine/index.ts';
 
 export interface Output {
   write(text: string): unknown;
@@ -15,6 +15,8 @@ export interface CommandContext {
   definitionsDir: string;
   /** Compile as production does (refuses development-only definitions such as fixed OTP codes). */
   production: boolean;
+  /** What `${NAME}` in definitions reads (the server's environment); unset: their defaults. */
+  env?: EnvironmentValues;
   db(): Promise<Database>;
 }
 

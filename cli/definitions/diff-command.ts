@@ -24,7 +24,7 @@ async function diffReleases(ctx: CommandContext, app: string, a: number, b: numb
 async function diffFiles(ctx: CommandContext, app: string, dir: string): Promise<ExitCode> {
   const { root, folder } = appFolderArg(dir, app);
   const db = await ctx.db();
-  const planned = await planAppFolder(db, root, folder, { production: ctx.production });
+  const planned = await planAppFolder(db, root, folder, { production: ctx.production, env: ctx.env });
   const { plan, result } = planned;
   const changed = compareDefinitions(plan.live ? await releaseDefinitions(db, plan.live) : [], plan.definitions);
   const against = plan.live ? `the live ${releaseText(plan.live)}` : 'no release (the app has none: every definition is new)';

@@ -18,7 +18,7 @@ export const importCommand: Subcommand = {
     const app = appName(positionals[0]);
     const { root, folder } = appFolderArg(positionals[1]!, app);
     const db = await ctx.db();
-    const { planned, release } = await importAppFolder(db, root, folder, { production: ctx.production });
+    const { planned, release } = await importAppFolder(db, root, folder, { production: ctx.production, env: ctx.env });
     const { plan, result } = planned;
     const live = plan.live ? `${releaseText(plan.live)} stays live` : 'the app has no release';
     if (!result.app) {

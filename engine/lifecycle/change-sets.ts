@@ -136,7 +136,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
     return { hash, approvals: await sql.changeSetApproval.findMany({ where: { changeSet: id, contentHash: hash }, orderBy: { at: 'asc' } }) };
   }
 
-  const problemsOf = (definitions: ReleasedDefinition[]): DefinitionProblem[] => compileAppFiles(asFiles(definitions), [], '', { production: ctx.production }).problems;
+  const problemsOf = (definitions: ReleasedDefinition[]): DefinitionProblem[] => compileAppFiles(asFiles(definitions), [], '', ctx.compileOptions).problems;
 
   async function view(app: CompiledApp, row: ChangeSetRow) {
     const items = await itemsOf(row.id);
@@ -224,7 +224,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
     if (c.stale.length) throw new AppError('CONFLICT', 'Definitions of this change set were released by someone else since it was opened; put them again from the live release', { details: c.stale.map((k) => ({ path: `$.definitions.${k}`, message: 'Changed in the live release since this change set was opened' })) });
     // Compiled once: refused (422) with the app's problems, then the app's saved test cases guard
     // every publish: one failing case refuses it, by name.
-    const compiled = candidateApp(c.definitions, { production: ctx.production });
+    const compiled = candidateApp(c.definitions, ctx.compileOptions);
     await assertTestCasesPass(compiled, ctx.clock());
     return { items, c, compiled };
   }
@@ -394,7 +394,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
       const row = await load(app, id);
       open(row);
       const c = await candidate(app, row, await itemsOf(id));
-      return simulate(candidateApp(c.definitions, { production: ctx.production }), request, ctx.clock());
+      return simulate(candidateApp(c.definitions, ctx.compileOptions), request, ctx.clock());
     },
 
     /** The app's saved test cases run against the change set's candidate, and the moves no case asks for. */
@@ -404,7 +404,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
       const row = await load(app, id);
       open(row);
       const c = await candidate(app, row, await itemsOf(id));
-      return runTestCases(candidateApp(c.definitions, { production: ctx.production }), ctx.clock());
+      return runTestCases(candidateApp(c.definitions, ctx.compileOptions), ctx.clock());
     },
 
     /**
@@ -494,7 +494,7 @@ export function createChangeSets(ctx: EngineContext, deps: ChangeSetDeps) {
         const definitions = await releaseDefinitions(tx, target);
         // Checked as a publish is: the app's problems and its saved cases (those of the release rolled
         // back to), and records in states the older workflow does not have, which need `mappings`.
-        const compiled = candidateApp(definitions, { production: ctx.production });
+        const compiled = candidateApp(definitions, ctx.compileOptions);
         await assertTestCasesPass(compiled, ctx.clock());
         const moves = await plannedMigrations(tx, app, await releaseDefinitions(tx, live), definitions, mappings);
         const written = await writeRelease(tx, { app: app.id, source: 'rollback', comment: comment ?? `Rollback to release ${target.number}`, createdBy: actor.id, at: ctx.clock(), definitions });

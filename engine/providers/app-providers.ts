@@ -3,6 +3,7 @@
 import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { ProviderRef } from '../registry/definition-types.ts';
 import { createProvider, type PluginCatalog } from './plugin-catalog.ts';
+import type { EnvironmentValues } from '../support/env-references.ts';
 import type { ProviderDeps, ProviderImpls, ProviderKind } from '../plugin-api.ts';
 import { DEFAULT_BREAKER, ProviderChain, type BreakerOptions } from './provider-chain.ts';
 import { PROVIDER_KINDS, providerKinds, type ChainedKind, type SingleKind } from './provider-kinds.ts';
@@ -11,7 +12,7 @@ export type AppProviders = { [K in ChainedKind]: ProviderChain<ProviderImpls[K]>
 
 export interface ProviderEnvironment {
   production: boolean;
-  env: NodeJS.ProcessEnv;
+  env: EnvironmentValues;
 }
 
 /**

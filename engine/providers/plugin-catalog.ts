@@ -7,9 +7,10 @@ import { addFieldFormats } from '../support/field-formats.ts';
 import type { ProviderDeps, ProviderImpls, ProviderKind, ProviderPlugin } from '../plugin-api.ts';
 import type { ErrorDetail } from '../errors/app-error.ts';
 import { providerKinds } from './provider-kinds.ts';
+import { resolveEnvReferences, type EnvironmentValues } from '../support/env-references.ts';
 
 
-/** Every plugin found under plugins/<kind>/<name>/index.ts, by "kind/name". */
+/** Every plugin found under plugins/<kind>/<name>/index.ts (index.js when built), by "kind/name". */
 export type PluginCatalog = ReadonlyMap<string, ProviderPlugin>;
 
 /** Finds and imports every plugin folder. A plugin developer adds a folder; nothing else changes. */
@@ -19,8 +20,9 @@ export async function loadPluginCatalog(dir: string): Promise<PluginCatalog> {
     const kindDir = path.join(dir, kind);
     if (!existsSync(kindDir)) continue;
     for (const name of readdirSync(kindDir).sort()) {
-      const entry = path.join(kindDir, name, 'index.ts');
-      if (!existsSync(entry)) continue;
+      // Built plugins (dist/plugins) are JavaScript; a source checkout's are TypeScript.
+      const entry = ['index.js', 'index.ts'].map((f) => path.join(kindDir, name, f)).find((f) => existsSync(f));
+      if (!entry) continue;
       const mod = (await import(pathToFileURL(entry).href)) as { default?: ProviderPlugin };
       const plugin = mod.default;
       if (!plugin || plugin.kind !== kind || plugin.name !== name || typeof plugin.create !== 'function') {
@@ -32,26 +34,8 @@ export async function loadPluginCatalog(dir: string): Promise<PluginCatalog> {
   return catalog;
 }
 
-const ajv = addFieldFormats(new Ajv({ allErrors: true, strict: false, useDefaults: true }));
-
-/**
- * "${NAME}" (whole value) or "...${NAME}..." (inside a string) take the environment variable;
- * a missing one is a problem, never an empty secret.
- */
-export function resolveEnvReferences(value: unknown, env: NodeJS.ProcessEnv, at = '$', problems: ErrorDetail[] = []): unknown {
-  if (typeof value === 'string') {
-    return value.replace(/\$\{([A-Z][A-Z0-9_]*)\}/g, (_m, name: string) => {
-      const v = env[name];
-      if (v === undefined || v === '') problems.push({ path: at, message: `Environment variable ${name} is not set` });
-      return v ?? '';
-    });
-  }
-  if (Array.isArray(value)) return value.map((v, i) => resolveEnvReferences(v, env, `${at}[${i}]`, problems));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveEnvReferences(v, env, `${at}.${k}`, problems)]));
-  }
-  return value;
-}
+// coerceTypes: a config value from the environment is a string ("${SMTP_PORT:-587}"); the schema says it is a number.
+const ajv = addFieldFormats(new Ajv({ allErrors: true, strict: false, useDefaults: true, coerceTypes: true }));
 
 /** Validates a provider's config against its plugin's schema (env resolved), then creates it. */
 export function createProvider<K extends ProviderKind>(
@@ -60,7 +44,7 @@ export function createProvider<K extends ProviderKind>(
   name: string,
   rawConfig: unknown,
   deps: ProviderDeps,
-  env: NodeJS.ProcessEnv = process.env,
+  env: EnvironmentValues = process.env,
 ): ProviderImpls[K] {
   const plugin = catalog.get(`${kind}/${name}`);
   if (!plugin) throw new ProviderConfigError(`No ${kind} plugin named "${name}" (have: ${[...catalog.keys()].filter((k) => k.startsWith(`${kind}/`)).join(', ') || 'none'})`, []);

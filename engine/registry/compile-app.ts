@@ -7,6 +7,7 @@ import { definitionSet } from './definition-set.ts';
 import type { AppDef, DefinitionProblem, SourcedDefinition } from './definition-types.ts';
 import { readDefinitionFiles, type RawDefinitionFile } from './load-definition-files.ts';
 import { readDefinitions } from './read-definitions.ts';
+import type { EnvironmentValues } from '../support/env-references.ts';
 
 export interface AppLoadResult {
   app?: CompiledApp;
@@ -19,6 +20,8 @@ export interface AppLoadResult {
 export interface CompileOptions {
   /** Production refuses development-only definitions (fixed OTP codes). */
   production?: boolean;
+  /** What `${NAME}` / `${NAME:-default}` in definitions read (the server's environment); unset: defaults only. */
+  env?: EnvironmentValues;
 }
 
 /**
@@ -27,7 +30,7 @@ export interface CompileOptions {
  */
 export function compileAppFiles(files: RawDefinitionFile[], parseProblems: DefinitionProblem[] = [], root = '', options: CompileOptions = {}): AppLoadResult {
   const rel = (f: string) => (root ? path.relative(root, f) : f);
-  const read = readDefinitions(files.map((f) => ({ file: rel(f.file), content: f.content })));
+  const read = readDefinitions(files.map((f) => ({ file: rel(f.file), content: f.content })), options.env);
   const problems = [...parseProblems, ...read.problems];
   const apps = (read.byKind.get('app') ?? []) as SourcedDefinition<AppDef>[];
   if (read.refusedKinds.has('app')) {

@@ -5,8 +5,9 @@ import { ajvProblems } from '../support/ajv-problems.ts';
 import { addFieldFormats } from '../support/field-formats.ts';
 import { definitionKindNames, kindModules, type DefinitionKind } from './definition-kinds.ts';
 import type { DefinitionProblem } from './definition-types.ts';
+import { PROJECT_ROOT } from '../support/project-root.ts';
 
-export const SCHEMA_DIR = path.resolve(import.meta.dirname, '../../definitions/_schema');
+export const SCHEMA_DIR = path.join(PROJECT_ROOT, 'definitions', '_schema');
 
 let validators: Map<DefinitionKind, ValidateFunction> | undefined;
 

@@ -1,6 +1,7 @@
 // The per-file half of validation, the same for every kind: each file against its kind's JSON
 // Schema, then the kind's own `read` step, then the uniqueness of its name within the app.
 import { deepFreeze } from '../support/deep-freeze.ts';
+import { resolveEnvReferences, type EnvironmentValues } from '../support/env-references.ts';
 import { validateDefinitionShape } from './definition-schemas.ts';
 import { kindModuleOf, type AnyDefinition, type DefinitionKind } from './definition-kinds.ts';
 import type { DefinitionProblem, SourcedDefinition } from './definition-types.ts';
@@ -15,7 +16,25 @@ export interface ReadDefinitions {
   refusedKinds: Set<string>;
 }
 
-export function readDefinitions(files: readonly { file: string; content: unknown }[]): ReadDefinitions {
+/**
+ * `${NAME}` / `${NAME:-default}` in a definition take the environment before anything is checked,
+ * so one release serves every environment (OTP mode, sender ids). A provider's `config` is left
+ * as written: it is resolved when the provider is made, and only for providers turned on, so a
+ * vendor key that a development machine does not have is not a problem there.
+ */
+function withEnvironment(file: string, content: unknown, env: EnvironmentValues, problems: DefinitionProblem[]): unknown {
+  const details: { path: string; message: string }[] = [];
+  const c = content as { kind?: unknown; providers?: Record<string, unknown> } | null;
+  let resolved: unknown;
+  if (c && typeof c === 'object' && !Array.isArray(c) && c.kind === 'app' && c.providers && typeof c.providers === 'object') {
+    const { providers, ...rest } = c;
+    resolved = { ...(resolveEnvReferences(rest, env, '$', details) as object), providers };
+  } else resolved = resolveEnvReferences(content, env, '$', details);
+  problems.push(...details.map((d) => ({ file, ...d })));
+  return resolved;
+}
+
+export function readDefinitions(files: readonly { file: string; content: unknown }[], env: EnvironmentValues = {}): ReadDefinitions {
   const read: ReadDefinitions = { problems: [], byKind: new Map(), malformed: new Set(), refusedKinds: new Set() };
   const firstFileOf = new Map<string, string>();
   const refuse = (content: unknown) => {
@@ -25,7 +44,14 @@ export function readDefinitions(files: readonly { file: string; content: unknown
     read.refusedKinds.add(c.kind);
     if (typeof c.name === 'string') read.malformed.add(`${c.kind}:${c.name}`);
   };
-  for (const { file, content } of files) {
+  for (const { file, content: authored } of files) {
+    const envProblems: DefinitionProblem[] = [];
+    const content = withEnvironment(file, authored, env, envProblems);
+    if (envProblems.length) {
+      read.problems.push(...envProblems);
+      refuse(content);
+      continue;
+    }
     const shapeProblems = validateDefinitionShape(file, content);
     read.problems.push(...shapeProblems);
     if (shapeProblems.length) {

@@ -6,8 +6,9 @@ import { loadAppDir } from './compile-app.ts';
 import type { DefinitionProblem } from './definition-types.ts';
 import { listAppDirs, readDefinitionFiles } from './load-definition-files.ts';
 import { failingCaseProblems } from '../lifecycle/run-test-cases.ts';
+import { PROJECT_ROOT } from '../support/project-root.ts';
 
-const DEFAULT_ROOT = path.resolve(import.meta.dirname, '../../definitions');
+const DEFAULT_ROOT = path.join(PROJECT_ROOT, 'definitions');
 
 function appDirsFor(target: string): string[] {
   const isAppDir = existsSync(path.join(target, 'app.yaml')) || existsSync(path.join(target, 'app.yml')) || existsSync(path.join(target, 'app.json'));
@@ -22,7 +23,8 @@ if (!existsSync(target) || !statSync(target).isDirectory()) {
 const line = (p: DefinitionProblem) => `  ${p.file}  ${p.path}  ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;
 let failed = 0;
 for (const dir of appDirsFor(target)) {
-  const result = loadAppDir(dir, process.cwd());
+  // Checked in the environment of the shell that runs it: ${NAME} references resolve as a start here would.
+  const result = loadAppDir(dir, process.cwd(), { env: process.env });
   // The app's saved test cases must pass too, as they must for a start to import the folder.
   const failing = result.app ? await failingCaseProblems(result.app, readDefinitionFiles(dir).files.map((f) => ({ ...f, file: path.relative(process.cwd(), f.file) })), new Date()) : [];
   if (failing.length) {

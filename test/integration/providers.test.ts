@@ -3,7 +3,8 @@ import { SMTPServer } from 'smtp-server';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../engine/index.ts';
 import { ProviderError, type EmailMessage, type EmailProvider, type EventMessage, type EventsProvider, type SmsMessage, type SmsProvider } from '../../engine/plugin-api.ts';
-import { createProvider, loadPluginCatalog, ProviderConfigError, resolveEnvReferences } from '../../engine/providers/plugin-catalog.ts';
+import { createProvider, loadPluginCatalog, ProviderConfigError } from '../../engine/providers/plugin-catalog.ts';
+import { resolveEnvReferences } from '../../engine/support/env-references.ts';
 import { describeMessageContract, type MessageKit } from '../contract/message-contract.ts';
 import { testDeps as baseDeps } from '../contract/provider-harness.ts';
 import os from 'node:os';
@@ -164,7 +165,14 @@ describe('provider config', () => {
     const problems: { path: string; message: string }[] = [];
     const resolved = resolveEnvReferences({ authKey: '${MSG91_KEY}', nested: ['pre-${MISSING_ONE}'] }, { MSG91_KEY: 'k-123' }, '$', problems);
     expect(resolved).toEqual({ authKey: 'k-123', nested: ['pre-'] });
-    expect(problems).toEqual([{ path: '$.nested[0]', message: 'Environment variable MISSING_ONE is not set' }]);
+    expect(problems).toEqual([{ path: '$.nested[0]', message: 'Environment variable MISSING_ONE is not set (a definition may give a default: ${MISSING_ONE:-value})' }]);
+  });
+
+  it('takes ${NAME:-default} where NAME is unset or empty, as a shell does', () => {
+    const problems: { path: string; message: string }[] = [];
+    const resolved = resolveEnvReferences({ mode: '${OTP_MODE:-fixed}', set: '${OTP_MODE2:-fixed}', empty: '${EMPTY:-x}', blank: '${UNSET:-}', text: 'a ${B:-b} c ${C}' }, { OTP_MODE2: 'random', EMPTY: '', C: 'see' }, '$', problems);
+    expect(resolved).toEqual({ mode: 'fixed', set: 'random', empty: 'x', blank: '', text: 'a b c see' });
+    expect(problems).toEqual([]);
   });
 
   it('refuses a config that does not fit the plugin schema, listing every problem', () => {

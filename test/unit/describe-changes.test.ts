@@ -222,7 +222,7 @@ describe('OTP policy changes', () => {
       'OTP policy login: fixed code no longer set (was 123456)',
       'OTP policy login: wrong codes before a lockout 5 → 3',
       'OTP policy login: attempts per code set to 3',
-      'OTP policy login: mode fixed → random',
+      'OTP policy login: mode ${OTP_MODE:-fixed} → random',
       'OTP policy login: resends per window 3 → 5',
       'OTP policy login: resend window 15 → 30 minutes',
       'OTP policy login: validity 10 → 5 minutes',
