@@ -2,7 +2,7 @@
 // nothing embedded, nothing read from disk). Pure and deterministic: the same document, record and
 // time give the same bytes — the PDF's dates are the time given, and pdfkit derives the file's ID
 // from its info — so a re-render can be compared with what was stored.
-import PDFDocument from 'pdfkit';
+import type PDFKit from 'pdfkit';
 import { getPath } from '../support/object-path.ts';
 import type { CompiledDocument } from './compile-document.ts';
 import type { DocumentColumn, DocumentValue } from './document-def.ts';
@@ -30,7 +30,12 @@ function printable(text: string): string {
     .replace(/[^\n\t\x20-\x7e\xa0-\xff\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026\u20ac]/gu, '?');
 }
 
-export function renderPdf(document: CompiledDocument, ctx: DocumentContext): Promise<Buffer> {
+// pdfkit (~25 MB resident with its font metrics) is loaded by the first render, not at start-up.
+let pdfkit: Promise<typeof PDFKit> | undefined;
+const loadPdfkit = () => (pdfkit ??= import('pdfkit').then((m) => m.default));
+
+export async function renderPdf(document: CompiledDocument, ctx: DocumentContext): Promise<Buffer> {
+  const PDFDocument = await loadPdfkit();
   const def = document.definition;
   const margin = def.page?.margins ?? 50;
   const nowIso = ctx.now.toISOString();

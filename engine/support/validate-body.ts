@@ -5,10 +5,15 @@ import { addFieldFormats } from './field-formats.ts';
 
 const ajv = addFieldFormats(new Ajv({ allErrors: true, strict: true }));
 
-/** Compiles a request-body schema once; the returned function throws a 400 listing every problem. */
+/**
+ * Compiles a request-body schema on its first use (dozens of operations declare one at module
+ * load; compiling them all would cost every start-up time for routes it may never serve); the
+ * returned function throws a 400 listing every problem.
+ */
 export function bodyValidator<T>(schema: object): (body: unknown) => T {
-  const validate = ajv.compile(schema);
+  let validate: ValidateFunction | undefined;
   return (body) => {
+    validate ??= ajv.compile(schema);
     assertValid(validate, body);
     return body as T;
   };

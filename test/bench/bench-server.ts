@@ -6,31 +6,42 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { freePort } from '../support/free-port.ts';
+import { buildServer } from '../../server/build-server.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
+/** How the server runs: the built JavaScript (what npm start runs) or the TypeScript sources through tsx. */
+export const ENTRIES = {
+  built: ['dist/server/main.js'],
+  source: ['--import', 'tsx', 'server/main.ts'],
+} as const;
+
 /** `env` replaces the defaults (a second process on the first one's database: DATABASE_URL, JOBS=off). */
-export async function startServer(options: { env?: Record<string, string>; dataDir?: string } = {}) {
+export async function startServer(options: { env?: Record<string, string>; dataDir?: string; entry?: keyof typeof ENTRIES } = {}) {
+  if ((options.entry ?? 'built') === 'built') await buildServer();
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'rulepath-bench-'));
   chmodSync(dataDir, 0o755);
   const port = await freePort();
   // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the server, to see where a route spends its time.
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [...profile, ...ENTRIES[options.entry ?? 'built']], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), EMBEDDED_PG_PORT: String(await freePort()), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ECHO_ROUTE: '1', DEMO_DATA: 'off', DATABASE_URL: '', ...options.env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise<void>((resolve, reject) => {
+  const readyMs = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.includes('Rulepath is serving on')) resolve();
+      // main.ts prints how long after the process started it was ready (process.uptime()).
+      const ready = /\(ready (\d+) ms after the process started\)/.exec(out);
+      if (ready) resolve(Number(ready[1]));
     });
     child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
   });
   return {
     base: `http://127.0.0.1:${port}`,
+    readyMs,
     rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024,
     async stop() {
       child.kill('SIGTERM');

@@ -7,6 +7,7 @@ import type { TestProject } from 'vitest/node';
 import { createLogger, migrate, startEmbeddedPostgres } from '../../engine/index.ts';
 import { freePort } from './free-port.ts';
 import { buildStudio } from '../../studio/build-studio.ts';
+import { buildServer } from '../../server/build-server.ts';
 
 export const TEMPLATE_DB = 'rulepath_template';
 
@@ -17,8 +18,10 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  // The browser tests drive the built Studio: built here once when its sources changed.
+  // The browser tests drive the built Studio, the process tests the built server (what npm start
+  // runs): each built here once when its sources changed.
   await buildStudio({ quiet: true });
+  await buildServer({ quiet: true });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-test-'));
   chmodSync(dataDir, 0o755); // reachable by the postgres user when tests run as root: the cluster stays inside
   const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: TEMPLATE_DB, logger: createLogger('warn') });

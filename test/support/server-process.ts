@@ -1,4 +1,4 @@
-// `npm start` as a child process, for tests of what only a real process shows (kill -9, signals).
+// `npm start` (the built server) as a child process, for tests of what only a real process shows (kill -9, signals).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -6,6 +6,8 @@ import path from 'node:path';
 import { freePort } from './free-port.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+/** What `npm start` runs: the built server (test/support/global-setup.ts builds it), no TypeScript loader. */
+export const START_ENTRY = 'dist/server/main.js';
 
 export interface StartedServer {
   child: ChildProcess;
@@ -30,7 +32,7 @@ export function serverProcesses(prefix: string): ServerProcesses {
   const children: ChildProcess[] = [];
   async function startOnce(env: Record<string, string>, port: number): Promise<StartedServer> {
     const t0 = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    const child = spawn(process.execPath, [START_ENTRY], {
       cwd: ROOT,
       env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development', DATABASE_URL: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
