@@ -3,7 +3,7 @@
 // command and stopped after (as `npm run audit:verify` does). Migrated as a start migrates it, so a
 // command on a database no server has opened yet finds the tables.
 import pg from 'pg';
-import { closeDatabase, createDatabase, embeddedPostgresUrl, migrate, startEmbeddedPostgres, type Database, type Logger } from '../engine/index.ts';
+import { closeDatabase, createDatabase, embeddedPostgresUrl, giveAuditKey, loadAuditKey, prepareDatabase, startEmbeddedPostgres, type Database, type Logger } from '../engine/index.ts';
 import type { Config } from '../server/config.ts';
 
 export interface OpenDatabase {
@@ -45,13 +45,17 @@ export async function openServerDatabase(config: Config, logger: Logger): Promis
     url = embedded.url;
     stopEmbedded = embedded.stop;
   }
+  let appUrl: string;
   try {
-    await migrate(url);
+    // As the server does: migrations as the owner, the command's own work as the application's role.
+    ({ appUrl } = await prepareDatabase({ ownerUrl: config.databaseUrl ? (config.migrationDatabaseUrl ?? url) : url, appUrl: config.databaseUrl }));
   } catch (err) {
     await stopEmbedded?.();
     throw err;
   }
-  const db = createDatabase(url, { poolSize: 4 });
+  const db = createDatabase(appUrl, { poolSize: 4 });
+  // Users changed from the command line are audited like the API's: sealed with the same key.
+  giveAuditKey(db.sql, loadAuditKey({ dataDir: config.dataDir, production: config.production, env: config.auditKey }));
   return {
     db,
     async close() {

@@ -42,6 +42,9 @@ import { createAppProviders } from './providers/app-providers.ts';
 import { createOutboxDispatcher } from './notify/outbox-dispatcher.ts';
 import { createOutboxAdmin } from './notify/outbox-admin.ts';
 import { createAuditExport } from './audit/export-audit.ts';
+import { giveAuditKey, loadAuditKey } from './audit/audit-key.ts';
+import { createAuditCheckpoints } from './audit/audit-checkpoints.ts';
+import { blobCheckpointStore } from './audit/checkpoint-store.ts';
 import type { BackoffPolicy } from './notify/backoff.ts';
 import type { BreakerOptions } from './providers/provider-chain.ts';
 import type { JobDefinition } from './jobs/job-runner.ts';
@@ -53,6 +56,9 @@ export { closeDatabase, createDatabase, type Database } from './store/database.t
 export { embeddedPostgresUrl, startEmbeddedPostgres } from './store/embedded-postgres.ts';
 export { migrate } from './store/migrate.ts';
 export { verifyAuditChain } from './audit/verify-audit-chain.ts';
+export { giveAuditKey, loadAuditKey } from './audit/audit-key.ts';
+export { verifyAudit, type AuditReport } from './audit/verify-audit.ts';
+export { prepareDatabase } from './store/database-roles.ts';
 export { loadPluginCatalog, type PluginCatalog } from './providers/plugin-catalog.ts';
 export { startJobRunner, type JobRunner } from './jobs/job-runner.ts';
 export { createLogger, type Logger } from './support/logger.ts';
@@ -106,6 +112,8 @@ export interface EngineOptions {
   jwtSecret?: string;
   /** HMAC key for OTP codes and hashed identifiers (HASH_KEY). */
   hashKey?: string;
+  /** The audit log's key (AUDIT_KEY): entries' hashes are HMACs with it, checkpoints signed with it. */
+  auditKey?: string;
   clock?: () => Date;
   /** What definitions' `${NAME}`, provider configs and `enabledBy` read (the server passes its configuration's; tests their own). */
   env?: EnvironmentValues;
@@ -120,6 +128,9 @@ export async function createEngine(options: EngineOptions) {
   const secret = (name: string, envName: string, value: string | undefined) => loadSecret({ name, envName, dataDir: options.dataDir, production: options.production, env: value });
   const tokens = createAccessTokens(secret('jwt-secret', 'JWT_SECRET', options.jwtSecret), clock);
   const hashKey = secret('hash-key', 'HASH_KEY', options.hashKey);
+  const auditKey = loadAuditKey({ dataDir: options.dataDir, production: options.production, env: options.auditKey });
+  // Every connection of the engine seals the audit entries it appends with the key.
+  giveAuditKey(db.sql, auditKey);
   const providers = createAppProviders(options.plugins, { fetch: options.fetch ?? globalThis.fetch, clock, logger, dataDir: options.dataDir }, options.breaker, { production: options.production, env });
   const outbox = createOutboxDispatcher({ db, registry: () => current, providers, clock, logger, backoff: options.backoff, leaseMs: options.outboxLeaseMs });
   const promotions = createPromotionsService({ db, registry: () => current, logger, clock });
@@ -180,6 +191,18 @@ export async function createEngine(options: EngineOptions) {
     },
   });
   const auditExport = createAuditExport(db, () => current, providers);
+  const checkpoints = createAuditCheckpoints({ db: db.sql, key: auditKey, store: blobCheckpointStore((appId) => providers(resolveApp(current, appId)).blob), clock });
+  const auditCheckpoints = {
+    /** Signs each app's audit chain heads into its blob store (an app with nothing new is skipped). */
+    async writeAll() {
+      const written = [];
+      for (const app of current.apps.keys()) {
+        const w = await checkpoints.write(app);
+        if (w) written.push(w);
+      }
+      return written;
+    },
+  };
   const otp = createOtpService(ctx);
   const recordOtp = createRecordOtp(ctx, otp);
   // A move effect's move is the transition service's, which delivers effects through these records.
@@ -234,6 +257,7 @@ export async function createEngine(options: EngineOptions) {
     outbox,
     outboxAdmin: createOutboxAdmin(db, () => current, clock, () => outbox.wake()),
     auditExport,
+    auditCheckpoints,
     /** An app's blob store (audit exports, CSV imports and their error reports). */
     blob: (appId: string) => providers(resolveApp(current, appId)).blob,
     /** The background jobs of this engine, for the job runner (Agenda). */
@@ -251,6 +275,8 @@ export async function createEngine(options: EngineOptions) {
         { name: 'changes.publishDue', every: '10 seconds', run: () => changes.publishDue() },
         // 00:30 UTC: yesterday's audit entries to each app's blob store.
         { name: 'audit.export', every: '30 0 * * *', run: () => auditExport.exportDay(new Date(clock().getTime() - 86_400_000)) },
+        // The audit chains' heads, signed, outside the database: what was there cannot quietly go.
+        { name: 'audit.checkpoint', every: '15 minutes', run: () => auditCheckpoints.writeAll() },
       ];
     },
     transitions,

@@ -40,6 +40,7 @@ export const SETTINGS = {
   HOST: z.string().min(1).default('0.0.0.0').describe('Address the HTTP server binds'),
   WORKERS: z.coerce.number({ error: 'must be a whole number from 1 to 64' }).int('must be a whole number from 1 to 64').min(1, 'must be a whole number from 1 to 64').max(64, 'must be a whole number from 1 to 64').default(1).describe('npm start: number of API processes sharing the port (node:cluster); the first also runs the jobs'),
   DATABASE_URL: url(['postgres', 'postgresql']).optional().describe('PostgreSQL to use; unset: the embedded PostgreSQL under DATA_DIR'),
+  MIGRATION_DATABASE_URL: url(['postgres', 'postgresql']).optional().describe('The owner\'s connection for migrations and grants; DATABASE_URL is then the application\'s role (rows only). Unset: DATABASE_URL does both (see Audit log)'),
   DATA_DIR: z.string().min(1).default('.data').describe('Development secrets, the embedded PostgreSQL, the file blob store (relative to the project)'),
   EMBEDDED_PG_PORT: port().default(54329).describe('Port of the embedded PostgreSQL (loopback only)'),
   DEFINITIONS_DIR: z.string().min(1).default('definitions').describe('App definitions folder published at start'),
@@ -51,6 +52,7 @@ export const SETTINGS = {
   OUTBOX_LEASE_MS: millis().default(60_000).describe('How long a claimed outbox message stays with its worker before another may take it'),
   JWT_SECRET: secret().optional().describe('Access-token signing key (required in production; development: generated under DATA_DIR)'),
   HASH_KEY: secret().optional().describe('HMAC key for OTP codes and hashed identifiers (required in production; development: generated under DATA_DIR)'),
+  AUDIT_KEY: secret().optional().describe('HMAC key of the audit log (entry hashes, checkpoint signatures), never stored in the database (required in production; development: generated under DATA_DIR)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be fatal, error, warn, info, debug, trace or silent').default('info').describe('pino log level'),
   ECHO_ROUTE: flag().default(false).describe('on: POST /_echo, the baseline the benchmarks compare against'),
   PUBLIC_URL: url(['http', 'https']).optional().describe('How clients reach this server (behind a proxy), for the upload URLs it hands out'),
@@ -64,10 +66,10 @@ export const SETTINGS = {
 
 const schema = z.object(SETTINGS).superRefine((v, ctx) => {
   if (v.NODE_ENV !== 'production') return;
-  for (const name of ['JWT_SECRET', 'HASH_KEY'] as const) if (!v[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production' });
+  for (const name of ['JWT_SECRET', 'HASH_KEY', 'AUDIT_KEY'] as const) if (!v[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production' });
 });
 
-const SECRET_NAMES = new Set(['JWT_SECRET', 'HASH_KEY', 'DATABASE_URL', 'AGENDA_MONGO_URL']);
+const SECRET_NAMES = new Set(['JWT_SECRET', 'HASH_KEY', 'AUDIT_KEY', 'DATABASE_URL', 'MIGRATION_DATABASE_URL', 'AGENDA_MONGO_URL']);
 
 /** Thrown with every problem at once; main prints its message alone (no stack). */
 export class ConfigError extends Error {
@@ -95,6 +97,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
     host: v.HOST,
     workers: v.WORKERS,
     databaseUrl: v.DATABASE_URL,
+    migrationDatabaseUrl: v.MIGRATION_DATABASE_URL,
     dataDir: path.resolve(ROOT, v.DATA_DIR),
     embeddedPgPort: v.EMBEDDED_PG_PORT,
     definitionsDir: path.resolve(ROOT, v.DEFINITIONS_DIR),
@@ -108,6 +111,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     jwtSecret: v.JWT_SECRET,
     hashKey: v.HASH_KEY,
+    auditKey: v.AUDIT_KEY,
     logLevel: v.LOG_LEVEL,
     echoRoute: v.ECHO_ROUTE,
     publicUrl: v.PUBLIC_URL,

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { closeDatabase, createDatabase, createEngine, createLogger, loadPluginCatalog, migrate, startEmbeddedPostgres, startJobRunner, type Engine, type JobRunner, type Logger } from '../engine/index.ts';
+import { closeDatabase, createDatabase, createEngine, createLogger, loadPluginCatalog, prepareDatabase, startEmbeddedPostgres, startJobRunner, type Engine, type JobRunner, type Logger } from '../engine/index.ts';
 import { createHttpApp } from './app.ts';
 import { listenHttp } from './listen-http.ts';
 import type { Config } from './config.ts';
@@ -26,15 +26,22 @@ export async function startServer(config: Config, startOptions: StartOptions = {
   const embedded = config.databaseUrl
     ? undefined
     : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, database: 'rulepath', logger });
-  const databaseUrl = config.databaseUrl ?? embedded!.url;
+  // Migrations as the owner; the server's own connections as a role that cannot alter the tables.
+  let prepared: Awaited<ReturnType<typeof prepareDatabase>>;
+  try {
+    prepared = await prepareDatabase({ ownerUrl: config.migrationDatabaseUrl ?? config.databaseUrl ?? embedded!.url, appUrl: config.databaseUrl });
+  } catch (err) {
+    await embedded?.stop().catch(() => undefined);
+    throw err;
+  }
+  if (prepared.applied.length) logger.info({ applied: prepared.applied }, 'migrations applied');
+  const databaseUrl = prepared.appUrl;
   const db = createDatabase(databaseUrl, { onIdleError: (err) => logger.warn({ err }, 'idle database connection lost') });
   let server: Server | undefined;
   let jobs: JobRunner | undefined;
   try {
-    const applied = await migrate(databaseUrl);
-    if (applied.length) logger.info({ applied }, 'migrations applied');
     const plugins = await loadPluginCatalog(config.pluginsDir);
-    const engine = await createEngine({ db, plugins, backoff: config.outbox.backoff, outboxLeaseMs: config.outbox.leaseMs, definitionsDir: config.definitionsDir, dataDir: config.dataDir, production: config.production, logger, jwtSecret: config.jwtSecret, hashKey: config.hashKey, env: config.definitionEnv });
+    const engine = await createEngine({ db, plugins, backoff: config.outbox.backoff, outboxLeaseMs: config.outbox.leaseMs, definitionsDir: config.definitionsDir, dataDir: config.dataDir, production: config.production, logger, jwtSecret: config.jwtSecret, hashKey: config.hashKey, auditKey: config.auditKey, env: config.definitionEnv });
     if (serveHttp) {
       const seeded = await engine.seedDemoUsers();
       for (const [app, count] of Object.entries(seeded)) if (count) logger.info({ app, count }, 'demo users created');

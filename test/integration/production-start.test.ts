@@ -53,7 +53,7 @@ describe('definitions in production mode', () => {
 
 describe('npm start with NODE_ENV=production', () => {
   it('serves all three apps given the secrets, OTP_MODE=random and a vendor per kind', async () => {
-    const started = await servers.start({ NODE_ENV: 'production', JWT_SECRET: KEY, HASH_KEY: KEY, OTP_MODE: 'random', JOBS: 'off', ...VENDORS });
+    const started = await servers.start({ NODE_ENV: 'production', JWT_SECRET: KEY, HASH_KEY: KEY, AUDIT_KEY: KEY, OTP_MODE: 'random', JOBS: 'off', ...VENDORS });
     expect(started.output()).not.toContain('definitions refused');
     expect(started.output()).not.toMatch(/demo (admin|cp|kam)/); // no demo users in production
     const health = (await (await fetch(`${started.base}/healthz`)).json()) as { data: { apps: string[] } };
@@ -67,7 +67,7 @@ describe('npm start with NODE_ENV=production', () => {
 
   it('refuses to start while an app would send its codes only to the log', async () => {
     const { SMTP_HOST: _smtp, ...withoutSmtp } = VENDORS;
-    const failed = await servers.start({ NODE_ENV: 'production', JWT_SECRET: KEY, HASH_KEY: KEY, OTP_MODE: 'random', JOBS: 'off', ...withoutSmtp }).then(
+    const failed = await servers.start({ NODE_ENV: 'production', JWT_SECRET: KEY, HASH_KEY: KEY, AUDIT_KEY: KEY, OTP_MODE: 'random', JOBS: 'off', ...withoutSmtp }).then(
       () => undefined,
       (err: Error) => err.message,
     );

@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { createLogger, migrate, startEmbeddedPostgres } from '../../engine/index.ts';
+import { createLogger, prepareDatabase, startEmbeddedPostgres } from '../../engine/index.ts';
 import { freePort } from './free-port.ts';
 import { buildStudio } from '../../studio/build-studio.ts';
 import { buildServer } from '../../server/build-server.ts';
@@ -14,6 +14,8 @@ export const TEMPLATE_DB = 'rulepath_template';
 declare module 'vitest' {
   export interface ProvidedContext {
     postgresBaseUrl: string;
+    /** The same server as the application's role (rulepath_app: rows only, no DDL). */
+    postgresAppBaseUrl: string;
   }
 }
 
@@ -25,8 +27,10 @@ export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-test-'));
   chmodSync(dataDir, 0o755); // reachable by the postgres user when tests run as root: the cluster stays inside
   const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: TEMPLATE_DB, logger: createLogger('warn') });
-  await migrate(pg.url);
+  // The template is migrated as the owner and granted to the app role; clones keep both (roles are the cluster's).
+  const { appUrl } = await prepareDatabase({ ownerUrl: pg.url });
   project.provide('postgresBaseUrl', pg.url.slice(0, pg.url.lastIndexOf('/')));
+  project.provide('postgresAppBaseUrl', appUrl.slice(0, appUrl.lastIndexOf('/')));
   return async () => {
     await pg.stop();
     rmSync(dataDir, { recursive: true, force: true });

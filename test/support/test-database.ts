@@ -4,8 +4,12 @@ import { inject } from 'vitest';
 
 const TEMPLATE_DB = 'rulepath_template';
 
-/** A fresh, migrated database of its own for one test file (a clone of the migrated template). */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A fresh, migrated database of its own for one test file (a clone of the migrated template).
+ * `url` connects as the owner (what a test uses to look at or tamper with tables), `appUrl` as the
+ * application's role, as a server connects.
+ */
+export async function createTestDatabase(): Promise<{ url: string; appUrl: string; drop(): Promise<void> }> {
   const base = inject('postgresBaseUrl');
   const name = `t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: `${base}/postgres` });
@@ -26,6 +30,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   }
   return {
     url: `${base}/${name}`,
+    appUrl: `${inject('postgresAppBaseUrl')}/${name}`,
     async drop() {
       const c = new pg.Client({ connectionString: `${base}/postgres` });
       await c.connect();

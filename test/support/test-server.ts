@@ -16,7 +16,10 @@ export interface TestServer {
   engine: Engine;
   request: supertest.Agent;
   http: ReturnType<typeof createHttpApp>;
+  /** The owner's connection (tests look at and tamper with tables through it); the engine connects as the app role. */
   databaseUrl: string;
+  /** Where the engine keeps its generated secrets (the audit key) and fs blobs. */
+  dataDir: string;
   clock: { now: Date };
   /** Logs a demo user in and returns their bearer token. */
   login(email: string, app?: string): Promise<string>;
@@ -28,7 +31,7 @@ export const PLUGINS_DIR = path.resolve(import.meta.dirname, '../../plugins');
 
 export async function startTestServer(options: { definitionsDir?: string; echoRoute?: boolean; backoff?: BackoffPolicy; breaker?: BreakerOptions; env?: Record<string, string>; plugins?: ProviderPlugin[] } = {}): Promise<TestServer> {
   const database = await createTestDatabase();
-  const db = createDatabase(database.url);
+  const db = createDatabase(database.appUrl);
   const clock = { now: new Date() };
   const logger = createLogger('silent');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-data-'));
@@ -54,6 +57,7 @@ export async function startTestServer(options: { definitionsDir?: string; echoRo
     request,
     http,
     databaseUrl: database.url,
+    dataDir,
     clock,
     async login(email, app = 'solarium') {
       const key = `${app}/${email}`;

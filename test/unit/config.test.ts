@@ -52,8 +52,9 @@ describe('configuration', () => {
     const message = refusal({ NODE_ENV: 'production' });
     expect(message).toContain('JWT_SECRET: is required in production');
     expect(message).toContain('HASH_KEY: is required in production');
+    expect(message).toContain('AUDIT_KEY: is required in production');
     const key = 'k'.repeat(32);
-    expect(readConfig({ NODE_ENV: 'production', JWT_SECRET: key, HASH_KEY: key })).toMatchObject({ production: true, jwtSecret: key, hashKey: key });
+    expect(readConfig({ NODE_ENV: 'production', JWT_SECRET: key, HASH_KEY: key, AUDIT_KEY: key })).toMatchObject({ production: true, jwtSecret: key, hashKey: key, auditKey: key });
     expect(refusal({ NODE_ENV: 'prod' })).toContain('NODE_ENV: must be development, production or test');
   });
 
