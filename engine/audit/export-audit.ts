@@ -41,6 +41,7 @@ export function createAuditExport(db: Database, registry: () => Registry, provid
             at: r.at.toISOString(),
             prevHash: r.prevHash,
             hash: r.hash,
+            hashAlg: r.hashAlg,
           }),
         );
         const key = dayKey(app.id, start);
