@@ -1,11 +1,12 @@
 import type { CompiledApp, Registry } from '../registry/compiled-app.ts';
-import { ProviderError } from '../plugin-api.ts';
+import { ProviderError, type SendResult } from '../plugin-api.ts';
 import type { Database } from '../store/database.ts';
 import type { Logger } from '../support/logger.ts';
 import type { AppProviders } from '../providers/app-providers.ts';
+import type { Attempt } from '../providers/provider-chain.ts';
 import { OUTBOX_CHANNELS } from './outbox-channels.ts';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff.ts';
-import { claimDue, markDead, markRetry, markSent, type ClaimedMessage, type SentMessage } from './outbox-store.ts';
+import { claimDue, markDead, markRetry, markSent, type ClaimedMessage } from './outbox-store.ts';
 
 export interface DispatcherOptions {
   db: Database;
@@ -27,8 +28,10 @@ export interface PassResult {
 }
 
 /**
- * Delivers due outbox rows: claim a batch, send each through its app's provider chain, record the
- * outcome, repeat until nothing is due. Run by the Agenda job and woken right after a commit.
+ * Delivers due outbox rows: claim a batch, send each through its app's provider chain, record
+ * each outcome as soon as it is known, repeat until nothing is due. Run by the Agenda job and
+ * woken right after a commit. At-least-once: a crash re-sends, under the same idempotency key,
+ * only the messages whose send was in flight (at most `concurrency` per process).
  */
 export function createOutboxDispatcher(options: DispatcherOptions) {
   const { db, clock, logger } = options;
@@ -39,16 +42,15 @@ export function createOutboxDispatcher(options: DispatcherOptions) {
   let running: Promise<PassResult> | undefined;
   let again = false;
 
-  async function deliver(message: ClaimedMessage, totals: PassResult, sent: SentMessage[]): Promise<void> {
+  /** Sends one claimed message and records the outcome; throws only when the record cannot be written. */
+  async function deliver(message: ClaimedMessage, totals: PassResult): Promise<void> {
     const app = options.registry().apps.get(message.app);
+    let attempt: Attempt<SendResult>;
     try {
       if (!app) throw new ProviderError('outbox', `App "${message.app}" is not loaded`, { transient: true });
       const channel = Object.hasOwn(OUTBOX_CHANNELS, message.channel) ? OUTBOX_CHANNELS[message.channel as keyof typeof OUTBOX_CHANNELS] : undefined;
       if (!channel) throw new ProviderError('outbox', `No channel "${message.channel}"`, { transient: false });
-      const attempt = await channel(options.providers(app), { ...(message.payload as object), idempotencyKey: message.idempotencyKey });
-      // Written with the rest of the batch; a crash before that re-sends under the same idempotency key.
-      sent.push({ id: message.id, provider: attempt.provider, providerMessageId: attempt.result.providerMessageId, sentAt: clock() });
-      totals.sent++;
+      attempt = await channel(options.providers(app), { ...(message.payload as object), idempotencyKey: message.idempotencyKey });
     } catch (err) {
       const transient = !(err instanceof ProviderError) || err.transient;
       const reason = (err as Error).message;
@@ -61,7 +63,11 @@ export function createOutboxDispatcher(options: DispatcherOptions) {
         totals.dead++;
         logger.warn({ outboxId: message.id, channel: message.channel, attempts: message.attempts, reason }, 'message moved to the dead letter');
       }
+      return;
     }
+    // Outside the try: a sent message whose mark fails must not be retried as if its send had failed.
+    await markSent(db, { id: message.id, provider: attempt.provider, providerMessageId: attempt.result.providerMessageId, sentAt: clock() });
+    totals.sent++;
   }
 
   async function pass(): Promise<PassResult> {
@@ -70,13 +76,22 @@ export function createOutboxDispatcher(options: DispatcherOptions) {
       const batch = await claimDue(db, clock(), batchSize, leaseMs);
       if (!batch.length) return totals;
       let next = 0;
-      const sent: SentMessage[] = [];
+      let failed: { err: unknown } | undefined;
+      // `concurrency` workers share the batch; each marks its message before taking the next, so
+      // at most `concurrency` sends are ever unrecorded. When the database cannot take a record,
+      // no further message is sent (it could not be recorded either): the rest wait out their lease.
       await Promise.all(
         Array.from({ length: Math.min(concurrency, batch.length) }, async () => {
-          while (next < batch.length) await deliver(batch[next++]!, totals, sent);
+          while (!failed && next < batch.length) {
+            try {
+              await deliver(batch[next++]!, totals);
+            } catch (err) {
+              failed ??= { err };
+            }
+          }
         }),
       );
-      await markSent(db, sent);
+      if (failed) throw failed.err;
     }
   }
 

@@ -58,15 +58,15 @@ export interface SentMessage {
   sentAt: Date;
 }
 
-/** Records a batch of deliveries in one statement (one round trip per batch, not per message). */
-export async function markSent(db: Database, sent: SentMessage[]): Promise<void> {
-  if (!sent.length) return;
+/**
+ * Records one delivery, right after its provider call returned: one short statement per message,
+ * so a crash can re-send only the messages whose send was in flight, never a finished one.
+ */
+export async function markSent(db: Database, sent: SentMessage): Promise<void> {
   await db.sql.query({
     name: 'rulepath-outbox-sent',
-    text: `UPDATE outbox_messages AS o SET status = 'sent', provider = s.provider, provider_message_id = s.pmid, sent_at = s.sent_at, locked_until = NULL, last_error = NULL
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS s(id, provider, pmid, sent_at)
-           WHERE o.id = s.id`,
-    values: [sent.map((m) => m.id), sent.map((m) => m.provider), sent.map((m) => m.providerMessageId), sent.map((m) => m.sentAt)],
+    text: `UPDATE outbox_messages SET status = 'sent', provider = $2, provider_message_id = $3, sent_at = $4, locked_until = NULL, last_error = NULL WHERE id = $1`,
+    values: [sent.id, sent.provider, sent.providerMessageId, sent.sentAt],
   });
 }
 

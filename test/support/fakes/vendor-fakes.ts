@@ -4,16 +4,26 @@ import { startFakeVendor, type ReceivedRequest, type VendorReply } from './fake-
 
 const json = (status: number, body: unknown, headers?: Record<string, string>): VendorReply => ({ status, body: JSON.stringify(body), headers });
 
-/** MSG91 Flow API: POST /api/v5/flow/ with `authkey`; refusals come back as 200 { type: "error" }. */
-export function fakeMsg91(authKey: string) {
-  return startFakeVendor((req: ReceivedRequest) => {
+/**
+ * MSG91 Flow API: POST /api/v5/flow/ with `authkey`; refusals come back as 200 { type: "error" }.
+ * MSG91 documents no de-duplication, so neither does the fake: every accepted request is an SMS
+ * sent, counted per phone so a test can see a message that reached a phone twice.
+ */
+export async function fakeMsg91(authKey: string) {
+  const sent = new Map<string, number>();
+  const fake = await startFakeVendor((req: ReceivedRequest) => {
     if (req.method !== 'POST' || req.path !== '/api/v5/flow/') return json(404, { type: 'error', message: 'Not found' });
     if (req.headers.authkey !== authKey) return json(401, { type: 'error', message: 'Authentication failure' });
     const body = JSON.parse(req.body || '{}') as { template_id?: string; recipients?: { mobiles?: string }[] };
     const mobile = body.recipients?.[0]?.mobiles ?? '';
     if (!body.template_id) return json(200, { type: 'error', message: 'Template ID missing' });
     if (!/^91[6-9][0-9]{9}$/.test(mobile)) return json(200, { type: 'error', message: 'Mobile number not valid' });
+    sent.set(mobile, (sent.get(mobile) ?? 0) + 1);
     return json(200, { type: 'success', message: randomUUID().replace(/-/g, '').slice(0, 24) });
+  });
+  return Object.assign(fake, {
+    /** SMS sent per phone (with country code), repeats included: a slow reply is counted too. */
+    sent,
   });
 }
 
