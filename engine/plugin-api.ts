@@ -30,7 +30,10 @@ export interface SmsMessage {
   /** 10-digit Indian mobile number; providers add the country code their API wants. */
   to: string;
   body: string;
-  /** The same key on a retry: a provider must never turn a retry into a second message. */
+  /**
+   * Unique to the outbox message and the same on every attempt, a re-send after a crash included.
+   * Pass it wherever the vendor's documented API takes one (plugins/README.md, "Idempotency keys").
+   */
   idempotencyKey: string;
 }
 
@@ -43,6 +46,7 @@ export interface EmailMessage {
   subject: string;
   text: string;
   html?: string;
+  /** As for SMS: one key per outbox message, the same on every attempt. */
   idempotencyKey: string;
 }
 
@@ -58,6 +62,7 @@ export interface EventMessage {
   /** Partition / ordering key (the record id). */
   key: string;
   payload: unknown;
+  /** As for SMS: one key per outbox message, the same on every attempt (not the partition `key`). */
   idempotencyKey: string;
 }
 

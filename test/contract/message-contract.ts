@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderError, type SendResult } from '../../engine/plugin-api.ts';
 import type { Harness } from './provider-harness.ts';
 
-export interface MessageKit<P, M, D> {
+export interface MessageKit<P, M extends { idempotencyKey: string }, D> {
   kind: string;
   sample(n: number): M;
   send(provider: P, message: M): Promise<SendResult>;
@@ -14,7 +14,7 @@ export interface MessageKit<P, M, D> {
 }
 
 /** `vendorClient`: the provider calls a vendor over HTTP, so failures can be scripted at the fake. */
-export function describeMessageContract<P, M, D>(name: string, kit: MessageKit<P, M, D>, setup: () => Promise<Harness<P, D>>, options: { vendorClient: boolean }) {
+export function describeMessageContract<P, M extends { idempotencyKey: string }, D>(name: string, kit: MessageKit<P, M, D>, setup: () => Promise<Harness<P, D>>, options: { vendorClient: boolean }) {
   describe(`${kit.kind} provider ${name} (contract)`, () => {
     let h: Harness<P, D>;
     beforeAll(async () => {
@@ -30,6 +30,15 @@ export function describeMessageContract<P, M, D>(name: string, kit: MessageKit<P
       expect(result.providerMessageId).toEqual(expect.any(String));
       expect(result.providerMessageId.length).toBeGreaterThan(0);
       expect(h.delivered().some((d) => kit.matches(d, message))).toBe(true);
+    });
+
+    it('hands the vendor the message idempotency key, where its API has a place for one', async (ctx) => {
+      if (!h.keyOf) return ctx.skip();
+      const message = kit.sample(6);
+      await kit.send(h.provider, message);
+      const delivered = h.delivered().filter((d) => kit.matches(d, message));
+      expect(delivered).toHaveLength(1);
+      expect(h.keyOf(delivered[0]!)).toBe(message.idempotencyKey);
     });
 
     if (kit.refused) {

@@ -16,6 +16,11 @@ export interface Harness<P, D> {
   delivered(): D[];
   /** Present for vendor clients: make the fake answer these next. */
   script?: (...next: Scripted[]) => void;
+  /**
+   * The idempotency key as the vendor received it, for a provider whose vendor API has a place for
+   * one (a header, a custom argument, a reference field). Absent: the vendor documents none.
+   */
+  keyOf?: (delivered: D) => string | undefined;
   /** The provider's request timeout, so the kit can be slower than it. */
   timeoutMs?: number;
   close(): Promise<void>;

@@ -20,7 +20,7 @@ const catalog = await loadPluginCatalog(path.resolve(import.meta.dirname, '../..
 const TIMEOUT = 800;
 
 // ---- SMS -----------------------------------------------------------------------------------
-const smsKit: MessageKit<SmsProvider, SmsMessage, { to: string; body: string }> = {
+const smsKit: MessageKit<SmsProvider, SmsMessage, { to: string; body: string; key?: string }> = {
   kind: 'sms',
   sample: (n) => ({ to: `98765432${String(n).padStart(2, '0')}`, body: `Your OTP is 12345${n}`, idempotencyKey: `sms-key-${n}-${Math.random()}` }),
   send: (p, m) => p.send(m),
@@ -31,8 +31,8 @@ const smsKit: MessageKit<SmsProvider, SmsMessage, { to: string; body: string }> 
 describeMessageContract('msg91', smsKit, async () => {
   const fake = await fakeMsg91('msg91-auth-key');
   const provider = createProvider(catalog, 'sms', 'msg91', { authKey: 'msg91-auth-key', templateId: 'otp-flow', baseUrl: fake.url, timeoutMs: TIMEOUT }, testDeps());
-  const delivered = () => fake.received.map((r: ReceivedRequest) => { const b = JSON.parse(r.body); return { to: b.recipients[0].mobiles as string, body: b.recipients[0].body as string }; });
-  return { provider, delivered, script: fake.script, timeoutMs: TIMEOUT, close: fake.close };
+  const delivered = () => fake.received.map((r: ReceivedRequest) => { const b = JSON.parse(r.body); return { to: b.recipients[0].mobiles as string, body: b.recipients[0].body as string, key: b.recipients[0].CRQID as string | undefined }; });
+  return { provider, delivered, keyOf: (d) => d.key, script: fake.script, timeoutMs: TIMEOUT, close: fake.close };
 }, { vendorClient: true });
 
 describeMessageContract('netcore', smsKit, async () => {
@@ -53,7 +53,7 @@ function logCapture() {
 describeMessageContract('console', { ...smsKit, refused: undefined }, async () => {
   const { logger, lines } = logCapture();
   const provider = createProvider(catalog, 'sms', 'console', {}, testDeps({ logger }));
-  return { provider, delivered: () => lines.map((l) => ({ to: l.to as string, body: l.body as string })), close: async () => {} };
+  return { provider, delivered: () => lines.map((l) => ({ to: l.to as string, body: l.body as string, key: l.idempotencyKey as string })), keyOf: (d) => d.key, close: async () => {} };
 }, { vendorClient: false });
 
 // ---- email ---------------------------------------------------------------------------------
@@ -68,7 +68,7 @@ describeMessageContract('sendgrid', { ...emailKit, refused: { to: 'not-an-addres
   const fake = await fakeSendgrid('SG.test-key-123');
   const provider = createProvider(catalog, 'email', 'sendgrid', { apiKey: 'SG.test-key-123', from: 'noreply@rulepath.test', baseUrl: fake.url, timeoutMs: TIMEOUT }, testDeps());
   const delivered = () => fake.received.map((r) => { const b = JSON.parse(r.body); return { to: b.personalizations[0].to[0].email, subject: b.subject, key: b.personalizations[0].custom_args.idempotency_key }; });
-  return { provider, delivered, script: fake.script, timeoutMs: TIMEOUT, close: fake.close };
+  return { provider, delivered, keyOf: (d) => d.key, script: fake.script, timeoutMs: TIMEOUT, close: fake.close };
 }, { vendorClient: true });
 
 describeMessageContract('smtp', emailKit, async () => {
@@ -92,7 +92,7 @@ describeMessageContract('smtp', emailKit, async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.server.address() as AddressInfo).port;
   const provider = createProvider(catalog, 'email', 'smtp', { host: '127.0.0.1', port, from: 'noreply@rulepath.test', timeoutMs: TIMEOUT }, testDeps());
-  return { provider, delivered: () => mails, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { provider, delivered: () => mails, keyOf: (d) => d.key, close: () => new Promise<void>((r) => server.close(() => r())) };
 }, { vendorClient: false });
 
 describe('smtp provider refusals', () => {
@@ -129,7 +129,7 @@ describeMessageContract('webhook', eventsKit, async () => {
   const fake = await fakeWebhookReceiver();
   const provider = createProvider(catalog, 'events', 'webhook', { url: `${fake.url}/hooks/rulepath`, secret: WEBHOOK_SECRET, timeoutMs: TIMEOUT }, testDeps());
   const delivered = () => fake.received.map((r) => { const b = JSON.parse(r.body); return { topic: b.topic, key: b.key, id: r.headers['idempotency-key'] as string }; });
-  return { provider, delivered, script: fake.script, timeoutMs: TIMEOUT, close: fake.close };
+  return { provider, delivered, keyOf: (d) => d.id, script: fake.script, timeoutMs: TIMEOUT, close: fake.close };
 }, { vendorClient: true });
 
 describe('webhook signature', () => {

@@ -1,5 +1,7 @@
 // MSG91 SMS through its Flow API (POST /api/v5/flow/, `authkey` header). The text is rendered by
 // Rulepath and passed as the flow variable named in `bodyVariable` of a DLT-approved template.
+// MSG91 documents no idempotency key and no de-duplication: the message's key travels as a recipient
+// variable `CRQID`, named after the custom request id of MSG91's delivery reports, for reconciliation.
 import { definePlugin, ProviderError, vendorRequest } from '../../../engine/plugin-api.ts';
 
 interface Msg91Config {
@@ -49,7 +51,7 @@ export default definePlugin<'sms', Msg91Config>({
           body: JSON.stringify({
             template_id: config.templateId,
             short_url: '0',
-            recipients: [{ mobiles: `${config.countryCode ?? '91'}${message.to}`, [config.bodyVariable ?? 'body']: message.body }],
+            recipients: [{ mobiles: `${config.countryCode ?? '91'}${message.to}`, [config.bodyVariable ?? 'body']: message.body, CRQID: message.idempotencyKey }],
           }),
         });
         return toResult((await res.json().catch(() => ({}))) as Msg91Reply);

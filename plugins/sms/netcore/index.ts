@@ -1,5 +1,7 @@
 // Netcore bulk SMS through its HTTP API (BulkSms/SingleMsgApi: feedid, username, password, To,
 // Text, senderid), posted as a form so credentials stay out of URLs and logs. It answers XML.
+// SingleMsgApi documents no idempotency key or client reference and does not de-duplicate, so the
+// message's key is not sent (an undocumented field could be refused); its TID is kept instead.
 import { definePlugin, ProviderError, vendorRequest } from '../../../engine/plugin-api.ts';
 
 interface NetcoreConfig {

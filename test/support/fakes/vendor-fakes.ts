@@ -7,27 +7,31 @@ const json = (status: number, body: unknown, headers?: Record<string, string>): 
 /**
  * MSG91 Flow API: POST /api/v5/flow/ with `authkey`; refusals come back as 200 { type: "error" }.
  * MSG91 documents no de-duplication, so neither does the fake: every accepted request is an SMS
- * sent, counted per phone so a test can see a message that reached a phone twice.
+ * sent, counted per reference (`CRQID`, the message's key) so a test sees a message sent twice.
  */
 export async function fakeMsg91(authKey: string) {
   const sent = new Map<string, number>();
   const fake = await startFakeVendor((req: ReceivedRequest) => {
     if (req.method !== 'POST' || req.path !== '/api/v5/flow/') return json(404, { type: 'error', message: 'Not found' });
     if (req.headers.authkey !== authKey) return json(401, { type: 'error', message: 'Authentication failure' });
-    const body = JSON.parse(req.body || '{}') as { template_id?: string; recipients?: { mobiles?: string }[] };
+    const body = JSON.parse(req.body || '{}') as { template_id?: string; recipients?: { mobiles?: string; CRQID?: string }[] };
     const mobile = body.recipients?.[0]?.mobiles ?? '';
     if (!body.template_id) return json(200, { type: 'error', message: 'Template ID missing' });
     if (!/^91[6-9][0-9]{9}$/.test(mobile)) return json(200, { type: 'error', message: 'Mobile number not valid' });
-    sent.set(mobile, (sent.get(mobile) ?? 0) + 1);
+    const reference = body.recipients?.[0]?.CRQID ?? '';
+    sent.set(reference, (sent.get(reference) ?? 0) + 1);
     return json(200, { type: 'success', message: randomUUID().replace(/-/g, '').slice(0, 24) });
   });
   return Object.assign(fake, {
-    /** SMS sent per phone (with country code), repeats included: a slow reply is counted too. */
+    /** SMS sent per reference, repeats included: a slow reply is counted too. */
     sent,
   });
 }
 
-/** Netcore bulkpush SingleMsgApi: form fields feedid/username/password/To/Text; XML replies. */
+/**
+ * Netcore bulkpush SingleMsgApi: form fields feedid/username/password/To/Text; XML replies. Netcore
+ * documents no idempotency key and no de-duplication: every accepted request is an SMS sent.
+ */
 export function fakeNetcore(creds: { feedId: string; username: string; password: string }) {
   return startFakeVendor((req) => {
     const xml = (inner: string): VendorReply => ({ status: 200, body: `<?xml version="1.0" encoding="UTF-8"?><RESULT REQID="${Date.now()}">${inner}</RESULT>`, headers: { 'content-type': 'text/xml' } });
@@ -42,7 +46,7 @@ export function fakeNetcore(creds: { feedId: string; username: string; password:
   });
 }
 
-/** SendGrid v3 mail/send: Bearer key, JSON personalizations; 202 with X-Message-Id. */
+/** SendGrid v3 mail/send: Bearer key, JSON personalizations; 202 with X-Message-Id. No de-duplication (custom_args are only echoed in events). */
 export function fakeSendgrid(apiKey: string) {
   return startFakeVendor((req) => {
     if (req.method !== 'POST' || req.path !== '/v3/mail/send') return json(404, { errors: [{ message: 'Not found' }] });
