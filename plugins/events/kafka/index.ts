@@ -1,5 +1,7 @@
-// Downstream events to Kafka (kafkajs). The producer is idempotent (exactly-once per partition
-// across its own retries); the idempotency key also travels as a header for consumers.
+// Downstream events to Kafka (kafkajs). The producer is idempotent: the broker drops the copies its
+// own retries would write, within one producer session. A re-send by the outbox (after a timeout,
+// or after a crash: a new process is a new producer) is a new record; consumers de-duplicate on
+// the `idempotency-key` header, which carries the outbox message's key.
 import kafkajs, { type Producer } from 'kafkajs';
 import { definePlugin, ProviderError } from '../../../engine/plugin-api.ts';
 
@@ -50,13 +52,16 @@ export default definePlugin<'events', KafkaConfig>({
       ssl: config.ssl,
       sasl: config.sasl as never,
       connectionTimeout: config.connectionTimeoutMs ?? 3000,
-      retry: { retries: 0 }, // retries belong to the outbox, which backs off and keeps the message
+      retry: { retries: 0 }, // connecting: retries belong to the outbox, which backs off and keeps the message
     });
     let producer: Producer | undefined;
     let connecting: Promise<Producer> | undefined;
     const ready = () =>
       (connecting ??= (async () => {
-        const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+        // A few retries of the producer's own (de-duplicated by the broker) before the outbox takes
+        // over. kafkajs's idempotent default is endless: a send outliving its outbox lease would be
+        // claimed and published again beside it.
+        const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 5, maxRetryTime: 5000 } });
         await p.connect();
         producer = p;
         return p;
