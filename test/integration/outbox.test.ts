@@ -120,6 +120,44 @@ describe('outbox delivery through a flaky provider', () => {
   });
 });
 
+describe('recording each outcome', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer({ definitionsDir: FIXTURES, backoff: BACKOFF, breaker: { errorThresholdPercentage: 99, volumeThreshold: 10_000, resetTimeoutMs: 60_000, rollingWindowMs: 60_000 } });
+  });
+  afterAll(async () => s?.close());
+
+  it('sends no more of a batch once a delivery cannot be recorded, and keeps the sent-but-unrecorded message for a re-send under its key', async () => {
+    // 30 tickets written while every vendor is down: 60 messages, due together once the clock moves on.
+    for (const f of [msg91, primary, secondary]) {
+      f.clearScript();
+      f.script(...Array.from({ length: 200 }, () => ({ status: 503, body: 'down' })));
+    }
+    await openTickets(s, 30, 9790000000);
+    await s.engine.outbox.idle();
+    for (const f of [msg91, primary, secondary]) f.clearScript();
+    s.clock.now = new Date(s.clock.now.getTime() + BACKOFF.maxMs + 1000);
+
+    // The database takes no record of a delivery: the first sends go out, their marks fail.
+    await query(s, `CREATE FUNCTION refuse_sent() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no record for you'; END $$`);
+    await query(s, `CREATE TRIGGER refuse_sent BEFORE UPDATE ON outbox_messages FOR EACH ROW WHEN (NEW.status = 'sent') EXECUTE FUNCTION refuse_sent()`);
+    const before = msg91.calls() + primary.calls() + secondary.calls();
+    await expect(s.engine.outbox.runOnce()).rejects.toThrow(/no record for you/);
+    const sentUnrecorded = msg91.calls() + primary.calls() + secondary.calls() - before;
+    expect(sentUnrecorded).toBeGreaterThan(0);
+    expect(sentUnrecorded).toBeLessThanOrEqual(16); // the dispatcher's concurrency, not the batch of 60
+    // Not mistaken for failed sends: no retry time, no error, not dead; they wait out their lease.
+    const rows = await query<{ status: string; n: number; marked_failed: number }>(s, "SELECT status, count(*)::int AS n, count(*) FILTER (WHERE last_error LIKE '%no record%')::int AS marked_failed FROM outbox_messages GROUP BY status");
+    expect(rows).toEqual([{ status: 'pending', n: 60, marked_failed: 0 }]);
+
+    await query(s, 'DROP TRIGGER refuse_sent ON outbox_messages');
+    s.clock.now = new Date(s.clock.now.getTime() + 61_000); // past the claim's lease
+    await drain(s);
+    const statuses = await query<{ status: string; n: number }>(s, 'SELECT status, count(*)::int AS n FROM outbox_messages GROUP BY status');
+    expect(statuses).toEqual([{ status: 'sent', n: 60 }]);
+  });
+});
+
 describe('provider chain and circuit breaker', () => {
   let s: TestServer;
   beforeAll(async () => {
