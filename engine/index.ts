@@ -55,6 +55,7 @@ export { ERROR_CATALOG, type ErrorCode } from './errors/error-catalog.ts';
 export { closeDatabase, createDatabase, type Database } from './store/database.ts';
 export { embeddedPostgresUrl, startEmbeddedPostgres } from './store/embedded-postgres.ts';
 export { migrate } from './store/migrate.ts';
+export { takeStartUpLock, type StartUpLock } from './store/start-up-lock.ts';
 export { verifyAuditChain } from './audit/verify-audit-chain.ts';
 export { giveAuditKey, loadAuditKey } from './audit/audit-key.ts';
 export { verifyAudit, type AuditReport } from './audit/verify-audit.ts';

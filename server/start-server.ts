@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { closeDatabase, createDatabase, createEngine, createLogger, loadPluginCatalog, prepareDatabase, startEmbeddedPostgres, startJobRunner, type Engine, type JobRunner, type Logger } from '../engine/index.ts';
+import { closeDatabase, createDatabase, createEngine, createLogger, loadPluginCatalog, prepareDatabase, startEmbeddedPostgres, startJobRunner, takeStartUpLock, type Engine, type StartUpLock, type JobRunner, type Logger } from '../engine/index.ts';
 import { createHttpApp } from './app.ts';
 import { listenHttp } from './listen-http.ts';
 import type { Config } from './config.ts';
@@ -23,14 +23,23 @@ export interface RunningServer {
 export async function startServer(config: Config, startOptions: StartOptions = {}): Promise<RunningServer> {
   const serveHttp = startOptions.http ?? true;
   const logger = createLogger(config.logLevel);
-  const embedded = config.databaseUrl
+  // The embedded PostgreSQL unless given a database: DATABASE_URL, or MIGRATION_DATABASE_URL alone
+  // (the owner's; the server then makes and uses the role rulepath_app, as a WORKERS=N cluster's
+  // children do on the primary's embedded PostgreSQL).
+  const embedded = config.databaseUrl || config.migrationDatabaseUrl
     ? undefined
     : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, database: 'rulepath', logger });
+  const ownerUrl = config.migrationDatabaseUrl ?? config.databaseUrl ?? embedded!.url;
+  // Processes starting together on this database take turns until this one's start-up writes are
+  // done (migrations, releases, demo data, Agenda's tables); then it serves beside the others.
+  let startUp: StartUpLock | undefined;
   // Migrations as the owner; the server's own connections as a role that cannot alter the tables.
   let prepared: Awaited<ReturnType<typeof prepareDatabase>>;
   try {
-    prepared = await prepareDatabase({ ownerUrl: config.migrationDatabaseUrl ?? config.databaseUrl ?? embedded!.url, appUrl: config.databaseUrl });
+    startUp = await takeStartUpLock(ownerUrl);
+    prepared = await prepareDatabase({ ownerUrl, appUrl: config.databaseUrl });
   } catch (err) {
+    await startUp?.release();
     await embedded?.stop().catch(() => undefined);
     throw err;
   }
@@ -53,6 +62,7 @@ export async function startServer(config: Config, startOptions: StartOptions = {
     if (config.jobs || !serveHttp) {
       jobs = await startJobRunner({ databaseUrl, mongoUrl: config.agendaMongoUrl, name: `rulepath-${process.pid}`, logger, jobs: engine.jobs() });
     }
+    await startUp.release();
     let port = config.port;
     if (serveHttp) {
       const http = createHttpApp(engine, logger, { echoRoute: config.echoRoute, publicUrl: config.publicUrl, corsOrigins: config.http.corsOrigins });
@@ -89,6 +99,7 @@ export async function startServer(config: Config, startOptions: StartOptions = {
       },
     };
   } catch (err) {
+    await startUp.release();
     server?.close();
     await jobs?.stop().catch(() => undefined);
     await closeDatabase(db).catch(() => undefined);

@@ -10,6 +10,15 @@ const running = await startServer(readConfigOrExit(), { http: false }).catch((er
 });
 running.logger.info('worker running: background jobs only');
 
+// SIGHUP (a supervisor's reload, a closed terminal) reloads definitions and their job schedules,
+// as it does for npm start; Node's default for it would end the process.
+process.on('SIGHUP', () => {
+  running.reload().then(
+    (report) => running.logger.info({ refused: report.refused.map((r) => r.app) }, 'definitions reloaded'),
+    (err: unknown) => running.logger.error({ err }, 'definitions reload failed'),
+  );
+});
+
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

@@ -8,6 +8,8 @@ import { freePort } from './free-port.ts';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** What `npm start` runs: the built server (test/support/global-setup.ts builds it), no TypeScript loader. */
 export const START_ENTRY = 'dist/server/main.js';
+/** What `npm run worker` runs: background jobs only, no HTTP. */
+export const WORKER_ENTRY = 'dist/server/worker.js';
 
 export interface StartedServer {
   child: ChildProcess;
@@ -21,6 +23,8 @@ export interface ServerProcesses {
   dataDir: string;
   /** Starts `npm start` on free ports; a port taken between choosing and binding gets another try. */
   start(env?: Record<string, string>): Promise<StartedServer>;
+  /** Starts `npm run worker` (logging at info, so its job runs and sends can be counted); `base` is empty. */
+  startWorker(env?: Record<string, string>): Promise<StartedServer>;
   /** Kills what is left: server processes and the PostgreSQL they started; removes the data dir. */
   cleanup(): void;
 }
@@ -30,9 +34,9 @@ export function serverProcesses(prefix: string): ServerProcesses {
   // mkdtemp makes a private (0700) folder; as root, PostgreSQL (user postgres) must reach the cluster inside it.
   chmodSync(dataDir, 0o755);
   const children: ChildProcess[] = [];
-  async function startOnce(env: Record<string, string>, port: number): Promise<StartedServer> {
+  async function startOnce(env: Record<string, string>, port: number, entry = START_ENTRY, readyText = 'Rulepath is serving on'): Promise<StartedServer> {
     const t0 = Date.now();
-    const child = spawn(process.execPath, [START_ENTRY], {
+    const child = spawn(process.execPath, [entry], {
       cwd: ROOT,
       env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development', DATABASE_URL: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,7 +48,7 @@ export function serverProcesses(prefix: string): ServerProcesses {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no start in 60 s:\n${out}`)), 60_000);
       child.stdout!.on('data', () => {
-        if (out.includes('Rulepath is serving on')) {
+        if (out.includes(readyText)) {
           clearTimeout(timer);
           resolve();
         }
@@ -66,6 +70,9 @@ export function serverProcesses(prefix: string): ServerProcesses {
           if (!portTaken || attempt >= 3) throw err;
         }
       }
+    },
+    startWorker(env = {}) {
+      return startOnce({ LOG_LEVEL: 'info', ...env }, 0, WORKER_ENTRY, 'worker running');
     },
     cleanup() {
       for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');

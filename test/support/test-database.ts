@@ -39,3 +39,25 @@ export async function createTestDatabase(): Promise<{ url: string; appUrl: strin
     },
   };
 }
+
+/** An empty database (nothing migrated): what a first deployment's processes find. `url` connects as the owner. */
+export async function createEmptyDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = inject('postgresBaseUrl');
+  const name = `e_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: `${base}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: `${base}/${name}`,
+    async drop() {
+      const c = new pg.Client({ connectionString: `${base}/postgres` });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}

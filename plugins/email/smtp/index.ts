@@ -1,6 +1,6 @@
 // Any SMTP server through nodemailer. The Message-ID is derived from the idempotency key, so a
 // resend after an ambiguous failure is recognisably the same message to the receiving side.
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { definePlugin, ProviderError } from '../../../engine/plugin-api.ts';
 
 interface SmtpConfig {
@@ -39,19 +39,24 @@ export default definePlugin<'email', SmtpConfig>({
   },
   create(config) {
     const timeout = config.timeoutMs ?? 10_000;
-    const transport = nodemailer.createTransport({
-      host: config.host,
-      port: config.port,
-      secure: config.secure ?? false,
-      auth: config.user ? { user: config.user, pass: config.pass ?? '' } : undefined,
-      connectionTimeout: timeout,
-      greetingTimeout: timeout,
-      socketTimeout: timeout,
-    });
+    // nodemailer (~13 MB resident) is loaded by the first send, not by every server that has this plugin.
+    let transport: Promise<Transporter> | undefined;
+    const transporter = () =>
+      (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+        nodemailer.createTransport({
+          host: config.host,
+          port: config.port,
+          secure: config.secure ?? false,
+          auth: config.user ? { user: config.user, pass: config.pass ?? '' } : undefined,
+          connectionTimeout: timeout,
+          greetingTimeout: timeout,
+          socketTimeout: timeout,
+        }),
+      ));
     return {
       async send(message) {
         try {
-          const info = await transport.sendMail({
+          const info = await (await transporter()).sendMail({
             from: config.from,
             to: message.to,
             subject: message.subject,

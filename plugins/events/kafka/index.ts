@@ -2,11 +2,15 @@
 // own retries would write, within one producer session. A re-send by the outbox (after a timeout,
 // or after a crash: a new process is a new producer) is a new record; consumers de-duplicate on
 // the `idempotency-key` header, which carries the outbox message's key.
-import kafkajs, { type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import { definePlugin, ProviderError } from '../../../engine/plugin-api.ts';
 
-// kafkajs is CommonJS without statically detectable named exports under Node's ESM loader.
-const { Kafka, KafkaJSProtocolError, KafkaJSSASLAuthenticationError } = kafkajs;
+// kafkajs (~12 MB resident) is loaded by the first publish, not by every server that has this
+// plugin in its catalogue. It is CommonJS without statically detectable named exports under
+// Node's ESM loader: the default export holds the classes.
+type KafkaJs = typeof import('kafkajs');
+let kafkajs: Promise<KafkaJs> | undefined;
+const loadKafkajs = () => (kafkajs ??= import('kafkajs').then((m) => (m as unknown as { default: KafkaJs }).default));
 
 interface KafkaConfig {
   brokers: string[];
@@ -19,8 +23,8 @@ interface KafkaConfig {
 }
 
 /** Only a broker's definite no (authorisation, invalid topic) is permanent; connection trouble is transient. */
-function toProviderError(err: unknown): ProviderError {
-  const permanent = err instanceof KafkaJSSASLAuthenticationError || (err instanceof KafkaJSProtocolError && !err.retriable);
+function toProviderError(err: unknown, k: KafkaJs | undefined): ProviderError {
+  const permanent = k !== undefined && (err instanceof k.KafkaJSSASLAuthenticationError || (err instanceof k.KafkaJSProtocolError && !(err as { retriable?: boolean }).retriable));
   return new ProviderError('kafka', `kafka: ${(err as Error).message}`, { transient: !permanent, vendorCode: (err as { type?: string }).type, cause: err });
 }
 
@@ -46,18 +50,20 @@ export default definePlugin<'events', KafkaConfig>({
     },
   },
   create(config) {
-    const kafka = new Kafka({
-      clientId: config.clientId ?? 'rulepath',
-      brokers: config.brokers,
-      ssl: config.ssl,
-      sasl: config.sasl as never,
-      connectionTimeout: config.connectionTimeoutMs ?? 3000,
-      retry: { retries: 0 }, // connecting: retries belong to the outbox, which backs off and keeps the message
-    });
+    let k: KafkaJs | undefined;
     let producer: Producer | undefined;
     let connecting: Promise<Producer> | undefined;
     const ready = () =>
       (connecting ??= (async () => {
+        k ??= await loadKafkajs();
+        const kafka = new k.Kafka({
+          clientId: config.clientId ?? 'rulepath',
+          brokers: config.brokers,
+          ssl: config.ssl,
+          sasl: config.sasl as never,
+          connectionTimeout: config.connectionTimeoutMs ?? 3000,
+          retry: { retries: 0 }, // connecting: retries belong to the outbox, which backs off and keeps the message
+        });
         // A few retries of the producer's own (de-duplicated by the broker) before the outbox takes
         // over. kafkajs's idempotent default is endless: a send outliving its outbox lease would be
         // claimed and published again beside it.
@@ -80,7 +86,7 @@ export default definePlugin<'events', KafkaConfig>({
           });
           return { providerMessageId: `${meta?.topicName}/${meta?.partition}/${meta?.baseOffset ?? meta?.offset}` };
         } catch (err) {
-          throw toProviderError(err);
+          throw toProviderError(err, k);
         }
       },
       async close() {

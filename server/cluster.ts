@@ -1,0 +1,58 @@
+// npm start with WORKERS=N: N API processes share the port (node:cluster; the primary hands out
+// connections) so every core serves. The primary serves nothing itself: it starts the embedded
+// PostgreSQL when there is no DATABASE_URL, forks the workers, restarts one that dies, and passes
+// SIGHUP (reload) and SIGTERM/SIGINT (drain and stop) on. The first worker also runs the jobs; the
+// others are API only. Their start-ups take turns on the database (engine/store/start-up-lock.ts).
+import cluster, { type Worker } from 'node:cluster';
+import { createLogger, startEmbeddedPostgres } from '../engine/index.ts';
+import type { Config } from './config.ts';
+
+/** A worker that dies this soon after its start is not restarted in a loop: the cluster stops instead. */
+const MIN_LIFETIME_MS = 10_000;
+/** How long the workers get to drain on SIGTERM before they are killed. */
+const STOP_BOUND_MS = 30_000;
+
+export async function runClusterPrimary(config: Config): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  const embedded = config.databaseUrl || config.migrationDatabaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, database: 'rulepath', logger });
+  const env = (first: boolean): Record<string, string> => ({
+    ...(embedded ? { MIGRATION_DATABASE_URL: embedded.url } : {}),
+    ...(first ? {} : { JOBS: 'off' }),
+  });
+  let stopping = false;
+  let jobsWorker: Worker | undefined;
+  const fork = (first: boolean) => {
+    const worker = cluster.fork(env(first));
+    const started = Date.now();
+    if (first) jobsWorker = worker;
+    worker.on('exit', (code, signal) => {
+      if (stopping) return;
+      logger.error({ pid: worker.process.pid, code, signal }, 'a worker died');
+      if (Date.now() - started < MIN_LIFETIME_MS) {
+        logger.error('it died during its start: stopping the cluster');
+        void stop(1);
+        return;
+      }
+      fork(worker === jobsWorker);
+    });
+  };
+  for (let i = 0; i < config.workers; i++) fork(i === 0);
+
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => Boolean(w));
+    const exited = Promise.all(workers.map((w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : w.once('exit', () => resolve())))));
+    for (const w of workers) w.process.kill('SIGTERM');
+    const bound = setTimeout(() => workers.forEach((w) => w.isDead() || w.process.kill('SIGKILL')), STOP_BOUND_MS);
+    await exited;
+    clearTimeout(bound);
+    await embedded?.stop().catch((err: unknown) => logger.error({ err }, 'could not stop the embedded PostgreSQL'));
+    process.exit(code);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(0));
+  process.on('SIGHUP', () => {
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGHUP');
+  });
+  logger.info({ workers: config.workers, port: config.port }, 'cluster started: the first worker prints where to go');
+}

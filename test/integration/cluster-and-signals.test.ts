@@ -1,0 +1,62 @@
+// npm start with WORKERS=2 (node:cluster on the embedded PostgreSQL), and the worker's signals.
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exited, serverProcesses } from '../support/server-process.ts';
+
+const servers = serverProcesses('rulepath-cluster-');
+afterAll(() => servers.cleanup());
+
+/** The node processes whose parent is `pid`. */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return new RegExp(`^PPid:\\s+${pid}$`, 'm').test(readFileSync(`/proc/${d}/status`, 'utf8')) && readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('main.js');
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+describe('WORKERS=2', () => {
+  it('serves from two processes on one port and one embedded PostgreSQL, and stops them all on SIGTERM', async () => {
+    const started = await servers.start({ WORKERS: '2', DEMO_DATA: 'off' });
+    const primary = started.child.pid!;
+    // The first worker prints where to go; the second one says it serves too.
+    for (let waited = 0; !/Rulepath worker \d+ is serving on/.test(started.output()); waited += 100) {
+      if (waited > 60_000) throw new Error(`the second worker never served:\n${started.output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const workers = childrenOf(primary);
+    expect(workers).toHaveLength(2);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => fetch(`${started.base}/healthz`).then((r) => r.status)));
+    expect(answers.every((s) => s === 200)).toBe(true);
+    const login = await fetch(`${started.base}/solarium/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'cp1@solarium.test', password: 'demo1234' }) });
+    expect(login.status).toBe(200); // demo users seeded once, by whichever worker's turn came first
+
+    started.child.kill('SIGTERM');
+    expect(await exited(started.child)).toBe(0);
+    for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
+  });
+});
+
+describe('npm run worker', () => {
+  it('reloads its definitions on SIGHUP instead of dying of it', async () => {
+    const api = await servers.start({ DEMO_DATA: 'off', JOBS: 'off' });
+    const port = /postgresql:\/\/[^@]+@127\.0\.0\.1:(\d+)/.exec(api.output())?.[1];
+    const pgPort = port ?? readFileSync(`${servers.dataDir}/postgres/postmaster.pid`, 'utf8').split('\n')[3];
+    const worker = await servers.startWorker({ DATABASE_URL: `postgresql://rulepath:rulepath@127.0.0.1:${pgPort}/rulepath` });
+    worker.child.kill('SIGHUP');
+    for (let waited = 0; !worker.output().includes('definitions reloaded'); waited += 100) {
+      if (waited > 30_000 || worker.child.exitCode !== null) throw new Error(`no reload:\n${worker.output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(worker.child.exitCode).toBeNull();
+    worker.child.kill('SIGTERM');
+    expect(await exited(worker.child)).toBe(0);
+    api.child.kill('SIGTERM');
+    expect(await exited(api.child)).toBe(0);
+  });
+});
