@@ -1,4 +1,5 @@
 import type { AccessTokens } from './auth/access-tokens.ts';
+import type { SessionDenylist } from './auth/session-denylist.ts';
 import type { CompiledApp, Registry } from './registry/compiled-app.ts';
 import type { Database } from './store/database.ts';
 import type { Logger } from './support/logger.ts';
@@ -14,6 +15,8 @@ export interface EngineContext {
   /** An app as one of its releases served it, compiled on demand and kept: what a pinned record follows. */
   releasedApp(app: string, release: number): Promise<CompiledApp | undefined>;
   tokens: AccessTokens;
+  /** Ended sessions, checked with every access token; told after a commit that ends some. */
+  denylist: SessionDenylist;
   /** HMAC key for OTP codes and hashed identifiers. */
   hashKey: Uint8Array;
   production: boolean;

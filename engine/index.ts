@@ -1,5 +1,6 @@
 // The engine's public entry point: the only module server/ imports.
 import { createAccessTokens } from './auth/access-tokens.ts';
+import { createSessionDenylist } from './auth/session-denylist.ts';
 import type { Actor } from './auth/actor.ts';
 import { seedDemoUsers } from './auth/demo-users.ts';
 import { seedDemoData } from './records/seed-demo-data.ts';
@@ -127,7 +128,8 @@ export async function createEngine(options: EngineOptions) {
   const env = options.env ?? process.env;
   const compileOptions = { production: options.production, env };
   const secret = (name: string, envName: string, value: string | undefined) => loadSecret({ name, envName, dataDir: options.dataDir, production: options.production, env: value });
-  const tokens = createAccessTokens(secret('jwt-secret', 'JWT_SECRET', options.jwtSecret), clock);
+  const denylist = createSessionDenylist(db, clock, logger);
+  const tokens = createAccessTokens(secret('jwt-secret', 'JWT_SECRET', options.jwtSecret), clock, denylist.isRevoked);
   const hashKey = secret('hash-key', 'HASH_KEY', options.hashKey);
   const auditKey = loadAuditKey({ dataDir: options.dataDir, production: options.production, env: options.auditKey });
   // Every connection of the engine seals the audit entries it appends with the key.
@@ -138,7 +140,7 @@ export async function createEngine(options: EngineOptions) {
   // Modules hook into the record services at named points; the services never import them.
   const hooks = combineHooks([promotionHooks(promotions)]);
   const releasedApp = createReleasedApps(db, () => current, compileOptions);
-  const ctx: EngineContext = { db, registry: () => current, releasedApp, tokens, hashKey, logger, clock, production: options.production, compileOptions, outboxWritten: () => outbox.wake(), hooks, blob: (app) => providers(app).blob };
+  const ctx: EngineContext = { db, registry: () => current, releasedApp, tokens, denylist, hashKey, logger, clock, production: options.production, compileOptions, outboxWritten: () => outbox.wake(), hooks, blob: (app) => providers(app).blob };
 
   // Told after the registry changed (a reload, a release from any process): the job runner reschedules.
   const registryListeners = new Set<(registry: Registry) => void>();
@@ -212,7 +214,7 @@ export async function createEngine(options: EngineOptions) {
   const records = createRecordService(ctx, { otp, recordOtp, transitions, inTransaction });
   const imports = createImportService(ctx, { records, blob: (appId) => providers(resolveApp(current, appId)).blob });
   const files = createFileService(ctx, { blob: (appId) => providers(resolveApp(current, appId)).blob });
-  const otpLogin = createOtpLogin(ctx, otp, createRefreshTokens(ctx));
+  const otpLogin = createOtpLogin(ctx, otp, createRefreshTokens(ctx, denylist));
   const initial = await reload();
   // Provider configs are checked now, not at the first message: a missing secret stops the start.
   for (const app of current.apps.values()) providers(app);
@@ -274,6 +276,8 @@ export async function createEngine(options: EngineOptions) {
         { name: 'outbox.dispatch', every: '5 seconds', run: () => outbox.runOnce() },
         // Change sets scheduled to publish at a set time (kept in the database: a restart keeps them).
         { name: 'changes.publishDue', every: '10 seconds', run: () => changes.publishDue() },
+        // Ended sessions whose access tokens have all expired since.
+        { name: 'auth.purgeRevokedSessions', every: '1 hour', run: () => denylist.purge() },
         // 00:30 UTC: yesterday's audit entries to each app's blob store.
         { name: 'audit.export', every: '30 0 * * *', run: () => auditExport.exportDay(new Date(clock().getTime() - 86_400_000)) },
         // The audit chains' heads, signed, outside the database: what was there cannot quietly go.

@@ -1,13 +1,15 @@
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { AppError } from '../errors/app-error.ts';
 import type { Actor } from './actor.ts';
+import type { TokenSession } from './session-denylist.ts';
 
 export const TOKEN_ISSUER = 'rulepath';
 const ALGORITHM = 'HS256';
 
 export interface AccessTokens {
-  issue(actor: Actor, minutes: number): Promise<{ accessToken: string; expiresIn: number }>;
-  /** Verifies signature, algorithm, issuer, audience (the app) and expiry; any failure is a 401. */
+  /** `session`: the token's `sid` claim, what a logout or a revoked refresh family ends (session-denylist.ts). */
+  issue(actor: Actor, minutes: number, session: string): Promise<{ accessToken: string; expiresIn: number }>;
+  /** Verifies signature, algorithm, issuer, audience (the app), expiry, and that its session has not ended; any failure is a 401. */
   verify(token: string, app: string): Promise<Actor>;
   /** A short-lived proof that someone passed an OTP for a purpose (e.g. a customer at a promotion). */
   issueProof(app: string, subject: string, claims: Record<string, unknown>, minutes: number): Promise<{ token: string; expiresIn: number }>;
@@ -20,7 +22,8 @@ export interface AccessTokens {
 }
 
 // Verified tokens, by their exact text: the same bytes verify the same way until they expire, and
-// an HMAC check per request (WebCrypto, async) is a measurable share of a status change.
+// an HMAC check per request (WebCrypto, async) is a measurable share of a status change. Whether
+// their session has ended since is asked again on every use.
 const CACHE_LIMIT = 10_000;
 
 function readAttributes(value: unknown): Actor['attributes'] {
@@ -33,13 +36,21 @@ function readAttributes(value: unknown): Actor['attributes'] {
   return Object.freeze(out);
 }
 
-export function createAccessTokens(secret: Uint8Array, clock: () => Date = () => new Date()): AccessTokens {
+/**
+ * `revoked`: whether a verified token's session has ended (a logout, a revoked family, a user's
+ * sessions ended); checked on every request, cached or not, since a signature stays valid after that.
+ */
+export function createAccessTokens(secret: Uint8Array, clock: () => Date, revoked: (token: TokenSession) => Promise<boolean>): AccessTokens {
   const nowSeconds = () => Math.floor(clock().getTime() / 1000);
-  const verified = new Map<string, { app: string; actor: Actor; exp: number }>();
+  const verified = new Map<string, { app: string; actor: Actor; exp: number; session: TokenSession }>();
+  const unlessRevoked = async (actor: Actor, session: TokenSession): Promise<Actor> => {
+    if (await revoked(session)) throw new AppError('UNAUTHENTICATED', 'The session has ended; sign in again');
+    return actor;
+  };
   return {
-    async issue(actor, minutes) {
+    async issue(actor, minutes, session) {
       const now = nowSeconds();
-      const accessToken = await new SignJWT({ app: actor.app, role: actor.role, email: actor.email, phone: actor.phone, attrs: actor.attributes })
+      const accessToken = await new SignJWT({ app: actor.app, role: actor.role, email: actor.email, phone: actor.phone, attrs: actor.attributes, sid: session })
         .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
         .setSubject(actor.id)
         .setIssuer(TOKEN_ISSUER)
@@ -79,7 +90,9 @@ export function createAccessTokens(secret: Uint8Array, clock: () => Date = () =>
     },
     async verify(token, app) {
       const hit = verified.get(token);
-      if (hit && hit.app === app && nowSeconds() < hit.exp) return hit.actor;
+      if (hit && hit.app === app && nowSeconds() < hit.exp) return unlessRevoked(hit.actor, hit.session);
+      let actor: Actor;
+      let session: TokenSession;
       try {
         const { payload } = await jwtVerify(token, secret, {
           algorithms: [ALGORITHM],
@@ -91,7 +104,7 @@ export function createAccessTokens(secret: Uint8Array, clock: () => Date = () =>
         if (payload.app !== app || typeof payload.role !== 'string' || typeof payload.sub !== 'string') {
           throw new AppError('UNAUTHENTICATED', 'The token is not valid for this app');
         }
-        const actor: Actor = Object.freeze({
+        actor = Object.freeze({
           id: payload.sub,
           app,
           role: payload.role,
@@ -99,14 +112,17 @@ export function createAccessTokens(secret: Uint8Array, clock: () => Date = () =>
           phone: typeof payload.phone === 'string' ? payload.phone : undefined,
           attributes: readAttributes(payload.attrs),
         });
+        // Tokens issued before sessions were named carry no sid: they are accepted until they
+        // expire (at most the app's token lifetime after the upgrade), still ended with their user's sessions.
+        session = { sid: typeof payload.sid === 'string' ? payload.sid : undefined, sub: payload.sub, iat: payload.iat! };
         if (verified.size >= CACHE_LIMIT) verified.delete(verified.keys().next().value!);
-        verified.set(token, { app, actor, exp: payload.exp! });
-        return actor;
+        verified.set(token, { app, actor, exp: payload.exp!, session });
       } catch (err) {
         if (err instanceof AppError) throw err;
         const message = err instanceof joseErrors.JWTExpired ? 'The token has expired' : 'The token is not valid';
         throw new AppError('UNAUTHENTICATED', message, { cause: err });
       }
+      return unlessRevoked(actor, session);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Database } from '../store/database.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
@@ -42,6 +43,7 @@ export async function login(db: Database, tokens: AccessTokens, app: CompiledApp
   const user = await db.user.findUnique({ where: { app_email: { app: app.id, email: email.toLowerCase() } } });
   const ok = await verifyPassword(password, user?.passwordHash);
   if (!user || !ok || !user.active || !(user.role in app.roles)) throw new AppError('INVALID_CREDENTIALS');
-  const { accessToken, expiresIn } = await tokens.issue(actorOf(app.id, user), app.accessTokenMinutes);
+  // A session of its own (no refresh family here): the user's sessions ending ends it too.
+  const { accessToken, expiresIn } = await tokens.issue(actorOf(app.id, user), app.accessTokenMinutes, randomUUID());
   return { accessToken, tokenType: 'Bearer', expiresIn, user: { id: user.id, email: user.email, role: user.role, displayName: user.displayName } };
 }

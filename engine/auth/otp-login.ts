@@ -52,11 +52,12 @@ export function createOtpLogin(ctx: EngineContext, otp: OtpService, refresh: Ref
   const refreshHours = (app: CompiledApp) => app.definition.auth?.refreshTokenHours ?? 12;
 
   /** A session for an active user; `tx` (a sign-in) stores the refresh token with the code it spends. */
-  async function session(app: CompiledApp, userId: string, refreshToken?: { refreshToken: string; refreshExpiresIn: number }, tx?: Prisma.TransactionClient): Promise<SessionTokens> {
+  async function session(app: CompiledApp, userId: string, refreshToken?: { refreshToken: string; refreshExpiresIn: number; familyId: string }, tx?: Prisma.TransactionClient): Promise<SessionTokens> {
     const user = await (tx ?? ctx.db).user.findUnique({ where: { id: userId } });
     if (!user || user.app !== app.id || !user.active || !(user.role in app.roles)) throw new AppError('UNAUTHENTICATED', 'The account is not active');
-    const { accessToken, expiresIn } = await ctx.tokens.issue(actorOf(app.id, user), app.accessTokenMinutes);
-    const r = refreshToken ?? (await refresh.issue(app.id, user.id, refreshHours(app), undefined, tx));
+    const { familyId, ...r } = refreshToken ?? (await refresh.issue(app.id, user.id, refreshHours(app), undefined, tx));
+    // The access token names the refresh family as its session: a logout or a revoked family ends both.
+    const { accessToken, expiresIn } = await ctx.tokens.issue(actorOf(app.id, user), app.accessTokenMinutes, familyId);
     return { accessToken, tokenType: 'Bearer', expiresIn, ...r, user: { id: user.id, role: user.role, email: user.email, phone: user.phone, displayName: user.displayName } };
   }
 

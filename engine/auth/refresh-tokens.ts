@@ -6,6 +6,8 @@ import type { EngineContext } from '../engine-context.ts';
 import type { Prisma } from '../store/database.ts';
 import { AppError } from '../errors/app-error.ts';
 import { UUID_RE } from '../support/uuid.ts';
+import { revokeSession } from './revoke-sessions.ts';
+import type { SessionDenylist } from './session-denylist.ts';
 
 const sha = (s: string) => createHash('sha256').update(s).digest();
 
@@ -16,7 +18,9 @@ function parse(token: unknown): { id: string; secret: string } {
   return { id, secret };
 }
 
-export function createRefreshTokens(ctx: EngineContext) {
+// A family is one session: its id is the `sid` of the access tokens issued with it, so revoking the
+// family ends them too (session-denylist.ts).
+export function createRefreshTokens(ctx: Pick<EngineContext, 'db' | 'clock' | 'logger'>, denylist: Pick<SessionDenylist, 'reread'>) {
   /** `tx`: the transaction of the step that earns the token (the OTP it spends), so both or neither happen. */
   async function issue(app: string, userId: string, hours: number, familyId: string = randomUUID(), tx: Pick<Prisma.TransactionClient, 'refreshToken'> = ctx.db) {
     const id = randomUUID();
@@ -24,7 +28,7 @@ export function createRefreshTokens(ctx: EngineContext) {
     const now = ctx.clock();
     const expiresAt = new Date(now.getTime() + hours * 3_600_000);
     await tx.refreshToken.create({ data: { id, app, userId, familyId, tokenHash: sha(secret).toString('hex'), expiresAt, createdAt: now } });
-    return { refreshToken: `${id}.${secret}`, refreshExpiresIn: hours * 3600 };
+    return { refreshToken: `${id}.${secret}`, refreshExpiresIn: hours * 3600, familyId };
   }
 
   async function find(app: string, token: unknown) {
@@ -35,12 +39,20 @@ export function createRefreshTokens(ctx: EngineContext) {
     return row;
   }
 
-  const revokeFamily = (familyId: string) => ctx.db.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: ctx.clock() } });
+  // The refresh tokens and the family's access tokens end together, in one transaction.
+  async function revokeFamily(familyId: string): Promise<void> {
+    const now = ctx.clock();
+    await ctx.db.$transaction(async (tx) => {
+      await tx.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: now } });
+      await revokeSession(tx, familyId, now);
+    });
+    denylist.reread();
+  }
 
   return {
     issue,
     /** Exchanges a refresh token for a new one of the same family; returns whose it was. */
-    async rotate(app: string, token: unknown, hours: number): Promise<{ userId: string; refreshToken: string; refreshExpiresIn: number }> {
+    async rotate(app: string, token: unknown, hours: number): Promise<{ userId: string; refreshToken: string; refreshExpiresIn: number; familyId: string }> {
       const row = await find(app, token);
       const now = ctx.clock();
       if (row.revokedAt) throw new AppError('UNAUTHENTICATED', 'The refresh token has been revoked');
@@ -58,7 +70,7 @@ export function createRefreshTokens(ctx: EngineContext) {
       }
       return { userId: row.userId, ...next };
     },
-    /** Logout: the presented token's whole family stops working. */
+    /** Logout: the presented token's whole family stops working, and the access tokens issued with it. */
     async revoke(app: string, token: unknown): Promise<void> {
       const row = await find(app, token);
       await revokeFamily(row.familyId);

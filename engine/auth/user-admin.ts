@@ -15,6 +15,7 @@ import { isUniqueViolation } from '../support/database-errors.ts';
 import { UUID_RE } from '../support/uuid.ts';
 import { bodyValidator } from '../support/validate-body.ts';
 import { hashPassword } from './passwords.ts';
+import { revokeUserSessions } from './revoke-sessions.ts';
 import { userView, type UserRow } from './user-view.ts';
 import { isPrivilegedRole } from './privileged-role.ts';
 
@@ -83,7 +84,8 @@ const raced = () => new AppError('DUPLICATE', 'Another user of this app has this
  * `operator`: the install's operator (npm run users), who holds the database and so every right;
  * the API's callers need `operations: { users: true }`.
  */
-export function createUserAdmin(ctx: Pick<EngineContext, 'db' | 'registry' | 'clock'>, options: { operator?: boolean } = {}) {
+/** `ctx.denylist`: this process's check of ended sessions, told after a commit that ended some (the CLI has none: servers read the row within seconds). */
+export function createUserAdmin(ctx: Pick<EngineContext, 'db' | 'registry' | 'clock'> & Partial<Pick<EngineContext, 'denylist'>>, options: { operator?: boolean } = {}) {
   const { db } = ctx;
   const assertMayManageUsers = (app: CompiledApp, actor: Actor) => {
     if (!options.operator) assertRoleMayManageUsers(app, actor);
@@ -124,16 +126,21 @@ export function createUserAdmin(ctx: Pick<EngineContext, 'db' | 'registry' | 'cl
     const { password, ...rest } = fields;
     const data = { ...rest, ...(rest.active !== undefined ? { status: rest.active ? 'active' : 'deactivated' } : {}), ...(rest.email ? { email: rest.email.toLowerCase() } : {}), ...(rest.attributes ? { attributes: rest.attributes as Prisma.InputJsonValue } : {}), ...(password ? { passwordHash: await hashPassword(password) } : {}) };
     try {
-      return await db.$transaction(async (tx) => {
+      const changed = await db.$transaction(async (tx) => {
         const after = await tx.user.update({ where: { id }, data });
         // Sessions end when the account is deactivated, and when what they were granted on changes
         // (a new password after a compromise, another role, another scope).
         if ((before.active && !after.active) || password || rest.role !== undefined || rest.attributes !== undefined) {
-          await tx.refreshToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: ctx.clock() } });
+          const now = ctx.clock();
+          await tx.refreshToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: now } });
+          // Their access tokens too, password sign-ins included (these have no refresh family).
+          await revokeUserSessions(tx, id, now);
         }
         await audit(tx, app.id, actor, action, id, audited(userView(before)), { ...audited(userView(after)), ...(password ? { passwordChanged: true } : {}) });
         return userView(after);
       });
+      ctx.denylist?.reread();
+      return changed;
     } catch (err) {
       if (isUniqueViolation(err)) throw raced();
       throw err;

@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, TEST_SECRET, type TestServer } from '../support/test-server.ts';
+import { REREAD_MS } from '../../engine/auth/session-denylist.ts';
+import { closeDatabase, createDatabase, createEngine, createLogger, loadPluginCatalog } from '../../engine/index.ts';
+import { DEFINITIONS_DIR, PLUGINS_DIR, startTestServer, TEST_SECRET, type TestServer } from '../support/test-server.ts';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -138,3 +143,101 @@ describe('RBAC per role on lead routes', () => {
     });
   }
 });
+
+describe('access tokens of ended sessions (issue 12)', () => {
+  // Sign-in by phone and code: a session with a refresh token, whose family the access token names.
+  async function otpSession(phone: string) {
+    expect((await s.request.post('/solarium/auth/otp/request').send({ phone })).status).toBe(200);
+    const res = await s.request.post('/solarium/auth/login').send({ phone, otp: '123456' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.data as { accessToken: string; refreshToken: string; user: { id: string } };
+  }
+  const leads = (token: string) => s.request.get('/solarium/leads').set('Authorization', `Bearer ${token}`);
+  const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+
+  it('names the refresh family as the session (sid) of the access token; a password sign-in has one of its own', async () => {
+    const session = await otpSession('9100000004');
+    const [family] = await sqlRows<{ family_id: string }>('SELECT family_id FROM refresh_tokens WHERE id = $1', [session.refreshToken.split('.')[0]]);
+    expect(claims(session.accessToken).sid).toBe(family!.family_id);
+    expect(claims((await tokenFor('cp2@solarium.test')).accessToken).sid).toEqual(expect.stringMatching(/^[0-9a-f-]{36}$/));
+  });
+
+  it('refuses the access token at the next request after logout, and keeps another session of the same user working', async () => {
+    const ended = await otpSession('9100000003');
+    const other = await otpSession('9100000003');
+    const byPassword = (await tokenFor('cp1@solarium.test')).accessToken;
+    expect((await leads(ended.accessToken)).status).toBe(200); // verified and cached before the logout
+    expect((await s.request.post('/solarium/auth/logout').send({ refreshToken: ended.refreshToken })).status).toBe(200);
+    const refused = await leads(ended.accessToken);
+    expect(refused.status).toBe(401);
+    expect(refused.body.error).toEqual({ code: 'UNAUTHENTICATED', message: 'The session has ended; sign in again' });
+    expect((await leads(other.accessToken)).status).toBe(200);
+    expect((await leads(byPassword)).status).toBe(200);
+  });
+
+  it('refuses every access token of a family revoked for a reused refresh token', async () => {
+    const first = await otpSession('9100000002');
+    const other = await otpSession('9100000002');
+    const rotated = (await s.request.post('/solarium/auth/refresh').send({ refreshToken: first.refreshToken })).body.data;
+    expect((await leads(rotated.accessToken)).status).toBe(200);
+    expect((await s.request.post('/solarium/auth/refresh').send({ refreshToken: first.refreshToken })).status).toBe(401); // the reuse
+    expect((await leads(first.accessToken)).status).toBe(401);
+    expect((await leads(rotated.accessToken)).status).toBe(401);
+    expect((await leads(other.accessToken)).status).toBe(200);
+  });
+
+  it('refuses the access tokens of a user deactivated by an admin, password sign-ins included', async () => {
+    const admin = { Authorization: `Bearer ${(await tokenFor('admin@solarium.test')).accessToken}` };
+    const session = await otpSession('9100000005');
+    const byPassword = (await tokenFor('customer1@solarium.test')).accessToken;
+    expect((await leads(byPassword)).status).toBe(200);
+    expect((await s.request.post(`/v1/apps/solarium/users/${session.user.id}/deactivate`).set(admin).send()).status).toBe(200);
+    expect((await leads(byPassword)).status).toBe(401);
+    expect((await leads(session.accessToken)).status).toBe(401);
+    // Reactivated, they sign in again a second later (a token's iat has whole seconds) and are served.
+    expect((await s.request.patch(`/v1/apps/solarium/users/${session.user.id}`).set(admin).send({ active: true })).status).toBe(200);
+    const real = s.clock.now;
+    s.clock.now = new Date(real.getTime() + 1000);
+    try {
+      expect((await leads((await tokenFor('customer1@solarium.test')).accessToken)).status).toBe(200);
+      expect((await leads(byPassword)).status).toBe(401);
+    } finally {
+      s.clock.now = real;
+    }
+  });
+
+  it('refuses a logged-out token on another process sharing the database within ' + REREAD_MS + ' ms', async () => {
+    // A second engine on the same database: nothing in memory is shared with the first.
+    const db = createDatabase(s.databaseUrl);
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-data-'));
+    const clock = { now: s.clock.now };
+    try {
+      const other = await createEngine({ db, plugins: await loadPluginCatalog(PLUGINS_DIR), definitionsDir: DEFINITIONS_DIR, dataDir, production: false, logger: createLogger('silent'), jwtSecret: TEST_SECRET, clock: () => clock.now });
+      const session = await otpSession('9100000001');
+      expect(await other.auth.verify(session.accessToken, 'solarium')).toMatchObject({ id: session.user.id, role: 'admin' });
+      expect((await s.request.post('/solarium/auth/logout').send({ refreshToken: session.refreshToken })).status).toBe(200);
+      clock.now = new Date(clock.now.getTime() + REREAD_MS);
+      await expect(other.auth.verify(session.accessToken, 'solarium')).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'The session has ended; sign in again' });
+    } finally {
+      await closeDatabase(db);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('accepts a token issued before sessions were named (no sid) until it expires', async () => {
+    const key = new TextEncoder().encode(TEST_SECRET);
+    const legacy = await new SignJWT({ app: 'solarium', role: 'kam' }).setProtectedHeader({ alg: 'HS256' }).setSubject('00000000-0000-4000-8000-000000000001').setIssuer('rulepath').setAudience('solarium').setIssuedAt(Math.floor(s.clock.now.getTime() / 1000)).setExpirationTime('1h').sign(key);
+    expect((await leads(legacy)).status).toBe(200);
+  });
+});
+
+async function sqlRows<T>(query: string, params: unknown[]): Promise<T[]> {
+  const pg = await import('pg');
+  const c = new pg.default.Client({ connectionString: s.databaseUrl });
+  await c.connect();
+  try {
+    return (await c.query(query, params)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
