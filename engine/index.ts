@@ -267,7 +267,7 @@ export async function createEngine(options: EngineOptions) {
     jobs(): JobDefinition[] {
       // Job definitions of the apps now loaded (the runner is given them again after a reload).
       const defined = [...current.apps.values()].flatMap((app) =>
-        [...app.jobs.values()].map((job) => ({ name: `${app.id}:${job.name}`, every: job.schedule, run: () => runScheduledJob(ctx, transitions, app.id, job.name) })),
+        [...app.jobs.values()].map((job) => ({ name: `${app.id}:${job.name}`, every: job.schedule, timezone: job.timezone, run: () => runScheduledJob(ctx, transitions, app.id, job.name) })),
       );
       return [
         ...defined,

@@ -1,13 +1,26 @@
-// Cross-checks of a job definition: each step names an entity with a workflow, an event of it
-// that the scheduler may fire, and a condition over that entity's fields.
+// Cross-checks of a job definition: its time zone is one this runtime knows, and each step names
+// an entity with a workflow, an event of it that the scheduler may fire, and a condition over that
+// entity's fields.
 import { SYSTEM_ROLE } from '../auth/system-role.ts';
 import { checkGuardCondition } from '../conditions/check-guard-condition.ts';
 import type { DefinitionProblem, EntityDef, JobDef, WorkflowDef } from '../registry/definition-types.ts';
 import { normalizeTransitions } from '../workflow/normalize-transitions.ts';
 
+// Asked of Intl (the ICU data Node ships), which the scheduler's date library (luxon) uses too: a
+// name refused here would make every run of the job fail, so it is refused with the definition.
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function checkJob(file: string, job: JobDef, entities: ReadonlyMap<string, EntityDef>, workflows: ReadonlyMap<string, WorkflowDef>): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
   const add = (f: string, path: string, message: string) => problems.push({ file: f, path, message });
+  if (job.timezone !== undefined && !isTimeZone(job.timezone)) add(file, '$.timezone', `"${job.timezone}" is not a time zone this server knows: use an IANA name such as "Asia/Kolkata" or "UTC"`);
   job.steps.forEach((step, i) => {
     const at = `$.steps[${i}]`;
     const entity = entities.get(step.entity);

@@ -9,6 +9,8 @@ export interface JobDefinition {
   name: string;
   /** Recurring schedule (human interval or cron), if any. */
   every?: string;
+  /** IANA time zone a cron `every` is read in; UTC when absent (never the host's zone). */
+  timezone?: string;
   run(): Promise<unknown>;
 }
 
@@ -56,9 +58,14 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
     if (!current.has(job.name)) agenda.define(job.name, async () => void (await current.get(job.name)?.run()), { concurrency: 1 });
     current.set(job.name, job);
   };
+  // Without a zone, Agenda (cron-parser) reads a cron in the host's zone: the same definition
+  // would run at another instant on a server set to another zone. UTC unless the job names one.
+  const repeat = async (job: JobDefinition) => {
+    if (job.every) await agenda.every(job.every, job.name, undefined, { timezone: job.timezone ?? 'UTC' });
+  };
   options.jobs.forEach(define);
   await agenda.start();
-  for (const job of options.jobs) if (job.every) await agenda.every(job.every, job.name);
+  for (const job of options.jobs) await repeat(job);
   return {
     agenda,
     async schedule(jobs) {
@@ -66,7 +73,7 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
       for (const name of gone) current.delete(name);
       if (gone.length) await agenda.cancel({ names: gone });
       jobs.forEach(define);
-      for (const job of jobs) if (job.every) await agenda.every(job.every, job.name);
+      for (const job of jobs) await repeat(job);
     },
     async stop() {
       await agenda.drain(30_000).catch(() => agenda.stop());

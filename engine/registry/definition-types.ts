@@ -276,6 +276,8 @@ export interface JobDef {
   name: string;
   label?: string;
   schedule: string;
+  /** IANA time zone a cron schedule is read in; UTC when absent. */
+  timezone?: string;
   steps: { entity: string; event: string; when?: Condition }[];
 }
 
