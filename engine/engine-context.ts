@@ -3,6 +3,7 @@ import type { SessionDenylist } from './auth/session-denylist.ts';
 import type { CompiledApp, Registry } from './registry/compiled-app.ts';
 import type { Database } from './store/database.ts';
 import type { Logger } from './support/logger.ts';
+import type { Metrics } from './support/metrics.ts';
 import type { RecordHooks } from './records/record-hooks.ts';
 import type { BlobProvider } from './plugin-api.ts';
 import type { CompileOptions } from './registry/compile-app.ts';
@@ -30,4 +31,6 @@ export interface EngineContext {
   blob(app: CompiledApp): BlobProvider;
   /** What modules do at the named points of a record's life (the promotions module, for one). */
   hooks: Required<RecordHooks>;
+  /** This engine's Prometheus metrics (support/metrics.ts). */
+  metrics: Metrics;
 }

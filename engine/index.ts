@@ -50,6 +50,9 @@ import type { BackoffPolicy } from './notify/backoff.ts';
 import type { BreakerOptions } from './providers/provider-chain.ts';
 import type { JobDefinition } from './jobs/job-runner.ts';
 import type { EnvironmentValues } from './support/env-references.ts';
+import { createMetrics } from './support/metrics.ts';
+import { countOutbox } from './notify/outbox-counts.ts';
+import { readMigrations } from './store/migrate.ts';
 
 export { AppError, isAppError, type ErrorDetail } from './errors/app-error.ts';
 export { ERROR_CATALOG, type ErrorCode } from './errors/error-catalog.ts';
@@ -65,6 +68,8 @@ export { loadPluginCatalog, type PluginCatalog } from './providers/plugin-catalo
 export { startJobRunner, type JobRunner } from './jobs/job-runner.ts';
 export { createLogger, type Logger } from './support/logger.ts';
 export type { EnvironmentValues } from './support/env-references.ts';
+export { createMetrics, type Metrics } from './support/metrics.ts';
+export { currentTraceId, runWithTraceId } from './support/trace-context.ts';
 export { isStorableText, UNSTORABLE_TEXT_MESSAGE } from './support/storable-text.ts';
 export { hashPassword } from './auth/passwords.ts';
 export { LOGIN_BODY_SCHEMA } from './auth/login-service.ts';
@@ -134,13 +139,15 @@ export async function createEngine(options: EngineOptions) {
   const auditKey = loadAuditKey({ dataDir: options.dataDir, production: options.production, env: options.auditKey });
   // Every connection of the engine seals the audit entries it appends with the key.
   giveAuditKey(db.sql, auditKey);
-  const providers = createAppProviders(options.plugins, { fetch: options.fetch ?? globalThis.fetch, clock, logger, dataDir: options.dataDir }, options.breaker, { production: options.production, env });
-  const outbox = createOutboxDispatcher({ db, registry: () => current, providers, clock, logger, backoff: options.backoff, leaseMs: options.outboxLeaseMs });
-  const promotions = createPromotionsService({ db, registry: () => current, logger, clock });
+  // This engine's metrics (its own registry: GET /metrics of the process that runs it).
+  const metrics = createMetrics({ pool: db.sql, outboxCounts: () => countOutbox(db) });
+  const providers = createAppProviders(options.plugins, { fetch: options.fetch ?? globalThis.fetch, clock, logger, dataDir: options.dataDir }, options.breaker, { production: options.production, env }, metrics);
+  const outbox = createOutboxDispatcher({ db, registry: () => current, providers, clock, logger, backoff: options.backoff, leaseMs: options.outboxLeaseMs, metrics });
+  const promotions = createPromotionsService({ db, registry: () => current, logger, clock, metrics });
   // Modules hook into the record services at named points; the services never import them.
   const hooks = combineHooks([promotionHooks(promotions)]);
   const releasedApp = createReleasedApps(db, () => current, compileOptions);
-  const ctx: EngineContext = { db, registry: () => current, releasedApp, tokens, denylist, hashKey, logger, clock, production: options.production, compileOptions, outboxWritten: () => outbox.wake(), hooks, blob: (app) => providers(app).blob };
+  const ctx: EngineContext = { db, registry: () => current, releasedApp, tokens, denylist, hashKey, logger, clock, production: options.production, compileOptions, outboxWritten: () => outbox.wake(), hooks, metrics, blob: (app) => providers(app).blob };
 
   // Told after the registry changed (a reload, a release from any process): the job runner reschedules.
   const registryListeners = new Set<(registry: Registry) => void>();
@@ -320,6 +327,26 @@ export async function createEngine(options: EngineOptions) {
       }
       return seeded;
     },
+    metrics,
+    /**
+     * Why this engine should not take traffic, or nothing when it may: a migration in this build
+     * not applied to its database (an older process migrated, or a rollback), no app served, or a
+     * database that does not answer `SELECT 1` within `timeoutMs`.
+     */
+    async notReady(timeoutMs = 1000): Promise<string | undefined> {
+      if (!current.apps.size) return 'no app definitions are loaded';
+      const expected = readMigrationNames();
+      try {
+        // Reading the bookkeeping is the reachability check too (it stands for a SELECT 1). A query
+        // that outlives the timeout finishes (or fails) on its own and gives its connection back.
+        const { rows } = await withTimeout(db.sql.query<{ name: string }>('SELECT migration_name AS name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL'), timeoutMs);
+        const applied = new Set(rows.map((r) => r.name));
+        const missing = expected.filter((name) => !applied.has(name));
+        return missing.length ? `migrations not applied: ${missing.join(', ')}` : undefined;
+      } catch (err) {
+        return `the database does not answer: ${(err as Error).message}`;
+      }
+    },
     async health(): Promise<{ database: 'ok' }> {
       try {
         await db.sql.query('SELECT 1');
@@ -332,3 +359,15 @@ export async function createEngine(options: EngineOptions) {
 }
 
 export type Engine = Awaited<ReturnType<typeof createEngine>>;
+
+let migrationNames: string[] | undefined;
+/** The migrations this build ships (read once: they do not change while it runs). */
+function readMigrationNames(): string[] {
+  return (migrationNames ??= readMigrations().map((m) => m.name));
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

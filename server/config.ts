@@ -20,6 +20,7 @@ const url = (schemes: string[]) =>
       return false;
     }
   }, `must be a ${schemes.join(':// or ')}:// URL`);
+const nonNegativeMillis = () => z.coerce.number({ error: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').min(0, 'must be 0 or more');
 const secret = () => z.string().refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes');
 function isOrigin(v: string): boolean {
   try {
@@ -62,6 +63,13 @@ export const SETTINGS = {
   REQUEST_TIMEOUT_MS: millis().default(120_000).describe('A whole request (headers and body) must arrive within this: 408'),
   IDLE_TIMEOUT_MS: millis().default(60_000).describe('A connection silent this long (a stalled body, a stuck client) is closed'),
   KEEP_ALIVE_TIMEOUT_MS: millis().default(65_000).describe('An idle keep-alive connection is closed after this (keep it above the load balancer\'s idle timeout)'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe('When set, GET /metrics asks for Authorization: Bearer <token>; unset, it is open (see Operations)'),
+  METRICS_PORT: port().optional().describe('Also serve /metrics, /livez and /readyz on this port (the worker\'s only HTTP)'),
+  SHUTDOWN_DELAY_MS: nonNegativeMillis().default(0).describe('SIGTERM: keep accepting this long, answering /readyz 503, before closing the port (for load balancers to notice)'),
+  SHUTDOWN_GRACE_MS: millis().default(10_000).describe('SIGTERM: how long requests in flight (then running jobs) may take before they are cut off'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http', 'https']).optional().describe('OpenTelemetry tracing on: the OTLP/HTTP collector (traces go to <endpoint>/v1/traces); unset: no tracing, nothing loaded'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(['http', 'https']).optional().describe('OpenTelemetry tracing on: the full OTLP/HTTP traces URL (wins over OTEL_EXPORTER_OTLP_ENDPOINT)'),
+  OTEL_SERVICE_NAME: z.string().min(1).default('rulepath').describe('service.name of the spans'),
 } as const;
 
 const schema = z.object(SETTINGS).superRefine((v, ctx) => {
@@ -69,7 +77,7 @@ const schema = z.object(SETTINGS).superRefine((v, ctx) => {
   for (const name of ['JWT_SECRET', 'HASH_KEY', 'AUDIT_KEY'] as const) if (!v[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production' });
 });
 
-const SECRET_NAMES = new Set(['JWT_SECRET', 'HASH_KEY', 'AUDIT_KEY', 'DATABASE_URL', 'MIGRATION_DATABASE_URL', 'AGENDA_MONGO_URL']);
+const SECRET_NAMES = new Set(['JWT_SECRET', 'HASH_KEY', 'AUDIT_KEY', 'METRICS_TOKEN', 'DATABASE_URL', 'MIGRATION_DATABASE_URL', 'AGENDA_MONGO_URL']);
 
 /** Thrown with every problem at once; main prints its message alone (no stack). */
 export class ConfigError extends Error {
@@ -122,6 +130,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
       requestTimeoutMs: v.REQUEST_TIMEOUT_MS,
       idleTimeoutMs: v.IDLE_TIMEOUT_MS,
       keepAliveTimeoutMs: v.KEEP_ALIVE_TIMEOUT_MS,
+    },
+    metricsToken: v.METRICS_TOKEN,
+    metricsPort: v.METRICS_PORT,
+    shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+    shutdownDelayMs: v.SHUTDOWN_DELAY_MS,
+    otel: {
+      tracesEndpoint: v.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (v.OTEL_EXPORTER_OTLP_ENDPOINT ? `${v.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : undefined),
+      serviceName: v.OTEL_SERVICE_NAME,
     },
     /**
      * The environment as definitions see it: `${NAME}` / `${NAME:-default}` in a definition and a

@@ -4,6 +4,7 @@ import { Agenda } from 'agenda';
 import { PostgresBackend } from '@agendajs/postgres-backend';
 import pg from 'pg';
 import type { Logger } from '../support/logger.ts';
+import type { Metrics } from '../support/metrics.ts';
 
 export interface JobDefinition {
   name: string;
@@ -21,6 +22,10 @@ export interface JobRunnerOptions {
   logger: Logger;
   jobs: JobDefinition[];
   processEvery?: string;
+  /** The engine's metrics: each run's duration and outcome. */
+  metrics?: Metrics;
+  /** How long stop() waits for running jobs before it stops them (default 30 s). */
+  drainMs?: number;
 }
 
 export interface JobRunner {
@@ -54,8 +59,18 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
   agenda.on('error', (err: unknown) => options.logger.error({ err }, 'agenda error'));
   // The current run function of each job name: a reload replaces it without redefining the job.
   const current = new Map<string, JobDefinition>();
+  const runTimed = async (name: string): Promise<void> => {
+    const startedAt = process.hrtime.bigint();
+    try {
+      await current.get(name)?.run();
+      options.metrics?.jobRunSince(name, 'ok', startedAt);
+    } catch (err) {
+      options.metrics?.jobRunSince(name, 'failed', startedAt);
+      throw err;
+    }
+  };
   const define = (job: JobDefinition) => {
-    if (!current.has(job.name)) agenda.define(job.name, async () => void (await current.get(job.name)?.run()), { concurrency: 1 });
+    if (!current.has(job.name)) agenda.define(job.name, () => runTimed(job.name), { concurrency: 1 });
     current.set(job.name, job);
   };
   // Without a zone, Agenda (cron-parser) reads a cron in the host's zone: the same definition
@@ -76,7 +91,7 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
       for (const job of jobs) await repeat(job);
     },
     async stop() {
-      await agenda.drain(30_000).catch(() => agenda.stop());
+      await agenda.drain(options.drainMs ?? 30_000).catch(() => agenda.stop());
       await close();
     },
   };

@@ -2,6 +2,7 @@ import type { CompiledApp, Registry } from '../registry/compiled-app.ts';
 import { ProviderError, type SendResult } from '../plugin-api.ts';
 import type { Database } from '../store/database.ts';
 import type { Logger } from '../support/logger.ts';
+import type { Metrics } from '../support/metrics.ts';
 import type { AppProviders } from '../providers/app-providers.ts';
 import type { Attempt } from '../providers/provider-chain.ts';
 import { OUTBOX_CHANNELS } from './outbox-channels.ts';
@@ -19,6 +20,7 @@ export interface DispatcherOptions {
   /** Messages in flight at once per pass. */
   concurrency?: number;
   leaseMs?: number;
+  metrics?: Metrics;
 }
 
 export interface PassResult {
@@ -46,6 +48,7 @@ export function createOutboxDispatcher(options: DispatcherOptions) {
   async function deliver(message: ClaimedMessage, totals: PassResult): Promise<void> {
     const app = options.registry().apps.get(message.app);
     let attempt: Attempt<SendResult>;
+    const startedAt = process.hrtime.bigint();
     try {
       if (!app) throw new ProviderError('outbox', `App "${message.app}" is not loaded`, { transient: true });
       const channel = Object.hasOwn(OUTBOX_CHANNELS, message.channel) ? OUTBOX_CHANNELS[message.channel as keyof typeof OUTBOX_CHANNELS] : undefined;
@@ -58,9 +61,11 @@ export function createOutboxDispatcher(options: DispatcherOptions) {
         const delay = retryDelayMs(message.attempts, backoff, Math.random, err instanceof ProviderError ? err.retryAfterMs : 0);
         await markRetry(db, message.id, new Date(clock().getTime() + delay), reason);
         totals.retried++;
+        options.metrics?.outboxDeliverySince(message.channel, err instanceof ProviderError ? err.vendor : undefined, 'retried', startedAt);
       } else {
         await markDead(db, message.id, reason);
         totals.dead++;
+        options.metrics?.outboxDeliverySince(message.channel, err instanceof ProviderError ? err.vendor : undefined, 'dead', startedAt);
         logger.warn({ outboxId: message.id, channel: message.channel, attempts: message.attempts, reason }, 'message moved to the dead letter');
       }
       return;
@@ -68,6 +73,7 @@ export function createOutboxDispatcher(options: DispatcherOptions) {
     // Outside the try: a sent message whose mark fails must not be retried as if its send had failed.
     await markSent(db, { id: message.id, provider: attempt.provider, providerMessageId: attempt.result.providerMessageId, sentAt: clock() });
     totals.sent++;
+    options.metrics?.outboxDeliverySince(message.channel, attempt.provider, 'sent', startedAt);
   }
 
   async function pass(): Promise<PassResult> {

@@ -101,6 +101,8 @@ export function createOtpService(ctx: EngineContext) {
         });
         await tx.outboxMessage.createMany({ data: outboxInsertData(rows, now) });
       }
+      // Counted when written; a caller's transaction that then rolls back (a refused signup) is rare.
+      ctx.metrics.otp(app.id, policy.name, 'issued');
       return { otpId: id, expiresAt: expiresAt.toISOString(), expiresInSeconds: Math.round(minutes(policy.validityMinutes) / 1000), channels };
     },
 
@@ -153,6 +155,7 @@ export function createOtpService(ctx: EngineContext) {
         return { ok: false as const, locked, attemptsLeft };
       });
       // The failure is committed before the caller hears about it: a wrong guess always counts.
+      if (!outcome.ok) ctx.metrics.otp(app.id, policy.name, outcome.locked ? 'locked' : 'failed');
       if (!outcome.ok) throw new AppError('OTP_INVALID', undefined, { data: { attemptsLeft: outcome.attemptsLeft, locked: outcome.locked || undefined } });
       return { subject: outcome.subject, result: outcome.result };
     },

@@ -97,7 +97,7 @@ const storeView = (rs: RulesDef, rec: Readonly<Record<string, unknown>>) =>
 const invalid = (details: ErrorDetail[]) => new AppError('RULE_INVALID', undefined, { details });
 
 /** What promotions need of the engine: no record services (the record services call promotions through their hooks). */
-export type PromotionsContext = Pick<EngineContext, 'db' | 'logger' | 'registry' | 'clock'>;
+export type PromotionsContext = Pick<EngineContext, 'db' | 'logger' | 'registry' | 'clock' | 'metrics'>;
 
 export function createPromotionsService(ctx: PromotionsContext) {
   const caches = new Map<string, Cache>();
@@ -224,6 +224,7 @@ export function createPromotionsService(ctx: PromotionsContext) {
   }
 
   async function evaluateCart(app: CompiledApp, rs: RulesDef, actor: Actor, body: EvaluateBody) {
+    const startedAt = process.hrtime.bigint();
     const [g, idx] = await Promise.all([groups(app, rs), index(app, rs)]);
     const lines = priceLines(rs, g.products, body.items, '$.items');
     const store = await storeFacts(app, rs, actor, g.stores, body.storeId, '$.storeId');
@@ -231,6 +232,8 @@ export function createPromotionsService(ctx: PromotionsContext) {
     const facts = cartFacts(lines, store, body.customerId, (sku) => g.products.groupsOf.get(sku) ?? [], idx.groupCodes);
     const today = todayOf(ctx.clock());
     const offers = evaluateCandidates(idx, g.products, storeKey, facts, lines, today);
+    // Evaluations that answered, from the request's cart to its offers (index and group loads included).
+    ctx.metrics.promotionEvaluatedSince(app.id, rs.name, startedAt);
     return { storeKey, lines, total: facts.cart.total, offers, index: idx, groups: g, facts, today };
   }
 

@@ -5,6 +5,7 @@ import type { ProviderRef } from '../registry/definition-types.ts';
 import { createProvider, type PluginCatalog } from './plugin-catalog.ts';
 import type { EnvironmentValues } from '../support/env-references.ts';
 import type { ProviderDeps, ProviderImpls, ProviderKind } from '../plugin-api.ts';
+import type { Metrics } from '../support/metrics.ts';
 import { DEFAULT_BREAKER, ProviderChain, type BreakerOptions } from './provider-chain.ts';
 import { PROVIDER_KINDS, providerKinds, type ChainedKind, type SingleKind } from './provider-kinds.ts';
 
@@ -36,7 +37,7 @@ function refsOf(app: CompiledApp, kind: ProviderKind, environment: ProviderEnvir
  * A reloaded app gets new providers, and the old chains' breakers are shut down (their
  * rolling-window timers would otherwise keep every replaced version alive).
  */
-export function createAppProviders(catalog: PluginCatalog, deps: ProviderDeps, breaker: BreakerOptions = DEFAULT_BREAKER, environment: ProviderEnvironment = { production: false, env: process.env }) {
+export function createAppProviders(catalog: PluginCatalog, deps: ProviderDeps, breaker: BreakerOptions = DEFAULT_BREAKER, environment: ProviderEnvironment = { production: false, env: process.env }, metrics?: Metrics) {
   const cache = new Map<string, { app: CompiledApp; providers: AppProviders }>();
   const chains = (p: AppProviders) => providerKinds.filter((k) => PROVIDER_KINDS[k].chain).map((k) => p[k as ChainedKind]);
   return (app: CompiledApp): AppProviders => {
@@ -57,6 +58,7 @@ export function createAppProviders(catalog: PluginCatalog, deps: ProviderDeps, b
           impl: createProvider(catalog, kind, ref.provider, ref.config ?? {}, deps, environment.env),
         })),
         breaker,
+        metrics && ((provider, state) => metrics.breakerState(app.id, kind, provider, state)),
       );
     }
     const providers = made as AppProviders;

@@ -22,6 +22,9 @@ export interface BreakerOptions {
 
 export const DEFAULT_BREAKER: BreakerOptions = { errorThresholdPercentage: 50, volumeThreshold: 5, resetTimeoutMs: 30_000, rollingWindowMs: 10_000 };
 
+/** Told each breaker's state: at once (closed) and at every change. */
+export type BreakerWatcher = (provider: string, state: 'closed' | 'half_open' | 'open') => void;
+
 /** Which provider answered, and what. */
 export interface Attempt<R> {
   provider: string;
@@ -34,7 +37,7 @@ export class ProviderChain<Impl> {
   readonly breakers: ReadonlyMap<string, CircuitBreaker<[Call<Impl>], unknown>>;
   private readonly links: ChainLink<Impl>[];
 
-  constructor(links: ChainLink<Impl>[], options: BreakerOptions = DEFAULT_BREAKER) {
+  constructor(links: ChainLink<Impl>[], options: BreakerOptions = DEFAULT_BREAKER, watch?: BreakerWatcher) {
     if (!links.length) throw new Error('A provider chain needs at least one provider');
     this.links = links;
     this.breakers = new Map(
@@ -51,6 +54,14 @@ export class ProviderChain<Impl> {
         }),
       ]),
     );
+    if (watch) {
+      for (const [name, breaker] of this.breakers) {
+        watch(name, 'closed');
+        breaker.on('open', () => watch(name, 'open'));
+        breaker.on('halfOpen', () => watch(name, 'half_open'));
+        breaker.on('close', () => watch(name, 'closed'));
+      }
+    }
   }
 
   /** Runs `call` on the first provider that takes it. */

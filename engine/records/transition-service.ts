@@ -26,6 +26,7 @@ import { assertValid, bodyValidator } from '../support/validate-body.ts';
 import { isUniqueViolation } from '../support/database-errors.ts';
 import { allowedEvents, decideTransition, type TransitionDecision } from '../workflow/decide-transition.ts';
 import { nowFacts } from '../conditions/condition-guard.ts';
+import type { TransitionOutcome } from '../support/metrics.ts';
 import { journeyStatus } from '../workflow/journey-status.ts';
 import { planEffects } from '../effects/plan-effects.ts';
 import { NOTHING_PREPARED, preparePlanned } from '../effects/prepare-planned.ts';
@@ -159,9 +160,19 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
     const app = resolveApp(ctx.registry(), t.app);
     const entity = resolveEntity(app, t.entity);
     if (!entity.workflow) throw new AppError('EVENT_NOT_FOUND', `Entity "${entity.name}" has no workflow`);
+    // The metric's event: the one decided, else the one asked for when the workflow knows it (a
+    // client's made-up name is no label), else none (a move to a state no transition leads to).
+    const known = 'event' in ask && entity.workflow.events.has(ask.event);
+    let told = false;
+    const counted = (outcome: TransitionOutcome, decided?: string) => {
+      if (told) return; // once: a move that went through is not counted again should its answer fail
+      told = true;
+      ctx.metrics.transition(app.id, entity.name, decided ?? ('event' in ask ? (known ? ask.event : '(unknown)') : '(none)'), outcome);
+    };
     // An event no release of the workflow could know is refused before the record is read; the
     // workflow the record follows (its pinned release's, or the live one) decides the rest.
-    if ('event' in ask && !entity.workflow.events.has(ask.event) && entity.workflow.definition.follows !== 'pinned') {
+    if ('event' in ask && !known && entity.workflow.definition.follows !== 'pinned') {
+      counted('refused');
       throw new AppError('EVENT_NOT_FOUND', `Workflow "${entity.workflow.name}" has no event "${ask.event}"`);
     }
     const input = body.input ?? {};
@@ -212,6 +223,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
         }
       });
       const { row, decision, wf } = written;
+      counted('moved', decision.event);
       // Records an effect created may have written messages of their own.
       if (written.messages.length || written.delivered) ctx.outboxWritten();
       ctx.hooks.afterCommit(app.id, entity.name);
@@ -221,6 +233,8 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
         journeyStatus: journeyStatus(wf, row.state),
       };
     } catch (caught) {
+      // A refusal is the caller's (4xx, a duplicate); anything else failed on our side.
+      counted((isAppError(caught) && caught.status < 500) || isUniqueViolation(caught) ? 'refused' : 'failed');
       if (isUniqueViolation(caught)) {
         const err = duplicateError(entity, attempt.data, caught);
         await recordRefusedAttempt(ctx, app, entity, actor, id, { ...ask, override: body.override, remarks: body.remarks, fields: fields && Object.keys(fields) }, err);

@@ -3,6 +3,7 @@ import { AppError, type Engine, type Registry, type RouteAliasDef } from '../../
 import { OPERATION_SPECS } from '../operations/operation-registry.ts';
 import { runOperation } from './run-operation.ts';
 import { sendResult } from './send-result.ts';
+import { labelRoute } from '../middleware/route-label.ts';
 
 interface CompiledAlias {
   app: string;
@@ -10,6 +11,8 @@ interface CompiledAlias {
   pattern: RegExp;
   params: string[];
   route: RouteAliasDef;
+  /** The declared path with Express-style parameters (/solarium/leads/:id/status): its metrics label. */
+  template: string;
 }
 
 const cache = new WeakMap<Registry, CompiledAlias[]>();
@@ -35,7 +38,7 @@ export function compileAliases(registry: Registry): CompiledAlias[] {
           return '([^/]+)';
         })
         .join('');
-      aliases.push({ app: app.id, method: route.method, pattern: new RegExp(`^${source}/?$`), params, route });
+      aliases.push({ app: app.id, method: route.method, pattern: new RegExp(`^${source}/?$`), params, route, template: (app.basePath + route.path).replace(/\{([a-zA-Z]+)\}/g, ':$1') });
     }
   }
   cache.set(registry, aliases);
@@ -61,6 +64,7 @@ export function aliasRoutes(engine: Engine): RequestHandler {
       if (alias.method !== req.method) continue;
       const values = Object.fromEntries(alias.params.map((p, i) => [p, decodeSegment(m[i + 1]!)]));
       const { route } = alias;
+      labelRoute(res, alias.template);
       sendResult(res, await runOperation(OPERATION_SPECS[route.operation], engine, req, { app: alias.app, route, entity: route.entity, id: values.id, event: route.event, targetField: route.targetField, params: values }, res));
       return;
     }

@@ -6,9 +6,11 @@ import { OPERATION_SPECS } from '../operations/operation-registry.ts';
 import { DOWNLOAD_ROUTE } from './download-route.ts';
 import { UPLOAD_ROUTE } from './upload-route.ts';
 import { compileAliases } from './alias-routes.ts';
+import { OPS_PATHS } from './ops-routes.ts';
 
 const FIXED: { method: string; path: string }[] = [
   { method: 'GET', path: '/healthz' },
+  ...OPS_PATHS.map((path) => ({ method: 'GET', path })),
   { method: 'GET', path: '/openapi.json' },
   { method: 'GET', path: '/v1/apps' },
   { method: UPLOAD_ROUTE.method, path: UPLOAD_ROUTE.path },

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import supertest from 'supertest';
-import { closeDatabase, createDatabase, createEngine, createLogger, loadPluginCatalog, type Engine } from '../../engine/index.ts';
+import { closeDatabase, createDatabase, createEngine, createLogger, loadPluginCatalog, type Engine, type Logger } from '../../engine/index.ts';
 import type { BackoffPolicy } from '../../engine/notify/backoff.ts';
 import type { BreakerOptions } from '../../engine/providers/provider-chain.ts';
 import type { ProviderPlugin } from '../../engine/plugin-api.ts';
-import { createHttpApp } from '../../server/app.ts';
+import { createHttpApp, type AppOptions } from '../../server/app.ts';
 import { createTestDatabase } from './test-database.ts';
 
 export const DEFINITIONS_DIR = path.resolve(import.meta.dirname, '../../definitions');
@@ -29,11 +29,13 @@ export interface TestServer {
 /** The real server (engine + HTTP) on its own database, with demo users and a settable clock. */
 export const PLUGINS_DIR = path.resolve(import.meta.dirname, '../../plugins');
 
-export async function startTestServer(options: { definitionsDir?: string; echoRoute?: boolean; backoff?: BackoffPolicy; breaker?: BreakerOptions; env?: Record<string, string>; plugins?: ProviderPlugin[] } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { definitionsDir?: string; echoRoute?: boolean; backoff?: BackoffPolicy; breaker?: BreakerOptions; env?: Record<string, string>; plugins?: ProviderPlugin[]; logger?: Logger } & Pick<AppOptions, 'serving' | 'metricsToken' | 'tracing'> = {},
+): Promise<TestServer> {
   const database = await createTestDatabase();
   const db = createDatabase(database.appUrl);
   const clock = { now: new Date() };
-  const logger = createLogger('silent');
+  const logger = options.logger ?? createLogger('silent');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-data-'));
   const engine = await createEngine({
     db,
@@ -49,7 +51,7 @@ export async function startTestServer(options: { definitionsDir?: string; echoRo
     clock: () => clock.now,
   });
   await engine.seedDemoUsers();
-  const http = createHttpApp(engine, logger, { echoRoute: options.echoRoute });
+  const http = createHttpApp(engine, logger, { echoRoute: options.echoRoute, serving: options.serving, metricsToken: options.metricsToken, tracing: options.tracing });
   const request = supertest.agent(http);
   const tokens = new Map<string, string>();
   return {

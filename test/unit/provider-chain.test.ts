@@ -51,7 +51,8 @@ describe('provider chain', () => {
     let healthy = false;
     const a = link('msg91', () => (healthy ? 'ok' : 'transient'));
     const b = link('netcore', () => 'ok');
-    const chain = new ProviderChain([a.link, b.link], BREAKER);
+    const states: string[] = []; // what the metrics are told (rulepath_provider_breaker_state)
+    const chain = new ProviderChain([a.link, b.link], BREAKER, (provider, state) => provider === 'msg91' && states.push(state));
     const breaker = chain.breakers.get('msg91')!;
     for (let i = 0; i < 4; i++) await deliver(chain, `m${i}`);
     expect(breaker.opened).toBe(true);
@@ -64,6 +65,7 @@ describe('provider chain', () => {
     expect(breaker.halfOpen).toBe(true);
     expect((await deliver(chain, 'trial')).provider).toBe('msg91'); // the trial call goes through
     expect(breaker.closed).toBe(true);
+    expect(states).toEqual(['closed', 'open', 'half_open', 'closed']);
     chain.shutdown();
   });
 
