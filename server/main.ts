@@ -5,6 +5,8 @@ import path from 'node:path';
 import { readConfigOrExit } from './config.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 import { STUDIO_DIST } from './studio-routes.ts';
+import { reloadOnHangup } from './reload-on-hangup.ts';
+import { stopOnSignals } from './stop-on-signal.ts';
 
 const config = readConfigOrExit();
 if (config.workers > 1 && cluster.isPrimary) {
@@ -24,29 +26,8 @@ async function serveInThisProcess() {
   if (cluster.isWorker && cluster.worker!.id !== 1) console.log(`Rulepath worker ${process.pid} is serving on ${running.url} too`);
   else printWhereToGo(running);
 
-  // SIGHUP reloads definitions: a valid change goes live, a refused one leaves the running version serving.
-  process.on('SIGHUP', () => {
-    running.reload().then(
-      (report) => running.logger.info({ refused: report.refused.map((r) => r.app) }, 'definitions reloaded'),
-      (err: unknown) => running.logger.error({ err }, 'definitions reload failed'),
-    );
-  });
-
-  let stopping = false;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      running.logger.info({ signal }, 'stopping');
-      running.stop().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          console.error(err);
-          process.exit(1);
-        },
-      );
-    });
-  }
+  reloadOnHangup(running);
+  stopOnSignals(running);
 }
 
 function printWhereToGo(running: RunningServer) {
@@ -56,7 +37,7 @@ function printWhereToGo(running: RunningServer) {
     `Rulepath is serving on ${running.url}  (ready ${Math.round(process.uptime() * 1000)} ms after the process started)`,
     `  Studio       ${running.url}/studio   (business admins: releases, change sets, status matrix, promotions, templates, imports)${existsSync(path.join(STUDIO_DIST, 'index.html')) ? '' : '  — not built: npm run studio:build'}`,
     `  API docs     ${running.url}/docs   (OpenAPI: ${running.url}/openapi.json)`,
-    `  health       ${running.url}/healthz`,
+    `  health       ${running.url}/healthz   (probes: /livez, /readyz; Prometheus: ${running.opsUrl ?? running.url}/metrics)`,
   ];
   for (const app of registry.apps.values()) {
     lines.push(`  app ${app.id.padEnd(12)} ${running.url}${app.basePath}  (generic: ${running.url}/v1/apps/${app.id})`);

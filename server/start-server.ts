@@ -1,8 +1,12 @@
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import { closeDatabase, createDatabase, createEngine, createLogger, loadPluginCatalog, prepareDatabase, startEmbeddedPostgres, startJobRunner, takeStartUpLock, type Engine, type StartUpLock, type JobRunner, type Logger } from '../engine/index.ts';
 import { createHttpApp } from './app.ts';
 import { listenHttp } from './listen-http.ts';
 import type { Config } from './config.ts';
+import { createOpsApp } from './ops-app.ts';
+import type { ServingState } from './routes/ops-routes.ts';
+import { startTracing } from './tracing.ts';
 
 export interface StartOptions {
   /** false: background jobs only, no HTTP (npm run worker). */
@@ -16,8 +20,47 @@ export interface RunningServer {
   databaseUrl: string;
   /** Reloads definitions; the job runner of this process takes up new or changed job schedules. */
   reload(): ReturnType<Engine['reload']>;
+  /** `draining` goes true when stop() begins: /readyz answers 503 from then on. */
+  serving: ServingState;
+  /** The METRICS_PORT listener's address, when there is one. */
+  opsUrl?: string;
+  /**
+   * Drains, then stops: readiness goes false, the port stays open for SHUTDOWN_DELAY_MS, closes, and
+   * requests in flight get SHUTDOWN_GRACE_MS to finish before their connections are cut; then the
+   * job runner (running jobs get the same grace), the outbox pass under way, the database.
+   */
   stop(): Promise<void>;
 }
+
+function listen(app: Express, port: number, host: string): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, host, () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+/** Stops accepting, lets requests in flight finish within `graceMs`, then cuts what is left. */
+function closeServer(server: Server, graceMs: number, logger: Logger): Promise<void> {
+  return new Promise<void>((resolve) => {
+    // A kept-alive connection goes idle once its last answer is out: closed as soon as it does.
+    const idle = setInterval(() => server.closeIdleConnections(), 50);
+    const cut = setTimeout(() => {
+      logger.warn({ graceMs }, 'requests still in flight after the shutdown grace: connections cut');
+      server.closeAllConnections();
+    }, graceMs);
+    server.close(() => {
+      clearInterval(idle);
+      clearTimeout(cut);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+const portOf = (server: Server, fallback: number) => {
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : fallback;
+};
 
 /** Database (embedded when no DATABASE_URL), migrations, definitions, demo users, HTTP. */
 export async function startServer(config: Config, startOptions: StartOptions = {}): Promise<RunningServer> {
@@ -47,7 +90,11 @@ export async function startServer(config: Config, startOptions: StartOptions = {
   const databaseUrl = prepared.appUrl;
   const db = createDatabase(databaseUrl, { onIdleError: (err) => logger.warn({ err }, 'idle database connection lost') });
   let server: Server | undefined;
+  let ops: Server | undefined;
   let jobs: JobRunner | undefined;
+  const serving: ServingState = { draining: false };
+  // Off unless OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set; then the SDK is loaded, not before.
+  const tracing = await startTracing(config.otel);
   try {
     const plugins = await loadPluginCatalog(config.pluginsDir);
     const engine = await createEngine({ db, plugins, backoff: config.outbox.backoff, outboxLeaseMs: config.outbox.leaseMs, definitionsDir: config.definitionsDir, dataDir: config.dataDir, production: config.production, logger, jwtSecret: config.jwtSecret, hashKey: config.hashKey, auditKey: config.auditKey, env: config.definitionEnv });
@@ -60,17 +107,18 @@ export async function startServer(config: Config, startOptions: StartOptions = {
       }
     }
     if (config.jobs || !serveHttp) {
-      jobs = await startJobRunner({ databaseUrl, mongoUrl: config.agendaMongoUrl, name: `rulepath-${process.pid}`, logger, jobs: engine.jobs() });
+      jobs = await startJobRunner({ databaseUrl, mongoUrl: config.agendaMongoUrl, name: `rulepath-${process.pid}`, logger, jobs: engine.jobs(), metrics: engine.metrics, drainMs: config.shutdownGraceMs });
     }
     await startUp.release();
     let port = config.port;
     if (serveHttp) {
-      const http = createHttpApp(engine, logger, { echoRoute: config.echoRoute, publicUrl: config.publicUrl, corsOrigins: config.http.corsOrigins });
+      const http = createHttpApp(engine, logger, { echoRoute: config.echoRoute, publicUrl: config.publicUrl, corsOrigins: config.http.corsOrigins, serving, metricsToken: config.metricsToken, tracing });
       server = await listenHttp(http, config.http, config.port, config.host);
-      const address = server.address();
-      port = typeof address === 'object' && address ? address.port : config.port;
+      port = portOf(server, config.port);
     }
+    if (config.metricsPort !== undefined) ops = await listen(createOpsApp(engine, logger, { serving, metricsToken: config.metricsToken }), config.metricsPort, config.host);
     const running = server;
+    const opsServer = ops;
     const runner = jobs;
     // A release published by an admin (here or in another process) may define, change or drop jobs.
     if (runner) engine.onRegistryChange(() => void runner.schedule(engine.jobs()).catch((err: unknown) => logger.error({ err }, 'could not reschedule the jobs')));
@@ -79,6 +127,8 @@ export async function startServer(config: Config, startOptions: StartOptions = {
       engine,
       logger,
       databaseUrl,
+      serving,
+      opsUrl: opsServer && `http://localhost:${portOf(opsServer, config.metricsPort ?? 0)}`,
       async reload() {
         const report = await engine.reload();
         // Awaited here so that a reload's caller knows its jobs are scheduled (onRegistryChange does it too, unawaited).
@@ -86,21 +136,25 @@ export async function startServer(config: Config, startOptions: StartOptions = {
         return report;
       },
       async stop() {
+        serving.draining = true;
         if (running) {
-          await new Promise<void>((resolve) => {
-            running.close(() => resolve());
-            running.closeIdleConnections();
-          });
+          // Load balancers that poll /readyz see it fail before the port closes under them.
+          if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+          await closeServer(running, config.shutdownGraceMs, logger);
         }
         await runner?.stop();
         await engine.outbox.idle();
+        if (opsServer) await closeServer(opsServer, 1000, logger);
         await closeDatabase(db);
         await embedded?.stop();
+        await tracing?.shutdown().catch((err: unknown) => logger.warn({ err }, 'could not send the last spans'));
       },
     };
   } catch (err) {
     await startUp.release();
     server?.close();
+    ops?.close();
+    await tracing?.shutdown().catch(() => undefined);
     await jobs?.stop().catch(() => undefined);
     await closeDatabase(db).catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
