@@ -5,7 +5,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
-import { loadSecret } from '../auth/token-secret.ts';
+import { loadSecret } from '../support/load-secret.ts';
 
 export const AUDIT_KEY_FILE = 'audit-key';
 

@@ -69,7 +69,9 @@ export async function grantAppRole(ownerUrl: string, role: string): Promise<void
       await c.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${r}`);
       // Refused before the append-only triggers are even reached.
       await c.query(`REVOKE UPDATE, DELETE, TRUNCATE ON TABLE audit_entries FROM ${r}`);
+      // Read-only: /readyz checks that this build's migrations are applied; only the owner writes them.
       await c.query(`REVOKE ALL ON TABLE "_prisma_migrations" FROM ${r}`);
+      await c.query(`GRANT SELECT ON TABLE "_prisma_migrations" TO ${r}`);
       await c.query(`GRANT USAGE, CREATE ON SCHEMA agenda TO ${r}`);
       const theirs = await c.query<{ kind: string; name: string }>(
         `SELECT 'TABLE' AS kind, format('agenda.%I', c.relname) AS name FROM pg_class c

@@ -19,7 +19,7 @@ const LAYERS: { name: string; files: RegExp }[] = [
   { name: 'records', files: /^engine\/records\// },
   { name: 'modules', files: /^engine\/(otp|promotions|imports|jobs|files)\// },
   { name: 'definitions (load, check, compile; change sets and releases)', files: /^engine\/(registry|lifecycle)\// },
-  { name: 'entry', files: /^engine\/(index|engine-context)\.ts$/ },
+  { name: 'entry', files: /^engine\/(index|engine-context|verify-audit)\.ts$/ },
 ];
 const DEFINITIONS = LAYERS.findIndex((l) => l.name.startsWith('definitions'));
 

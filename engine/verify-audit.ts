@@ -1,17 +1,18 @@
-// Everything npm run audit:verify checks, for every app: the entries' seals and links, then the
+// Everything npm run audit:verify checks, for every app (an entry point beside index.ts: it compiles the
+// apps to find their blob stores): the entries' seals and links, then the
 // signed checkpoints against what the database still holds.
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadAppDir } from '../registry/compile-app.ts';
-import { compileRelease } from '../registry/load-registry.ts';
-import type { CompiledApp } from '../registry/compiled-app.ts';
-import { createAppProviders } from '../providers/app-providers.ts';
-import type { PluginCatalog } from '../providers/plugin-catalog.ts';
-import type { Database } from '../store/database.ts';
-import type { Logger } from '../support/logger.ts';
-import { createAuditCheckpoints, verifyCheckpoints, type WrittenCheckpoint } from './audit-checkpoints.ts';
-import { blobCheckpointStore, type CheckpointStore } from './checkpoint-store.ts';
-import { verifyAuditChain, type AuditProblem } from './verify-audit-chain.ts';
+import { loadAppDir } from './registry/compile-app.ts';
+import { compileRelease } from './registry/load-registry.ts';
+import type { CompiledApp } from './registry/compiled-app.ts';
+import { createAppProviders } from './providers/app-providers.ts';
+import type { PluginCatalog } from './providers/plugin-catalog.ts';
+import type { Database } from './store/database.ts';
+import type { Logger } from './support/logger.ts';
+import { createAuditCheckpoints, verifyCheckpoints, type WrittenCheckpoint } from './audit/audit-checkpoints.ts';
+import { blobCheckpointStore, type CheckpointStore } from './audit/checkpoint-store.ts';
+import { verifyAuditChain, type AuditProblem } from './audit/verify-audit-chain.ts';
 
 export interface AuditTrailOptions {
   db: Database;
