@@ -10,9 +10,12 @@ import { buildServer } from '../../server/build-server.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** How the server runs: the built JavaScript (what npm start runs) or the TypeScript sources through tsx. */
+/** What `npm start` runs after `node` (its flags and the built entry), read from package.json. */
+const npmStart = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/).slice(1);
+
+/** How the server runs: as npm start runs it (built JavaScript) or the TypeScript sources through tsx. */
 export const ENTRIES = {
-  built: ['dist/server/main.js'],
+  built: npmStart,
   source: ['--import', 'tsx', 'server/main.ts'],
 } as const;
 

@@ -34,8 +34,10 @@ async function mixedLoad(base: string): Promise<autocannon.Result> {
   const free = [...leads];
   const status = new Map(leads.map((id) => [id, 'in_discussion']));
   const auth = { authorization: `Bearer ${token}` };
-  // Each connection keeps one lead of its own: no two race on a row lock.
+  // A pass over the requests borrows a free lead and gives it back with its last answer (autocannon
+  // starts each pass with a fresh context): no two connections race on a row lock.
   const lead = (context: object) => ((context as { leadId?: string }).leadId ??= free.pop()!);
+  const giveBack = (context: object) => void free.push(lead(context));
   const requests: autocannon.Request[] = [
     { method: 'GET', path: '/solarium/leads?limit=20', headers: auth },
     { method: 'GET', headers: auth, setupRequest: (req, context) => ({ ...req, path: `/solarium/leads/${lead(context)}` }) },
@@ -50,7 +52,7 @@ async function mixedLoad(base: string): Promise<autocannon.Result> {
         if (code === 200) status.set(lead(context), (JSON.parse(body) as { data: { status: string } }).data.status);
       },
     },
-    { method: 'GET', headers: auth, setupRequest: (req, context) => ({ ...req, path: `/solarium/leads/${lead(context)}/timeline` }) },
+    { method: 'GET', headers: auth, setupRequest: (req, context) => ({ ...req, path: `/solarium/leads/${lead(context)}/timeline` }), onResponse: (_code, _body, context) => giveBack(context) },
     { method: 'GET', path: '/v1/apps' },
     { method: 'GET', path: '/openapi.json' },
   ];
