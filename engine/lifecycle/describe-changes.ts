@@ -288,6 +288,7 @@ const RULES_SPECS: Record<string, Spec> = {
 
 const JOB_SPECS: Record<string, Spec> = {
   schedule: { label: 'schedule' },
+  timezone: { label: 'time zone' },
   label: { label: 'label' },
   steps: { label: 'step', itemLabel: (_s, i) => `step ${i + 1}`, show: (s: { entity: string; event: string }) => `fire ${s.event} on ${s.entity} records` },
   'steps[].entity': { label: 'entity' },

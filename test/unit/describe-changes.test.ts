@@ -336,12 +336,14 @@ describe('ruleset, job and import changes', () => {
   it('says a job’s schedule and steps', () => {
     expect(sentencesOf('promopartner/promotion-dates.job.yaml', (j) => {
       j.schedule = '0 1 * * *';
+      j.timezone = 'Asia/Kolkata';
       j.steps[0].when.operator = 'onOrBefore';
       j.steps.push({ entity: 'promotion', event: 'archive' });
     })).toEqual([
       'Job promotion-dates: schedule 5 0 * * * → 0 1 * * *',
       'Job promotion-dates: step 1: condition changed',
       'Job promotion-dates: step 3 added (fire archive on promotion records)',
+      'Job promotion-dates: time zone set to Asia/Kolkata',
     ]);
   });
 
