@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import type { Express } from 'express';
 import { closeDatabase, createDatabase, createEngine, createLogger, loadPluginCatalog, prepareDatabase, startEmbeddedPostgres, startJobRunner, takeStartUpLock, type Engine, type StartUpLock, type JobRunner, type Logger } from '../engine/index.ts';
 import { createHttpApp } from './app.ts';
 import { listenHttp } from './listen-http.ts';
@@ -30,13 +29,6 @@ export interface RunningServer {
    * job runner (running jobs get the same grace), the outbox pass under way, the database.
    */
   stop(): Promise<void>;
-}
-
-function listen(app: Express, port: number, host: string): Promise<Server> {
-  return new Promise<Server>((resolve, reject) => {
-    const s = app.listen(port, host, () => resolve(s));
-    s.once('error', reject);
-  });
 }
 
 /** Stops accepting, lets requests in flight finish within `graceMs`, then cuts what is left. */
@@ -116,7 +108,7 @@ export async function startServer(config: Config, startOptions: StartOptions = {
       server = await listenHttp(http, config.http, config.port, config.host);
       port = portOf(server, config.port);
     }
-    if (config.metricsPort !== undefined) ops = await listen(createOpsApp(engine, logger, { serving, metricsToken: config.metricsToken }), config.metricsPort, config.host);
+    if (config.metricsPort !== undefined) ops = await listenHttp(createOpsApp(engine, logger, { serving, metricsToken: config.metricsToken }), config.http, config.metricsPort, config.host);
     const running = server;
     const opsServer = ops;
     const runner = jobs;
