@@ -4,19 +4,20 @@
 // SIGHUP (reload) and SIGTERM/SIGINT (drain and stop) on. The first worker also runs the jobs; the
 // others are API only. Their start-ups take turns on the database (engine/store/start-up-lock.ts).
 import cluster, { type Worker } from 'node:cluster';
-import { createLogger, startEmbeddedPostgres } from '../engine/index.ts';
+import { createLogger, prepareDatabase, startEmbeddedPostgres } from '../engine/index.ts';
 import type { Config } from './config.ts';
 
 /** A worker that dies this soon after its start is not restarted in a loop: the cluster stops instead. */
 const MIN_LIFETIME_MS = 10_000;
-/** How long the workers get to drain on SIGTERM before they are killed. */
-const STOP_BOUND_MS = 30_000;
 
 export async function runClusterPrimary(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
-  const embedded = config.databaseUrl || config.migrationDatabaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, database: 'rulepath', logger });
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, database: 'rulepath', logger });
+  // On the embedded PostgreSQL the workers get both connections, as a deployment gives them: the
+  // owner's for migrations and the application role's (made here, with its grants) for serving.
+  const database: Record<string, string> = embedded ? { MIGRATION_DATABASE_URL: embedded.url, DATABASE_URL: (await prepareDatabase({ ownerUrl: embedded.url })).appUrl } : {};
   const env = (first: boolean): Record<string, string> => ({
-    ...(embedded ? { MIGRATION_DATABASE_URL: embedded.url } : {}),
+    ...database,
     ...(first ? {} : { JOBS: 'off' }),
   });
   let stopping = false;
@@ -44,7 +45,9 @@ export async function runClusterPrimary(config: Config): Promise<void> {
     const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => Boolean(w));
     const exited = Promise.all(workers.map((w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : w.once('exit', () => resolve())))));
     for (const w of workers) w.process.kill('SIGTERM');
-    const bound = setTimeout(() => workers.forEach((w) => w.isDead() || w.process.kill('SIGKILL')), STOP_BOUND_MS);
+    // A worker drains in up to SHUTDOWN_DELAY_MS + SHUTDOWN_GRACE_MS (requests) + SHUTDOWN_GRACE_MS
+    // (jobs), then its outbox pass and database: killed only well after that.
+    const bound = setTimeout(() => workers.forEach((w) => w.isDead() || w.process.kill('SIGKILL')), config.shutdownDelayMs + 2 * config.shutdownGraceMs + 15_000);
     await exited;
     clearTimeout(bound);
     await embedded?.stop().catch((err: unknown) => logger.error({ err }, 'could not stop the embedded PostgreSQL'));

@@ -73,6 +73,8 @@ export const SETTINGS = {
 } as const;
 
 const schema = z.object(SETTINGS).superRefine((v, ctx) => {
+  // The owner's connection says which role migrates; the application's must be named beside it.
+  if (v.MIGRATION_DATABASE_URL && !v.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['MIGRATION_DATABASE_URL'], message: 'needs DATABASE_URL (the application role\'s connection) beside it' });
   if (v.NODE_ENV !== 'production') return;
   for (const name of ['JWT_SECRET', 'HASH_KEY', 'AUDIT_KEY'] as const) if (!v[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production' });
 });
@@ -144,11 +146,20 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
      * provider's `enabledBy` read app-level variables (OTP_MODE, MSG91_AUTH_KEY) that are the
      * apps' business, validated by the definitions' own schemas, not listed here.
      */
-    definitionEnv: Object.freeze({ ...env }) as Readonly<Record<string, string | undefined>>,
+    definitionEnv: definitionEnvironment(env),
   };
 }
 
 export type Config = ReturnType<typeof readConfig>;
+
+/**
+ * What definitions may read: every variable but the server's own settings (its secrets above all:
+ * a change set an admin writes must not be able to print JWT_SECRET into a label). Outside a
+ * provider's config, names that look like secrets are refused too (env-references.ts).
+ */
+function definitionEnvironment(env: NodeJS.ProcessEnv): Readonly<Record<string, string | undefined>> {
+  return Object.freeze(Object.fromEntries(Object.entries(env).filter(([name]) => !Object.hasOwn(SETTINGS, name))));
+}
 
 /** For entry points (npm start, the worker, the CLIs): the configuration, or every problem printed and exit 1. */
 export function readConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {

@@ -58,10 +58,7 @@ const portOf = (server: Server, fallback: number) => {
 export async function startServer(config: Config, startOptions: StartOptions = {}): Promise<RunningServer> {
   const serveHttp = startOptions.http ?? true;
   const logger = createLogger(config.logLevel);
-  // The embedded PostgreSQL unless given a database: DATABASE_URL, or MIGRATION_DATABASE_URL alone
-  // (the owner's; the server then makes and uses the role rulepath_app, as a WORKERS=N cluster's
-  // children do on the primary's embedded PostgreSQL).
-  const embedded = config.databaseUrl || config.migrationDatabaseUrl
+  const embedded = config.databaseUrl
     ? undefined
     : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, database: 'rulepath', logger });
   const ownerUrl = config.migrationDatabaseUrl ?? config.databaseUrl ?? embedded!.url;
@@ -85,9 +82,11 @@ export async function startServer(config: Config, startOptions: StartOptions = {
   let ops: Server | undefined;
   let jobs: JobRunner | undefined;
   const serving: ServingState = { draining: false };
-  // Off unless OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set; then the SDK is loaded, not before.
-  const tracing = await startTracing(config.otel);
+  let tracing: Awaited<ReturnType<typeof startTracing>> | undefined;
   try {
+    // Off unless OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set; then the SDK is loaded, not before.
+    tracing = await startTracing(config.otel);
+    const spans = tracing;
     const plugins = await loadPluginCatalog(config.pluginsDir);
     const engine = await createEngine({ db, plugins, backoff: config.outbox.backoff, outboxLeaseMs: config.outbox.leaseMs, definitionsDir: config.definitionsDir, dataDir: config.dataDir, production: config.production, logger, jwtSecret: config.jwtSecret, hashKey: config.hashKey, auditKey: config.auditKey, env: config.definitionEnv });
     if (serveHttp) {
@@ -104,7 +103,7 @@ export async function startServer(config: Config, startOptions: StartOptions = {
     await startUp.release();
     let port = config.port;
     if (serveHttp) {
-      const http = createHttpApp(engine, logger, { echoRoute: config.echoRoute, publicUrl: config.publicUrl, corsOrigins: config.http.corsOrigins, serving, metricsToken: config.metricsToken, tracing });
+      const http = createHttpApp(engine, logger, { echoRoute: config.echoRoute, publicUrl: config.publicUrl, corsOrigins: config.http.corsOrigins, serving, metricsToken: config.metricsToken, tracing: spans });
       server = await listenHttp(http, config.http, config.port, config.host);
       port = portOf(server, config.port);
     }
@@ -139,7 +138,7 @@ export async function startServer(config: Config, startOptions: StartOptions = {
         if (opsServer) await closeServer(opsServer, 1000, logger);
         await closeDatabase(db);
         await embedded?.stop();
-        await tracing?.shutdown().catch((err: unknown) => logger.warn({ err }, 'could not send the last spans'));
+        await spans?.shutdown().catch((err: unknown) => logger.warn({ err }, 'could not send the last spans'));
       },
     };
   } catch (err) {

@@ -1,10 +1,11 @@
 // npm run worker: background jobs only (outbox delivery, schedules), no HTTP. Start as many as
 // you like beside the API processes: Agenda's locks and the outbox's SKIP LOCKED claims keep
 // every job and every message to one worker.
-import { readConfigOrExit } from './config.ts';
-import { startServer } from './start-server.ts';
+// The SIGHUP listener goes in before anything heavy loads (ESM loads a module's whole static
+// import graph before running any of it): the rest is imported afterwards.
 import { reloadOnHangup } from './reload-on-hangup.ts';
-import { stopOnSignals } from './stop-on-signal.ts';
+
+const [{ readConfigOrExit }, { startServer }, { stopOnSignals }] = await Promise.all([import('./config.ts'), import('./start-server.ts'), import('./stop-on-signal.ts')]);
 
 const running = await startServer(readConfigOrExit(), { http: false }).catch((err: unknown) => {
   console.error('Rulepath worker could not start:', err);

@@ -28,8 +28,8 @@ function withEnvironment(file: string, content: unknown, env: EnvironmentValues,
   let resolved: unknown;
   if (c && typeof c === 'object' && !Array.isArray(c) && c.kind === 'app' && c.providers && typeof c.providers === 'object') {
     const { providers, ...rest } = c;
-    resolved = { ...(resolveEnvReferences(rest, env, '$', details) as object), providers };
-  } else resolved = resolveEnvReferences(content, env, '$', details);
+    resolved = { ...(resolveEnvReferences(rest, env, '$', details, { noSecrets: true }) as object), providers };
+  } else resolved = resolveEnvReferences(content, env, '$', details, { noSecrets: true });
   problems.push(...details.map((d) => ({ file, ...d })));
   return resolved;
 }

@@ -16,6 +16,9 @@ export interface StartUpLock {
 /** Waits for the turn (a session-level advisory lock: a process that dies mid-start lets go with its connection). */
 export async function takeStartUpLock(databaseUrl: string): Promise<StartUpLock> {
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'rulepath start-up' });
+  // A connection lost while the start goes on lets go of the lock with it; the start's own queries
+  // then fail or carry on as they may. Without a listener the lost connection would end the process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [START_UP_LOCK_KEY]);

@@ -1,7 +1,11 @@
 // npm start with WORKERS=2 (node:cluster on the embedded PostgreSQL), and the worker's signals.
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exited, serverProcesses } from '../support/server-process.ts';
+import { exited, serverProcesses, WORKER_ENTRY } from '../support/server-process.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
 
 const servers = serverProcesses('rulepath-cluster-');
 afterAll(() => servers.cleanup());
@@ -47,7 +51,28 @@ describe('npm run worker', () => {
     const api = await servers.start({ DEMO_DATA: 'off', JOBS: 'off' });
     const port = /postgresql:\/\/[^@]+@127\.0\.0\.1:(\d+)/.exec(api.output())?.[1];
     const pgPort = port ?? readFileSync(`${servers.dataDir}/postgres/postmaster.pid`, 'utf8').split('\n')[3];
-    const worker = await servers.startWorker({ DATABASE_URL: `postgresql://rulepath:rulepath@127.0.0.1:${pgPort}/rulepath` });
+    const databaseUrl = `postgresql://rulepath:rulepath@127.0.0.1:${pgPort}/rulepath`;
+    // A hangup while it is still loading and starting (a cluster primary passes SIGHUP on to starting
+    // workers too): it keeps starting, and reloads once it runs.
+    const early = spawn(process.execPath, [WORKER_ENTRY], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: servers.dataDir, LOG_LEVEL: 'info', NODE_ENV: 'development' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let earlyOut = '';
+    early.stdout!.on('data', (d: Buffer) => (earlyOut += d.toString()));
+    // As soon as the process catches SIGHUP (its SigCgt mask, bit 0), long before it is up.
+    const catchesHangup = () => (BigInt(`0x${/^SigCgt:\s+([0-9a-f]+)$/m.exec(readFileSync(`/proc/${early.pid}/status`, 'utf8'))?.[1] ?? '0'}`) & 1n) === 1n;
+    for (let waited = 0; !catchesHangup(); waited += 5) {
+      if (waited > 30_000) throw new Error('the worker never caught SIGHUP');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(earlyOut).not.toContain('worker running');
+    early.kill('SIGHUP');
+    for (let waited = 0; !earlyOut.includes('definitions reloaded'); waited += 100) {
+      if (waited > 60_000 || early.exitCode !== null || early.signalCode !== null) throw new Error(`the early hangup ended the worker (${early.signalCode ?? early.exitCode}):\n${earlyOut}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    early.kill('SIGTERM');
+    expect(await exited(early)).toBe(0);
+
+    const worker = await servers.startWorker({ DATABASE_URL: databaseUrl });
     worker.child.kill('SIGHUP');
     for (let waited = 0; !worker.output().includes('definitions reloaded'); waited += 100) {
       if (waited > 30_000 || worker.child.exitCode !== null) throw new Error(`no reload:\n${worker.output()}`);

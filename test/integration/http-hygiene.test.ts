@@ -93,6 +93,13 @@ describe('CORS by allow-list', () => {
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('gives a preflight to a path nobody serves no metrics label of its own', async () => {
+    for (const junk of ['a1b2c3', 'd4e5f6']) await request.options(`/${junk}/x`).set('Origin', allowed).set('Access-Control-Request-Method', 'GET');
+    const metrics = await request.get('/metrics');
+    expect(metrics.text).toContain('route="(unmatched)"');
+    expect(metrics.text).not.toMatch(/a1b2c3|d4e5f6/);
+  });
+
   it('is off by default: no CORS headers for anyone', async () => {
     const res = await s.request.get('/healthz').set('Origin', allowed);
     expect(res.headers['access-control-allow-origin']).toBeUndefined();

@@ -49,6 +49,17 @@ describe('definitions in production mode', () => {
     expect(problems).toContainEqual({ file: 'ekyc/mobile-otp.otp.yaml', path: '$.mode', message: 'Environment variable EKYC_OTP_MODE is not set (a definition may give a default: ${EKYC_OTP_MODE:-value})' });
     expect(compileAppFiles(edited, [], DEFINITIONS, { env: { EKYC_OTP_MODE: 'random' } }).app).toBeDefined();
   });
+
+  it('never lets a definition read a credential outside a provider config', () => {
+    const { files } = readDefinitionFiles(path.join(DEFINITIONS, 'ekyc'));
+    const edited = files.map((f) => (f.file.endsWith('app.yaml') ? { ...f, content: { ...(f.content as object), name: 'eKYC ${NETCORE_PASSWORD} ${HASH_KEY:-x}' } } : f));
+    const { app, problems } = compileAppFiles(edited, [], DEFINITIONS, { env: { NETCORE_PASSWORD: 'secret-value' } });
+    expect(app).toBeUndefined();
+    expect(problems.map((p) => p.message)).toEqual([
+      'Environment variable NETCORE_PASSWORD looks like a credential: only a provider\'s config may read one',
+      'Environment variable HASH_KEY looks like a credential: only a provider\'s config may read one',
+    ]);
+  });
 });
 
 describe('npm start with NODE_ENV=production', () => {

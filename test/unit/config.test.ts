@@ -58,6 +58,12 @@ describe('configuration', () => {
     expect(refusal({ NODE_ENV: 'prod' })).toContain('NODE_ENV: must be development, production or test');
   });
 
+  it('gives definitions the environment without the server’s own settings', () => {
+    const key = 'k'.repeat(40);
+    const c = readConfig({ JWT_SECRET: key, DATABASE_URL: 'postgres://u:p@h/db', OTP_MODE: 'random', MSG91_AUTH_KEY: 'vendor' });
+    expect(c.definitionEnv).toEqual({ OTP_MODE: 'random', MSG91_AUTH_KEY: 'vendor' });
+  });
+
   it('takes an allow-list of origins and an empty variable as unset', () => {
     expect(readConfig({ CORS_ORIGINS: 'https://app.example.com, http://localhost:5173/' }).http.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
     expect(readConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 3000, databaseUrl: undefined });
