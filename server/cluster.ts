@@ -15,7 +15,14 @@ export async function runClusterPrimary(config: Config): Promise<void> {
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, database: 'rulepath', logger });
   // On the embedded PostgreSQL the workers get both connections, as a deployment gives them: the
   // owner's for migrations and the application role's (made here, with its grants) for serving.
-  const database: Record<string, string> = embedded ? { MIGRATION_DATABASE_URL: embedded.url, DATABASE_URL: (await prepareDatabase({ ownerUrl: embedded.url })).appUrl } : {};
+  let database: Record<string, string> = {};
+  if (embedded) {
+    const prepared = await prepareDatabase({ ownerUrl: embedded.url }).catch(async (err: unknown) => {
+      await embedded.stop().catch(() => undefined);
+      throw err;
+    });
+    database = { MIGRATION_DATABASE_URL: embedded.url, DATABASE_URL: prepared.appUrl };
+  }
   const env = (first: boolean): Record<string, string> => ({
     ...database,
     ...(first ? {} : { JOBS: 'off' }),
