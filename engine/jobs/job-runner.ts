@@ -1,7 +1,8 @@
 // Agenda runs the engine's background work. PostgreSQL by default (its tables live in the
 // `agenda` schema, created by the backend itself); MongoDB when AGENDA_MONGO_URL is given.
-import { Agenda } from 'agenda';
-import { PostgresBackend } from '@agendajs/postgres-backend';
+// Agenda and its backend (~20 MB resident, ~0.2 s to load) are loaded by startJobRunner: an API
+// process with JOBS=off (a cluster's other workers, a deployment's API tier) never loads them.
+import type { Agenda } from 'agenda';
 import pg from 'pg';
 import type { Logger } from '../support/logger.ts';
 import type { Metrics } from '../support/metrics.ts';
@@ -42,6 +43,7 @@ async function backendFor(options: JobRunnerOptions): Promise<{ backend: Constru
     return { backend: new MongoBackend({ address: options.mongoUrl } as never) as never, close: async () => {} };
   }
   // A pool of its own whose search_path is the agenda schema (see the outbox migration).
+  const { PostgresBackend } = await import('@agendajs/postgres-backend');
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4, options: '-c search_path=agenda' });
   pool.on('error', (err) => options.logger.warn({ err }, 'agenda database connection lost'));
   const backend = new PostgresBackend({ pool });
@@ -54,7 +56,7 @@ async function backendFor(options: JobRunnerOptions): Promise<{ backend: Constru
 }
 
 export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunner> {
-  const { backend, close } = await backendFor(options);
+  const [{ backend, close }, { Agenda }] = await Promise.all([backendFor(options), import('agenda')]);
   const agenda = new Agenda({ backend, name: options.name, processEvery: options.processEvery ?? '2 seconds', defaultLockLifetime: 60_000 });
   agenda.on('error', (err: unknown) => options.logger.error({ err }, 'agenda error'));
   // The current run function of each job name: a reload replaces it without redefining the job.
