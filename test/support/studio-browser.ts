@@ -53,7 +53,9 @@ export async function openStudio(options: Parameters<typeof startTestServer>[0] 
     return route.abort('blockedbyclient');
   });
   const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(15_000);
+  // Generous: the browser tests share two cores with every other test file, some of which start
+  // several server processes; a real missing element still fails, only later.
+  page.setDefaultTimeout(30_000);
   mkdirSync(SCREENSHOTS, { recursive: true });
   return {
     server,
