@@ -1,14 +1,13 @@
 // npm run definitions -- <subcommand>: releases, export, import and diff of an app's definitions
 // against the database the server uses. The subcommands are in definitions/; this opens the
 // database only when one asks for it, closes it (stopping an embedded PostgreSQL it started), exits.
-import { pino } from 'pino';
 import { readConfigOrExit } from '../server/config.ts';
 import { runDefinitionsCommand } from './definitions/run-definitions-command.ts';
-import { openServerDatabase, type OpenDatabase } from './server-database.ts';
+import { commandLogger, openServerDatabase, type OpenDatabase } from './server-database.ts';
 
 const config = readConfigOrExit();
 // Logs go to stderr: stdout is the command's answer.
-const logger = pino({ level: process.env.LOG_LEVEL ? config.logLevel : 'warn', base: undefined }, pino.destination(2));
+const logger = commandLogger(config);
 let opened: OpenDatabase | undefined;
 let code: number;
 try {

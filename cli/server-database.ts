@@ -3,8 +3,14 @@
 // command and stopped after (as `npm run audit:verify` does). Migrated as a start migrates it, so a
 // command on a database no server has opened yet finds the tables.
 import pg from 'pg';
+import { pino } from 'pino';
 import { closeDatabase, createDatabase, embeddedPostgresUrl, giveAuditKey, loadAuditKey, prepareDatabase, startEmbeddedPostgres, type Database, type Logger } from '../engine/index.ts';
 import type { Config } from '../server/config.ts';
+
+/** A command's logger: to stderr (stdout is the command's answer), at the config's command level. */
+export function commandLogger(config: Config): Logger {
+  return pino({ level: config.commandLogLevel, base: undefined }, pino.destination(2));
+}
 
 export interface OpenDatabase {
   db: Database;

@@ -3,10 +3,9 @@
 // install gets its first admin. Every change is audited as "operator", as the API's are.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
 import { compileRelease, createUserAdmin, isAppError, loadAppDir, type CompiledApp, type Database } from '../engine/index.ts';
 import { readConfigOrExit, type Config } from '../server/config.ts';
-import { openServerDatabase, type OpenDatabase } from './server-database.ts';
+import { commandLogger, openServerDatabase, type OpenDatabase } from './server-database.ts';
 
 const USAGE = `usage: npm run users -- create --app <app> --role <role> (--email <email> | --phone <10 digits>) [--password <password>] [--name <display name>] [--attribute key=value ...]
        npm run users -- list --app <app> [--role <role>]
@@ -32,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = readConfigOrExit();
-  const logger = pino({ level: process.env.LOG_LEVEL ? config.logLevel : 'warn', base: undefined }, pino.destination(2));
+  const logger = commandLogger(config);
   let opened: OpenDatabase | undefined;
   try {
     opened = await openServerDatabase(config, logger);

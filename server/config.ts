@@ -123,6 +123,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env) {
     hashKey: v.HASH_KEY,
     auditKey: v.AUDIT_KEY,
     logLevel: v.LOG_LEVEL,
+    /** The CLIs' level: their stdout is their answer, so only warnings unless LOG_LEVEL is set. */
+    commandLogLevel: given.LOG_LEVEL === undefined ? 'warn' : v.LOG_LEVEL,
     echoRoute: v.ECHO_ROUTE,
     publicUrl: v.PUBLIC_URL,
     demoData: v.DEMO_DATA,
