@@ -95,10 +95,11 @@ function Workspace() {
   const studio = useStudio();
   const route = useRoute();
   const screens = SCREENS.filter((s) => s.available(studio));
-  const current = screens.find((s) => s.id === route.screen) ?? screens[0];
-  useEffect(() => {
-    if (current && route.screen !== current.id) navigate(href(studio.app.id, current.id));
-  }, [current, route.screen, studio.app.id]);
+  // The address is never rewritten here: a redirect to the first screen, decided from a route read
+  // before a same-page navigation was seen, sent a deep link opened just after sign-in elsewhere.
+  // A route naming no screen of this role shows the first one, without the route's rest.
+  const named = screens.find((s) => s.id === route.screen);
+  const current = named ?? screens[0];
   const Screen = current?.component;
   return (
     <div className="workspace">
@@ -118,9 +119,11 @@ function Workspace() {
         </Button>
       </nav>
       <main className="content" id="main" tabIndex={-1}>
-        {Screen ? (
+        {!studio.liveKnown ? (
+          <Loading />
+        ) : Screen ? (
           <Suspense fallback={<Loading />}>
-            <Screen rest={route.rest} query={route.query} />
+            <Screen rest={named ? route.rest : []} query={route.query} />
           </Suspense>
         ) : (
           <p className="empty">Your role has nothing to manage in {studio.app.name} here.</p>

@@ -31,6 +31,8 @@ export interface Studio {
   live: Release | null;
   /** Whether the role may see (and so work on) the app's definitions. */
   managesDefinitions: boolean;
+  /** False until the first look at the live release has answered: until then nobody knows which screens the role has. */
+  liveKnown: boolean;
   /** What the signed-in role may do with definitions, as the live app definition says (the server enforces it either way). */
   rights: { edit: boolean | string[]; publish: boolean; approve: boolean };
   reloadLive(): Promise<void>;
@@ -80,6 +82,7 @@ export function StudioProvider({ app, session, onSignOut, children }: { app: App
   );
   const [live, setLive] = useState<Release | null>(null);
   const [managesDefinitions, setManages] = useState(false);
+  const [liveKnown, setLiveKnown] = useState(false);
   const [changeSet, setChangeSet] = useState<ChangeSet | null>(null);
   const [toasts, setToasts] = useState<Toast[]>([]);
 
@@ -142,7 +145,9 @@ export function StudioProvider({ app, session, onSignOut, children }: { app: App
   }, [changeSet, selectChangeSet]);
 
   useEffect(() => {
-    reloadLive().catch((err: unknown) => notify(err instanceof Error ? err.message : String(err), 'error'));
+    reloadLive()
+      .catch((err: unknown) => notify(err instanceof Error ? err.message : String(err), 'error'))
+      .finally(() => setLiveKnown(true));
     const remembered = sessionStorage.getItem(changeSetKey(app.id));
     if (remembered) selectChangeSet(remembered).catch(() => sessionStorage.removeItem(changeSetKey(app.id)));
   }, [reloadLive, selectChangeSet, notify, app.id]);
@@ -169,7 +174,7 @@ export function StudioProvider({ app, session, onSignOut, children }: { app: App
   const declared = (live?.definitions.find((d) => d.kind === 'app')?.content as { roles?: Record<string, { definitions?: { edit?: boolean | string[]; publish?: boolean; approve?: boolean } }> } | undefined)?.roles?.[session.user.role]?.definitions;
   const rights = { edit: declared?.edit ?? false, publish: declared?.publish === true, approve: declared?.approve === true };
   const value: Studio = {
-    app, session, caller, api, base, live, managesDefinitions, rights, reloadLive,
+    app, session, caller, api, base, live, managesDefinitions, liveKnown, rights, reloadLive,
     changeSet, selectChangeSet, openChangeSet, putDefinition, refreshChangeSet,
     definition, definitionsOf, notify, toasts, dismiss, signOut,
   };
