@@ -6,16 +6,14 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { freePort } from '../support/free-port.ts';
+import { START_ARGS } from '../support/server-process.ts';
 import { buildServer } from '../../server/build-server.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** What `npm start` runs after `node` (its flags and the built entry), read from package.json. */
-const npmStart = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/).slice(1);
-
 /** How the server runs: as npm start runs it (built JavaScript) or the TypeScript sources through tsx. */
 export const ENTRIES = {
-  built: npmStart,
+  built: START_ARGS,
   source: ['--import', 'tsx', 'server/main.ts'],
 } as const;
 
@@ -27,7 +25,9 @@ export async function startServer(options: { env?: Record<string, string>; dataD
   const port = await freePort();
   // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the server, to see where a route spends its time.
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, ...ENTRIES[options.entry ?? 'built']], {
+  // BENCH_NODE_FLAGS="--a --b" adds node flags before the entry's own, to try a V8 setting against the same load.
+  const extra = process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...profile, ...extra, ...ENTRIES[options.entry ?? 'built']], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), EMBEDDED_PG_PORT: String(await freePort()), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ECHO_ROUTE: '1', DEMO_DATA: 'off', DATABASE_URL: '', ...options.env },
     stdio: ['ignore', 'pipe', 'inherit'],

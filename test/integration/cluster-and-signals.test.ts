@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exited, serverProcesses, WORKER_ENTRY } from '../support/server-process.ts';
+import { exited, serverProcesses, WORKER_ARGS } from '../support/server-process.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -54,7 +54,7 @@ describe('npm run worker', () => {
     const databaseUrl = `postgresql://rulepath:rulepath@127.0.0.1:${pgPort}/rulepath`;
     // A hangup while it is still loading and starting (a cluster primary passes SIGHUP on to starting
     // workers too): it keeps starting, and reloads once it runs.
-    const early = spawn(process.execPath, [WORKER_ENTRY], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: servers.dataDir, LOG_LEVEL: 'info', NODE_ENV: 'development' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const early = spawn(process.execPath, WORKER_ARGS, { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: servers.dataDir, LOG_LEVEL: 'info', NODE_ENV: 'development' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let earlyOut = '';
     early.stdout!.on('data', (d: Buffer) => (earlyOut += d.toString()));
     // As soon as the process catches SIGHUP (its SigCgt mask, bit 0), long before it is up.

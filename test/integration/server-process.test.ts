@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exited, serverProcesses, START_ENTRY } from '../support/server-process.ts';
+import { exited, serverProcesses, START_ARGS, START_ENTRY } from '../support/server-process.ts';
 
 const servers = serverProcesses('rulepath-start-');
 const dataDir = servers.dataDir;
@@ -12,11 +12,11 @@ describe('npm start', () => {
   it('serves the apps, survives a kill -9 with its data, and stops cleanly', async () => {
     const first = await servers.start();
     let base = first.base;
-    // What npm start runs: the built JavaScript under plain node, no TypeScript loader in the process.
-    const pkg = JSON.parse(readFileSync(path.join(import.meta.dirname, '../../package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.start).toBe(`node ${START_ENTRY}`);
+    // What npm start runs: the built JavaScript under plain node (V8 memory settings only), no TypeScript loader in the process.
+    expect(START_ENTRY).toBe('dist/server/main.js');
+    expect(START_ARGS.slice(0, -1).every((a) => /^--(max-semi-space-size|heap-growing-percent|wasm-tiering-budget)=\d+$/.test(a))).toBe(true);
     const cmdline = readFileSync(`/proc/${first.child.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-    expect(cmdline.slice(1)).toEqual([START_ENTRY]);
+    expect(cmdline.slice(1)).toEqual(START_ARGS);
     expect(first.output()).toContain(`app solarium`);
     expect(first.output()).toMatch(/demo admin +admin@solarium\.test password demo1234/);
     expect(first.output()).toMatch(/demo kam +9000000002 +OTP 123456/);

@@ -6,10 +6,19 @@ import path from 'node:path';
 import { freePort } from './free-port.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-/** What `npm start` runs: the built server (test/support/global-setup.ts builds it), no TypeScript loader. */
-export const START_ENTRY = 'dist/server/main.js';
+
+/** What `npm run <name>` hands node (its flags and entry), read from package.json so a test runs exactly that. */
+export function npmScriptArgs(name: 'start' | 'worker'): string[] {
+  const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const [command, ...args] = scripts[name]!.split(/\s+/);
+  if (command !== 'node') throw new Error(`npm run ${name} is expected to run node, not ${command}`);
+  return args;
+}
+/** What `npm start` runs: the built server (test/support/global-setup.ts builds it) under plain node, no TypeScript loader. */
+export const START_ARGS = npmScriptArgs('start');
+export const START_ENTRY = START_ARGS.at(-1)!;
 /** What `npm run worker` runs: background jobs only, no HTTP. */
-export const WORKER_ENTRY = 'dist/server/worker.js';
+export const WORKER_ARGS = npmScriptArgs('worker');
 
 export interface StartedServer {
   child: ChildProcess;
@@ -34,9 +43,9 @@ export function serverProcesses(prefix: string): ServerProcesses {
   // mkdtemp makes a private (0700) folder; as root, PostgreSQL (user postgres) must reach the cluster inside it.
   chmodSync(dataDir, 0o755);
   const children: ChildProcess[] = [];
-  async function startOnce(env: Record<string, string>, port: number, entry = START_ENTRY, readyText = 'Rulepath is serving on'): Promise<StartedServer> {
+  async function startOnce(env: Record<string, string>, port: number, args = START_ARGS, readyText = 'Rulepath is serving on'): Promise<StartedServer> {
     const t0 = Date.now();
-    const child = spawn(process.execPath, [entry], {
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development', DATABASE_URL: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -72,7 +81,7 @@ export function serverProcesses(prefix: string): ServerProcesses {
       }
     },
     startWorker(env = {}) {
-      return startOnce({ LOG_LEVEL: 'info', ...env }, 0, WORKER_ENTRY, 'worker running');
+      return startOnce({ LOG_LEVEL: 'info', ...env }, 0, WORKER_ARGS, 'worker running');
     },
     cleanup() {
       for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
