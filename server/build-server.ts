@@ -2,12 +2,14 @@
 // layout), so that npm start runs plain node — no TypeScript loader, its memory or its start-up
 // time in a serving process. Like the Studio's build, it runs only when the sources changed since
 // the last one (a hash kept in dist/), so npm start, the tests and the benchmarks can all ask for it.
+// It also compiles the definition kinds' JSON Schemas to JavaScript once (definition-schemas.ts).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../engine/support/project-root.ts';
+import { PRECOMPILED_VALIDATORS, precompiledValidatorsSource, SCHEMA_DIR } from '../engine/registry/definition-schemas.ts';
 
 const SOURCES = ['cli', 'engine', 'server', 'plugins'];
 const INPUTS = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
@@ -27,6 +29,8 @@ function sourceHash(): string {
   const add = (file: string) => hash.update(path.relative(PROJECT_ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
   for (const dir of SOURCES) walk(path.join(PROJECT_ROOT, dir), (f) => f.endsWith('.ts') && add(f));
   for (const file of INPUTS) add(path.join(PROJECT_ROOT, file));
+  // The definition kinds' schemas: the build turns them into validators.
+  walk(SCHEMA_DIR, (f) => f.endsWith('.json') && add(f));
   return hash.digest('hex');
 }
 
@@ -61,6 +65,7 @@ export async function buildServer(options: { quiet?: boolean } = {}): Promise<bo
     throw new Error(`The server build failed:\n${stdout ?? ''}${stderr ?? ''}`);
   }
   removeOrphans();
+  writeFileSync(PRECOMPILED_VALIDATORS, precompiledValidatorsSource());
   writeFileSync(STAMP, wanted);
   return true;
 }
