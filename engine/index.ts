@@ -57,7 +57,7 @@ import { readMigrations } from './store/migrate.ts';
 export { AppError, isAppError, type ErrorDetail } from './errors/app-error.ts';
 export { ERROR_CATALOG, type ErrorCode } from './errors/error-catalog.ts';
 export { closeDatabase, createDatabase, type Database } from './store/database.ts';
-export { embeddedPostgresUrl, startEmbeddedPostgres } from './store/embedded-postgres.ts';
+export { embeddedPostgresUrl, startEmbeddedPostgres, type EmbeddedPostgres } from './store/embedded-postgres.ts';
 export { migrate } from './store/migrate.ts';
 export { takeStartUpLock, type StartUpLock } from './store/start-up-lock.ts';
 export { verifyAuditChain } from './audit/verify-audit-chain.ts';

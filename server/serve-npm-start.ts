@@ -4,37 +4,37 @@ import { reloadOnHangup } from './reload-on-hangup.ts';
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { readConfigOrExit } from './config.ts';
+import type { EmbeddedPostgres } from '../engine/index.ts';
+import type { Config } from './config.ts';
 import { startServer, type RunningServer } from './start-server.ts';
 import { STUDIO_DIST } from './studio-routes.ts';
 import { stopOnSignals } from './stop-on-signal.ts';
 
-const config = readConfigOrExit();
-
-export async function serveNpmStart(): Promise<void> {
+/** `embedded`: the embedded PostgreSQL main.ts started while this module loaded, if it did. */
+export async function serveNpmStart(config: Config, embedded?: Promise<EmbeddedPostgres>): Promise<void> {
   if (config.workers > 1 && cluster.isPrimary) {
     const { runClusterPrimary } = await import('./cluster.ts');
     await runClusterPrimary(config);
   } else {
-    await serveInThisProcess();
+    await serveInThisProcess(config, embedded);
   }
 }
 
-async function serveInThisProcess() {
-  const running = await startServer(config).catch((err: unknown) => {
+async function serveInThisProcess(config: Config, embedded?: Promise<EmbeddedPostgres>) {
+  const running = await startServer(config, { embedded }).catch((err: unknown) => {
     console.error('Rulepath could not start:', err);
     process.exit(1);
   });
 
   // A cluster's first worker says where to go; the others, that they serve too.
   if (cluster.isWorker && cluster.worker!.id !== 1) console.log(`Rulepath worker ${process.pid} is serving on ${running.url} too`);
-  else printWhereToGo(running);
+  else printWhereToGo(running, config);
 
   reloadOnHangup(running);
   stopOnSignals(running);
 }
 
-function printWhereToGo(running: RunningServer) {
+function printWhereToGo(running: RunningServer, config: Config) {
   const registry = running.engine.registry();
   const lines = [
     '',

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { closeDatabase, createDatabase, createEngine, createLogger, loadPluginCatalog, prepareDatabase, startEmbeddedPostgres, startJobRunner, takeStartUpLock, type Engine, type StartUpLock, type JobRunner, type Logger } from '../engine/index.ts';
+import { closeDatabase, createDatabase, createEngine, createLogger, loadPluginCatalog, prepareDatabase, startEmbeddedPostgres, startJobRunner, takeStartUpLock, type EmbeddedPostgres, type Engine, type StartUpLock, type JobRunner, type Logger } from '../engine/index.ts';
 import { createHttpApp } from './app.ts';
 import { listenHttp } from './listen-http.ts';
 import type { Config } from './config.ts';
@@ -10,6 +10,8 @@ import { startTracing } from './tracing.ts';
 export interface StartOptions {
   /** false: background jobs only, no HTTP (npm run worker). */
   http?: boolean;
+  /** The embedded PostgreSQL, already starting (npm start starts it before the engine loads); used when there is no DATABASE_URL. */
+  embedded?: Promise<EmbeddedPostgres>;
 }
 
 export interface RunningServer {
@@ -60,7 +62,7 @@ export async function startServer(config: Config, startOptions: StartOptions = {
   const logger = createLogger(config.logLevel);
   const embedded = config.databaseUrl
     ? undefined
-    : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, database: 'rulepath', logger });
+    : await (startOptions.embedded ?? startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, database: 'rulepath', logger }));
   const ownerUrl = config.migrationDatabaseUrl ?? config.databaseUrl ?? embedded!.url;
   // Processes starting together on this database take turns until this one's start-up writes are
   // done (migrations, releases, demo data, Agenda's tables); then it serves beside the others.
