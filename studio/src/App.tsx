@@ -91,6 +91,9 @@ function UserBadge({ session }: { session: Session }) {
   );
 }
 
+/** The query a screen gets when the address named another screen: never another screen's. */
+const NO_QUERY = new URLSearchParams();
+
 function Workspace() {
   const studio = useStudio();
   const route = useRoute();
@@ -123,7 +126,8 @@ function Workspace() {
           <Loading />
         ) : Screen ? (
           <Suspense fallback={<Loading />}>
-            <Screen rest={named ? route.rest : []} query={route.query} />
+            {route.screen && !named ? <p className="muted">“{route.screen}” is not a screen you have here; showing {current!.label}.</p> : null}
+            <Screen rest={named ? route.rest : []} query={named ? route.query : NO_QUERY} />
           </Suspense>
         ) : (
           <p className="empty">Your role has nothing to manage in {studio.app.name} here.</p>

@@ -1,6 +1,6 @@
 // Hash routes: #/<app>/<screen>/<rest...>. A hash keeps every Studio URL served by one index.html
 // and makes back/forward and bookmarks work without server routes.
-import { useEffect, useState } from 'react';
+import { useMemo, useSyncExternalStore } from 'react';
 
 export interface Route {
   app?: string;
@@ -28,12 +28,18 @@ export function navigate(to: string): void {
   if (location.hash !== to) location.hash = to;
 }
 
+const subscribe = (onChange: () => void) => {
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
+};
+const currentHash = () => location.hash;
+
+/**
+ * The route of the address as it is now. An external store, not state copied at mount: a component
+ * mounted between a navigation and its hashchange event (the Workspace, right after sign-in) reads
+ * the new address at its first render instead of missing the event.
+ */
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseRoute(location.hash));
-  useEffect(() => {
-    const onChange = () => setRoute(parseRoute(location.hash));
-    window.addEventListener('hashchange', onChange);
-    return () => window.removeEventListener('hashchange', onChange);
-  }, []);
-  return route;
+  const hash = useSyncExternalStore(subscribe, currentHash);
+  return useMemo(() => parseRoute(hash), [hash]);
 }
