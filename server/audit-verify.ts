@@ -5,7 +5,8 @@
 // it is not running); the key is AUDIT_KEY, or the one under DATA_DIR (never made up here).
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { closeDatabase, createDatabase, createLogger, embeddedPostgresUrl, loadAuditKey, loadPluginCatalog, startEmbeddedPostgres, verifyAudit } from '../engine/index.ts';
+import { closeDatabase, createDatabase, createLogger, embeddedPostgresUrl, loadAuditKey, loadPluginCatalog, verifyAudit } from '../engine/index.ts';
+import { startEmbeddedDatabase } from './embedded-database.ts';
 import { readConfigOrExit } from './config.ts';
 
 const { values } = parseArgs({ options: { checkpoint: { type: 'boolean', default: false } } });
@@ -22,7 +23,7 @@ try {
 } catch {
   if (config.databaseUrl) throw new Error(`Cannot reach ${config.databaseUrl}`);
   // The server is not running: start its embedded database just for the check.
-  const pgi = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, database: 'rulepath', logger });
+  const pgi = await startEmbeddedDatabase(config, logger);
   url = pgi.url;
   stop = pgi.stop;
 }

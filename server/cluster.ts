@@ -4,15 +4,16 @@
 // SIGHUP (reload) and SIGTERM/SIGINT (drain and stop) on. The first worker also runs the jobs; the
 // others are API only. Their start-ups take turns on the database (engine/store/start-up-lock.ts).
 import cluster, { type Worker } from 'node:cluster';
-import { createLogger, prepareDatabase, startEmbeddedPostgres } from '../engine/index.ts';
+import { createLogger, prepareDatabase } from '../engine/index.ts';
 import type { Config } from './config.ts';
+import { startEmbeddedDatabase } from './embedded-database.ts';
 
 /** A worker that dies this soon after its start is not restarted in a loop: the cluster stops instead. */
 const MIN_LIFETIME_MS = 10_000;
 
 export async function runClusterPrimary(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
-  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, database: 'rulepath', logger });
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedDatabase(config, logger);
   // On the embedded PostgreSQL the workers get both connections, as a deployment gives them: the
   // owner's for migrations and the application role's (made here, with its grants) for serving.
   let database: Record<string, string> = {};

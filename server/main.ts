@@ -1,20 +1,29 @@
 // npm start: serves every reference app and prints where to go (WORKERS=N: as N processes, server/cluster.ts).
 // The SIGHUP listener goes in before anything heavy loads: ESM loads a module's whole static import
-// graph before running any of it, so the server (serve-npm-start.ts) is imported afterwards.
+// graph before running any of it, so everything else is imported afterwards, dynamically (a test
+// holds this file to that).
 import './reload-on-hangup.ts';
-import cluster from 'node:cluster';
-import { readConfigOrExit } from './config.ts';
-import { startEmbeddedPostgres } from '../engine/store/embedded-postgres.ts';
-import { createLogger } from '../engine/support/logger.ts';
 
+const { default: cluster } = await import('node:cluster');
+const { readConfigOrExit } = await import('./config.ts');
 const config = readConfigOrExit();
-// The embedded PostgreSQL is another process: started first, it gets ready while the engine's
-// modules load (~0.1 s of every start). A cluster's primary starts it itself (cluster.ts), and its
-// workers are given DATABASE_URL.
-const alone = config.workers <= 1 && cluster.isPrimary;
-const embedded = alone && !config.databaseUrl ? startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, database: 'rulepath', logger: createLogger(config.logLevel) }) : undefined;
-// Awaited by the start; a failure is reported there, not as an unhandled rejection meanwhile.
-embedded?.catch(() => undefined);
 
-const { serveNpmStart } = await import('./serve-npm-start.ts');
-await serveNpmStart(config, embedded);
+// The embedded PostgreSQL is another process: started first, it gets ready while the engine's
+// modules load. A cluster's primary starts it itself (cluster.ts), and its workers are given DATABASE_URL.
+let embedded: Promise<import('../engine/store/embedded-postgres.ts').EmbeddedPostgres> | undefined;
+if (config.workers <= 1 && cluster.isPrimary && !config.databaseUrl) {
+  const [{ startEmbeddedDatabase }, { createLogger }] = await Promise.all([import('./embedded-database.ts'), import('../engine/support/logger.ts')]);
+  embedded = startEmbeddedDatabase(config, createLogger(config.logLevel));
+  // Awaited by the start; a failure is reported there, not as an unhandled rejection meanwhile.
+  embedded.catch(() => undefined);
+}
+
+let serve: typeof import('./serve-npm-start.ts');
+try {
+  serve = await import('./serve-npm-start.ts');
+} catch (err) {
+  // The database this process started must not outlive it.
+  await embedded?.then((pg) => pg.stop(), () => undefined);
+  throw err;
+}
+await serve.serveNpmStart(config, embedded);

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
-import { closeDatabase, createDatabase, createEngine, createLogger, loadPluginCatalog, prepareDatabase, startEmbeddedPostgres, startJobRunner, takeStartUpLock, type EmbeddedPostgres, type Engine, type StartUpLock, type JobRunner, type Logger } from '../engine/index.ts';
+import { closeDatabase, createDatabase, createEngine, createLogger, loadPluginCatalog, prepareDatabase, startJobRunner, takeStartUpLock, type EmbeddedPostgres, type Engine, type StartUpLock, type JobRunner, type Logger } from '../engine/index.ts';
 import { createHttpApp } from './app.ts';
+import { startEmbeddedDatabase } from './embedded-database.ts';
 import { listenHttp } from './listen-http.ts';
 import type { Config } from './config.ts';
 import { createOpsApp } from './ops-app.ts';
@@ -62,7 +63,7 @@ export async function startServer(config: Config, startOptions: StartOptions = {
   const logger = createLogger(config.logLevel);
   const embedded = config.databaseUrl
     ? undefined
-    : await (startOptions.embedded ?? startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, database: 'rulepath', logger }));
+    : await (startOptions.embedded ?? startEmbeddedDatabase(config, logger));
   const ownerUrl = config.migrationDatabaseUrl ?? config.databaseUrl ?? embedded!.url;
   // Processes starting together on this database take turns until this one's start-up writes are
   // done (migrations, releases, demo data, Agenda's tables); then it serves beside the others.
