@@ -34,8 +34,19 @@ function kindSchemas(): KindSchemas {
   const hash = createHash('sha256');
   for (const pkg of ['ajv', 'ajv-formats']) hash.update(`${pkg}@${(require(`${pkg}/package.json`) as { version: string }).version}\0`);
   hash.update(JSON.stringify(OPTIONS)).update('\0');
+  // The formats a definition may name (their patterns are copied into the generated code) and which
+  // schema each kind exports.
+  hash.update(describeFormats()).update('\0');
+  hash.update(kindModules.map((m) => `${m.kind}=${m.schemaFile}`).join(',')).update('\0');
   for (const t of texts) hash.update(t.file).update('\0').update(t.text).update('\0');
   return { texts, hash: hash.digest('hex') };
+}
+
+function describeFormats(): string {
+  const formats = addFieldFormats(new Ajv(OPTIONS)).formats;
+  const describe = (f: unknown): string =>
+    f instanceof RegExp || typeof f === 'function' ? String(f) : f && typeof f === 'object' ? Object.entries(f).map(([k, v]) => `${k}:${describe(v)}`).join(';') : String(f);
+  return Object.keys(formats).sort().map((name) => `${name}=${describe(formats[name])}`).join('\n');
 }
 
 function kindAjv(schemas: KindSchemas, options: Options): Ajv {
@@ -58,21 +69,39 @@ export function precompiledValidatorsSource(): string {
 }
 
 let validators: Map<DefinitionKind, ValidateFunction> | undefined;
+let origin: 'precompiled' | 'compiled' | undefined;
+
+/**
+ * The validators of a precompiled module, when it was made from exactly these schemas and exports
+ * one for every kind; undefined otherwise (missing, stale, unreadable: the caller compiles them).
+ */
+export function loadPrecompiledValidators(file: string, hash: string): Map<DefinitionKind, ValidateFunction> | undefined {
+  if (!existsSync(file)) return undefined;
+  let built: Record<string, unknown>;
+  try {
+    built = require(file) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (built.schemaHash !== hash || !kindModules.every((m) => typeof built[m.kind] === 'function')) return undefined;
+  return new Map(kindModules.map((m) => [m.kind, built[m.kind] as ValidateFunction]));
+}
 
 /** The validator of every definition kind, once per process: precompiled when the build made them for these schemas. */
 function kindValidators(): Map<DefinitionKind, ValidateFunction> {
   if (validators) return validators;
   const schemas = kindSchemas();
-  if (existsSync(PRECOMPILED_VALIDATORS)) {
-    const built = require(PRECOMPILED_VALIDATORS) as Record<string, unknown> & { schemaHash?: string };
-    if (built.schemaHash === schemas.hash) {
-      validators = new Map(kindModules.map((m) => [m.kind, built[m.kind] as ValidateFunction]));
-      return validators;
-    }
-  }
-  validators = compileKindValidators(schemas);
+  const built = loadPrecompiledValidators(PRECOMPILED_VALIDATORS, schemas.hash);
+  origin = built ? 'precompiled' : 'compiled';
+  validators = built ?? compileKindValidators(schemas);
   return validators;
 }
+
+/** How this process got its kind validators (undefined before the first validation). */
+export const kindValidatorsOrigin = () => origin;
+
+/** The hash a precompiled module must carry to be used for the schemas as they are now. */
+export const kindSchemasHash = () => kindSchemas().hash;
 
 /** The kinds' validators compiled now (never the precompiled ones). */
 export function compileKindValidators(schemas = kindSchemas()): Map<DefinitionKind, ValidateFunction> {

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compileKindValidators, PRECOMPILED_VALIDATORS, precompiledValidatorsSource, validateDefinitionShape } from '../../engine/registry/definition-schemas.ts';
+import { compileKindValidators, kindSchemasHash, kindValidatorsOrigin, loadPrecompiledValidators, PRECOMPILED_VALIDATORS, precompiledValidatorsSource, validateDefinitionShape } from '../../engine/registry/definition-schemas.ts';
 import { definitionKindNames, type DefinitionKind } from '../../engine/registry/definition-kinds.ts';
 import { listAppDirs, readDefinitionFiles } from '../../engine/registry/load-definition-files.ts';
 import { PROJECT_ROOT } from '../../engine/support/project-root.ts';
@@ -69,5 +69,21 @@ describe('precompiled definition validators', () => {
     expect(validateDefinitionShape('x.yaml', { kind: 'app' })).toEqual(
       expect.arrayContaining([expect.objectContaining({ message: expect.stringContaining('id') })]),
     );
+    expect(kindValidatorsOrigin()).toBe('precompiled');
+  });
+
+  it('are not used when made from other schemas, unreadable, missing a kind, or absent: the start compiles instead', () => {
+    const source = readFileSync(file, 'utf8');
+    const variant = (name: string, text: string) => {
+      const f = path.join(dir, `${name}.cjs`);
+      writeFileSync(f, text);
+      return f;
+    };
+    const hash = kindSchemasHash();
+    expect(loadPrecompiledValidators(file, hash)?.size).toBe(definitionKindNames.length);
+    expect(loadPrecompiledValidators(variant('stale', source.replace(hash, 'f'.repeat(64))), hash)).toBeUndefined();
+    expect(loadPrecompiledValidators(variant('cut', source.slice(0, source.length / 2)), hash)).toBeUndefined();
+    expect(loadPrecompiledValidators(variant('no-app', source.replace(/^"use strict";exports\.app = validate\d+;/m, '"use strict";')), hash)).toBeUndefined();
+    expect(loadPrecompiledValidators(path.join(dir, 'absent.cjs'), hash)).toBeUndefined();
   });
 });
