@@ -14,7 +14,8 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 /** How the server runs: as npm start runs it (built JavaScript) or the TypeScript sources through tsx. */
 export const ENTRIES = {
   built: START_ARGS,
-  source: ['--import', 'tsx', 'server/main.ts'],
+  // Under npm start's V8 settings too, so that built vs source compares the loaders alone.
+  source: [...START_ARGS.slice(0, -1), '--import', 'tsx', 'server/main.ts'],
 } as const;
 
 /** `env` replaces the defaults (a second process on the first one's database: DATABASE_URL, JOBS=off). */

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exited, serverProcesses, START_ARGS, START_ENTRY } from '../support/server-process.ts';
+import { exited, serverProcesses, START_ARGS, START_ENTRY, WORKER_ARGS } from '../support/server-process.ts';
 
 const servers = serverProcesses('rulepath-start-');
 const dataDir = servers.dataDir;
@@ -15,6 +15,8 @@ describe('npm start', () => {
     // What npm start runs: the built JavaScript under plain node (V8 memory settings only), no TypeScript loader in the process.
     expect(START_ENTRY).toBe('dist/server/main.js');
     expect(START_ARGS.slice(0, -1).every((a) => /^--(max-semi-space-size|heap-growing-percent|wasm-tiering-budget)=\d+$/.test(a))).toBe(true);
+    // npm run worker runs under the same V8 settings.
+    expect(WORKER_ARGS).toEqual([...START_ARGS.slice(0, -1), 'dist/server/worker.js']);
     const cmdline = readFileSync(`/proc/${first.child.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
     expect(cmdline.slice(1)).toEqual(START_ARGS);
     expect(first.output()).toContain(`app solarium`);
