@@ -17,13 +17,20 @@ if (config.workers <= 1 && cluster.isPrimary && !config.databaseUrl) {
   // Awaited by the start; a failure is reported there, not as an unhandled rejection meanwhile.
   embedded.catch(() => undefined);
 }
+// Asked to stop before the server's own signal handlers are in (stop-on-signal.ts): the database
+// this process started stops with it.
+const stopDatabase = async () => embedded?.then((pg) => pg.stop(), () => undefined);
+const stopEarly = () => void stopDatabase().finally(() => process.exit(0));
+if (embedded) for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, stopEarly);
 
 let serve: typeof import('./serve-npm-start.ts');
 try {
   serve = await import('./serve-npm-start.ts');
 } catch (err) {
   // The database this process started must not outlive it.
-  await embedded?.then((pg) => pg.stop(), () => undefined);
+  await stopDatabase();
   throw err;
 }
 await serve.serveNpmStart(config, embedded);
+// Serving: its handlers stop the database with everything else.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.off(signal, stopEarly);

@@ -1,9 +1,10 @@
 // npm start with WORKERS=2 (node:cluster on the embedded PostgreSQL), and the worker's signals.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exited, serverProcesses, WORKER_ARGS } from '../support/server-process.ts';
+import { freePort } from '../support/free-port.ts';
+import { exited, serverProcesses, START_ARGS, WORKER_ARGS } from '../support/server-process.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -85,3 +86,41 @@ describe('npm run worker', () => {
     expect(await exited(api.child)).toBe(0);
   });
 });
+
+describe('npm start, asked to stop while it starts', () => {
+  const early = serverProcesses('rulepath-early-stop-');
+  afterAll(() => early.cleanup());
+
+  it('stops the embedded PostgreSQL it started, before its own signal handlers are in', async () => {
+    // A warm data dir (the first start initialises and migrates it): the database is up while the server still loads.
+    const first = await early.start({ DEMO_DATA: 'off' });
+    first.child.kill('SIGTERM');
+    expect(await exited(first.child)).toBe(0);
+    const pidFile = path.join(early.dataDir, 'postgres', 'postmaster.pid');
+    const child = spawn(process.execPath, START_ARGS, { cwd: ROOT, env: { ...process.env, DATA_DIR: early.dataDir, PORT: '0', EMBEDDED_PG_PORT: String(await freePort()), DATABASE_URL: '', LOG_LEVEL: 'warn', DEMO_DATA: 'off' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    for (let waited = 0; !existsSync(pidFile); waited += 5) {
+      if (waited > 30_000) throw new Error('PostgreSQL never started');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    expect(out).not.toContain('Rulepath is serving on');
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+    // The postmaster is gone too (its own process group: a dead parent does not take it along).
+    for (let waited = 0; processAlive(postmaster); waited += 100) {
+      if (waited > 10_000) throw new Error(`PostgreSQL ${postmaster} outlived the server asked to stop while starting`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+});
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
