@@ -32,6 +32,12 @@ async function serveInThisProcess(config: Config, embedded?: Promise<EmbeddedPos
 
   reloadOnHangup(running);
   stopOnSignals(running);
+  // The job runner starts after the port listens: a process that cannot run its jobs stops, as it did when they started first.
+  running.jobs.catch(async (err: unknown) => {
+    console.error('Rulepath could not start its job runner:', err);
+    await running.stop().catch(() => undefined);
+    process.exit(1);
+  });
 }
 
 function printWhereToGo(running: RunningServer, config: Config) {

@@ -22,6 +22,8 @@ export interface RunningServer {
   databaseUrl: string;
   /** Reloads definitions; the job runner of this process takes up new or changed job schedules. */
   reload(): ReturnType<Engine['reload']>;
+  /** The job runner, started once the port listens (undefined with JOBS=off); a rejection means jobs could not start. */
+  jobs: Promise<JobRunner | undefined>;
   /** `draining` goes true when stop() begins: /readyz answers 503 from then on. */
   serving: ServingState;
   /** The METRICS_PORT listener's address, when there is one. */
@@ -100,10 +102,6 @@ export async function startServer(config: Config, startOptions: StartOptions = {
         for (const [app, count] of Object.entries(records)) if (count) logger.info({ app, count }, 'demo records created');
       }
     }
-    if (config.jobs || !serveHttp) {
-      jobs = await startJobRunner({ databaseUrl, mongoUrl: config.agendaMongoUrl, name: `rulepath-${process.pid}`, logger, jobs: engine.jobs(), metrics: engine.metrics, drainMs: config.shutdownGraceMs });
-    }
-    await startUp.release();
     let port = config.port;
     if (serveHttp) {
       const http = createHttpApp(engine, logger, { echoRoute: config.echoRoute, publicUrl: config.publicUrl, corsOrigins: config.http.corsOrigins, serving, metricsToken: config.metricsToken, tracing: spans });
@@ -113,9 +111,26 @@ export async function startServer(config: Config, startOptions: StartOptions = {
     if (config.metricsPort !== undefined) ops = await listenHttp(createOpsApp(engine, logger, { serving, metricsToken: config.metricsToken }), config.http, config.metricsPort, config.host);
     const running = server;
     const opsServer = ops;
-    const runner = jobs;
-    // A release published by an admin (here or in another process) may define, change or drop jobs.
-    if (runner) engine.onRegistryChange(() => void runner.schedule(engine.jobs()).catch((err: unknown) => logger.error({ err }, 'could not reschedule the jobs')));
+    // The job runner starts once the port listens: no request waits for Agenda (~0.1 s of every
+    // start). Its tables are still made under the start-up lock, released when they are. A worker
+    // (no HTTP) is up when its jobs are.
+    const lock = startUp;
+    const jobsStarted = (async () => {
+      try {
+        if (!config.jobs && serveHttp) return undefined;
+        const runner = await startJobRunner({ databaseUrl, mongoUrl: config.agendaMongoUrl, name: `rulepath-${process.pid}`, logger, jobs: engine.jobs(), metrics: engine.metrics, drainMs: config.shutdownGraceMs });
+        jobs = runner;
+        // A release published by an admin (here or in another process) may define, change or drop jobs.
+        engine.onRegistryChange(() => void runner.schedule(engine.jobs()).catch((err: unknown) => logger.error({ err }, 'could not reschedule the jobs')));
+        return runner;
+      } finally {
+        await lock.release();
+      }
+    })();
+    if (!serveHttp) await jobsStarted;
+    // Whoever serves is told through `jobs` (serve-npm-start.ts stops the process); not unhandled meanwhile.
+    jobsStarted.catch(() => undefined);
+    const runnerOf = () => jobsStarted.catch(() => undefined);
     return {
       url: `http://localhost:${port}`,
       engine,
@@ -123,10 +138,11 @@ export async function startServer(config: Config, startOptions: StartOptions = {
       databaseUrl,
       serving,
       opsUrl: opsServer && `http://localhost:${portOf(opsServer, config.metricsPort ?? 0)}`,
+      jobs: jobsStarted,
       async reload() {
         const report = await engine.reload();
         // Awaited here so that a reload's caller knows its jobs are scheduled (onRegistryChange does it too, unawaited).
-        await runner?.schedule(engine.jobs());
+        await (await runnerOf())?.schedule(engine.jobs());
         return report;
       },
       async stop() {
@@ -136,7 +152,7 @@ export async function startServer(config: Config, startOptions: StartOptions = {
           if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
           await closeServer(running, config.shutdownGraceMs, logger);
         }
-        await runner?.stop();
+        await (await runnerOf())?.stop();
         await engine.outbox.idle();
         if (opsServer) await closeServer(opsServer, 1000, logger);
         await closeDatabase(db);
