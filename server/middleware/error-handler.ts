@@ -44,6 +44,10 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
   const appError = isAppError(err) ? err : fromBodyParser((err ?? {}) as HttpishError);
   if (appError) {
     if (appError.status >= 500) req.log?.error({ err, traceId }, 'request failed');
+    // A refusal that ends at a known time (a resend limit, a lockout) says when in the standard
+    // header too (RFC 9110 §10.2.3), for clients and proxies that read no body.
+    const retryAfter = (appError.data as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter > 0) res.setHeader('Retry-After', String(Math.ceil(retryAfter)));
     res.status(appError.status).json(errorBody(appError, traceId));
     return;
   }

@@ -3,6 +3,9 @@
 import { ERROR_CATALOG, type ErrorCode } from '../../engine/index.ts';
 import type { JsonSchema } from '../operations/operation-spec.ts';
 
+/** Refusals that end at a known time answer Retry-After (server/middleware/error-handler.ts): too many requests, locked. */
+const RETRY_AFTER_STATUSES = new Set([423, 429]);
+
 export function errorResponses(codes: readonly ErrorCode[], instead: ReadonlyMap<ErrorCode, readonly string[]>): Record<string, JsonSchema> {
   const byStatus = new Map<number, string[]>();
   const lines = new Map<number, string[]>();
@@ -20,6 +23,7 @@ export function errorResponses(codes: readonly ErrorCode[], instead: ReadonlyMap
         {
           description: lines.get(status)!.join('\n'),
           'x-error-codes': all,
+          ...(RETRY_AFTER_STATUSES.has(status) ? { headers: { 'Retry-After': { description: 'Seconds until the request may succeed (the same as error.data.retryAfterSeconds)', schema: { type: 'integer', minimum: 1 } } } } : {}),
           content: {
             'application/json': {
               schema: { allOf: [{ $ref: '#/components/schemas/Error' }, { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: all } } } } }] },

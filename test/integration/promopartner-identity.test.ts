@@ -70,6 +70,8 @@ describe('login OTP request (§4.1.1)', () => {
     const limited = await requestOtp('9111111111');
     expect(limited.status).toBe(429);
     expect(limited.body.error).toMatchObject({ code: 'RATE_LIMITED', data: { retryAfterSeconds: expect.any(Number) } });
+    // The standard header says it too (RFC 9110 §10.2.3), for clients and proxies that read no body.
+    expect(limited.headers['retry-after']).toBe(String(limited.body.error.data.retryAfterSeconds));
     advance(15 * 60_000 + 1000);
     expect((await requestOtp('9111111111')).status).toBe(200);
   });
@@ -136,6 +138,7 @@ describe('login OTP verification (§4.1.2)', () => {
     const right = await verifyOtp(req.body.data.otpId, '123456');
     expect(right.status).toBe(423);
     expect(right.body.error).toMatchObject({ code: 'LOCKED', data: { retryAfterSeconds: 900 } });
+    expect(right.headers['retry-after']).toBe('900');
     expect((await requestOtp('9222222222')).status).toBe(423);
     advance(15 * 60_000 + 1000);
     const fresh = await requestOtp('9222222222');
