@@ -280,7 +280,9 @@ export async function createEngine(options: EngineOptions) {
         ...defined,
         // Imports start at once when registered; this picks up any a stopped process left behind.
         { name: 'imports.run', every: '30 seconds', run: () => imports.runPending() },
-        { name: 'outbox.dispatch', every: '5 seconds', run: () => outbox.runOnce() },
+        // Its passes may overlap (rows are claimed with SKIP LOCKED, under a lease): a process killed
+        // mid-pass holds the next one back 10 s, not Agenda's minute.
+        { name: 'outbox.dispatch', every: '5 seconds', lockLifetimeMs: 10_000, run: () => outbox.runOnce() },
         // Change sets scheduled to publish at a set time (kept in the database: a restart keeps them).
         { name: 'changes.publishDue', every: '10 seconds', run: () => changes.publishDue() },
         // Ended sessions whose access tokens have all expired since.

@@ -13,6 +13,11 @@ export interface JobDefinition {
   every?: string;
   /** IANA time zone a cron `every` is read in; UTC when absent (never the host's zone). */
   timezone?: string;
+  /**
+   * How long a run holds the job's lock (default 60 s). A process killed mid-run leaves its lock
+   * behind: no other process runs the job until it lapses. Shorter for a job whose runs may overlap safely.
+   */
+  lockLifetimeMs?: number;
   run(): Promise<unknown>;
 }
 
@@ -72,7 +77,7 @@ export async function startJobRunner(options: JobRunnerOptions): Promise<JobRunn
     }
   };
   const define = (job: JobDefinition) => {
-    if (!current.has(job.name)) agenda.define(job.name, () => runTimed(job.name), { concurrency: 1 });
+    if (!current.has(job.name)) agenda.define(job.name, () => runTimed(job.name), { concurrency: 1, ...(job.lockLifetimeMs ? { lockLifetime: job.lockLifetimeMs } : {}) });
     current.set(job.name, job);
   };
   // Without a zone, Agenda (cron-parser) reads a cron in the host's zone: the same definition
