@@ -119,7 +119,7 @@ export interface EffectCheckContext {
 export interface EffectModule<Body, Step = never> {
   /** Its JSON Schema: a pointer into definitions/_schema, where editors read it too. */
   readonly schema: string;
-  /** Where it may be declared: a code is sent in the transaction that creates its record, so issueOtp only in onCreate. */
+  /** Where it may be declared (onCreate, a transition, the workflow's own effects): checked at load, the problem naming the places. */
   readonly places: readonly EffectPlace[];
   /**
    * `change`: it changes the record itself and reads the record as the change found it;

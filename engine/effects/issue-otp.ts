@@ -1,5 +1,7 @@
-// `issueOtp`: a one-time code under an OTP policy, the new record being its subject (a signup
-// sends its first code). Issued inside the create's transaction, so a refused create sends nothing.
+// `issueOtp`: a one-time code under an OTP policy, the record being its subject: a signup sends its
+// first code (onCreate), a move sends another (an applicant's resend, within the policy's resend
+// limits and never while the subject is locked out). Issued inside the write's transaction, so a
+// refused write sends nothing, and a refused code (429, 423) refuses the write.
 import { checkExpression } from './check-expression.ts';
 import type { EffectModule } from './effect-module.ts';
 import { resolveValue } from './resolve-value.ts';
@@ -20,8 +22,8 @@ const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 export const issueOtp: EffectModule<IssueOtpEffect, PlannedOtp> = {
   schema: 'common.schema.json#/definitions/effect/properties/issueOtp',
-  // A code is sent in the same transaction as the record it is about: only when the record is created.
-  places: ['onCreate'],
+  // A code is sent in the same transaction as the write about its record: its creation or a move.
+  places: ['onCreate', 'transition'],
   phase: 'after',
   check(body, at) {
     checkExpression(body.sms, `${at.path}.issueOtp.sms`, at);

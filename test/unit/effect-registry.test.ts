@@ -36,10 +36,11 @@ describe('effect registry', () => {
     }
   });
 
-  // Deliver steps run in the create's transaction; a move is written without one (transition-service.ts).
-  it('places the effects with a deliver step where a transaction runs them: a code with its record’s create, a created or moved record with a move', () => {
+  // Deliver steps run in the write's transaction: a create's, or a move's (a move with something to
+  // deliver is written in one, transition-service.ts).
+  it('places the effects with a deliver step where a transaction runs them: a code with its record’s create or a move, a created or moved record with a move', () => {
     const delivering = Object.entries(effectModules).filter(([, m]) => 'deliver' in m);
-    expect(Object.fromEntries(delivering.map(([name, m]) => [name, m.places]))).toEqual({ issueOtp: ['onCreate'], create: ['transition', 'workflow'], move: ['transition', 'workflow'] });
+    expect(Object.fromEntries(delivering.map(([name, m]) => [name, m.places]))).toEqual({ issueOtp: ['onCreate', 'transition'], create: ['transition', 'workflow'], move: ['transition', 'workflow'] });
   });
 });
 
