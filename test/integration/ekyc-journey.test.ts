@@ -157,3 +157,58 @@ describe('eKYC later stages', () => {
     expect(res.body.error.details).toEqual([{ path: '$.panNumber', message: 'Must be a valid pan' }]);
   });
 });
+
+describe('eKYC stage 1: another code (resend)', () => {
+  const resend = (leadId: string) => s.request.post('/ekyc/api/v1/registration/resend-otp').send({ leadId });
+  const verifyOtp = (leadId: string, otp: string) => s.request.post('/ekyc/api/v1/registration/verify-otp').send({ leadId, otp });
+  const smsTo = async (m: string) => (await sql<{ n: number }>("SELECT count(*)::int AS n FROM outbox_messages WHERE channel = 'sms' AND recipient = $1", [m]))[0]!.n;
+  const later = (ms: number) => void (s.clock.now = new Date(s.clock.now.getTime() + ms));
+
+  it('sends a new code within the policy (3 resends in 15 minutes), then 429 with Retry-After storing nothing, and again once the window moves', async () => {
+    const m = nextMobile();
+    const leadId = (await signup(valid(m))).body.data.leadId as string;
+    for (let i = 0; i < 3; i++) {
+      const again = await resend(leadId);
+      expect(again.status, JSON.stringify(again.body)).toBe(200);
+      expect(again.body).toMatchObject({ success: true, data: { leadId, state: 'INITIATED' }, journeyStatus: { currentStage: 1, currentState: 'INITIATED' } });
+    }
+    const limited = await resend(leadId);
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(15 * 60);
+    // The refused request stored nothing: the first code and three resends, each one SMS, each move in the timeline.
+    expect((await sql<{ n: number }>('SELECT count(*)::int AS n FROM otp_challenges WHERE subject = $1', [leadId]))[0]!.n).toBe(4);
+    expect(await smsTo(m)).toBe(4);
+    const moves = await sql<{ event: string }>("SELECT event FROM timeline_entries WHERE record_id = $1 AND event = 'resend_mobile_otp'", [leadId]);
+    expect(moves).toHaveLength(3);
+    later(15 * 60_000 + 1000);
+    expect((await resend(leadId)).status).toBe(200);
+    expect((await verifyOtp(leadId, '1234')).body.data).toEqual({ leadId, state: 'MOBILE_VERIFIED' });
+    // Past stage 1 there is no code to resend.
+    expect((await resend(leadId)).status).toBe(422);
+  });
+
+  it('lets an applicant whose code expired, or locked after 5 wrong tries, ask for another and go on with it', async () => {
+    const expiredLead = (await signup(valid())).body.data.leadId as string;
+    later(5 * 60_000 + 1000);
+    const expired = await verifyOtp(expiredLead, '1234');
+    expect(expired.body.error.code).toBe('OTP_EXPIRED');
+    expect((await resend(expiredLead)).status).toBe(200);
+    expect((await verifyOtp(expiredLead, '1234')).status).toBe(200);
+
+    const lockedLead = (await signup(valid())).body.data.leadId as string;
+    for (let i = 0; i < 5; i++) expect((await verifyOtp(lockedLead, '9999')).status).toBe(401);
+    const locked = await verifyOtp(lockedLead, '1234');
+    expect(locked.status).toBe(423);
+    expect((await resend(lockedLead)).status).toBe(200);
+    expect((await verifyOtp(lockedLead, '1234')).body.data).toEqual({ leadId: lockedLead, state: 'MOBILE_VERIFIED' });
+  });
+
+  it('is the same move on the generic route, for the public role only as its permissions say', async () => {
+    const leadId = (await signup(valid())).body.data.leadId as string;
+    const generic = await s.request.post(`/v1/apps/ekyc/records/lead/${leadId}/events/resend_mobile_otp`).send({});
+    expect(generic.status, JSON.stringify(generic.body)).toBe(200);
+    expect((await sql<{ n: number }>('SELECT count(*)::int AS n FROM otp_challenges WHERE subject = $1', [leadId]))[0]!.n).toBe(2);
+  });
+});

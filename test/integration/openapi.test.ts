@@ -244,6 +244,8 @@ describe('conformance: every documented operation, called, answers as documented
     const other = await ok('POST', `${G}/records/lead`, { body: signup('9876500002') }, 201);
     await refused('POST', `${G}/records/lead`, { body: signup('12345') }, 400, 'FE_REG_MOBILE_INVALID');
 
+    await ok('POST', `${E}/registration/resend-otp`, { body: { leadId: lead.leadId } });
+    await refused('POST', `${E}/registration/resend-otp`, { body: { leadId: randomUUID() } }, 404, 'RECORD_NOT_FOUND');
     await refused('POST', `${E}/registration/verify-otp`, { body: { leadId: lead.leadId, otp: '0000' } }, 401, 'OTP_INVALID');
     expect(await ok('POST', `${E}/registration/verify-otp`, { body: { leadId: lead.leadId, otp: '1234' } })).toEqual({ leadId: lead.leadId, state: 'MOBILE_VERIFIED' });
     await refused('POST', `${E}/pan/submit`, { body: { leadId: other.id, panNumber: 'ABCDE1234F', nameOnPan: 'Asha Rao' } }, 409, 'STAGE_NOT_REACHED');
