@@ -96,8 +96,12 @@ export function createOtpService(ctx: EngineContext) {
             throw new AppError('RATE_LIMITED', `At most ${policy.resend.max} resends per ${policy.resend.withinMinutes} minutes`, { data: { retryAfterSeconds: Math.ceil((freeAt - now.getTime()) / 1000) } });
           }
         }
+        // The newest code is the one a flow checks (verifyLatest): a second code within the same
+        // millisecond as the last (or under a stopped clock) is made to come strictly after it.
+        const last = await tx.otpChallenge.findFirst({ where: { app: app.id, policy: policy.name, subject }, orderBy: { createdAt: 'desc' }, select: { createdAt: true } });
+        const createdAt = last && last.createdAt >= now ? new Date(last.createdAt.getTime() + 1) : now;
         await tx.otpChallenge.create({
-          data: { id, app: app.id, policy: policy.name, subject, codeHash: hash(id, code), channels, maxAttempts: policy.maxAttempts ?? null, expiresAt, createdAt: now },
+          data: { id, app: app.id, policy: policy.name, subject, codeHash: hash(id, code), channels, maxAttempts: policy.maxAttempts ?? null, expiresAt, createdAt },
         });
         await tx.outboxMessage.createMany({ data: outboxInsertData(rows, now) });
       }

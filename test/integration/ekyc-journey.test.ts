@@ -43,15 +43,15 @@ describe('eKYC stage 1: signup', () => {
     });
   });
 
-  it('sends a 4-digit OTP by SMS through the outbox, keeps only its HMAC, and emits LEAD_CREATED to three topics', async () => {
+  it('sends a 4-digit OTP by SMS through the outbox, keeps only its HMAC, and emits LEAD_CREATED to the four downstream consumers', async () => {
     const m = nextMobile();
     const res = await signup(valid(m));
     const leadId = res.body.data.leadId as string;
     await s.engine.outbox.idle();
     const rows = await sql<{ channel: string; recipient: string; payload: { body?: string; type?: string } }>('SELECT channel, recipient, payload FROM outbox_messages WHERE record_id = $1 OR idempotency_key LIKE $2 ORDER BY channel, recipient', [leadId, 'ekyc:otp:%']);
     const mine = rows.filter((r) => r.channel === 'event' || r.recipient === m);
-    expect(mine.map((r) => [r.channel, r.recipient])).toEqual([['event', 'CDP'], ['event', 'CLEVERTAP'], ['event', 'DATALAKE'], ['sms', m]]);
-    expect(mine[3]!.payload.body).toBe('Your OTP is 1234. It is valid for 5 minutes.');
+    expect(mine.map((r) => [r.channel, r.recipient])).toEqual([['event', 'CDP'], ['event', 'CLEVERTAP'], ['event', 'DATALAKE'], ['event', 'ZOHO_CRM'], ['sms', m]]);
+    expect(mine[4]!.payload.body).toBe('Your OTP is 1234. It is valid for 5 minutes.');
     expect(mine[0]!.payload.type).toBe('LEAD_CREATED');
     const [otp] = await sql<{ code_hash: string; expires_at: Date; created_at: Date }>('SELECT code_hash, expires_at, created_at FROM otp_challenges WHERE subject = $1', [leadId]);
     expect(otp!.code_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -147,6 +147,23 @@ describe('eKYC later stages', () => {
     expect(lead1!.data.panNumber).toBe('ABCDE1234F');
   });
 
+  it('tells the four downstream consumers of every stage, with the lead id and never the PAN or the address', async () => {
+    const id = await lead();
+    await verifyOtp(id, '1234');
+    await submitPan(id);
+    await submitAddress(id);
+    const events = await sql<{ recipient: string; payload: { type: string; key: string; payload: Record<string, unknown> } }>(
+      "SELECT recipient, payload FROM outbox_messages WHERE channel = 'event' AND payload ->> 'key' = $1 ORDER BY created_at, recipient",
+      [id],
+    );
+    const byType = new Map<string, string[]>();
+    for (const e of events) byType.set(e.payload.type, [...(byType.get(e.payload.type) ?? []), e.recipient]);
+    const four = ['CDP', 'CLEVERTAP', 'DATALAKE', 'ZOHO_CRM'];
+    expect(Object.fromEntries(byType)).toEqual({ LEAD_CREATED: four, MOBILE_VERIFIED: four, PAN_SUBMITTED: four, ADDRESS_SUBMITTED: four });
+    expect(JSON.stringify(events)).not.toMatch(/ABCDE1234F|MG Road|411001/);
+    expect(events.find((e) => e.payload.type === 'ADDRESS_SUBMITTED')!.payload.payload).toEqual({ leadId: id, state: 'ADDRESS_SUBMITTED' });
+  });
+
   it('validates stage input with the field error code', async () => {
     const id = await lead();
     await verifyOtp(id, '1234');
@@ -202,7 +219,8 @@ describe('eKYC stage 1: another code (resend)', () => {
     const locked = await verifyOtp(lockedLead, '1234');
     expect(locked.status).toBe(423);
     expect((await resend(lockedLead)).status).toBe(200);
-    expect((await verifyOtp(lockedLead, '1234')).body.data).toEqual({ leadId: lockedLead, state: 'MOBILE_VERIFIED' });
+    const after = await verifyOtp(lockedLead, '1234');
+    expect(after.body.data, JSON.stringify(after.body)).toEqual({ leadId: lockedLead, state: 'MOBILE_VERIFIED' });
   });
 
   it('is the same move on the generic route, for the public role only as its permissions say', async () => {
