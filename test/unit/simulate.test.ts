@@ -74,7 +74,7 @@ describe('simulating a move', () => {
     const answer = await run('ekyc', { kind: 'move', entity: 'lead', record: { id: 'L1', state: 'INITIATED' }, role: 'applicant', event: 'verify_mobile', input: { otp: '0000' } });
     expect(answer).toMatchObject({ allowed: true, to: 'MOBILE_VERIFIED', effects: { otp: { policy: 'mobile-otp', field: 'otp' } } });
     expect(answer.kind === 'move' && answer.effects!.outbox.map((m) => [m.channel, m.recipient, m.payload])).toEqual(
-      ['CLEVERTAP', 'CDP', 'DATALAKE'].map((topic) => ['event', topic, { topic, type: 'MOBILE_VERIFIED', key: 'L1', payload: { leadId: 'L1' } }]),
+      ['CLEVERTAP', 'CDP', 'DATALAKE', 'ZOHO_CRM'].map((topic) => ['event', topic, { topic, type: 'MOBILE_VERIFIED', key: 'L1', payload: { leadId: 'L1' } }]),
     );
     expect(await run('ekyc', { kind: 'move', entity: 'lead', record: { state: 'INITIATED' }, role: 'applicant', event: 'verify_mobile' })).toMatchObject({ allowed: false, code: 'VALIDATION_FAILED', details: [{ path: '$.input.otp' }] });
   });
