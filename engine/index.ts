@@ -1,4 +1,5 @@
 // The engine's public entry point: the only module server/ imports.
+import path from 'node:path';
 import { createAccessTokens } from './auth/access-tokens.ts';
 import { createSessionDenylist } from './auth/session-denylist.ts';
 import type { Actor } from './auth/actor.ts';
@@ -9,6 +10,7 @@ import { loadSecret } from './support/load-secret.ts';
 import type { EngineContext } from './engine-context.ts';
 import type { CompiledApp, Registry } from './registry/compiled-app.ts';
 import { compileRelease, loadRegistry, type RegistryLoadReport } from './registry/load-registry.ts';
+import { openParsedYamlCache } from './registry/parsed-yaml-cache.ts';
 import { createReleasedApps } from './registry/released-apps.ts';
 import { createChangeSets } from './lifecycle/change-sets.ts';
 import { parseReleaseMessage, releaseMessage } from './lifecycle/release-store.ts';
@@ -98,7 +100,9 @@ export type { RouteAliasDef } from './registry/definition-types.ts';
 export { OPERATION_NEEDS, OPERATIONS, type Operation, type OperationNeeds } from './registry/operation-needs.ts';
 // Definitions as files, for `npm run definitions`: releases listed, exported, imported, compared.
 export { findRelease, identityOf, listReleases, liveRelease, releaseDefinitions, type Release, type ReleasedDefinition } from './lifecycle/release-store.ts';
-export { exportRelease, type ExportedFile } from './lifecycle/export-release.ts';
+export type { ExportedFile } from './lifecycle/export-release.ts';
+/** Writes a release as files (`npm run definitions -- export`); loaded on use: it brings the yaml package's writer. */
+export const exportRelease: typeof import('./lifecycle/export-release.ts').exportRelease = async (...args) => (await import('./lifecycle/export-release.ts')).exportRelease(...args);
 export { importAppFolder, planAppFolder, type AppFolderPlan } from './lifecycle/import-app-folder.ts';
 export { compareDefinitions, type DefinitionChanges } from './lifecycle/compare-definitions.ts';
 export type { DefinitionProblem } from './registry/definition-types.ts';
@@ -132,6 +136,9 @@ export async function createEngine(options: EngineOptions) {
   let current: Registry = { apps: new Map() };
   const env = options.env ?? process.env;
   const compileOptions = { production: options.production, env };
+  // The definitions' parsed YAML, kept between starts (a dot folder: never taken for an app folder,
+  // should DATA_DIR be the definitions root).
+  const yamlCache = openParsedYamlCache(path.join(options.dataDir, '.cache', 'parsed-definitions.json'));
   const secret = (name: string, envName: string, value: string | undefined) => loadSecret({ name, envName, dataDir: options.dataDir, production: options.production, env: value });
   const denylist = createSessionDenylist(db, clock, logger);
   const tokens = createAccessTokens(secret('jwt-secret', 'JWT_SECRET', options.jwtSecret), clock, denylist.isRevoked);
@@ -156,7 +163,7 @@ export async function createEngine(options: EngineOptions) {
   };
   const reload = async (): Promise<RegistryLoadReport> => {
     const before = current.releases;
-    const report = await loadRegistry(db, options.definitionsDir, logger, current, compileOptions);
+    const report = await loadRegistry(db, options.definitionsDir, logger, current, { ...compileOptions, yamlCache });
     // A release served meanwhile (a publish while the files were read) is newer than what the load
     // saw: it stays. One assignment: requests see the old or the new registry, never a mix.
     const apps = new Map(report.registry.apps);

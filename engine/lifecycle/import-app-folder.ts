@@ -6,6 +6,7 @@ import type { Database } from '../store/database.ts';
 import { notifyChange } from '../store/change-feed.ts';
 import { compileAppFiles, type AppLoadResult, type CompileOptions } from '../registry/compile-app.ts';
 import { readDefinitionFiles, type RawDefinitionFile } from '../registry/load-definition-files.ts';
+import type { ParsedYamlCache } from '../registry/parsed-yaml-cache.ts';
 import { planFilesImport, type FilesPlan } from './import-files.ts';
 import { failingCaseProblems } from './run-test-cases.ts';
 import { writeFilesBaseline } from './files-baseline.ts';
@@ -23,10 +24,15 @@ export interface AppFolderPlan {
   due: boolean;
 }
 
+export interface FolderOptions extends CompileOptions {
+  /** The values the files' YAML parsed to at the last start (a start's load passes it). */
+  yamlCache?: ParsedYamlCache;
+}
+
 /** What the folder `dir` under the definitions `root` would make live (nothing is written here). */
-export async function planAppFolder(db: Database, root: string, dir: string, options: CompileOptions = {}): Promise<AppFolderPlan> {
+export async function planAppFolder(db: Database, root: string, dir: string, options: FolderOptions = {}): Promise<AppFolderPlan> {
   const app = path.basename(dir);
-  const read = readDefinitionFiles(dir);
+  const read = readDefinitionFiles(dir, options.yamlCache);
   // A release names each definition's file relative to the root ("solarium/lead.entity.yaml").
   const files = read.files.map((f) => ({ file: path.relative(root, f.file), content: f.content }));
   const plan = await planFilesImport(db, app, files);
@@ -70,7 +76,7 @@ async function moveFilesBaseline(db: Database, planned: AppFolderPlan, at: Date)
 }
 
 /** Plans the folder and, when a release is due, writes it (planned again if a release landed in between). */
-export async function planAndImportAppFolder(db: Database, root: string, dir: string, options: CompileOptions = {}): Promise<{ planned: AppFolderPlan; release?: Release }> {
+export async function planAndImportAppFolder(db: Database, root: string, dir: string, options: FolderOptions = {}): Promise<{ planned: AppFolderPlan; release?: Release }> {
   for (let attempt = 0; ; attempt++) {
     if (attempt > 10) throw new Error(`Releases of "${path.basename(dir)}" keep landing while its files are imported; try again`);
     const planned = await planAppFolder(db, root, dir, options);

@@ -4,7 +4,7 @@ import { compileAppFiles, type CompileOptions } from './compile-app.ts';
 import type { CompiledApp, Registry } from './compiled-app.ts';
 import type { DefinitionProblem } from './definition-types.ts';
 import { listAppDirs } from './load-definition-files.ts';
-import { planAndImportAppFolder } from '../lifecycle/import-app-folder.ts';
+import { planAndImportAppFolder, type FolderOptions } from '../lifecycle/import-app-folder.ts';
 import { asFiles, findRelease, liveRelease, releaseDefinitions } from '../lifecycle/release-store.ts';
 
 export interface RegistryLoadReport {
@@ -29,7 +29,7 @@ export async function compileRelease(db: Database, app: string, options: Compile
  * refused folder never replaces a working release: the app keeps serving its live release (or
  * stays off). What runs is always a release.
  */
-export async function loadRegistry(db: Database, root: string, logger: Logger, previous?: Registry, options: CompileOptions = {}): Promise<RegistryLoadReport> {
+export async function loadRegistry(db: Database, root: string, logger: Logger, previous?: Registry, options: FolderOptions = {}): Promise<RegistryLoadReport> {
   const apps = new Map<string, CompiledApp>();
   const releases = new Map<string, number>();
   const refused: RegistryLoadReport['refused'] = [];
@@ -61,5 +61,6 @@ export async function loadRegistry(db: Database, root: string, logger: Logger, p
     refused.push({ app: folder, problems: result.problems, servingLastPublished: Boolean(fallback) });
     logger.error({ app: folder, problems: result.problems, servingLastPublished: Boolean(fallback) }, 'definitions refused');
   }
+  options.yamlCache?.save();
   return { registry: { apps, releases }, refused, conflicts };
 }
