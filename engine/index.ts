@@ -130,6 +130,12 @@ export interface EngineOptions {
   env?: EnvironmentValues;
 }
 
+/**
+ * Node 20's global `fetch` loads undici (~30 ms) when it is first read, not when it is first
+ * called: read at the call, it is loaded by the first provider that fetches, not by every start.
+ */
+const fetchOnUse: typeof fetch = (input, init) => globalThis.fetch(input, init);
+
 export async function createEngine(options: EngineOptions) {
   const { db, logger } = options;
   const clock = options.clock ?? (() => new Date());
@@ -148,7 +154,7 @@ export async function createEngine(options: EngineOptions) {
   giveAuditKey(db.sql, auditKey);
   // This engine's metrics (its own registry: GET /metrics of the process that runs it).
   const metrics = createMetrics({ pool: db.sql, outboxCounts: () => countOutbox(db) });
-  const providers = createAppProviders(options.plugins, { fetch: options.fetch ?? globalThis.fetch, clock, logger, dataDir: options.dataDir }, options.breaker, { production: options.production, env }, metrics);
+  const providers = createAppProviders(options.plugins, { fetch: options.fetch ?? fetchOnUse, clock, logger, dataDir: options.dataDir }, options.breaker, { production: options.production, env }, metrics);
   const outbox = createOutboxDispatcher({ db, registry: () => current, providers, clock, logger, backoff: options.backoff, leaseMs: options.outboxLeaseMs, metrics });
   const promotions = createPromotionsService({ db, registry: () => current, logger, clock, metrics });
   // Modules hook into the record services at named points; the services never import them.

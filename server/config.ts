@@ -3,15 +3,25 @@
 // problem in one message, instead of turning into NaN or a silently ignored switch later.
 // The README's "Configuration" table lists SETTINGS (a test keeps the two in step).
 import path from 'node:path';
-import { z } from 'zod';
+// zod's v3 API: the default (v4) entry loads its 64 message locales with it, ~40 ms of every start
+// for messages this module writes itself.
+import { z } from 'zod/v3';
 import { PROJECT_ROOT } from '../engine/support/project-root.ts';
 
 export const ROOT = PROJECT_ROOT;
 
 const BOOLEAN_WORDS = { truthy: ['1', 'true', 'on', 'yes'], falsy: ['0', 'false', 'off', 'no'] };
-const flag = () => z.stringbool({ ...BOOLEAN_WORDS, case: 'insensitive', error: 'must be one of on/off, true/false, yes/no, 1/0' });
-const port = () => z.coerce.number({ error: 'must be a port number (0-65535)' }).int('must be a port number (0-65535)').min(0, 'must be a port number (0-65535)').max(65535, 'must be a port number (0-65535)');
-const millis = () => z.coerce.number({ error: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').positive('must be more than 0');
+const flag = () =>
+  z.string().transform((v, ctx) => {
+    const word = v.toLowerCase();
+    if (BOOLEAN_WORDS.truthy.includes(word)) return true;
+    if (BOOLEAN_WORDS.falsy.includes(word)) return false;
+    ctx.addIssue({ code: 'custom', message: 'must be one of on/off, true/false, yes/no, 1/0' });
+    return z.NEVER;
+  });
+const oneOf = <T extends string>(values: readonly [T, ...T[]], message: string) => z.enum(values as [T, ...T[]], { errorMap: () => ({ message }) });
+const port = () => z.coerce.number({ invalid_type_error: 'must be a port number (0-65535)' }).int('must be a port number (0-65535)').min(0, 'must be a port number (0-65535)').max(65535, 'must be a port number (0-65535)');
+const millis = () => z.coerce.number({ invalid_type_error: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').positive('must be more than 0');
 const url = (schemes: string[]) =>
   z.string().refine((v) => {
     try {
@@ -20,7 +30,7 @@ const url = (schemes: string[]) =>
       return false;
     }
   }, `must be a ${schemes.join(':// or ')}:// URL`);
-const nonNegativeMillis = () => z.coerce.number({ error: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').min(0, 'must be 0 or more');
+const nonNegativeMillis = () => z.coerce.number({ invalid_type_error: 'must be a whole number of milliseconds' }).int('must be a whole number of milliseconds').min(0, 'must be 0 or more');
 const secret = () => z.string().refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes');
 function isOrigin(v: string): boolean {
   try {
@@ -36,17 +46,17 @@ const splitList = (v: string) => v.split(',').map((o) => o.trim()).filter(Boolea
 
 /** Name → schema with its documentation; the order is the README table's. */
 export const SETTINGS = {
-  NODE_ENV: z.enum(['development', 'production', 'test'], 'must be development, production or test').default('development').describe('production: the secrets below are required, development-only definitions (fixed OTP codes, all providers off) are refused, no demo users or data'),
+  NODE_ENV: oneOf(['development', 'production', 'test'], 'must be development, production or test').default('development').describe('production: the secrets below are required, development-only definitions (fixed OTP codes, all providers off) are refused, no demo users or data'),
   PORT: port().default(3000).describe('HTTP port (0: any free port)'),
   HOST: z.string().min(1).default('0.0.0.0').describe('Address the HTTP server binds'),
-  WORKERS: z.coerce.number({ error: 'must be a whole number from 1 to 64' }).int('must be a whole number from 1 to 64').min(1, 'must be a whole number from 1 to 64').max(64, 'must be a whole number from 1 to 64').default(1).describe('npm start: number of API processes sharing the port (node:cluster); the first also runs the jobs'),
+  WORKERS: z.coerce.number({ invalid_type_error: 'must be a whole number from 1 to 64' }).int('must be a whole number from 1 to 64').min(1, 'must be a whole number from 1 to 64').max(64, 'must be a whole number from 1 to 64').default(1).describe('npm start: number of API processes sharing the port (node:cluster); the first also runs the jobs'),
   DATABASE_URL: url(['postgres', 'postgresql']).optional().describe('PostgreSQL to use; unset: the embedded PostgreSQL under DATA_DIR'),
   MIGRATION_DATABASE_URL: url(['postgres', 'postgresql']).optional().describe('The owner\'s connection for migrations and grants; DATABASE_URL is then the application\'s role (rows only). Unset: DATABASE_URL does both (see Audit log)'),
   DATA_DIR: z.string().min(1).default('.data').describe('Development secrets, the embedded PostgreSQL, the file blob store (relative to the project)'),
   EMBEDDED_PG_PORT: port().default(54329).describe('Port of the embedded PostgreSQL (loopback only)'),
   DEFINITIONS_DIR: z.string().min(1).default('definitions').describe('App definitions folder published at start'),
   PLUGINS_DIR: z.string().min(1).optional().describe('Provider plugins folder; default plugins/ (dist/plugins/ when running the build)'),
-  JOBS: flag().default(true).describe('off: this process serves HTTP only (run npm run worker elsewhere)'),
+  JOBS: flag().default('on').describe('off: this process serves HTTP only (run npm run worker elsewhere)'),
   AGENDA_MONGO_URL: url(['mongodb', 'mongodb+srv']).optional().describe('Keep Agenda jobs in MongoDB instead of PostgreSQL'),
   OUTBOX_BACKOFF_BASE_MS: millis().default(2000).describe('First outbox retry waits base/2..base, doubling'),
   OUTBOX_BACKOFF_MAX_MS: millis().default(900_000).describe('Longest outbox retry wait'),
@@ -54,10 +64,10 @@ export const SETTINGS = {
   JWT_SECRET: secret().optional().describe('Access-token signing key (required in production; development: generated under DATA_DIR)'),
   HASH_KEY: secret().optional().describe('HMAC key for OTP codes and hashed identifiers (required in production; development: generated under DATA_DIR)'),
   AUDIT_KEY: secret().optional().describe('HMAC key of the audit log (entry hashes, checkpoint signatures), never stored in the database (required in production; development: generated under DATA_DIR)'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be fatal, error, warn, info, debug, trace or silent').default('info').describe('pino log level'),
-  ECHO_ROUTE: flag().default(false).describe('on: POST /_echo, the baseline the benchmarks compare against'),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be fatal, error, warn, info, debug, trace or silent').default('info').describe('pino log level'),
+  ECHO_ROUTE: flag().default('off').describe('on: POST /_echo, the baseline the benchmarks compare against'),
   PUBLIC_URL: url(['http', 'https']).optional().describe('How clients reach this server (behind a proxy), for the upload URLs it hands out'),
-  DEMO_DATA: flag().default(true).describe('off: development starts without the apps\' demo records'),
+  DEMO_DATA: flag().default('on').describe('off: development starts without the apps\' demo records'),
   CORS_ORIGINS: originList().optional().describe('Comma-separated origins a browser app may call the API from (e.g. https://app.example.com); unset: no CORS headers'),
   HEADERS_TIMEOUT_MS: millis().default(10_000).describe('A request\'s headers must arrive within this'),
   REQUEST_TIMEOUT_MS: millis().default(120_000).describe('A whole request (headers and body) must arrive within this: 408'),

@@ -1,4 +1,3 @@
-import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { AppError } from '../errors/app-error.ts';
 import type { Actor } from './actor.ts';
 import type { TokenSession } from './session-denylist.ts';
@@ -26,6 +25,10 @@ export interface AccessTokens {
 // their session has ended since is asked again on every use.
 const CACHE_LIMIT = 10_000;
 
+// jose is 46 modules: loaded by the first token signed or checked, not by every start.
+let joseModule: Promise<typeof import('jose')> | undefined;
+const jose = () => (joseModule ??= import('jose'));
+
 function readAttributes(value: unknown): Actor['attributes'] {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const out: Record<string, string | string[]> = {};
@@ -50,6 +53,7 @@ export function createAccessTokens(secret: Uint8Array, clock: () => Date, revoke
   return {
     async issue(actor, minutes, session) {
       const now = nowSeconds();
+      const { SignJWT } = await jose();
       const accessToken = await new SignJWT({ app: actor.app, role: actor.role, email: actor.email, phone: actor.phone, attrs: actor.attributes, sid: session })
         .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
         .setSubject(actor.id)
@@ -62,6 +66,7 @@ export function createAccessTokens(secret: Uint8Array, clock: () => Date, revoke
     },
     async issueFor(app, purpose, subject, claims, seconds) {
       const now = nowSeconds();
+      const { SignJWT } = await jose();
       const token = await new SignJWT({ ...claims, purpose })
         .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
         .setSubject(subject)
@@ -74,11 +79,12 @@ export function createAccessTokens(secret: Uint8Array, clock: () => Date, revoke
     },
     async verifyFor(token, app, purpose, messages) {
       try {
+        const { jwtVerify } = await jose();
         const { payload } = await jwtVerify(token, secret, { algorithms: [ALGORITHM], issuer: TOKEN_ISSUER, audience: `${app}:${purpose}`, currentDate: clock(), requiredClaims: ['sub', 'exp'] });
         if (payload.purpose !== purpose) throw new Error(`not a ${purpose} token`);
         return payload as Record<string, unknown>;
       } catch (err) {
-        throw new AppError('UNAUTHENTICATED', err instanceof joseErrors.JWTExpired ? messages.expired : messages.invalid, { cause: err });
+        throw new AppError('UNAUTHENTICATED', err instanceof (await jose()).errors.JWTExpired ? messages.expired : messages.invalid, { cause: err });
       }
     },
     async issueProof(app, subject, claims, minutes) {
@@ -94,6 +100,7 @@ export function createAccessTokens(secret: Uint8Array, clock: () => Date, revoke
       let actor: Actor;
       let session: TokenSession;
       try {
+        const { jwtVerify } = await jose();
         const { payload } = await jwtVerify(token, secret, {
           algorithms: [ALGORITHM],
           issuer: TOKEN_ISSUER,
@@ -119,7 +126,7 @@ export function createAccessTokens(secret: Uint8Array, clock: () => Date, revoke
         verified.set(token, { app, actor, exp: payload.exp!, session });
       } catch (err) {
         if (err instanceof AppError) throw err;
-        const message = err instanceof joseErrors.JWTExpired ? 'The token has expired' : 'The token is not valid';
+        const message = err instanceof (await jose()).errors.JWTExpired ? 'The token has expired' : 'The token is not valid';
         throw new AppError('UNAUTHENTICATED', message, { cause: err });
       }
       return unlessRevoked(actor, session);

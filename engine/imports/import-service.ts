@@ -5,8 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import stream, { type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parse } from 'csv-parse';
-import { stringify } from 'csv-stringify/sync';
 import type { Actor } from '../auth/actor.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { byteLimit } from '../support/byte-limit.ts';
@@ -22,6 +20,10 @@ import type { ImportDef } from '../registry/definition-types.ts';
 import { storableText } from '../support/storable-text.ts';
 import { bodyValidator } from '../support/validate-body.ts';
 import { columnOf, rowChanges, type RowProblem } from './import-rows.ts';
+
+// The CSV parser and writer (17 modules) load with the first import, not with every start.
+const csvParse = async () => (await import('csv-parse')).parse;
+const csvStringify = async () => (await import('csv-stringify/sync')).stringify;
 import { createUploadClaims } from './upload-claims.ts';
 
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
@@ -135,6 +137,7 @@ export function createImportService(ctx: EngineContext, deps: ImportDeps) {
     let total = 0;
     let header: string[] = [];
     const keyColumn = columnOf(def)(def.key);
+    const parse = await csvParse();
     await pipeline(await blob.read(job.blob_name), parse({ bom: true, trim: true, skip_empty_lines: true, columns: (h: string[]) => (header = h) }), async function* (rows: AsyncIterable<Record<string, string>>) {
       for await (const row of rows) {
         total++;
@@ -235,6 +238,7 @@ export function createImportService(ctx: EngineContext, deps: ImportDeps) {
         problems.push(...found);
       } else applied++;
     };
+    const parse = await csvParse();
     await pipeline(await blob.read(job.blob_name), parse({ bom: true, trim: true, skip_empty_lines: true, columns: true }), async function* (rows: AsyncIterable<Record<string, string>>) {
       for await (const row of rows) {
         const n = ++rowNumber;
@@ -270,7 +274,7 @@ export function createImportService(ctx: EngineContext, deps: ImportDeps) {
     let report: string | undefined;
     if (problems.length) {
       report = job.blob_name.replace(/\.csv$/, '.errors.csv');
-      await blob.write(report, Buffer.from(stringify(problems, { header: true, columns: ['row', 'column', 'message'] })), { contentType: 'text/csv' });
+      await blob.write(report, Buffer.from((await csvStringify())(problems, { header: true, columns: ['row', 'column', 'message'] })), { contentType: 'text/csv' });
     }
     await finish(app, job, actor, { status: 'completed', message: `${applied} of ${done} rows applied, ${failed} refused`, report });
   }

@@ -38,9 +38,18 @@ describe('npm start', () => {
     const stalePid = Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
     expect(() => process.kill(stalePid, 0)).not.toThrow();
 
-    const second = await servers.start();
+    // The second start is a warm one: the definitions' YAML comes from the cache the first left
+    // under DATA_DIR, so the yaml package is not loaded; nor is undici, which Node 20 loads for the
+    // global fetch (no start fetches anything; pg would make a Response to ask if it runs in a Cloudflare Worker).
+    const atReady = path.join(dataDir, 'modules-at-ready.json');
+    const second = await servers.start({ NODE_OPTIONS: `--require ${path.resolve(import.meta.dirname, '../support/modules-at-ready.cjs')}`, RULEPATH_MODULES_AT_READY: atReady });
     base = second.base;
     console.log(`restart on an initialised data dir, stale postmaster recovered: ready in ${second.readyMs} ms`);
+    const loaded = JSON.parse(readFileSync(atReady, 'utf8')) as { builtins: string[]; files: string[] };
+    expect(loaded.builtins.length).toBeGreaterThan(50);
+    expect(loaded.builtins.filter((m) => m.includes('undici'))).toEqual([]);
+    expect(loaded.files.some((f) => f.includes('/node_modules/pg/'))).toBe(true);
+    expect(loaded.files.filter((f) => f.includes('/node_modules/yaml/') && f.endsWith('.js'))).toEqual([]);
     expect(() => process.kill(stalePid, 0)).toThrow();
     const again = await fetch(`${base}/solarium/leads/${leadId}`, { headers: { authorization: `Bearer ${token}` } });
     expect(again.status).toBe(200); // same data, and the token survived: the dev secret is kept under DATA_DIR
