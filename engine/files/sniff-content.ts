@@ -3,7 +3,6 @@
 // says another type (a PNG named .pdf, a program named .jpg), is refused with 415 before anything
 // past the first few kilobytes is read.
 import { Transform } from 'node:stream';
-import { fileTypeFromBuffer } from 'file-type';
 import { AppError } from '../errors/app-error.ts';
 
 /** Enough for every signature file-type knows (its reasonableDetectionSizeInBytes). */
@@ -37,6 +36,8 @@ export function sniffContent(options: { types: readonly string[]; fileName: stri
     decided = true;
     const sample = Buffer.concat(head);
     if (sample.length === 0) throw new AppError('BAD_REQUEST', 'The file is empty', { details: [{ path: '$.file', message: 'No bytes were sent' }] });
+    // Loaded by the first upload (sniffable-types.ts says why).
+    const { fileTypeFromBuffer } = await import('file-type');
     const type = await fileTypeFromBuffer(sample);
     if (!type) throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The file's content is not a recognised type; this slot takes ${describe(options.types)}`, { details: [{ path: '$.file', message: 'Unrecognised content' }] });
     if (!options.types.includes(type.mime)) {
