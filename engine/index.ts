@@ -4,6 +4,7 @@ import { createAccessTokens } from './auth/access-tokens.ts';
 import { createSessionDenylist } from './auth/session-denylist.ts';
 import type { Actor } from './auth/actor.ts';
 import { seedDemoUsers } from './auth/demo-users.ts';
+import { isRecordSessionToken, refreshRecordSession, verifyRecordSession } from './auth/record-session.ts';
 import { seedDemoData } from './records/seed-demo-data.ts';
 import { login } from './auth/login-service.ts';
 import { loadSecret } from './support/load-secret.ts';
@@ -320,6 +321,12 @@ export async function createEngine(options: EngineOptions) {
       },
       verify: (token: string, appId: string): Promise<Actor> => tokens.verify(token, appId),
       issue: tokens.issue,
+      /** Whether a bearer token is (shaped as) a record session of the app: then verifyRecordSession, not verify, checks it. */
+      isRecordSessionToken,
+      /** The public caller a record session token opens its record to (auth/record-session.ts); 401 otherwise. */
+      verifyRecordSession: (token: string, appId: string): Promise<Actor> => verifyRecordSession(tokens, resolveApp(current, appId), token),
+      /** A fresh token for the caller's record session (each call answers one), if it has one. */
+      refreshRecordSession: (actor: Actor) => refreshRecordSession(tokens, resolveApp(current, actor.app), actor),
     },
     async seedDemoUsers(): Promise<Record<string, number>> {
       if (options.production) return {};

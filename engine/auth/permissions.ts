@@ -2,6 +2,7 @@ import { AppError } from '../errors/app-error.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { EntityPermission, ScopeRule } from '../registry/definition-types.ts';
 import type { Actor } from './actor.ts';
+import { assertSessionFor } from './record-session.ts';
 import { SYSTEM_ROLE } from './system-role.ts';
 
 export type EntityAction = 'read' | 'create' | 'update' | 'delete' | 'transition';
@@ -14,6 +15,7 @@ export function requirePermission(app: CompiledApp, actor: Actor, entity: string
   if (!permission?.[action]) {
     throw new AppError('FORBIDDEN', `Role "${actor.role}" may not ${action} ${entity} records`);
   }
+  assertSessionFor(actor, entity, permission, action);
   return permission;
 }
 

@@ -19,6 +19,8 @@ export interface EffectContext {
   remarks?: string;
   now: string;
   app?: { id: string; name: string };
+  /** Only a route's `response`: the record session a create answered ({{session.token}}). */
+  session?: Record<string, unknown>;
 }
 
 /** The change an effect is planned for. */

@@ -93,6 +93,8 @@ export async function simulateMove(app: CompiledApp, req: MoveSimulation, now: D
   const input = req.input ?? {};
   // The scheduler's role is honoured only under its own id, as in permissions.ts.
   const actor = { id: req.role === SYSTEM_ROLE ? SYSTEM_ROLE : SIMULATED_ACTOR, ...req.actor, app: app.id, role: req.role } as Actor;
+  // A role with a record session acts on the simulated record as the holder of its session would.
+  if (app.roles[req.role]?.permissions?.[entity.name]?.session) actor.session = { entity: entity.name, record: typeof record.id === 'string' ? record.id : 'simulated' };
   const actorFacts = { ...actor } as Record<string, unknown>;
   const recordFacts: Record<string, unknown> = { ...record, [wf.field]: from };
   const facts: GuardFacts = { record: recordFacts, input, actor: actorFacts, now: nowFacts(now) };
@@ -104,6 +106,7 @@ export async function simulateMove(app: CompiledApp, req: MoveSimulation, now: D
   let plan: ReturnType<typeof planEffects>;
   try {
     const permission = requirePermission(app, actor, entity.name, 'transition');
+    if (permission.session) notChecked.push(`That the caller carries the record's session token (role "${req.role}" reaches only the record its token names)`);
     if (permission.scope) notChecked.push(`Whether the record is within the actor's scope ("${permission.scope.field}" against their ${permission.scope.actor})`);
     assertValidFields(wf.definition.input ?? {}, entity.validateInput, input, '$.input');
     decision = await decideTransition(wf, from, { role: req.role, event: req.event, target: req.target, override: req.override, remarks: req.remarks }, facts);

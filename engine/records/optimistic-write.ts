@@ -7,6 +7,7 @@ import type { EngineContext } from '../engine-context.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { EntityPermission } from '../registry/definition-types.ts';
 import type { RecordRow } from './record-row.ts';
+import { assertSessionRecord } from '../auth/record-session.ts';
 import { carriesScope, outOfScope, visibleScopeTags } from './record-scope.ts';
 import { findRecord } from './record-store.ts';
 
@@ -27,10 +28,12 @@ export interface OptimisticTarget {
 
 /** `decideAndWrite` returns what it wrote, or undefined when another write came first. */
 export async function writeOptimistically<T>(ctx: EngineContext, t: OptimisticTarget, decideAndWrite: (current: RecordRow) => Promise<T | undefined>): Promise<T> {
-  const tags = await visibleScopeTags(ctx.db.sql, t.app, t.actor, t.permission);
+  // A record session opens its own record only (and has no scope besides: checked at load).
+  const tags = t.permission.session ? undefined : await visibleScopeTags(ctx.db.sql, t.app, t.actor, t.permission);
   for (let attempt = 0; ; attempt++) {
     const current = await findRecord(ctx.db, t.app, t.entity, t.id);
     if (!current) throw new AppError('RECORD_NOT_FOUND', `No ${t.entity} with id "${t.id}"`);
+    assertSessionRecord(t.actor, t.permission, current);
     if (!carriesScope(tags, current)) throw outOfScope(current);
     if (t.expectedVersion !== undefined && t.expectedVersion !== current.version) throw new AppError('VERSION_MISMATCH', undefined, { data: { currentVersion: current.version } });
     const written = await decideAndWrite(current);

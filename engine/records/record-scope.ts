@@ -7,6 +7,7 @@
 // entity's records per request (see README "Derived scopes").
 import type { Actor } from '../auth/actor.ts';
 import { actorScopeValues } from '../auth/permissions.ts';
+import { assertNoSessionList, assertSessionRecord } from '../auth/record-session.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { EntityPermission, ScopeRule } from '../registry/definition-types.ts';
 import type { RecordRow } from './record-row.ts';
@@ -32,6 +33,7 @@ export async function permittedScopeValues(sql: Queryable, app: string, actor: A
 
 /** The tags a record may carry for a scoped actor to see it (any one suffices); undefined when unscoped. */
 export async function visibleScopeTags(sql: Queryable, app: string, actor: Actor, permission: EntityPermission): Promise<string[] | undefined> {
+  assertNoSessionList(permission);
   const values = await permittedScopeValues(sql, app, actor, permission);
   // An actor without the attribute matches nothing rather than everything.
   return values?.map((v) => `${permission.scope!.field}:${v}`);
@@ -49,7 +51,12 @@ export const outOfScope = (row: Pick<RecordRow, 'entity' | 'id'>) => new AppErro
 /** Whether an error is a refusal of a record that exists outside the caller's scope. */
 export const isOutOfScope = (err: unknown) => err instanceof AppError && err.cause === OUT_OF_SCOPE;
 
-/** 404 when a scoped actor reaches for a record outside their scope, as for one that does not exist. */
+/**
+ * 404 when a scoped actor reaches for a record outside their scope, as for one that does not exist;
+ * 403 when a record session reaches for another record than its own.
+ */
 export async function assertInScope(sql: Queryable, app: string, actor: Actor, permission: EntityPermission, row: RecordRow): Promise<void> {
+  assertSessionRecord(actor, permission, row);
+  if (permission.session) return; // a session opens its one record; a session never has a scope too (checked at load)
   if (!carriesScope(await visibleScopeTags(sql, app, actor, permission), row)) throw outOfScope(row);
 }

@@ -21,6 +21,7 @@ import { assertValid } from '../support/validate-body.ts';
 import { allowedEvents } from '../workflow/decide-transition.ts';
 import { nowFacts } from '../conditions/condition-guard.ts';
 import { journeyStatus } from '../workflow/journey-status.ts';
+import { issueRecordSession } from '../auth/record-session.ts';
 import type { CompiledEntity } from './compile-entity.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { CompiledWorkflow } from '../workflow/compiled-workflow.ts';
@@ -209,6 +210,12 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
       const messages = plan.outbox;
       // The assignment rule is judged on the record as written; the user is chosen in its transaction.
       const assign = await assignmentApplies(entity, entity.assignWhen, { id, ...data, ...(entity.workflow ? { [entity.workflow.field]: state } : {}) }, actor, now);
+      // A public role's record session opens what it created (auth/record-session.ts).
+      const createdAnswer = async (row: RecordRow): Promise<RecordResult> => ({
+        data: answerFor(entity, permission, recordView(entity, row)),
+        journeyStatus: journeyStatus(entity.workflow, row.state),
+        ...(permission.session ? { session: await issueRecordSession(ctx.tokens, app, entity.name, row.id, permission.session.minutes) } : {}),
+      });
       // The record, its keys, first timeline entry, audit entry and outbox rows: one statement.
       const insertOf = (): RecordInsert => ({
         id, app: app.id, entity: entity.name, state, data, scopeTags: scopeTags(entity, data),
@@ -222,7 +229,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
           const row = await insertRecord(ctx.db.sql, insertOf());
           if (messages.length) ctx.outboxWritten();
           ctx.hooks.afterCommit(app.id, entity.name);
-          return { data: answerFor(entity, permission, recordView(entity, row)), journeyStatus: journeyStatus(entity.workflow, row.state) };
+          return createdAnswer(row);
         }
         const row = await ctx.db.$transaction(async (tx) => {
           if (idempotency) await claimRequest(tx, ctx, app.id, entity, idempotency, id, now, { actor, permission });
@@ -239,7 +246,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
         // A delivered step (an OTP issued) writes its own outbox rows.
         if (messages.length || plan.deliver.length) ctx.outboxWritten();
         ctx.hooks.afterCommit(app.id, entity.name);
-        return { data: answerFor(entity, permission, recordView(entity, row)), journeyStatus: journeyStatus(entity.workflow, row.state) };
+        return createdAnswer(row);
       } catch (err) {
         // What was prepared for a write that did not happen is no record's (render-document.ts says what becomes of it).
         await prepared.abandon();

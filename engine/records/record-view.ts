@@ -1,4 +1,5 @@
 import type { CompiledEntity } from './compile-entity.ts';
+import type { RecordSessionToken } from '../auth/record-session.ts';
 import type { RecordRow } from './record-row.ts';
 import type { JourneyStatus } from '../workflow/journey-status.ts';
 import type { EntityPermission } from '../registry/definition-types.ts';
@@ -13,6 +14,8 @@ export interface RecordTarget {
 export interface RecordResult {
   data: Record<string, unknown>;
   journeyStatus?: JourneyStatus;
+  /** A create by a public role with a record session: the token that opens the record (auth/record-session.ts). */
+  session?: RecordSessionToken;
 }
 
 /**

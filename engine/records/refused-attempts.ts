@@ -48,7 +48,9 @@ export async function recordRefusedAttempt(ctx: EngineContext, app: CompiledApp,
   try {
     // The record's state as it is when the refusal is written; the scope test is the read's (the
     // values the actor's scope reaches now, derived ones included).
-    const tags = await visibleScopeTags(ctx.db.sql, app.id, actor, read);
+    // A record session's refused step is on its own record's timeline; never on another's.
+    if (read.session && actor.session?.record !== id) return;
+    const tags = read.session ? undefined : await visibleScopeTags(ctx.db.sql, app.id, actor, read);
     await ctx.db.sql.query(
       `INSERT INTO timeline_entries (record_id, app, entity, event, from_state, to_state, actor_id, role, override, remarks, at, outcome, error_code, error_message, fields)
        SELECT id, app, entity, $4, state, $5, $6, $7, $8, $9, $10, 'refused', $11, $12, $13::text[]

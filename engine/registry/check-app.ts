@@ -62,6 +62,12 @@ export function checkApp(defs: AppDefinitionSet): DefinitionProblem[] {
       if (perm.transition && !entity.definition.workflow) {
         add(app.file, `${path}.transition`, `Entity "${entityName}" has no workflow to transition`);
       }
+      // A record session is a caller without an account's key to what it created (auth/record-session.ts).
+      if (perm.session) {
+        if (!def.public) add(app.file, `${path}.session`, `Only the public role has record sessions: "${role}" signs in`);
+        else if (!perm.create) add(app.file, `${path}.session`, `Role "${role}" never creates ${entityName} records, so it would never be given a session`);
+        if (perm.scope) add(app.file, `${path}.session`, `A session opens one record; it cannot have a scope too`);
+      }
     }
   }
 
@@ -78,7 +84,7 @@ export function checkApp(defs: AppDefinitionSet): DefinitionProblem[] {
     const needs: OperationNeeds | undefined = OPERATION_NEEDS[route.operation];
     if (!needs) return add(app.file, `${path}.operation`, `Unknown operation "${route.operation}"`);
     const optional = new Set<string>(needs.optional ?? []);
-    for (const option of ['idFrom', 'response', 'public'] as const) {
+    for (const option of ['idFrom', 'idFromSession', 'response', 'public'] as const) {
       if (route[option] !== undefined && !optional.has(option)) add(app.file, `${path}.${option}`, `Operation ${route.operation} does not use "${option}"`);
     }
     if (route.public && !Object.values(app.definition.roles).some((r) => r.public)) add(app.file, `${path}.public`, 'The app has no public role to serve this route to callers who have not signed in');
@@ -89,7 +95,10 @@ export function checkApp(defs: AppDefinitionSet): DefinitionProblem[] {
     const entity = route.entity ? entities.get(route.entity) : undefined;
     if (!route.entity) return add(app.file, `${path}.entity`, `Operation ${route.operation} needs an "entity"`);
     if (!entity) return defs.malformed.has(`entity:${route.entity}`) || add(app.file, `${path}.entity`, `Entity "${route.entity}" is not defined in this app`);
-    if (needs.id && !params.includes('id') && !route.idFrom) add(app.file, `${path}.path`, `Operation ${route.operation} needs an {id} in its path`);
+    if (route.idFromSession && !Object.values(app.definition.roles).some((r) => r.public && r.permissions?.[entity.definition.name]?.session)) {
+      add(app.file, `${path}.idFromSession`, `No public role has a record session on ${entity.definition.name} records, so no caller could carry one`);
+    }
+    if (needs.id && !params.includes('id') && !route.idFrom && !route.idFromSession) add(app.file, `${path}.path`, `Operation ${route.operation} needs an {id} in its path`);
     if (needs.policy && !route.policy) add(app.file, `${path}.policy`, `${route.operation} needs a "policy"`);
     if (needs.targetField && !route.targetField) add(app.file, `${path}.targetField`, `${route.operation} needs a "targetField" naming the body field with the target state`);
     const slots = entity.definition.files ?? {};

@@ -57,6 +57,8 @@ export interface EntityPermission {
   hide?: string[];
   /** Values this role's writes always carry: stamped on create when absent, another value is 403. */
   fixed?: Record<string, string | number | boolean>;
+  /** A public role's key to the records it creates (auth/record-session.ts). */
+  session?: { minutes: number };
 }
 
 export interface RoleDef {
@@ -81,6 +83,8 @@ export interface RouteAliasDef {
   policy?: string;
   public?: boolean;
   idFrom?: string;
+  /** Take the record id from the caller's record session (auth/record-session.ts). */
+  idFromSession?: true;
   response?: Record<string, string>;
   /** rules.evaluate: the ruleset to evaluate. */
   ruleset?: string;

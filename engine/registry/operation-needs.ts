@@ -18,7 +18,7 @@ export interface OperationNeeds {
   /** One of these parameters in the alias path names what the operation acts on. */
   pathParam?: readonly string[];
   /** The alias options this operation honours besides what it needs. */
-  optional?: readonly ('idFrom' | 'response' | 'targetField' | 'public' | 'slot')[];
+  optional?: readonly ('idFrom' | 'idFromSession' | 'response' | 'targetField' | 'public' | 'slot')[];
 }
 
 const RECORD = { entity: true, optional: ['public'] } as const;
@@ -31,7 +31,7 @@ export const OPERATION_NEEDS = {
   'auth.logout': {},
   'records.create': { ...RECORD, optional: ['public', 'response'] },
   'records.list': RECORD,
-  'records.get': { ...RECORD, id: true },
+  'records.get': { ...RECORD, id: true, optional: ['public', 'idFromSession'] },
   // A seed PATCH may name the new state under its own field (PATCH /transactions/{id} { status }).
   'records.patch': { ...RECORD, id: true, optional: ['public', 'targetField'] },
   'records.delete': { ...RECORD, id: true },

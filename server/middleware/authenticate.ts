@@ -7,14 +7,19 @@ export function hasCredentials(req: Request): boolean {
   return req.headers.authorization !== undefined || (req.headers.cookie ?? '').split(';').some((part) => part.trim().startsWith(`${ACCESS_COOKIE}=`));
 }
 
+/** The JWT of an `Authorization: Bearer <jwt>` header, if it has that shape. */
+export function bearerToken(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  return (header ? /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(header.trim()) : null)?.[1];
+}
+
 /** Reads `Authorization: Bearer <jwt>` and verifies it for this app; every failure is a 401. */
 export async function authenticate(engine: Engine, req: Request, appId: string): Promise<Actor> {
   // An unknown app is a 404 whoever asks: there is no audience to check a token against.
   if (!engine.registry().apps.has(appId)) throw new AppError('APP_NOT_FOUND', `Unknown app "${appId}"`);
   const header = req.headers.authorization;
-  const match = header ? /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(header.trim()) : null;
   // Web clients carry the access token in an httpOnly cookie instead of a header.
-  const token = match?.[1] ?? (header ? undefined : readCookie(req, ACCESS_COOKIE));
+  const token = bearerToken(req) ?? (header ? undefined : readCookie(req, ACCESS_COOKIE));
   if (!token) throw new AppError('UNAUTHENTICATED', header ? 'Use "Authorization: Bearer <token>"' : 'Authentication required');
   return engine.auth.verify(token, appId);
 }

@@ -94,6 +94,7 @@ export function buildOpenApi(registry: Registry): JsonSchema {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
         accessCookie: { type: 'apiKey', in: 'cookie', name: 'rp_access', description: 'Web clients (X-Client-Type: web) get the access token in this httpOnly cookie' },
+        recordSession: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "A public role's record session (eKYC: the journey token): answered by the create in X-Session-Token, refreshed by each call; it opens that one record" },
       },
     },
   };

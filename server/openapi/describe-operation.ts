@@ -15,6 +15,17 @@ export const SIGNED_IN = [{ bearer: [] }, { accessCookie: [] }];
 const IF_MATCH = { name: 'If-Match', in: 'header', required: false, description: 'The version you read ("3"); a stale one answers 412', schema: { type: 'string' } };
 const ETAG = { ETag: { description: 'The record version ("3"), for If-Match', schema: { type: 'string' } } };
 
+const SESSION_HEADERS = {
+  'X-Session-Token': { description: 'The record session (eKYC: the journey token): send it as "Authorization: Bearer <token>" with the next call on this record; each call answers a fresh one', schema: { type: 'string' } },
+  'X-Session-Expires-In': { description: 'Seconds the token in X-Session-Token lasts', schema: { type: 'string' } },
+};
+
+/** Whether the public role reaches this operation's records by a record session (auth/record-session.ts). */
+function bySession(app: CompiledApp, spec: OperationSpec, t: OperationTarget): boolean {
+  const role = Object.values(app.roles).find((r) => r.public);
+  return Boolean(publicRoleMay(app, spec, t) && t.entity && role?.permissions?.[t.entity.name]?.session);
+}
+
 function publicRoleMay(app: CompiledApp, spec: OperationSpec, t: OperationTarget): boolean {
   const role = Object.values(app.roles).find((r) => r.public);
   if (!role) return false;
@@ -24,7 +35,9 @@ function publicRoleMay(app: CompiledApp, spec: OperationSpec, t: OperationTarget
 
 export function securityOf(spec: OperationSpec, t: OperationTarget): JsonSchema[] {
   if (spec.auth === 'public') return [];
-  // An app with a public role (eKYC's applicant) takes calls without credentials as that role.
+  // An app with a public role (eKYC's applicant) takes calls without credentials as that role;
+  // where the role has a record session, only its create does: the rest need the session's token.
+  if (spec.auth === 'actor-or-public' && bySession(t.app, spec, t) && spec.permission !== 'create') return [{ recordSession: [] }, ...SIGNED_IN];
   if (spec.auth === 'actor-or-public' && publicRoleMay(t.app, spec, t)) return [{}, ...SIGNED_IN];
   return SIGNED_IN;
 }
@@ -51,7 +64,7 @@ export function describeOperation(spec: OperationSpec, t: OperationTarget, path:
     responses: {
       [String(answer.status)]: {
         description: 'Success',
-        ...(answer.etag ? { headers: ETAG } : {}),
+        ...(answer.etag || bySession(t.app, spec, t) ? { headers: { ...(answer.etag ? ETAG : {}), ...(bySession(t.app, spec, t) ? SESSION_HEADERS : {}) } } : {}),
         content: { [answer.contentType ?? 'application/json']: { schema: answer.schema } },
       },
       ...errorResponses(codes, appErrorCodes(t.entity)),

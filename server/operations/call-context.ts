@@ -1,7 +1,7 @@
 // What every handler resolves from a call before asking the engine: the app, the target, the caller.
 import type { Request } from 'express';
 import { AppError, type Actor, type Engine } from '../../engine/index.ts';
-import { authenticate, hasCredentials } from '../middleware/authenticate.ts';
+import { authenticate, bearerToken, hasCredentials } from '../middleware/authenticate.ts';
 import type { EntityAction, OperationCall } from './operation-spec.ts';
 
 export const need = <T>(value: T | undefined, what: string): T => {
@@ -29,6 +29,17 @@ export async function actorFor(engine: Engine, req: Request, call: OperationCall
   const app = appOf(engine, call);
   const role = Object.entries(app.roles).find(([, r]) => r.public)?.[0];
   const serves = role !== undefined && (permission === undefined || Boolean(app.roles[role]!.permissions?.[call.entity ?? '']?.[permission]));
+  // A record session (an applicant's token from signup) speaks for the public role, on its one record.
+  const token = serves ? bearerToken(req) : undefined;
+  if (token && engine.auth.isRecordSessionToken(token, app.id)) {
+    const actor = await engine.auth.verifyRecordSession(token, app.id);
+    sessionCallers.set(req, actor);
+    return actor;
+  }
   if (hasCredentials(req) || !role || !serves) return authenticate(engine, req, call.app);
   return { id: 'anonymous', app: app.id, role };
 }
+
+/** Calls made with a record session, by request: each answer carries a fresh token (run-operation.ts). */
+const sessionCallers = new WeakMap<Request, Actor>();
+export const sessionCallerOf = (req: Request): Actor | undefined => sessionCallers.get(req);

@@ -10,6 +10,8 @@ export interface OperationResult {
   redirect?: string;
   /** The JSON envelope written as a stream (a sync bundle), with the ETag it has. */
   json?: Readable;
+  /** Response headers of the answer (a record session's token). */
+  headers?: Record<string, string>;
 }
 
 /** The success envelope of every answer: { success, message?, data, journeyStatus? }. */
@@ -17,5 +19,10 @@ export const ok = (data: unknown, extra: { message?: string; journeyStatus?: unk
   status,
   body: { success: true, ...(extra.message ? { message: extra.message } : {}), data, ...(extra.journeyStatus ? { journeyStatus: extra.journeyStatus } : {}) },
 });
+
+/** The headers that hand a client its record session's token (auth/record-session.ts). */
+export const SESSION_TOKEN_HEADER = 'X-Session-Token';
+export const SESSION_EXPIRES_HEADER = 'X-Session-Expires-In';
+export const sessionHeaders = (s: { token: string; expiresIn: number }): Record<string, string> => ({ [SESSION_TOKEN_HEADER]: s.token, [SESSION_EXPIRES_HEADER]: String(s.expiresIn) });
 
 export const withEtag = (r: OperationResult, version: unknown): OperationResult => ({ ...r, etag: typeof version === 'number' ? `"${version}"` : undefined });

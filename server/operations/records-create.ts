@@ -1,6 +1,6 @@
 import { actorFor, label, target } from './call-context.ts';
 import type { OperationSpec } from './operation-spec.ts';
-import { ok, withEtag } from './operation-result.ts';
+import { ok, sessionHeaders, withEtag } from './operation-result.ts';
 import { recordAnswer } from './record-answer.ts';
 import { shapeResponse } from './shape-response.ts';
 import { someRoleMay } from './some-role-may.ts';
@@ -24,6 +24,8 @@ export const recordsCreate: OperationSpec<'records.create'> = {
   handler: async (engine, req, call) => {
     const actor = await actorFor(engine, req, call, 'create');
     const r = await engine.records.create(target(call), actor, req.body);
-    return withEtag(ok(shapeResponse(call, r.data), { message: `${label(engine, call)} created`, journeyStatus: r.journeyStatus }, call.route?.response ? 200 : 201), r.data.version);
+    const answer = withEtag(ok(shapeResponse(call, r.data, r.session && { token: r.session.token, expiresIn: r.session.expiresIn }), { message: `${label(engine, call)} created`, journeyStatus: r.journeyStatus }, call.route?.response ? 200 : 201), r.data.version);
+    // A public role's record session: the token that opens what it just created.
+    return r.session ? { ...answer, headers: sessionHeaders(r.session) } : answer;
   },
 };

@@ -1,3 +1,4 @@
+import { AppError } from '../../engine/index.ts';
 import { actorFor, need, target } from './call-context.ts';
 import type { OperationSpec } from './operation-spec.ts';
 import { ok, withEtag } from './operation-result.ts';
@@ -18,7 +19,10 @@ export const recordsGet: OperationSpec<'records.get'> = {
   servedFor: (app, entity) => someRoleMay(app, entity, 'read'),
   handler: async (engine, req, call) => {
     const actor = await actorFor(engine, req, call, 'read');
-    const r = await engine.records.get(target(call), actor, need(call.id, 'id'));
+    // The applicant's own record, named by their session (GET /api/v1/journey/status).
+    const id = call.route?.idFromSession ? actor.session?.record : need(call.id, 'id');
+    if (id === undefined) throw new AppError('UNAUTHENTICATED', 'This route reads the record of your session: send the session token as "Authorization: Bearer <token>"');
+    const r = await engine.records.get(target(call), actor, id);
     return withEtag(ok(r.data, { journeyStatus: r.journeyStatus }), r.data.version);
   },
 };

@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import type { OperationResult } from '../operations/operation-result.ts';
 
 export function sendResult(res: Response, result: OperationResult): void {
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
   if (result.redirect) {
     res.setHeader('Cache-Control', 'no-store');
     res.redirect(302, result.redirect);

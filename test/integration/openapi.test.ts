@@ -113,9 +113,13 @@ describe('/openapi.json', () => {
     expect(doc.components.schemas['solarium.lead.create'].required).toEqual(['name', 'phone', 'city']);
   });
 
-  it('describes the eKYC journey steps as served: public, 200, a flat body with the lead id and the step input, answering { leadId, state }', () => {
+  it('describes the eKYC journey steps as served: the journey token, 200, a flat body with the lead id and the step input, answering { leadId, state }', () => {
     const step = doc.paths['/ekyc/api/v1/registration/verify-otp'].post;
-    expect(step.security).toContainEqual({});
+    // Each step needs the journey token signup answered (and answers a fresh one), never nothing.
+    expect(step.security).toContainEqual({ recordSession: [] });
+    expect(step.security).not.toContainEqual({});
+    expect(Object.keys(step.responses['200'].headers)).toEqual(expect.arrayContaining(['X-Session-Token', 'X-Session-Expires-In']));
+    expect(doc.components.securitySchemes.recordSession).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(Object.keys(step.responses).filter((c) => c < '300')).toEqual(['200']);
     const body = step.requestBody.content['application/json'].schema;
     expect(step.requestBody.required).toBe(true);
@@ -123,9 +127,12 @@ describe('/openapi.json', () => {
     expect(body.properties).not.toHaveProperty('input');
     const data = step.responses['200'].content['application/json'].schema.properties.data;
     expect(Object.keys(data.properties)).toEqual(['leadId', 'state']);
-    expect(doc.paths['/ekyc/api/v1/registration/signup'].post.security).toContainEqual({});
-    // The public applicant may not read: reading needs credentials.
+    const signup = doc.paths['/ekyc/api/v1/registration/signup'].post;
+    expect(signup.security).toContainEqual({});
+    expect(signup.responses['200'].headers).toHaveProperty('X-Session-Token');
+    // The applicant reads only its own lead, with its token: never without credentials.
     expect(doc.paths['/ekyc/api/v1/leads/{id}'].get.security).not.toContainEqual({});
+    expect(doc.paths['/ekyc/api/v1/journey/status'].get.security).toEqual([{ recordSession: [] }, { bearer: [] }, { accessCookie: [] }]);
   });
 
   it('describes a PromoPartner transaction as served: the verification token required, the amounts computed (read-only), a PATCH that may carry the status', () => {
@@ -238,28 +245,42 @@ describe('conformance: every documented operation, called, answers as documented
     await ok('POST', `${G}/auth/login`, { body: { email: 'ops@ekyc.test', password: 'demo1234' } });
     await refused('POST', `${G}/auth/login`, { body: { email: 'ops@ekyc.test', password: 'wrong' } }, 401, 'INVALID_CREDENTIALS');
 
-    const lead = await ok('POST', `${E}/registration/signup`, { body: signup('9876500001') });
+    const signedUp = await call('POST', `${E}/registration/signup`, { body: signup('9876500001') });
+    expect(signedUp.status).toBe(200);
+    const lead = signedUp.body.data;
     expect(lead.state).toBe('INITIATED');
+    // Each lead's journey token (its record session): every later step of the applicant carries it.
+    const journey = { Authorization: `Bearer ${signedUp.headers['x-session-token']}` };
     await refused('POST', `${E}/registration/signup`, { body: signup('9876500001') }, 400, 'BE_REG_DUPLICATE');
-    const other = await ok('POST', `${G}/records/lead`, { body: signup('9876500002') }, 201);
+    const created = await call('POST', `${G}/records/lead`, { body: signup('9876500002') });
+    expect(created.status).toBe(201);
+    const other = created.body.data;
+    const otherJourney = { Authorization: `Bearer ${created.headers['x-session-token']}` };
     await refused('POST', `${G}/records/lead`, { body: signup('12345') }, 400, 'FE_REG_MOBILE_INVALID');
 
-    await ok('POST', `${E}/registration/resend-otp`, { body: { leadId: lead.leadId } });
-    await refused('POST', `${E}/registration/resend-otp`, { body: { leadId: randomUUID() } }, 404, 'RECORD_NOT_FOUND');
-    await refused('POST', `${E}/registration/verify-otp`, { body: { leadId: lead.leadId, otp: '0000' } }, 401, 'OTP_INVALID');
-    expect(await ok('POST', `${E}/registration/verify-otp`, { body: { leadId: lead.leadId, otp: '1234' } })).toEqual({ leadId: lead.leadId, state: 'MOBILE_VERIFIED' });
-    await refused('POST', `${E}/pan/submit`, { body: { leadId: other.id, panNumber: 'ABCDE1234F', nameOnPan: 'Asha Rao' } }, 409, 'STAGE_NOT_REACHED');
-    await ok('POST', `${G}/records/lead/${other.id}/events/verify_mobile`, { body: { input: { otp: '1234' } } });
-    await refused('POST', `${G}/records/lead/${randomUUID()}/events/verify_mobile`, { body: { input: { otp: '1234' } } }, 404, 'RECORD_NOT_FOUND');
-    await ok('POST', `${E}/pan/submit`, { body: { leadId: lead.leadId, panNumber: 'ABCDE1234F', nameOnPan: 'Asha Rao' } });
-    await refused('POST', `${E}/address/submit`, { body: { leadId: lead.leadId, addressLine: '12 MG Road', city: 'Pune', pinCode: '012' } }, 400);
-    await ok('POST', `${E}/address/submit`, { body: { leadId: lead.leadId, addressLine: '12 MG Road', city: 'Pune', pinCode: '411001' } });
+    await ok('POST', `${E}/registration/resend-otp`, { body: { leadId: lead.leadId }, as: journey });
+    await refused('POST', `${E}/registration/resend-otp`, { body: { leadId: lead.leadId } }, 401, 'UNAUTHENTICATED');
+    await refused('POST', `${E}/registration/resend-otp`, { body: { leadId: randomUUID() }, as: journey }, 404, 'RECORD_NOT_FOUND');
+    await refused('POST', `${E}/registration/verify-otp`, { body: { leadId: lead.leadId, otp: '0000' }, as: journey }, 401, 'OTP_INVALID');
+    expect(await ok('POST', `${E}/registration/verify-otp`, { body: { leadId: lead.leadId, otp: '1234' }, as: journey })).toEqual({ leadId: lead.leadId, state: 'MOBILE_VERIFIED' });
+    await refused('POST', `${E}/pan/submit`, { body: { leadId: other.id, panNumber: 'ABCDE1234F', nameOnPan: 'Asha Rao' }, as: otherJourney }, 409, 'STAGE_NOT_REACHED');
+    await ok('POST', `${G}/records/lead/${other.id}/events/verify_mobile`, { body: { input: { otp: '1234' } }, as: otherJourney });
+    await refused('POST', `${G}/records/lead/${randomUUID()}/events/verify_mobile`, { body: { input: { otp: '1234' } }, as: journey }, 404, 'RECORD_NOT_FOUND');
+    await refused('POST', `${G}/records/lead/${other.id}/events/verify_mobile`, { body: { input: { otp: '1234' } }, as: journey }, 403, 'FORBIDDEN');
+    await ok('POST', `${E}/pan/submit`, { body: { leadId: lead.leadId, panNumber: 'ABCDE1234F', nameOnPan: 'Asha Rao' }, as: journey });
+    await refused('POST', `${E}/address/submit`, { body: { leadId: lead.leadId, addressLine: '12 MG Road', city: 'Pune', pinCode: '012' }, as: journey }, 400);
+    await ok('POST', `${E}/address/submit`, { body: { leadId: lead.leadId, addressLine: '12 MG Road', city: 'Pune', pinCode: '411001' }, as: journey });
+    expect(await ok('GET', `${E}/journey/status`, { as: journey })).toMatchObject({ id: lead.leadId, state: 'ADDRESS_SUBMITTED' });
+    await refused('GET', `${E}/journey/status`, {}, 401, 'UNAUTHENTICATED');
 
     for (const url of [`${E}/leads/${lead.leadId}`, `${E}/leads/${lead.leadId}/transitions`, `${G}/records/lead`, `${G}/records/lead/${lead.leadId}`, `${G}/records/lead/${lead.leadId}/timeline`]) {
       await ok('GET', url, { as: ops });
-      // The public applicant may create and move, not read: a caller without credentials is asked to sign in.
+      // The public applicant may create and move, and read its own lead with its token: a caller without credentials is asked for them.
       await refused('GET', url, {}, 401, 'UNAUTHENTICATED');
     }
+    await ok('GET', `${G}/records/lead/${lead.leadId}`, { as: journey });
+    await refused('GET', `${G}/records/lead/${lead.leadId}`, { as: otherJourney }, 403, 'FORBIDDEN');
+    await refused('GET', `${G}/records/lead`, { as: journey }, 403, 'FORBIDDEN');
 
     await ok('GET', `${G}/outbox?status=pending`, { as: ops });
     await refused('GET', `${G}/outbox?status=lost`, { as: ops }, 400, 'BAD_REQUEST');

@@ -22,15 +22,20 @@ beforeAll(async () => {
 });
 afterAll(async () => s?.close());
 
+/** Each lead's journey token (the applicant's session from the create). */
+const sessions = new Map<string, string>();
+const session = (id: string) => ({ Authorization: `Bearer ${sessions.get(id)}` });
+
 /** A lead at MOBILE_VERIFIED (the applicant's code is the development provider's fixed 1234). */
 async function verifiedLead(): Promise<string> {
   const created = await s.request.post(`${G}/records/lead`).send({ mobileNumber: String(mobile++), fullName: 'Asha Rao', consentTerms: true, consentBankAutoverify: false });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const id = created.body.data.id as string;
-  expect((await s.request.post(`${G}/records/lead/${id}/events/verify_mobile`).send({ input: { otp: '1234' } })).status).toBe(200);
+  sessions.set(id, created.headers['x-session-token'] as string);
+  expect((await s.request.post(`${G}/records/lead/${id}/events/verify_mobile`).set(session(id)).send({ input: { otp: '1234' } })).status).toBe(200);
   return id;
 }
-const submitPan = (id: string) => s.request.post(`${G}/records/lead/${id}/events/submit_pan`).send({ input: PAN });
+const submitPan = (id: string) => s.request.post(`${G}/records/lead/${id}/events/submit_pan`).set(session(id)).send({ input: PAN });
 const releaseOf = async (id: string) => (await sql<{ release: number | null; state: string }>('SELECT release, state FROM records WHERE id = $1', [id]))[0]!;
 
 /** Release 2: PAN_SUBMITTED renamed PAN_RECEIVED (its saved case changed with it, in the same change set). */
@@ -82,7 +87,7 @@ describe('records pinned to the release they started under', () => {
     const pinned = await s.request.get(`${G}/records/lead/${early}`).set(ops);
     expect(pinned.body).toMatchObject({ data: { state: 'PAN_SUBMITTED' }, journeyStatus: { currentStage: 3, currentState: 'PAN_SUBMITTED' } });
     const address = { addressLine: '12 MG Road', city: 'Pune', pinCode: '411001' };
-    expect((await s.request.post(`${G}/records/lead/${underWay}/events/submit_address`).send({ input: address })).body.data.state).toBe('ADDRESS_SUBMITTED');
+    expect((await s.request.post(`${G}/records/lead/${underWay}/events/submit_address`).set(session(underWay)).send({ input: address })).body.data.state).toBe('ADDRESS_SUBMITTED');
   });
 
   it('serves a pinned lead by its release in a second process too (compiled there on demand)', async () => {
@@ -123,7 +128,7 @@ describe('records pinned to the release they started under', () => {
     expect(timeline).toEqual({ event: 'release.migrate', from_state: 'PAN_SUBMITTED', to_state: 'PAN_RECEIVED', remarks: 'Migrated from release 1 to release 2' });
     const audit = await sql<{ action: string; before: unknown; after: unknown; actor_id: string }>("SELECT action, before, after, actor_id FROM audit_entries WHERE record_id = $1 AND action = 'record.migrate'", [early]);
     expect(audit).toEqual([expect.objectContaining({ before: { state: 'PAN_SUBMITTED', release: 1 }, after: { state: 'PAN_RECEIVED', release: 2 } })]);
-    const moved = await s.request.post(`${G}/records/lead/${early}/events/submit_address`).send({ input: { addressLine: '12 MG Road', city: 'Pune', pinCode: '411001' } });
+    const moved = await s.request.post(`${G}/records/lead/${early}/events/submit_address`).set(session(early)).send({ input: { addressLine: '12 MG Road', city: 'Pune', pinCode: '411001' } });
     expect(moved.status, JSON.stringify(moved.body)).toBe(200);
     // Nothing is left to move.
     expect((await s.request.post(`${G}/releases/2/migrate`).set(ops).send({ entity: 'lead' })).body.data).toMatchObject({ counts: {}, migrated: 0 });

@@ -172,10 +172,11 @@ const cases: Case[] = [
 async function ekycVerify(route: 'alias' | 'generic', code: string | undefined): Promise<Outcome> {
   const signup = await s.request.post('/ekyc/api/v1/registration/signup').send({ mobileNumber: String(mobile++), fullName: 'John Doe', consentTerms: true, consentBankAutoverify: false });
   const leadId = signup.body.data.leadId as string;
+  const journey = { Authorization: `Bearer ${signup.headers['x-session-token']}` };
   const input = code === undefined ? {} : { otp: code };
   const res = route === 'alias'
-    ? await s.request.post('/ekyc/api/v1/registration/verify-otp').send({ leadId, ...input })
-    : await s.request.post(`/v1/apps/ekyc/records/lead/${leadId}/events/verify_mobile`).send({ input });
+    ? await s.request.post('/ekyc/api/v1/registration/verify-otp').set(journey).send({ leadId, ...input })
+    : await s.request.post(`/v1/apps/ekyc/records/lead/${leadId}/events/verify_mobile`).set(journey).send({ input });
   const state = await sql<{ state: string; version: number }>('SELECT state, version FROM records WHERE id = $1', [leadId]);
   expect(state[0]).toEqual(code === '1234' ? { state: 'MOBILE_VERIFIED', version: 2 } : { state: 'INITIATED', version: 1 });
   // The code is checked, never kept with the move.
