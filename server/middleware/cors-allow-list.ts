@@ -4,7 +4,8 @@ import cors from 'cors';
 import type { RequestHandler } from 'express';
 
 /** Headers a browser client may read besides the simple ones (trace ids, caching, paging, retries). */
-const EXPOSED = ['X-Request-Id', 'ETag', 'Location', 'Allow', 'Retry-After', 'Content-Disposition'];
+// X-Session-Token: a web app on another origin must read the record session its calls answer.
+const EXPOSED = ['X-Request-Id', 'ETag', 'Location', 'Allow', 'Retry-After', 'Content-Disposition', 'X-Session-Token', 'X-Session-Expires-In'];
 
 export function corsAllowList(origins: readonly string[]): RequestHandler | undefined {
   if (!origins.length) return undefined;

@@ -91,6 +91,7 @@ describe('CORS by allow-list', () => {
     expect(res.status).toBe(200);
     expect(res.headers['access-control-allow-origin']).toBe(allowed);
     expect(res.headers['access-control-expose-headers']).toContain('X-Request-Id');
+    expect(res.headers['access-control-expose-headers']).toContain('X-Session-Token');
   });
 
   it('gives another origin no CORS headers', async () => {
