@@ -155,7 +155,7 @@ export async function createEngine(options: EngineOptions) {
   giveAuditKey(db.sql, auditKey);
   // This engine's metrics (its own registry: GET /metrics of the process that runs it).
   const metrics = createMetrics({ pool: db.sql, outboxCounts: () => countOutbox(db) });
-  const providers = createAppProviders(options.plugins, { fetch: options.fetch ?? fetchOnUse, clock, logger, dataDir: options.dataDir }, options.breaker, { production: options.production, env }, metrics);
+  const providers = createAppProviders(options.plugins, { fetch: options.fetch ?? fetchOnUse, clock, logger, dataDir: options.dataDir, production: options.production }, options.breaker, { production: options.production, env }, metrics);
   const outbox = createOutboxDispatcher({ db, registry: () => current, providers, clock, logger, backoff: options.backoff, leaseMs: options.outboxLeaseMs, metrics });
   const promotions = createPromotionsService({ db, registry: () => current, logger, clock, metrics });
   // Modules hook into the record services at named points; the services never import them.

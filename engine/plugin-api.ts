@@ -11,6 +11,8 @@ export interface ProviderDeps {
   logger: Logger;
   /** Where providers that keep local state (the fs blob store) may write. */
   dataDir: string;
+  /** NODE_ENV=production: development providers (verification fixtures) refuse to answer there. */
+  production: boolean;
 }
 
 export interface ProviderPlugin<K extends ProviderKind = ProviderKind, Config = unknown, Impl = unknown> {
@@ -122,11 +124,51 @@ export interface BlobProvider {
 }
 
 /** The contract of each provider kind, by kind (engine/providers/provider-kinds.ts says how apps use it). */
+/** What a verification provider can be asked (plugins/README.md, "Verification"). */
+export type VerificationCheck = 'pan' | 'bankAccount' | 'nameMatch';
+
+export interface VerificationRequest {
+  check: VerificationCheck;
+  /**
+   * pan: { pan, name?, dateOfBirth? (YYYY-MM-DD) } against the Income Tax Department's records;
+   * bankAccount: { accountNumber, ifsc, name? } (a penny drop: the bank names the holder);
+   * nameMatch: { name, against } (two spellings of one person's name).
+   */
+  subject: Readonly<Record<string, string>>;
+  /**
+   * Unique to this verification and the same on its retries: pass it as the vendor's verification
+   * or reference id, where its documented API has one.
+   */
+  reference: string;
+}
+
+export interface VerificationResult {
+  /**
+   * verified: the document exists and matches what was given; mismatch: it exists, but the name
+   * (or date of birth) on record differs; invalid: no such document (or it is not active).
+   */
+  outcome: 'verified' | 'mismatch' | 'invalid';
+  /** What was learnt, for the journey: registeredName, nameMatchScore (0-100), dobMatch, panType... */
+  facts: Readonly<Record<string, string | number | boolean | null>>;
+  /** The vendor's answer as kept for the audit (the engine masks document numbers before storing it). */
+  evidence: Readonly<Record<string, unknown>>;
+  /** The vendor's own id for this verification. */
+  vendorReference?: string;
+}
+
+export interface VerificationProvider {
+  /** The checks this provider offers; a chain passes any other to its next provider. */
+  readonly checks: readonly VerificationCheck[];
+  /** Throws ProviderError: transient when the vendor could not answer (the chain tries the next). */
+  verify(request: VerificationRequest): Promise<VerificationResult>;
+}
+
 export interface ProviderImpls {
   sms: SmsProvider;
   email: EmailProvider;
   blob: BlobProvider;
   events: EventsProvider;
+  verification: VerificationProvider;
 }
 
 export type ProviderKind = keyof ProviderImpls;

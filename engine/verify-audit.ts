@@ -46,7 +46,7 @@ async function appOf(o: AuditTrailOptions, id: string): Promise<CompiledApp | un
 
 /** The checkpoint store of each app, outside a running engine (audit:verify). */
 async function checkpointStores(o: AuditTrailOptions): Promise<{ apps: string[]; store: CheckpointStore }> {
-  const providers = createAppProviders(o.plugins, { fetch: globalThis.fetch, clock: () => new Date(), logger: o.logger, dataDir: o.dataDir }, undefined, { production: o.production, env: o.env ?? process.env });
+  const providers = createAppProviders(o.plugins, { fetch: globalThis.fetch, clock: () => new Date(), logger: o.logger, dataDir: o.dataDir, production: o.production }, undefined, { production: o.production, env: o.env ?? process.env });
   const apps = new Map<string, CompiledApp>();
   for (const id of await appIds(o)) {
     const app = await appOf(o, id);

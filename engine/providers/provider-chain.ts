@@ -64,10 +64,16 @@ export class ProviderChain<Impl> {
     }
   }
 
-  /** Runs `call` on the first provider that takes it. */
-  async run<R>(call: (impl: Impl) => Promise<R>): Promise<Attempt<R>> {
+  /**
+   * Runs `call` on the first provider that takes it. `offers`: whether a provider offers the call
+   * at all (a verification vendor that checks PANs but not bank accounts); one that does not is
+   * passed over without asking it, and without counting against its breaker.
+   */
+  async run<R>(call: (impl: Impl) => Promise<R>, offers: (impl: Impl) => boolean = () => true): Promise<Attempt<R>> {
     let last: unknown;
-    for (const link of this.links) {
+    const offering = this.links.filter((link) => offers(link.impl));
+    if (!offering.length) throw new ProviderError(this.links.map((l) => l.name).join('>'), 'No provider of the chain offers this call', { transient: false, vendorCode: 'NOT_OFFERED' });
+    for (const link of offering) {
       const breaker = this.breakers.get(link.name)!;
       try {
         return { provider: link.name, result: (await breaker.fire(call)) as R };

@@ -19,6 +19,8 @@ export const PROVIDER_KINDS = {
   email: { chain: true, fallback: 'console' },
   events: { chain: true, fallback: 'console' },
   blob: { chain: false, fallback: 'fs' },
+  // Development answers from fixtures; in production that provider refuses every call.
+  verification: { chain: true, fallback: 'fixtures' },
 } as const satisfies Record<ProviderKind, ProviderKindSpec>;
 
 export type ChainedKind = { [K in ProviderKind]: (typeof PROVIDER_KINDS)[K]['chain'] extends true ? K : never }[ProviderKind];

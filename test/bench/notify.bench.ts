@@ -29,7 +29,7 @@ const db = createDatabase(pg.url);
 const plugins = await loadPluginCatalog(path.join(ROOT, 'plugins'));
 const engine = await createEngine({ db, plugins, definitionsDir: path.join(ROOT, 'test/fixtures/outbox-defs'), dataDir, production: false, logger });
 const jobs = await startJobRunner({ databaseUrl: pg.url, name: 'bench', logger, jobs: engine.jobs() });
-const direct = createProvider(plugins, 'events', 'webhook', { url: `${receiver.url}/hook`, secret: 'bench-secret-0123456789abcdef', timeoutMs: 5000 }, { fetch, clock: () => new Date(), logger, dataDir });
+const direct = createProvider(plugins, 'events', 'webhook', { url: `${receiver.url}/hook`, secret: 'bench-secret-0123456789abcdef', timeoutMs: 5000 }, { fetch, clock: () => new Date(), logger, dataDir, production: false });
 
 const message = (i: number, run: string) => ({ topic: 'OPS', type: 'BENCH', key: `k${i}`, payload: { i }, idempotencyKey: `${run}:${i}` });
 

@@ -6,7 +6,7 @@ import type { ProviderDeps } from '../../engine/plugin-api.ts';
 import type { Scripted } from '../support/fakes/fake-vendor.ts';
 
 export function testDeps(overrides: Partial<ProviderDeps> = {}): ProviderDeps {
-  return { fetch, clock: () => new Date(), logger: createLogger('silent'), dataDir: overrides.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'rulepath-provider-')), ...overrides };
+  return { fetch, clock: () => new Date(), logger: createLogger('silent'), production: false, ...overrides, dataDir: overrides.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'rulepath-provider-')) };
 }
 
 /** What a provider's test gives the contract kit of its kind. */

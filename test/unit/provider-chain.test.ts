@@ -30,6 +30,19 @@ describe('provider chain', () => {
   beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'Date'] }));
   afterEach(() => vi.useRealTimers());
 
+  it('passes over a provider that does not offer the call, without asking it or counting against its breaker', async () => {
+    const a = link('pan-only', () => 'ok');
+    const b = link('netcore', () => 'ok');
+    const chain = new ProviderChain([a.link, b.link], BREAKER);
+    const attempt = await chain.run((p) => p.send('m1'), (p) => p !== a.link.impl);
+    expect(attempt.provider).toBe('netcore');
+    expect(a.calls).toEqual([]);
+    expect(chain.breakers.get('pan-only')!.stats.fires).toBe(0);
+    const none = await chain.run((p) => p.send('m2'), () => false).catch((e: unknown) => e);
+    expect(none).toMatchObject({ transient: false, vendorCode: 'NOT_OFFERED' });
+    chain.shutdown();
+  });
+
   it('falls through to the next provider on a transient failure', async () => {
     const a = link('msg91', () => 'transient');
     const b = link('netcore', () => 'ok');

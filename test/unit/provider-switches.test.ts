@@ -9,7 +9,7 @@ import { loadPluginCatalog } from '../../engine/providers/plugin-catalog.ts';
 import { compileAppFiles } from '../../engine/registry/compile-app.ts';
 
 const catalog = await loadPluginCatalog(path.resolve(import.meta.dirname, '../../plugins'));
-const deps = { fetch: globalThis.fetch, clock: () => new Date(), logger: createLogger('silent'), dataDir: '/tmp' };
+const deps = { fetch: globalThis.fetch, clock: () => new Date(), logger: createLogger('silent'), dataDir: '/tmp', production: false };
 const app = compileAppFiles([
   {
     file: 'shop/app.yaml',
