@@ -5,7 +5,8 @@ import type { Database } from './store/database.ts';
 import type { Logger } from './support/logger.ts';
 import type { Metrics } from './support/metrics.ts';
 import type { RecordHooks } from './records/record-hooks.ts';
-import type { BlobProvider } from './plugin-api.ts';
+import type { BlobProvider, VerificationProvider } from './plugin-api.ts';
+import type { ProviderChain } from './providers/provider-chain.ts';
 import type { CompileOptions } from './registry/compile-app.ts';
 
 /** What every engine service is given: injected, so tests can pass a fake clock. */
@@ -29,6 +30,8 @@ export interface EngineContext {
   outboxWritten(): void;
   /** An app's blob store (a rendered document is stored there before its record is written). */
   blob(app: CompiledApp): BlobProvider;
+  /** An app's verification providers, in order, each behind its breaker (a move's verification step). */
+  verification(app: CompiledApp): ProviderChain<VerificationProvider>;
   /** What modules do at the named points of a record's life (the promotions module, for one). */
   hooks: Required<RecordHooks>;
   /** This engine's Prometheus metrics (support/metrics.ts). */

@@ -161,7 +161,7 @@ export async function createEngine(options: EngineOptions) {
   // Modules hook into the record services at named points; the services never import them.
   const hooks = combineHooks([promotionHooks(promotions)]);
   const releasedApp = createReleasedApps(db, () => current, compileOptions);
-  const ctx: EngineContext = { db, registry: () => current, releasedApp, tokens, denylist, hashKey, logger, clock, production: options.production, compileOptions, outboxWritten: () => outbox.wake(), hooks, metrics, blob: (app) => providers(app).blob };
+  const ctx: EngineContext = { db, registry: () => current, releasedApp, tokens, denylist, hashKey, logger, clock, production: options.production, compileOptions, outboxWritten: () => outbox.wake(), hooks, metrics, blob: (app) => providers(app).blob, verification: (app) => providers(app).verification };
 
   // Told after the registry changed (a reload, a release from any process): the job runner reschedules.
   const registryListeners = new Set<(registry: Registry) => void>();

@@ -9,7 +9,8 @@ export const CONTEXT_ROOTS = ['record', 'actor', 'input', 'remarks', 'now'];
 /** Every "{{path}}" inside a value: a plain path under a context root, naming a real field. */
 export function checkExpression(value: unknown, at: string, ctx: EffectCheckContext) {
   if (typeof value !== 'string') return;
-  for (const m of value.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) checkVariable(m[1] ?? '', at, ctx, CONTEXT_ROOTS, ctx.add);
+  const roots = ctx.verifies ? [...CONTEXT_ROOTS, 'verification'] : CONTEXT_ROOTS;
+  for (const m of value.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) checkVariable(m[1] ?? '', at, ctx, roots, ctx.add);
 }
 
 /** One variable (a template's or an expression's), reported through `add`. */

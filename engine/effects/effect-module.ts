@@ -19,6 +19,8 @@ export interface EffectContext {
   remarks?: string;
   now: string;
   app?: { id: string; name: string };
+  /** Only a move with a verification step: what the provider learnt ({{verification.registeredName}}). */
+  verification?: Record<string, unknown>;
   /** Only a route's `response`: the record session a create answered ({{session.token}}). */
   session?: Record<string, unknown>;
 }
@@ -114,6 +116,8 @@ export interface EffectCheckContext {
   templates: ReadonlyMap<string, { channel: 'sms' | 'email'; variables: readonly string[] }>;
   /** The app's documents (the `render` effect), with the entity each names. */
   documents: ReadonlyMap<string, { entity?: string }>;
+  /** The effects are a move's with a verification step: they may read {{verification.<fact>}}. */
+  verifies?: boolean;
   /** Records a problem at a JSON path of the workflow's file. */
   add(path: string, message: string): void;
 }

@@ -31,10 +31,12 @@ export const ERROR_CATALOG = {
   LOCKED: { status: 423, message: 'Locked after too many wrong codes; try again later' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; try again later' },
   RULE_INVALID: { status: 422, message: 'The rule is not valid' },
+  VERIFICATION_FAILED: { status: 422, message: 'The document could not be verified' },
   PROMOTION_NOT_APPLICABLE: { status: 422, message: 'The promotion does not apply to this cart' },
   REMARKS_REQUIRED: { status: 422, message: 'Remarks are required for an override' },
   INTERNAL: { status: 500, message: 'Internal error' },
   UNAVAILABLE: { status: 503, message: 'A service the server depends on is unavailable' },
+  VERIFICATION_UNAVAILABLE: { status: 503, message: 'No verification provider could answer; nothing was changed, try again later' },
   DOCUMENT_RENDER_FAILED: { status: 503, message: 'The document could not be rendered or stored; nothing was saved, try again' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

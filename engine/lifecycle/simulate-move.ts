@@ -113,6 +113,8 @@ export async function simulateMove(app: CompiledApp, req: MoveSimulation, now: D
     const code = decision.transition?.otp;
     if (code && typeof input[code.field] !== 'string') throw invalid(`$.input.${code.field}`, 'The code sent for this step is required');
     if (code) notChecked.push(`The code in input "${code.field}" against the code last sent under OTP policy "${code.policy}"`);
+    const verify = decision.transition?.verify;
+    if (verify && !decision.override) notChecked.push(`The ${verify.check} check through the verification providers (a simulation calls no vendor: it shows the move as verified)`);
     const limit = decision.transition?.limit;
     if (limit) notChecked.push(`How many ${entity.name} records are "${decision.to}" already (at most ${limit.max} at once)`);
     // As the transition service plans them: codes are never part of what the effects read.

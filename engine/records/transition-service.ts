@@ -28,6 +28,7 @@ import { allowedEvents, decideTransition, type TransitionDecision } from '../wor
 import { nowFacts } from '../conditions/condition-guard.ts';
 import type { TransitionOutcome } from '../support/metrics.ts';
 import { journeyStatus } from '../workflow/journey-status.ts';
+import { runVerificationStep, type VerificationStepOutcome } from '../verification/verification-step.ts';
 import { planEffects } from '../effects/plan-effects.ts';
 import { NOTHING_PREPARED, preparePlanned } from '../effects/prepare-planned.ts';
 import { outboxRecordset } from '../notify/outbox-store.ts';
@@ -77,7 +78,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
    * the decision for the actor's role, the effects as data, the fields, checks and hooks, a document
    * prepared. `attempt` keeps what the audit of a refused attempt says.
    */
-  async function decide(app: CompiledApp, entity: CompiledEntity, current: RecordRow, actor: Actor, ask: TransitionAsk, body: TransitionBody, inputPath: string, now: Date, attempt: { from: string | null; data: Record<string, unknown> }) {
+  async function decide(app: CompiledApp, entity: CompiledEntity, current: RecordRow, actor: Actor, ask: TransitionAsk, body: TransitionBody, inputPath: string, now: Date, attempt: { from: string | null; data: Record<string, unknown> }, verified?: Map<string, VerificationStepOutcome>) {
     const input = body.input ?? {};
     const fields = body.fields;
     const actorFacts = { ...actor } as Record<string, unknown>;
@@ -91,12 +92,26 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
     const state = current.state ?? wf.initial;
     attempt.from = state;
     const recordFacts = recordView(entity, current);
-    const decision: TransitionDecision = await decideTransition(
+    let decision: TransitionDecision = await decideTransition(
       wf,
       state,
       { role: actor.role, ...ask, override: body.override, remarks: body.remarks },
       { record: recordFacts, input, actor: actorFacts, now: nowFacts(now) },
     );
+    // A document the move checks first (verification/verification-step.ts), once per request:
+    // a move decided again after a lost race does not ask the vendors again.
+    let verification: Readonly<Record<string, unknown>> | undefined;
+    if (decision.transition?.verify && !decision.override) {
+      if (!verified) throw new AppError('CONFLICT', `The ${decision.event} move checks a document with a vendor, which a move made by another move cannot do`);
+      const key = `${decision.event}:${decision.from}`;
+      let step = verified.get(key);
+      if (!step) {
+        step = await runVerificationStep(ctx, { app, entity: entity.name, wf, record: current, transition: decision.transition, context: { record: recordFacts, input, actor: actorFacts, now: now.toISOString() }, actor, inputPath, now });
+        verified.set(key, step);
+      }
+      if ('review' in step) decision = { event: step.review.event, from: state, to: step.review.to, override: false, transition: step.review };
+      else verification = step.facts;
+    }
     const effects = [...wf.commonEffects, ...(decision.transition?.effects ?? [])];
     // Fields sent with the move are judged in the state the record is in now (an invoice number
     // may be added while New), then the move's own `set` effects apply on top.
@@ -106,7 +121,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
     const found = { ...recordFacts, ...fields };
     const plan = planEffects(
       effects,
-      { record: found, actor: actorFacts, input: storedInput, remarks: body.remarks, now: now.toISOString(), app: { id: app.id, name: app.name } },
+      { record: found, actor: actorFacts, input: storedInput, remarks: body.remarks, now: now.toISOString(), app: { id: app.id, name: app.name }, ...(verification ? { verification: { ...verification } } : {}) },
       { app: followed.app, recordId: current.id, key: `${app.id}:${current.id}:v${current.version + 1}`, after: (set) => ({ ...found, ...set, [wf.field]: decision.to, version: current.version + 1 }) },
     );
     if (Object.keys(plan.fields).length) assertValid(entity.validatePatch, plan.fields, '$.effects');
@@ -182,6 +197,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
     const actorFacts = { ...actor } as Record<string, unknown>;
 
     const attempt: { from: string | null; data: Record<string, unknown> } = { from: null, data: {} }; // for the audit of a refused attempt
+    const verified = new Map<string, VerificationStepOutcome>();
     try {
       // Inside the try: a role refused the move or the fields is an attempt on the record, audited too.
       const permission = requirePermission(app, actor, entity.name, 'transition');
@@ -194,7 +210,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
       // Every change is judged against the state it really lands on (optimistic-write.ts), and every
       // accepted one is in the timeline.
       const written = await writeOptimistically(ctx, { app: app.id, entity: entity.name, id, actor, permission, expectedVersion: expected }, async (current) => {
-        const { write, plan, prepared, decision, wf, messages, limit, code } = await decide(app, entity, current, actor, ask, body, inputPath, now, attempt);
+        const { write, plan, prepared, decision, wf, messages, limit, code } = await decide(app, entity, current, actor, ask, body, inputPath, now, attempt, verified);
         // The common move is one statement; a capped move, one that spends a code or one whose
         // effects act in its transaction (a record it creates) is a transaction, so a refusal (the
         // cap, a lost race, a refused created record) leaves the code unspent and nothing written.

@@ -203,6 +203,19 @@ export interface TransitionDef {
   limit?: { max: number; errorCode?: string; message?: string };
   /** The move needs the code last sent for the record under `policy`, in the input field `field`. */
   otp?: { policy: string; field: string };
+  /** A document checked through the verification providers before the move is written (verification/verification-step.ts). */
+  verify?: VerifyStepDef;
+  /** Taken by the engine only (a verification's review move), never asked for. */
+  internal?: true;
+}
+
+export interface VerifyStepDef {
+  check: 'pan' | 'bankAccount' | 'nameMatch';
+  subject: Record<string, string>;
+  mismatch: { errorCode: string; message?: string };
+  invalid?: { errorCode: string; message?: string };
+  attempts?: number;
+  review?: string;
 }
 
 export type MatrixCell = string[] | { event?: string; roles: string[]; when?: Condition; effects?: Effect[] };

@@ -69,6 +69,8 @@ export async function grantAppRole(ownerUrl: string, role: string): Promise<void
       await c.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${r}`);
       // Refused before the append-only triggers are even reached.
       await c.query(`REVOKE UPDATE, DELETE, TRUNCATE ON TABLE audit_entries FROM ${r}`);
+      // Verification evidence is kept as it was received.
+      await c.query(`REVOKE UPDATE, DELETE, TRUNCATE ON TABLE verifications FROM ${r}`);
       // Read-only: /readyz checks that this build's migrations are applied; only the owner writes them.
       await c.query(`REVOKE ALL ON TABLE "_prisma_migrations" FROM ${r}`);
       await c.query(`GRANT SELECT ON TABLE "_prisma_migrations" TO ${r}`);

@@ -33,6 +33,7 @@ export function checkWorkflow(file: string, wf: WorkflowDef, defs: AppDefinition
     const workflows = new Map([...defs.named('workflow')].map(([name, w]) => [name, w.definition]));
     checkAgainstEntity(file, wf, places, entities.get(wf.entity)?.definition, all, workflows, defs.malformed, templatesOf(defs), documentsOf(defs), add);
   }
+  checkVerifySteps(file, normalizeTransitions(wf), add);
   const otpPolicies = defs.named('otp');
   for (const t of places) {
     if (t.otp && otpPolicies.get(t.otp.policy)?.definition.record) add(file, `${t.source}.otp.policy`, `OTP policy "${t.otp.policy}" is a record OTP (verified with a proof), not a step's code`);
@@ -40,14 +41,36 @@ export function checkWorkflow(file: string, wf: WorkflowDef, defs: AppDefinition
   return problems;
 }
 
+/** A verification's review is an internal move from the same state; an internal move is some verification's review. */
+function checkVerifySteps(file: string, all: readonly NormalizedTransition[], add: Add) {
+  const reviews = new Set<string>();
+  for (const t of all) {
+    const review = t.verify?.review;
+    if (t.verify) {
+      for (const [key, template] of Object.entries(t.verify.subject)) {
+        if (!/^\s*(\{\{\s*(input|record)\.[A-Za-z0-9_.]+\s*\}\}|[^{}]*)\s*$/.test(template)) add(file, `${t.source}.verify.subject.${key}`, 'A subject value is text or one {{input.<field>}} / {{record.<field>}}');
+      }
+    }
+    if (!review) continue;
+    reviews.add(review);
+    const target = all.find((x) => x.event === review && x.from === t.from);
+    if (!target) add(file, `${t.source}.verify.review`, `No move "${review}" leaves "${t.from}" to take at the last failed verification`);
+    else if (!target.internal) add(file, `${t.source}.verify.review`, `Move "${review}" must be internal: true (taken by the engine only, never asked for)`);
+  }
+  for (const t of all) {
+    if (t.internal && !reviews.has(t.event)) add(file, `${t.source}.internal`, `No verification step names "${t.event}" as its review: nothing would ever take this move`);
+    if (t.internal && t.verify) add(file, `${t.source}.verify`, 'An internal move checks nothing itself');
+  }
+}
+
 function checkAgainstEntity(file: string, wf: WorkflowDef, places: readonly NormalizedTransition[], entity: EntityDef | undefined, entities: ReadonlyMap<string, EntityDef>, workflows: ReadonlyMap<string, WorkflowDef>, malformed: ReadonlySet<string>, templates: Templates, documents: Documents, add: Add) {
   if (!entity) add(file, '$.entity', `Entity "${wf.entity}" is not defined in this app`);
   else if (entity.workflow !== wf.name) add(file, '$.entity', `Entity "${wf.entity}" does not name this workflow in its "workflow"`);
-  const checkEffects = (effects: readonly Effect[], at: string, place: EffectPlace) =>
-    effects.forEach((e, i) => checkEffect(e, place, { path: `${at}[${i}]`, entity, entities, workflow: wf, workflows, malformed, templates, documents, add: (p, m) => add(file, p, m) }));
+  const checkEffects = (effects: readonly Effect[], at: string, place: EffectPlace, verifies = false) =>
+    effects.forEach((e, i) => checkEffect(e, place, { path: `${at}[${i}]`, entity, entities, workflow: wf, workflows, malformed, templates, documents, verifies, add: (p, m) => add(file, p, m) }));
   for (const t of places) {
     if (t.when) checkGuardCondition(file, `${t.source}.when`, t.when, entity, wf, add);
-    checkEffects(t.effects, `${t.source}.effects`, 'transition');
+    checkEffects(t.effects, `${t.source}.effects`, 'transition', Boolean(t.verify));
   }
   checkEffects(wf.effects ?? [], '$.effects', 'workflow');
   checkEffects(wf.onCreate ?? [], '$.onCreate', 'onCreate');

@@ -27,6 +27,8 @@ export function compileWorkflow(def: WorkflowDef): CompiledWorkflow {
     requiresStage: t.requiresStage,
     limit: t.limit,
     otp: t.otp,
+    verify: t.verify,
+    internal: t.internal === true,
   }));
 
   const byState = new Map<string, CompiledTransition[]>();

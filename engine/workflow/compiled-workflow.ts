@@ -1,6 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import type { ConditionGuard } from '../conditions/condition-guard.ts';
-import type { Effect, StateDef, WorkflowDef } from '../registry/definition-types.ts';
+import type { Effect, StateDef, VerifyStepDef, WorkflowDef } from '../registry/definition-types.ts';
 
 export interface CompiledTransition {
   /** Position in `transitions`; the xstate guard receives guard results by this index. */
@@ -16,6 +16,10 @@ export interface CompiledTransition {
   limit?: { max: number; errorCode?: string; message?: string };
   /** The code this move needs (verified in the same transaction as the move). */
   otp?: { policy: string; field: string };
+  /** A document this move checks through the verification providers first. */
+  verify?: VerifyStepDef;
+  /** Taken by the engine only (a verification's review move). */
+  internal: boolean;
 }
 
 export interface CompiledWorkflow {

@@ -42,7 +42,8 @@ export async function allowedEvents(wf: CompiledWorkflow, state: string, role: s
   if (!(state in wf.states)) return [];
   const snapshot = snapshotAt(wf, state);
   const results = await guardResults(wf, state, role, facts);
-  const events = new Set((wf.byState.get(state) ?? []).map((t) => t.event));
+  // A move only the engine takes (a verification's review) is no caller's to fire.
+  const events = new Set((wf.byState.get(state) ?? []).filter((t) => !t.internal).map((t) => t.event));
   return [...events].filter((type) => snapshot.can({ type, role, guardResults: results } satisfies WorkflowEvent));
 }
 
@@ -59,9 +60,13 @@ export async function decideTransition(wf: CompiledWorkflow, state: string, req:
     throw new AppError('STAGE_NOT_REACHED', `This step needs stage ${gate.requiresStage}; the record is at stage ${stage}`, { data: { requiredStage: gate.requiresStage, currentStage: stage } });
   }
   let event = req.event;
+  if (event !== undefined && wf.transitions.some((t) => t.event === event && t.internal)) {
+    throw new AppError('INVALID_TRANSITION', undefined, { details: [{ path: '$.event', message: `"${event}" is taken by the engine only (after a verification), never asked for` }] });
+  }
   if (event === undefined && req.target !== undefined) {
-    // A target state names the move; the first declared move there that this role may take wins.
-    const toTarget = outgoing.filter((t) => t.to === req.target);
+    // A target state names the move; the first declared move there that this role may take wins
+    // (never one only the engine takes).
+    const toTarget = outgoing.filter((t) => t.to === req.target && !t.internal);
     event = (toTarget.find((t) => t.roles.has(req.role)) ?? toTarget[0])?.event;
   }
 

@@ -1,4 +1,4 @@
-import type { Condition, Effect, WorkflowDef } from '../registry/definition-types.ts';
+import type { Condition, Effect, VerifyStepDef, WorkflowDef } from '../registry/definition-types.ts';
 
 /** One move of a workflow, whichever form (list or matrix) it was written in. */
 export interface NormalizedTransition {
@@ -11,6 +11,8 @@ export interface NormalizedTransition {
   requiresStage?: number;
   limit?: { max: number; errorCode?: string; message?: string };
   otp?: { policy: string; field: string };
+  verify?: VerifyStepDef;
+  internal?: boolean;
   /** JSON path of the place in the definition, for problems. */
   source: string;
 }
@@ -24,7 +26,7 @@ export function normalizeTransitions(wf: WorkflowDef): NormalizedTransition[] {
   (wf.transitions ?? []).forEach((t, i) => {
     const froms = Array.isArray(t.from) ? t.from : [t.from];
     for (const from of froms) {
-      out.push({ event: t.event, from, to: t.to, roles: [...t.roles], when: t.when, effects: t.effects ?? [], requiresStage: t.requiresStage, limit: t.limit, otp: t.otp, source: `$.transitions[${i}]` });
+      out.push({ event: t.event, from, to: t.to, roles: [...t.roles], when: t.when, effects: t.effects ?? [], requiresStage: t.requiresStage, limit: t.limit, otp: t.otp, verify: t.verify, internal: t.internal, source: `$.transitions[${i}]` });
     }
   });
   for (const [from, row] of Object.entries(wf.matrix ?? {})) {

@@ -49,6 +49,9 @@ describe('the application database role', () => {
     expect(await refusal(appUrl, "UPDATE audit_entries SET action = 'nothing happened'")).toMatch(/permission denied for table audit_entries/);
     expect(await refusal(appUrl, 'DELETE FROM audit_entries')).toMatch(/permission denied for table audit_entries/);
     expect(await refusal(appUrl, 'TRUNCATE audit_entries')).toMatch(/permission denied for table audit_entries/);
+    // Verification evidence is kept as received (verification/verification-step.ts).
+    expect(await refusal(appUrl, "UPDATE verifications SET outcome = 'verified'")).toMatch(/permission denied for table verifications/);
+    expect(await refusal(appUrl, 'DELETE FROM verifications')).toMatch(/permission denied for table verifications/);
     expect(await refusal(appUrl, 'DELETE FROM "_prisma_migrations"')).toMatch(/permission denied for table _prisma_migrations/);
     // The owner could (which is why the server does not connect as the owner).
     expect(await refusal(database.url, 'ALTER TABLE audit_entries DISABLE TRIGGER ALL')).toBeUndefined();

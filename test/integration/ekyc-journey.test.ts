@@ -344,3 +344,78 @@ describe('eKYC stage 1: another code (resend)', () => {
     expect((await s.request.post(`/v1/apps/ekyc/records/lead/${a.leadId}/events/resend_mobile_otp`).send({})).status).toBe(401);
   });
 });
+
+describe('eKYC PAN verification (the development fixtures: digits 0000 no such PAN, 9999 registered under another name)', () => {
+  const panSubmit = (a: Awaited<ReturnType<typeof applicant>>, pan: string, name = 'JOHN DOE') => a.step('pan/submit', { panNumber: pan, nameOnPan: name });
+  async function verifiedMobile() {
+    const a = await applicant();
+    expect((await a.step('registration/verify-otp', { otp: '1234' })).status).toBe(200);
+    return a;
+  }
+  const evidence = (leadId: string) =>
+    sql<{ outcome: string; provider: string | null; subject: Record<string, string>; check: string; reference: string; evidence: Record<string, unknown> }>(
+      'SELECT outcome, provider, subject, "check", reference, evidence FROM verifications WHERE record_id = $1 ORDER BY at, reference',
+      [leadId],
+    );
+
+  it('verifies the PAN before the move: the registered name kept on the lead, the call kept as evidence with the PAN masked, and audited', async () => {
+    const a = await verifiedMobile();
+    const res = await panSubmit(a, 'ABCDE1234F', 'John Doe');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.data.state).toBe('PAN_SUBMITTED');
+    const [lead] = await sql<{ data: Record<string, string> }>('SELECT data FROM records WHERE id = $1', [a.leadId]);
+    expect(lead!.data.panRegisteredName).toBe('JOHN DOE');
+    expect(await evidence(a.leadId)).toEqual([
+      { outcome: 'verified', provider: 'fixtures', check: 'pan', reference: `${a.leadId}:submit_pan:1`, subject: { pan: '******234F', name: 'John Doe' }, evidence: expect.objectContaining({ source: 'development fixtures' }) },
+    ]);
+    const audit = await sql<{ action: string; outcome: string; detail: Record<string, unknown> }>("SELECT action, outcome, detail FROM audit_entries WHERE record_id = $1 AND action = 'verification'", [a.leadId]);
+    expect(audit).toEqual([{ action: 'verification', outcome: 'accepted', detail: expect.objectContaining({ check: 'pan', outcome: 'verified', provider: 'fixtures', subject: { pan: '******234F', name: 'John Doe' } }) }]);
+    expect(JSON.stringify(audit)).not.toContain('ABCDE1234F');
+  });
+
+  it('refuses a PAN registered under another name, or none, with its BE_ code, counting each attempt and storing nothing else', async () => {
+    const a = await verifiedMobile();
+    const mismatch = await panSubmit(a, 'ABCDE9999F');
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.body.error).toMatchObject({ code: 'BE_PAN_NAME_MISMATCH', message: 'The name does not match the one the PAN is registered under', data: { outcome: 'mismatch', attempt: 1, attemptsLeft: 2 } });
+    const invalid = await panSubmit(a, 'ABCDE0000F');
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.error).toMatchObject({ code: 'BE_PAN_NOT_FOUND', data: { outcome: 'invalid', attempt: 2, attemptsLeft: 1 } });
+    const [lead] = await sql<{ state: string; version: number; data: Record<string, unknown> }>('SELECT state, version, data FROM records WHERE id = $1', [a.leadId]);
+    expect(lead).toMatchObject({ state: 'MOBILE_VERIFIED', version: 2 });
+    expect(lead!.data.panNumber).toBeUndefined();
+    expect((await evidence(a.leadId)).map((e) => [e.outcome, e.subject.pan])).toEqual([['mismatch', '******999F'], ['invalid', '******000F']]);
+    // Each failed verification is in the audit chain as a refusal.
+    const refused = await sql<{ outcome: string; detail: { outcome: string } }>("SELECT outcome, detail FROM audit_entries WHERE record_id = $1 AND action = 'verification' ORDER BY at, id", [a.leadId]);
+    expect(refused.map((r) => [r.outcome, r.detail.outcome])).toEqual([['refused', 'mismatch'], ['refused', 'invalid']]);
+    // A right PAN at the third try goes on.
+    expect((await panSubmit(a, 'ABCDE1234F')).body.data.state).toBe('PAN_SUBMITTED');
+  });
+
+  it('sends the lead to manual review at the third failed verification; operations approve it or send it back, and the count starts afresh', async () => {
+    const a = await verifiedMobile();
+    expect((await panSubmit(a, 'ABCDE9999F')).status).toBe(422);
+    expect((await panSubmit(a, 'ABCDE9999F')).status).toBe(422);
+    const third = await panSubmit(a, 'ABCDE9999F');
+    expect(third.status, JSON.stringify(third.body)).toBe(200);
+    expect(third.body).toMatchObject({ data: { state: 'PAN_REVIEW' }, journeyStatus: { currentStage: 2, currentState: 'PAN_REVIEW' } });
+    // Under review, no later step opens, and the review move is never the applicant's to ask for.
+    expect((await a.step('address/submit', { addressLine: '12 MG Road', city: 'Pune', pinCode: '411001' })).status).toBe(409);
+    const b = await verifiedMobile();
+    const asked = await s.request.post(`/v1/apps/ekyc/records/lead/${b.leadId}/events/pan_to_review`).set('authorization', `Bearer ${b.token}`).send({});
+    expect(asked.status).toBe(422);
+    const events = await sql<{ payload: { type: string } }>("SELECT payload FROM outbox_messages WHERE channel = 'event' AND payload ->> 'key' = $1 AND payload ->> 'type' = 'PAN_REVIEW'", [a.leadId]);
+    expect(events).toHaveLength(4);
+
+    // Signed in now (the test clock has moved past tokens made earlier in this file).
+    const login = await s.request.post('/v1/apps/ekyc/auth/login').send({ email: 'ops@ekyc.test', password: 'demo1234' });
+    const ops = { authorization: `Bearer ${login.body.data.accessToken}` };
+    const back = await s.request.post(`/v1/apps/ekyc/records/lead/${a.leadId}/events/return_pan`).set(ops).send({});
+    expect(back.status, JSON.stringify(back.body)).toBe(200);
+    expect(back.body.data.state).toBe('MOBILE_VERIFIED');
+    // Sent back, the applicant has three attempts again.
+    const again = await panSubmit(a, 'ABCDE9999F');
+    expect(again.body.error.data).toMatchObject({ attempt: 1, attemptsLeft: 2 });
+    expect((await panSubmit(a, 'ABCDE1234F')).body.data.state).toBe('PAN_SUBMITTED');
+  });
+});

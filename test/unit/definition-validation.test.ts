@@ -46,7 +46,7 @@ describe('definition validation', () => {
     });
     it('refuses providers of a kind the engine does not have, and the wrong shape for a kind', () => {
       expect(problemsOf((d) => (d.app.providers = { fax: [{ provider: 'x' }], sms: { provider: 'msg91' }, blob: [{ provider: 'fs' }] }))).toEqual([
-        { file: 'solarium/app.yaml', path: '$.providers.fax', message: '"fax" is not a provider kind (sms, email, events, blob)' },
+        { file: 'solarium/app.yaml', path: '$.providers.fax', message: '"fax" is not a provider kind (sms, email, events, blob, verification)' },
         { file: 'solarium/app.yaml', path: '$.providers.sms', message: 'sms providers are a list, tried in order' },
         { file: 'solarium/app.yaml', path: '$.providers.blob', message: 'An app has one blob provider' },
       ]);

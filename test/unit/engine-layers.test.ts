@@ -15,7 +15,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const LAYERS: { name: string; files: RegExp }[] = [
   { name: 'base', files: /^engine\/(errors\/|support\/|plugin-api\.ts$)/ },
   { name: 'model and storage', files: /^engine\/(store\/|conditions\/|audit\/|registry\/(definition-types|compiled-app|resolve-target|operation-needs)\.ts$)/ },
-  { name: 'building blocks', files: /^engine\/(auth|providers|notify|documents|effects|workflow)\// },
+  { name: 'building blocks', files: /^engine\/(auth|providers|notify|documents|effects|workflow|verification)\// },
   { name: 'records', files: /^engine\/records\// },
   { name: 'modules', files: /^engine\/(otp|promotions|imports|jobs|files)\// },
   { name: 'definitions (load, check, compile; change sets and releases)', files: /^engine\/(registry|lifecycle)\// },

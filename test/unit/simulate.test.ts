@@ -80,7 +80,8 @@ describe('simulating a move', () => {
   });
 
   it('refuses a role without the right to move records at all', async () => {
-    expect(await run('ekyc', { kind: 'move', entity: 'lead', record: { state: 'INITIATED' }, role: 'ops', event: 'verify_mobile', input: { otp: '1' } })).toMatchObject({ allowed: false, code: 'FORBIDDEN' });
+    // A key account manager reads promotions, never moves them.
+    expect(await run('promopartner', { kind: 'move', entity: 'promotion', record: { status: 'draft' }, role: 'kam', event: 'archive' })).toMatchObject({ allowed: false, code: 'FORBIDDEN' });
   });
 
   it('is refused at the field, not answered, when the request names what the app does not have', async () => {

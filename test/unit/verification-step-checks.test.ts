@@ -1,0 +1,53 @@
+// A workflow's verification steps are checked at load: the review move exists, leaves the same
+// state and is internal; an internal move is some step's review; a subject reads input or record.
+// And document numbers are shown by their last four characters.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileAppFiles } from '../../engine/registry/compile-app.ts';
+import { readDefinitionFiles } from '../../engine/registry/load-definition-files.ts';
+import { maskDocument, maskDocumentsIn } from '../../engine/verification/mask-document.ts';
+
+const EKYC = path.resolve(import.meta.dirname, '../../definitions/ekyc');
+
+/** The eKYC app with its journey workflow changed by `edit`: the problems its load reports. */
+function problemsWith(edit: (wf: { transitions: Record<string, unknown>[] }) => void): string[] {
+  const files = readDefinitionFiles(EKYC).files.map((f) => ({ ...f, content: structuredClone(f.content) }));
+  const wf = files.find((f) => f.file.endsWith('journey.workflow.yaml'))!.content as { transitions: Record<string, unknown>[] };
+  edit(wf);
+  return compileAppFiles(files).problems.filter((p) => p.severity !== 'warning').map((p) => `${p.path} ${p.message}`);
+}
+const submitPan = (wf: { transitions: Record<string, unknown>[] }) => wf.transitions.find((t) => t.event === 'submit_pan') as { verify: Record<string, unknown> };
+const review = (wf: { transitions: Record<string, unknown>[] }) => wf.transitions.find((t) => t.event === 'pan_to_review')!;
+
+describe('verification steps at load', () => {
+  it('accepts the shipped journey', () => {
+    expect(problemsWith(() => undefined)).toEqual([]);
+  });
+
+  it('refuses a review move that does not exist, or is not internal, and an internal move no step names', () => {
+    expect(problemsWith((wf) => void (submitPan(wf).verify.review = 'nowhere'))).toEqual(
+      expect.arrayContaining([expect.stringContaining('No move "nowhere" leaves "MOBILE_VERIFIED"'), expect.stringContaining('No verification step names "pan_to_review"')]),
+    );
+    expect(problemsWith((wf) => void delete review(wf).internal)).toEqual([expect.stringContaining('Move "pan_to_review" must be internal: true')]);
+  });
+
+  it('refuses a subject value that is neither text nor one input or record path', () => {
+    expect(problemsWith((wf) => void ((submitPan(wf).verify.subject as Record<string, string>).pan = '{{input.panNumber}}-{{actor.id}}'))).toEqual([
+      expect.stringContaining('A subject value is text or one {{input.<field>}} / {{record.<field>}}'),
+    ]);
+  });
+
+  it("lets only a verifying move's effects read {{verification.*}}", () => {
+    expect(problemsWith((wf) => void ((wf.transitions.find((t) => t.event === 'submit_address')!.effects as unknown[]).push({ set: { city: '{{verification.registeredName}}' } })))).toEqual([
+      expect.stringContaining('"{{verification.registeredName}}" must be a path under record, actor, input, remarks, now'),
+    ]);
+  });
+});
+
+describe('document masking', () => {
+  it('shows the last four characters only, wherever the number appears', () => {
+    expect(maskDocument('ABCDE1234F')).toBe('******234F');
+    expect(maskDocument('123')).toBe('***');
+    expect(maskDocumentsIn({ pan: 'ABCDE1234F', said: ['PAN ABCDE1234F is valid'], n: 3 }, ['ABCDE1234F'])).toEqual({ pan: '******234F', said: ['PAN ******234F is valid'], n: 3 });
+  });
+});
