@@ -200,15 +200,19 @@ export function definePlugin<K extends ProviderKind, Config>(plugin: ProviderPlu
 /**
  * Shared HTTP handling for vendor clients: a timeout, and the translation every vendor needs of
  * HTTP outcomes into transient / permanent ProviderErrors (429 keeps its Retry-After).
+ * `ownStatuses`: error statuses whose body the plugin reads itself, because the vendor answers
+ * something there (Setu's 404 for an unknown PAN, Cashfree's 400 with its error code); they are
+ * returned like a success instead of thrown.
  */
-export async function vendorRequest(vendor: string, deps: ProviderDeps, url: string, init: RequestInit & { timeoutMs?: number }): Promise<Response> {
+export async function vendorRequest(vendor: string, deps: ProviderDeps, url: string, init: RequestInit & { timeoutMs?: number; ownStatuses?: readonly number[] }): Promise<Response> {
+  const { timeoutMs, ownStatuses, ...request } = init;
   let res: Response;
   try {
-    res = await deps.fetch(url, { ...init, signal: AbortSignal.timeout(init.timeoutMs ?? 10_000) });
+    res = await deps.fetch(url, { ...request, signal: AbortSignal.timeout(timeoutMs ?? 10_000) });
   } catch (err) {
     throw new ProviderError(vendor, `${vendor} did not answer: ${(err as Error).message}`, { transient: true, cause: err });
   }
-  if (res.ok) return res;
+  if (res.ok || ownStatuses?.includes(res.status)) return res;
   const text = await res.text().catch(() => '');
   const retryAfter = res.headers.get('retry-after');
   const retryAfterMs = retryAfter === null ? undefined : /^\d+$/.test(retryAfter) ? Number(retryAfter) * 1000 : Math.max(0, Date.parse(retryAfter) - deps.clock().getTime()) || undefined;
