@@ -1,13 +1,21 @@
-// Verification providers (kind `verification`): each through the contract kit; the development
-// fixtures' documents and their refusal in production; names matched the way KYC matches them.
+// Verification providers (kind `verification`): each through the contract kit (the vendors'
+// against loopback fakes of their documented APIs); the development fixtures' documents and their
+// refusal in production; what each vendor plugin sends and how it reads the answers; a chain of
+// vendors failing over and passing over a check one does not offer; names matched the way KYC
+// matches them.
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { ProviderError, type VerificationProvider } from '../../engine/plugin-api.ts';
-import { createProvider, loadPluginCatalog } from '../../engine/providers/plugin-catalog.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProviderError, type VerificationProvider, type VerificationRequest } from '../../engine/plugin-api.ts';
+import { createProvider, loadPluginCatalog, ProviderConfigError } from '../../engine/providers/plugin-catalog.ts';
+import { ProviderChain } from '../../engine/providers/provider-chain.ts';
+import { verifyThroughChain } from '../../engine/verification/verify-through-chain.ts';
+import { cashfreeVerificationId } from '../../plugins/verification/cashfree/verification-id.ts';
 import { nameMatchScore } from '../../plugins/verification/name-match-score.ts';
 import { testDeps } from '../contract/provider-harness.ts';
 import { describeVerificationContract, type VerificationSamples } from '../contract/verification-contract.ts';
+import type { FakeVendor, ReceivedRequest } from '../support/fakes/fake-vendor.ts';
+import { CASHFREE_REGISTERED_DOB, fakeCashfreeVerification, fakeSetuPan } from '../support/fakes/verification-fakes.ts';
 
 const catalog = await loadPluginCatalog(path.resolve(import.meta.dirname, '../../plugins'));
 const deps = (production = false) => testDeps({ dataDir: os.tmpdir(), production });
@@ -21,6 +29,205 @@ export const FIXTURE_SAMPLES: VerificationSamples = {
 };
 
 describeVerificationContract('fixtures', FIXTURE_SAMPLES, async () => ({ provider: fixtures(), delivered: () => [], close: async () => undefined }), { vendorClient: false });
+
+// ---- vendors, against their fakes ------------------------------------------------------------
+const TIMEOUT = 800;
+const CASHFREE = { clientId: 'CF-test-client-id', clientSecret: 'cf-test-secret' };
+const SETU = { clientId: 'setu-test-client', clientSecret: 'setu-test-secret', productInstanceId: 'a3c5d1e2-0000-4000-8000-000000000001' };
+
+const cashfree = (fake: FakeVendor, config: Record<string, unknown> = {}) =>
+  createProvider(catalog, 'verification', 'cashfree', { ...CASHFREE, baseUrl: `${fake.url}/verification`, timeoutMs: TIMEOUT, ...config }, deps(), {}) as VerificationProvider;
+const setu = (fake: FakeVendor, config: Record<string, unknown> = {}) =>
+  createProvider(catalog, 'verification', 'setu', { ...SETU, baseUrl: fake.url, timeoutMs: TIMEOUT, ...config }, deps(), {}) as VerificationProvider;
+const bodyOf = (r: ReceivedRequest) => JSON.parse(r.body) as Record<string, unknown>;
+
+/** Setu's fake knows PANs by table (SETU_TEST_DOCUMENTS): ABCDE1234F is ASHA RAO's. */
+const SETU_SAMPLES: VerificationSamples = { pan: FIXTURE_SAMPLES.pan! };
+
+describeVerificationContract('cashfree', FIXTURE_SAMPLES, async () => {
+  const fake = await fakeCashfreeVerification(CASHFREE);
+  // pan-lite and name-match carry the reference as verification_id; bank-account/sync has no place for one.
+  return { provider: cashfree(fake), delivered: () => fake.received, keyOf: (r) => bodyOf(r).verification_id as string | undefined, script: fake.script, timeoutMs: TIMEOUT, close: fake.close };
+}, { vendorClient: true });
+
+// Setu's request has no client reference field: no keyOf, the kit skips that test.
+describeVerificationContract('setu', SETU_SAMPLES, async () => {
+  const fake = await fakeSetuPan(SETU);
+  return { provider: setu(fake), delivered: () => fake.received, script: fake.script, timeoutMs: TIMEOUT, close: fake.close };
+}, { vendorClient: true });
+
+const ask = (check: VerificationRequest['check'], subject: Record<string, string>, reference = `ref-${Math.random().toString(36).slice(2)}`): VerificationRequest => ({ check, subject, reference });
+
+describe('verification cashfree (Secure ID)', () => {
+  let fake: FakeVendor;
+  let provider: VerificationProvider;
+  beforeAll(async () => {
+    fake = await fakeCashfreeVerification(CASHFREE);
+    provider = cashfree(fake);
+  });
+  afterAll(() => fake.close());
+  const last = () => fake.received.at(-1)!;
+
+  it('PAN: POSTs pan-lite with its credentials and { verification_id, pan, name, dob }, and reads the verdict', async () => {
+    const result = await provider.verify(ask('pan', { pan: 'ABCDE1234F', name: 'Asha Rao', dateOfBirth: CASHFREE_REGISTERED_DOB }, 'kyc-7.pan'));
+    expect(last()).toMatchObject({ method: 'POST', path: '/verification/pan-lite', headers: { 'x-client-id': CASHFREE.clientId, 'x-client-secret': CASHFREE.clientSecret, 'content-type': 'application/json' } });
+    expect(bodyOf(last())).toEqual({ verification_id: 'kyc-7.pan', pan: 'ABCDE1234F', name: 'Asha Rao', dob: CASHFREE_REGISTERED_DOB });
+    expect(result).toMatchObject({ outcome: 'verified', facts: { registeredName: 'Asha Rao', nameMatch: true, dobMatch: true, panStatus: 'E', aadhaarSeeded: true }, evidence: { status: 'VALID', pan_status: 'E' } });
+    expect(result.vendorReference).toMatch(/^\d+$/);
+  });
+
+  it('PAN: a date of birth that does not match is a mismatch; without a name nothing about the name is claimed (nor sent)', async () => {
+    const dob = await provider.verify(ask('pan', { pan: 'ABCDE1234F', name: 'Asha Rao', dateOfBirth: '1990-01-01' }));
+    expect(dob).toMatchObject({ outcome: 'mismatch', facts: { nameMatch: true, dobMatch: false } });
+    const other = await provider.verify(ask('pan', { pan: 'ABCDE9999F', name: 'Asha Rao' }));
+    expect(other).toMatchObject({ outcome: 'mismatch', facts: { registeredName: null, nameMatch: false } });
+    const bare = await provider.verify(ask('pan', { pan: 'ABCDE1234F' }));
+    expect(Object.keys(bodyOf(last())).sort()).toEqual(['pan', 'verification_id']);
+    expect(bare).toMatchObject({ outcome: 'verified', facts: { registeredName: null, nameMatch: null, dobMatch: null } });
+  });
+
+  it('PAN: VALID for a PAN the department marks deactivated, and an answer without a known status, are no verification', async () => {
+    fake.script({ status: 200, body: JSON.stringify({ verification_id: 'x', reference_id: 1, status: 'VALID', pan_status: 'X', name_match: 'Y' }) });
+    expect((await provider.verify(ask('pan', { pan: 'ABCDE1234F', name: 'Asha Rao' }))).outcome).toBe('invalid');
+    fake.script({ status: 200, body: JSON.stringify({ verification_id: 'x', reference_id: 2, status: 'PENDING' }) });
+    const err = await provider.verify(ask('pan', { pan: 'ABCDE1234F', name: 'Asha Rao' })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ transient: true, vendorCode: 'UNREADABLE_ANSWER' });
+  });
+
+  it('a reference that does not fit verification_id is sent as a stable, distinct id of at most 50 allowed characters', async () => {
+    const reference = `journey:42/pan step ✓ ${'x'.repeat(60)}`;
+    const id = cashfreeVerificationId(reference);
+    expect(id).toMatch(/^[A-Za-z0-9._-]{1,50}$/);
+    expect(cashfreeVerificationId(reference)).toBe(id);
+    expect(cashfreeVerificationId(`${reference}y`)).not.toBe(id);
+    expect(cashfreeVerificationId('journey:42')).not.toBe(cashfreeVerificationId('journey/42'));
+    await provider.verify(ask('pan', { pan: 'ABCDE1234F', name: 'Asha Rao' }, reference)); // the fake refuses an id out of the rules
+    expect(bodyOf(last()).verification_id).toBe(id);
+  });
+
+  it('bank account: POSTs bank-account/sync with { bank_account, ifsc, name } (no reference: the API has none) and reads the holder', async () => {
+    const result = await provider.verify(ask('bankAccount', { accountNumber: '026291800001191', ifsc: 'YESB0000262', name: 'Asha Rao' }));
+    expect(last()).toMatchObject({ path: '/verification/bank-account/sync', headers: { 'x-client-id': CASHFREE.clientId, 'x-client-secret': CASHFREE.clientSecret } });
+    expect(bodyOf(last())).toEqual({ bank_account: '026291800001191', ifsc: 'YESB0000262', name: 'Asha Rao' });
+    expect(result).toMatchObject({ outcome: 'verified', facts: { registeredName: 'ASHA RAO', nameMatchScore: 100, bankName: 'YES BANK' }, evidence: { account_status: 'VALID', name_match_result: 'DIRECT_MATCH' } });
+    expect(result.vendorReference).toMatch(/^\d+$/);
+    const other = await provider.verify(ask('bankAccount', { accountNumber: '026291809999', ifsc: 'YESB0000262', name: 'Asha Rao' }));
+    expect(other).toMatchObject({ outcome: 'mismatch', facts: { registeredName: 'RAVI KUMAR', nameMatchScore: 0 } });
+  });
+
+  it('name match: POSTs name-match with { verification_id, name_1, name_2 }; the 0-1 score becomes 0-100, the reason the outcome', async () => {
+    const result = await provider.verify(ask('nameMatch', { name: 'Anil Kumar Sharma', against: 'Anil Sharma' }, 'kyc-7.name'));
+    expect(last().path).toBe('/verification/name-match');
+    expect(bodyOf(last())).toEqual({ verification_id: 'kyc-7.name', name_1: 'Anil Kumar Sharma', name_2: 'Anil Sharma' });
+    // 0.67: MODERATE_PARTIAL_MATCH, which Cashfree's list puts on the matching side.
+    expect(result).toMatchObject({ outcome: 'verified', facts: { nameMatchScore: 67 }, evidence: { reason: 'MODERATE_PARTIAL_MATCH' } });
+    fake.script({ status: 200, body: JSON.stringify({ verification_id: 'v', reference_id: 9, status: 'SUCCESS', score: 0.35, reason: 'POOR_PARTIAL_MATCH' }) });
+    expect(await provider.verify(ask('nameMatch', { name: 'a', against: 'b' }))).toMatchObject({ outcome: 'mismatch', facts: { nameMatchScore: 35 } });
+  });
+
+  it("turns Cashfree's 400 validation_error into a permanent ProviderError carrying its code", async () => {
+    const err = await provider.verify(ask('pan', { pan: 'NOT-A-PAN', name: 'Asha Rao' })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ transient: false, vendorCode: 'pan_invalid' });
+    expect((err as Error).message).toMatch(/validation_error/);
+  });
+});
+
+describe('verification setu (PAN)', () => {
+  let fake: FakeVendor;
+  let provider: VerificationProvider;
+  beforeAll(async () => {
+    fake = await fakeSetuPan(SETU);
+    provider = setu(fake);
+  });
+  afterAll(() => fake.close());
+  const last = () => fake.received.at(-1)!;
+
+  it('POSTs /api/verify/pan with its three headers and { pan, consent, reason } only (no reference: the API has none)', async () => {
+    const result = await provider.verify(ask('pan', { pan: 'ABCDE1234F', name: 'Asha Rao' }, 'kyc-9.pan'));
+    expect(last()).toMatchObject({ method: 'POST', path: '/api/verify/pan', headers: { 'x-client-id': SETU.clientId, 'x-client-secret': SETU.clientSecret, 'x-product-instance-id': SETU.productInstanceId, 'content-type': 'application/json' } });
+    expect(bodyOf(last())).toEqual({ pan: 'ABCDE1234F', consent: 'Y', reason: 'Verifying PAN for account opening KYC' });
+    expect(result).toMatchObject({ outcome: 'verified', facts: { registeredName: 'ASHA RAO', nameMatchScore: 100, category: 'Individual', aadhaarSeeded: true, dobMatch: null }, evidence: { answer: { verification: 'SUCCESS' }, localNameMatch: { score: 100, threshold: 80 } } });
+    expect(result.vendorReference).toBe((result.evidence.answer as { id: string }).id);
+  });
+
+  it('sends the configured reason, and refuses one shorter than Setu takes', async () => {
+    await setu(fake, { reason: 'Merchant onboarding PAN check' }).verify(ask('pan', { pan: 'ABCDE1234F' }));
+    expect(bodyOf(last()).reason).toBe('Merchant onboarding PAN check');
+    expect(() => setu(fake, { reason: 'KYC' })).toThrow(ProviderConfigError);
+  });
+
+  it("answers Setu's FAILED ('PAN is invalid') as invalid", async () => {
+    const result = await provider.verify(ask('pan', { pan: 'ZZZZZ4321Z', name: 'Asha Rao' }));
+    expect(result).toMatchObject({ outcome: 'invalid', facts: { registeredName: null }, evidence: { answer: { verification: 'FAILED', message: 'PAN is invalid' } } });
+  });
+
+  it("answers a 404 about the PAN as invalid, but a 404 from a wrong baseUrl as a permanent error (never a verdict)", async () => {
+    fake.script({ status: 404, body: JSON.stringify({ id: 'x', message: 'PAN not found', verification: 'FAILED', traceId: 't' }) });
+    expect((await provider.verify(ask('pan', { pan: 'ABCDE1234F' }))).outcome).toBe('invalid');
+    const err = await setu(fake, { baseUrl: `${fake.url}/v2` }).verify(ask('pan', { pan: 'ABCDE1234F' })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ transient: false, vendorCode: '404' });
+  });
+
+  it('matches the name given against full_name locally: below nameMatchThreshold is a mismatch', async () => {
+    const asked = ask('pan', { pan: 'ABCDE5678F', name: 'Asha Rao' }); // held by ASHA KUMARI RAO: 67
+    expect(await provider.verify(asked)).toMatchObject({ outcome: 'mismatch', facts: { registeredName: 'ASHA KUMARI RAO', nameMatchScore: 67 } });
+    expect(await setu(fake, { nameMatchThreshold: 60 }).verify(asked)).toMatchObject({ outcome: 'verified', facts: { nameMatchScore: 67 } });
+    expect(await provider.verify(ask('pan', { pan: 'ABCDE5678F' }))).toMatchObject({ outcome: 'verified', facts: { registeredName: 'ASHA KUMARI RAO', nameMatchScore: null } });
+  });
+
+  it('turns a refused request (400) into a permanent ProviderError', async () => {
+    const err = await provider.verify(ask('pan', { pan: 'NOT-A-PAN' })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ transient: false, vendorCode: '400' });
+  });
+});
+
+describe('a chain of verification vendors', () => {
+  let cf: FakeVendor;
+  let st: FakeVendor;
+  const chains: ProviderChain<VerificationProvider>[] = [];
+  const chain = (...links: ['cashfree' | 'setu', VerificationProvider][]) => {
+    const c = new ProviderChain(links.map(([name, impl]) => ({ name, impl })));
+    chains.push(c);
+    return c;
+  };
+  beforeAll(async () => {
+    cf = await fakeCashfreeVerification(CASHFREE);
+    st = await fakeSetuPan(SETU);
+  });
+  afterAll(async () => {
+    for (const c of chains) c.shutdown();
+    await Promise.all([cf.close(), st.close()]);
+  });
+
+  it('answers a PAN from the second vendor when the first answers 503', async () => {
+    const c = chain(['cashfree', cashfree(cf)], ['setu', setu(st)]);
+    cf.script({ status: 503, body: '{"message":"service unavailable"}' });
+    const [cfCalls, stCalls] = [cf.calls(), st.calls()];
+    const { provider, result } = await verifyThroughChain(c, ask('pan', { pan: 'ABCDE1234F', name: 'Asha Rao' }));
+    expect(provider).toBe('setu');
+    expect(result.outcome).toBe('verified');
+    expect([cf.calls() - cfCalls, st.calls() - stCalls]).toEqual([1, 1]);
+  });
+
+  it('passes a bank account check over setu without asking it or counting it against its breaker', async () => {
+    const c = chain(['setu', setu(st)], ['cashfree', cashfree(cf)]);
+    const stCalls = st.calls();
+    const { provider, result } = await verifyThroughChain(c, ask('bankAccount', { accountNumber: '026291800001191', ifsc: 'YESB0000262', name: 'Asha Rao' }));
+    expect(provider).toBe('cashfree');
+    expect(result.outcome).toBe('verified');
+    expect(st.calls()).toBe(stCalls);
+    expect(c.breakers.get('setu')!.stats.fires).toBe(0);
+    // With cashfree down there is no one else to ask: setu is still not asked, and the failure stays transient.
+    cf.script({ status: 503, body: '' });
+    const err = await verifyThroughChain(chain(['cashfree', cashfree(cf)], ['setu', setu(st)]), ask('bankAccount', { accountNumber: '026291800001191', ifsc: 'YESB0000262' })).catch((e: unknown) => e);
+    expect(err).toMatchObject({ transient: true, vendor: 'cashfree' });
+    expect(st.calls()).toBe(stCalls);
+  });
+});
 
 describe('verification fixtures (development)', () => {
   it('finds a well-formed document under the name given, and a configured answer wins', async () => {
