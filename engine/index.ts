@@ -12,6 +12,7 @@ import type { EngineContext } from './engine-context.ts';
 import type { CompiledApp, Registry } from './registry/compiled-app.ts';
 import { compileRelease, loadRegistry, type RegistryLoadReport } from './registry/load-registry.ts';
 import { openParsedYamlCache } from './registry/parsed-yaml-cache.ts';
+import { createPendingVerifications } from './verification/pending-verifications.ts';
 import { createReleasedApps } from './registry/released-apps.ts';
 import { createChangeSets } from './lifecycle/change-sets.ts';
 import { parseReleaseMessage, releaseMessage } from './lifecycle/release-store.ts';
@@ -232,6 +233,8 @@ export async function createEngine(options: EngineOptions) {
   // A move effect's move is the transition service's, which delivers effects through these records.
   const inTransaction = createRecordsInTransaction(ctx, otp, () => transitions);
   const transitions = createTransitionService(ctx, otp, inTransaction);
+  // Verifying moves no provider could answer, asked again by a job (verification/pending-verifications.ts).
+  const pendingVerifications = createPendingVerifications(ctx, transitions.finishPending);
   const records = createRecordService(ctx, { otp, recordOtp, transitions, inTransaction });
   const imports = createImportService(ctx, { records, blob: (appId) => providers(resolveApp(current, appId)).blob });
   const files = createFileService(ctx, { blob: (appId) => providers(resolveApp(current, appId)).blob });
@@ -301,6 +304,8 @@ export async function createEngine(options: EngineOptions) {
         { name: 'changes.publishDue', every: '10 seconds', run: () => changes.publishDue() },
         // Ended sessions whose access tokens have all expired since.
         { name: 'auth.purgeRevokedSessions', every: '1 hour', run: () => denylist.purge() },
+        // Verifying moves waiting for a provider that could not answer: asked again when due (backoff per move).
+        { name: 'verification.retryPending', every: '15 seconds', run: () => pendingVerifications.retryDue() },
         // 00:30 UTC: yesterday's audit entries to each app's blob store.
         { name: 'audit.export', every: '30 0 * * *', run: () => auditExport.exportDay(new Date(clock().getTime() - 86_400_000)) },
         // The audit chains' heads, signed, outside the database: what was there cannot quietly go.
@@ -310,6 +315,8 @@ export async function createEngine(options: EngineOptions) {
     transitions,
     /** The promotion engine (its definitions are of kind `rules`): evaluation, the test console, backtest and lint. */
     rules: promotions,
+    /** Verifying moves waiting for a provider: `retryDue` is the job's pass. */
+    pendingVerifications,
     /** Runs one job definition now (what its schedule does). */
     runJob: (appId: string, jobName: string) => runScheduledJob(ctx, transitions, appId, jobName),
     auth: {

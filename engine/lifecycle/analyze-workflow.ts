@@ -121,7 +121,13 @@ function checkEffectNames(effects: readonly Effect[], at: string, names: { templ
  * Both load: an override may still put a record there or take it out, and records may already be
  * in a state whose way in was just removed.
  */
-function checkReachability(wf: WorkflowDef, moves: readonly NormalizedTransition[], roles: ReadonlySet<string>, warn: Report) {
+function checkReachability(wf: WorkflowDef, declared: readonly NormalizedTransition[], roles: ReadonlySet<string>, warn: Report) {
+  // A verifying move's pending state is reached by that move and left by the retry job, to where
+  // the move leads or back where it started (verification/pending-verifications.ts).
+  const moves = [
+    ...declared,
+    ...declared.flatMap((t) => (t.verify?.pending ? [{ ...t, to: t.verify.pending }, { ...t, from: t.verify.pending }, { ...t, from: t.verify.pending, to: t.from }] : [])),
+  ];
   const reached = new Set([wf.initial]);
   const queue = [wf.initial];
   while (queue.length) {

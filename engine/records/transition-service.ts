@@ -1,11 +1,12 @@
 import type { Actor } from '../auth/actor.ts';
 import { requirePermission } from '../auth/permissions.ts';
+import { SYSTEM_ROLE } from '../auth/system-role.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { AppError, isAppError } from '../errors/app-error.ts';
 import type { OtpService } from '../otp/otp-service.ts';
 import { writeOptimistically } from './optimistic-write.ts';
-import { inTransaction, lockRecord, writeTransition, type Queryable, type TransitionWrite } from './record-store.ts';
+import { findRecord, inTransaction, lockRecord, writeTransition, type Queryable, type TransitionWrite } from './record-store.ts';
 import type { RecordRow } from './record-row.ts';
 import type { CompiledEntity } from './compile-entity.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
@@ -28,7 +29,9 @@ import { allowedEvents, decideTransition, type TransitionDecision } from '../wor
 import { nowFacts } from '../conditions/condition-guard.ts';
 import type { TransitionOutcome } from '../support/metrics.ts';
 import { journeyStatus } from '../workflow/journey-status.ts';
-import { runVerificationStep, type VerificationStepOutcome } from '../verification/verification-step.ts';
+import type { CompiledTransition } from '../workflow/compiled-workflow.ts';
+import { askProviders, failedVerification, refusal, runVerificationStep, type VerificationStepOutcome } from '../verification/verification-step.ts';
+import { keepPending, type PendingVerification } from '../verification/pending-verifications.ts';
 import { planEffects } from '../effects/plan-effects.ts';
 import { NOTHING_PREPARED, preparePlanned } from '../effects/prepare-planned.ts';
 import { outboxRecordset } from '../notify/outbox-store.ts';
@@ -50,6 +53,20 @@ const validateEventBody = bodyValidator<TransitionBody>({
 
 /** A change request: the event to fire, or (seed-style) the state to move to. */
 export type TransitionAsk = { event: string } | { target: string; targetField?: string };
+
+/** A move the engine decided itself (finishing a pending verification): its target and the move whose effects run. */
+interface ForcedMove {
+  to: string;
+  transition?: CompiledTransition;
+}
+
+/** A verifying move waiting in its pending state: what the retry job needs (pending-verifications.ts). */
+interface PendingWrite {
+  event: string;
+  from: string;
+  subject: Record<string, string>;
+  input: Record<string, unknown>;
+}
 
 /** The write lost a race with another change: roll back (an OTP stays unspent) and decide again. */
 class LostRace extends Error {}
@@ -78,7 +95,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
    * the decision for the actor's role, the effects as data, the fields, checks and hooks, a document
    * prepared. `attempt` keeps what the audit of a refused attempt says.
    */
-  async function decide(app: CompiledApp, entity: CompiledEntity, current: RecordRow, actor: Actor, ask: TransitionAsk, body: TransitionBody, inputPath: string, now: Date, attempt: { from: string | null; data: Record<string, unknown> }, verified?: Map<string, VerificationStepOutcome>) {
+  async function decide(app: CompiledApp, entity: CompiledEntity, current: RecordRow, actor: Actor, ask: TransitionAsk, body: TransitionBody, inputPath: string, now: Date, attempt: { from: string | null; data: Record<string, unknown> }, verified?: Map<string, VerificationStepOutcome>, forced?: ForcedMove) {
     const input = body.input ?? {};
     const fields = body.fields;
     const actorFacts = { ...actor } as Record<string, unknown>;
@@ -92,12 +109,11 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
     const state = current.state ?? wf.initial;
     attempt.from = state;
     const recordFacts = recordView(entity, current);
-    let decision: TransitionDecision = await decideTransition(
-      wf,
-      state,
-      { role: actor.role, ...ask, override: body.override, remarks: body.remarks },
-      { record: recordFacts, input, actor: actorFacts, now: nowFacts(now) },
-    );
+    let decision: TransitionDecision =
+      forced && 'event' in ask
+        ? { event: ask.event, from: state, to: forced.to, override: false, transition: forced.transition }
+        : await decideTransition(wf, state, { role: actor.role, ...ask, override: body.override, remarks: body.remarks }, { record: recordFacts, input, actor: actorFacts, now: nowFacts(now) });
+    let pending: PendingWrite | undefined;
     // A document the move checks first (verification/verification-step.ts), once per request:
     // a move decided again after a lost race does not ask the vendors again.
     let verification: Readonly<Record<string, unknown>> | undefined;
@@ -110,7 +126,11 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
         verified.set(key, step);
       }
       if ('review' in step) decision = { event: step.review.event, from: state, to: step.review.to, override: false, transition: step.review };
-      else verification = step.facts;
+      else if ('pending' in step) {
+        // No provider could answer: the move waits in the pending state; its effects run when a retry verifies it.
+        pending = { event: decision.event, from: state, subject: step.pending.subject, input: storedInput };
+        decision = { event: decision.event, from: state, to: step.pending.to, override: false };
+      } else verification = step.facts;
     }
     const effects = [...wf.commonEffects, ...(decision.transition?.effects ?? [])];
     // Fields sent with the move are judged in the state the record is in now (an invoice number
@@ -167,11 +187,11 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
       : NOTHING_PREPARED;
     Object.assign(data, prepared.fields);
     Object.assign(changes, prepared.fields);
-    return { write, plan, prepared, decision, wf, messages, limit: decision.transition?.limit, code: decision.transition?.otp };
+    return { write, plan, prepared, decision, wf, messages, limit: decision.transition?.limit, code: decision.transition?.otp, pending };
   }
 
   /** `inputPath` is where the input sits in the caller's body ($.input generically, $ for an alias). */
-  async function run(t: RecordTarget, actor: Actor, id: string, ask: TransitionAsk, body: TransitionBody, ifMatch: string | undefined, inputPath: string): Promise<RecordResult> {
+  async function run(t: RecordTarget, actor: Actor, id: string, ask: TransitionAsk, body: TransitionBody, ifMatch: string | undefined, inputPath: string, engineMove?: { forced: ForcedMove; verified?: Map<string, VerificationStepOutcome> }): Promise<RecordResult> {
     const app = resolveApp(ctx.registry(), t.app);
     const entity = resolveEntity(app, t.entity);
     if (!entity.workflow) throw new AppError('EVENT_NOT_FOUND', `Entity "${entity.name}" has no workflow`);
@@ -197,7 +217,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
     const actorFacts = { ...actor } as Record<string, unknown>;
 
     const attempt: { from: string | null; data: Record<string, unknown> } = { from: null, data: {} }; // for the audit of a refused attempt
-    const verified = new Map<string, VerificationStepOutcome>();
+    const verified = engineMove?.verified ?? new Map<string, VerificationStepOutcome>();
     try {
       // Inside the try: a role refused the move or the fields is an attempt on the record, audited too.
       const permission = requirePermission(app, actor, entity.name, 'transition');
@@ -210,7 +230,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
       // Every change is judged against the state it really lands on (optimistic-write.ts), and every
       // accepted one is in the timeline.
       const written = await writeOptimistically(ctx, { app: app.id, entity: entity.name, id, actor, permission, expectedVersion: expected }, async (current) => {
-        const { write, plan, prepared, decision, wf, messages, limit, code } = await decide(app, entity, current, actor, ask, body, inputPath, now, attempt, verified);
+        const { write, plan, prepared, decision, wf, messages, limit, code, pending } = await decide(app, entity, current, actor, ask, body, inputPath, now, attempt, verified, engineMove?.forced);
         // The common move is one statement; a capped move, one that spends a code or one whose
         // effects act in its transaction (a record it creates) is a transaction, so a refusal (the
         // cap, a lost race, a refused created record) leaves the code unspent and nothing written.
@@ -220,6 +240,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
           const row = await writeTransition(sql, write);
           if (!row) throw new LostRace();
           await deliverPlanned(plan.deliver, { tx, otp, app, recordId: current.id, records });
+          if (pending) await keepPending(tx, app.id, entity.name, current.id, pending, now);
           return row;
         };
         try {
@@ -228,7 +249,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
             throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: `${inputPath}.${code.field}`, message: 'The code sent for this step is required' }] });
           }
           if (code) row = (await otp.verifyLatest(app, code.policy, current.id, input[code.field], writeIn)).result;
-          else if (limit || plan.deliver.length) row = await ctx.db.$transaction(writeIn);
+          else if (limit || plan.deliver.length || pending) row = await ctx.db.$transaction(writeIn);
           else row = await writeTransition(ctx.db.sql, write);
           return row && { row, decision, messages, wf, delivered: plan.deliver.length > 0 };
         } catch (err) {
@@ -277,7 +298,43 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
     }
   }
 
+  /**
+   * The retry job's half of a pending verification (verification/pending-verifications.ts): asks
+   * the providers again and, when they answer, finishes the move as the scheduler — verified: where
+   * the move leads, with its effects and the verification's facts; mismatch or invalid: back where
+   * it started (the review move at its last attempt), the reason in the remarks. A record no
+   * longer waiting (operations moved it) is left as it is.
+   */
+  async function finishPending(p: PendingVerification, giveUp: boolean): Promise<'finished' | 'again'> {
+    const app = resolveApp(ctx.registry(), p.app);
+    const entity = resolveEntity(app, p.entity);
+    const current = await findRecord(ctx.db, app.id, entity.name, p.recordId);
+    if (!current) return 'finished';
+    const wf = (await followedWorkflow(ctx, app, entity, current)).entity.workflow!;
+    const transition = wf.transitions.find((t) => t.event === p.event && t.from === p.fromState && t.verify);
+    if (!transition || current.state !== transition.verify!.pending) return 'finished';
+    const actor: Actor = { id: SYSTEM_ROLE, app: app.id, role: SYSTEM_ROLE };
+    const target = { app: app.id, entity: entity.name };
+    const back = (review: CompiledTransition | undefined, remarks: string) =>
+      run(target, actor, current.id, { event: review?.event ?? p.event }, { remarks }, undefined, '$.input', { forced: { to: review?.to ?? p.fromState, transition: review } });
+    if (giveUp) {
+      await back(failedVerification({ wf, transition }, Number.MAX_SAFE_INTEGER), `No verification provider answered in ${p.tries} tries`);
+      return 'finished';
+    }
+    const answer = await askProviders(ctx, { app, entity: entity.name, record: current, transition, actor, now: ctx.clock() }, p.subject);
+    if (answer.outcome === 'unavailable') return 'again';
+    if (answer.outcome === 'verified') {
+      const verified = new Map<string, VerificationStepOutcome>([[`${p.event}:${current.state}`, { verified: true, facts: answer.facts }]]);
+      await run(target, actor, current.id, { event: p.event }, { input: p.input }, undefined, '$.input', { forced: { to: transition.to, transition }, verified });
+      return 'finished';
+    }
+    const attempt = answer.failed + 1;
+    await back(failedVerification({ wf, transition }, attempt), refusal(transition.verify!, answer.outcome, attempt).message);
+    return 'finished';
+  }
+
   return {
+    finishPending,
     /**
      * The `move` effect's move: an event on another record inside the declaring move's transaction,
      * on behalf of the same actor and judged as if they had asked for it on that record (their

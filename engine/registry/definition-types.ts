@@ -216,6 +216,8 @@ export interface VerifyStepDef {
   invalid?: { errorCode: string; message?: string };
   attempts?: number;
   review?: string;
+  /** The state a move waits in when no provider could answer; a job asks again (verification/pending-verifications.ts). */
+  pending?: string;
 }
 
 export type MatrixCell = string[] | { event?: string; roles: string[]; when?: Condition; effects?: Effect[] };

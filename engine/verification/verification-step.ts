@@ -4,8 +4,10 @@
 // learnt as {{verification.<fact>}}. Mismatch or invalid: the move is refused with the step's own
 // code, and the attempt counts; at the `attempts`-th failed one since the record last moved, the
 // step's `review` move (an internal one: manual review by operations) is taken instead. No provider
-// able to answer: 503, nothing moved. Every call is evidence, kept whatever the move's fate —
-// provider, time, outcome, the document masked — in `verifications` and in the audit chain.
+// able to answer: the move waits in the step's `pending` state, where a job asks again
+// (pending-verifications.ts); without one, 503 and nothing moved. Every call is evidence, kept
+// whatever the move's fate — provider, time, outcome, the document masked — in `verifications`
+// and in the audit chain.
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../auth/actor.ts';
 import { appendAudit } from '../audit/audit-log.ts';
@@ -15,6 +17,7 @@ import type { EngineContext } from '../engine-context.ts';
 import { AppError } from '../errors/app-error.ts';
 import { ProviderError, type VerificationResult } from '../plugin-api.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
+import type { VerifyStepDef } from '../registry/definition-types.ts';
 import type { RecordRow } from '../records/record-row.ts';
 import type { CompiledTransition, CompiledWorkflow } from '../workflow/compiled-workflow.ts';
 import { DOCUMENT_KEYS, maskDocument, maskDocumentsIn } from './mask-document.ts';
@@ -24,20 +27,31 @@ const DEFAULT_ATTEMPTS = 3;
 /** How soon to try again when no provider could answer (a breaker stays open 30 s by default). */
 const RETRY_AFTER_SECONDS = 30;
 
-export type VerificationStepOutcome = { verified: true; facts: Readonly<Record<string, unknown>> } | { review: CompiledTransition };
+export type VerificationStepOutcome =
+  | { verified: true; facts: Readonly<Record<string, unknown>> }
+  | { review: CompiledTransition }
+  /** No provider could answer: the move goes to the step's pending state, the subject kept for the retry. */
+  | { pending: { to: string; subject: Record<string, string> } };
 
-export interface VerificationStepCall {
+/** What the providers said of one call (also the retry job's). */
+export type ProvidersAnswer = { outcome: 'verified' | 'mismatch' | 'invalid' | 'unavailable'; facts: Readonly<Record<string, unknown>> };
+
+/** One call of a step: whose record, which move, who asks, when. */
+export interface VerificationCall {
   app: CompiledApp;
   entity: string;
-  wf: CompiledWorkflow;
   record: RecordRow;
   transition: CompiledTransition;
+  actor: Actor;
+  now: Date;
+}
+
+export interface VerificationStepCall extends VerificationCall {
+  wf: CompiledWorkflow;
   /** What the subject's templates read: the record as the move finds it, the move's input. */
   context: EffectContext;
-  actor: Actor;
   /** Where the move's input sits in the caller's body, for the path of a missing value. */
   inputPath: string;
-  now: Date;
 }
 
 /** The subject's values, resolved; an empty one is the caller's to send. */
@@ -57,8 +71,38 @@ function subjectOf(call: VerificationStepCall): Record<string, string> {
 export async function runVerificationStep(ctx: EngineContext, call: VerificationStepCall): Promise<VerificationStepOutcome> {
   const step = call.transition.verify!;
   const subject = subjectOf(call);
-  // Failures count while the record has not moved (its version): once operations send it back,
-  // the applicant starts afresh.
+  const { outcome, facts, failed } = await askProviders(ctx, call, subject);
+  if (outcome === 'verified') return { verified: true, facts };
+  if (outcome === 'unavailable') {
+    if (step.pending) return { pending: { to: step.pending, subject } };
+    throw new AppError('VERIFICATION_UNAVAILABLE', undefined, { data: { retryAfterSeconds: RETRY_AFTER_SECONDS } });
+  }
+  const review = failedVerification(call, failed + 1);
+  if (review) return { review };
+  throw refusal(step, outcome, failed + 1);
+}
+
+/** The step's review move when `attempt` failed verifications reach its attempts. */
+export function failedVerification(call: Pick<VerificationCall, 'transition'> & { wf: CompiledWorkflow }, attempt: number): CompiledTransition | undefined {
+  const step = call.transition.verify!;
+  if (attempt < (step.attempts ?? DEFAULT_ATTEMPTS) || !step.review) return undefined;
+  return call.wf.transitions.find((t) => t.event === step.review && t.from === call.transition.from);
+}
+
+/** 422 with the step's own code for what the providers found. */
+export function refusal(step: VerifyStepDef, outcome: 'mismatch' | 'invalid', attempt: number): AppError {
+  const attempts = step.attempts ?? DEFAULT_ATTEMPTS;
+  const r = (outcome === 'invalid' ? step.invalid : undefined) ?? step.mismatch;
+  return new AppError('VERIFICATION_FAILED', r.message, { publicCode: r.errorCode, data: { outcome, attempt, attemptsLeft: Math.max(0, attempts - attempt) } });
+}
+
+/**
+ * Asks the app's providers, in order, and keeps the call as evidence. `failed`: the failed
+ * verifications of this move while the record has not moved (its version) — once operations send
+ * it back, the applicant starts afresh.
+ */
+export async function askProviders(ctx: EngineContext, call: VerificationCall, subject: Record<string, string>): Promise<ProvidersAnswer & { failed: number }> {
+  const step = call.transition.verify!;
   const { rows } = await ctx.db.sql.query<{ calls: number; failed: number }>(
     `SELECT count(*)::int AS calls, (count(*) FILTER (WHERE outcome IN ('mismatch', 'invalid') AND record_version = $4))::int AS failed
        FROM verifications WHERE app = $1 AND record_id = $2::uuid AND event = $3`,
@@ -78,21 +122,13 @@ export async function runVerificationStep(ctx: EngineContext, call: Verification
   }
   const outcome = answered?.result.outcome ?? 'unavailable';
   await keepEvidence(ctx, call, { check: step.check, reference, outcome, subject, answered, error });
-
-  if (outcome === 'verified') return { verified: true, facts: answered!.result.facts };
-  if (outcome === 'unavailable') throw new AppError('VERIFICATION_UNAVAILABLE', undefined, { data: { retryAfterSeconds: RETRY_AFTER_SECONDS } });
-  const attempts = step.attempts ?? DEFAULT_ATTEMPTS;
-  const attempt = failed + 1;
-  const review = step.review ? call.wf.transitions.find((t) => t.event === step.review && t.from === call.transition.from) : undefined;
-  if (attempt >= attempts && review) return { review };
-  const refusal = (outcome === 'invalid' ? step.invalid : undefined) ?? step.mismatch;
-  throw new AppError('VERIFICATION_FAILED', refusal.message, { publicCode: refusal.errorCode, data: { outcome, attempt, attemptsLeft: Math.max(0, attempts - attempt) } });
+  return { outcome, facts: answered?.result.facts ?? {}, failed };
 }
 
 /** One row per call (append-only) and its audit entry; the document numbers masked in both. */
 async function keepEvidence(
   ctx: EngineContext,
-  call: VerificationStepCall,
+  call: VerificationCall,
   e: { check: string; reference: string; outcome: string; subject: Record<string, string>; answered?: { provider: string; result: VerificationResult }; error?: string },
 ) {
   const documents = Object.entries(e.subject).filter(([k]) => DOCUMENT_KEYS.has(k)).map(([, v]) => v);

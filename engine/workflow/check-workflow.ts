@@ -33,7 +33,7 @@ export function checkWorkflow(file: string, wf: WorkflowDef, defs: AppDefinition
     const workflows = new Map([...defs.named('workflow')].map(([name, w]) => [name, w.definition]));
     checkAgainstEntity(file, wf, places, entities.get(wf.entity)?.definition, all, workflows, defs.malformed, templatesOf(defs), documentsOf(defs), add);
   }
-  checkVerifySteps(file, normalizeTransitions(wf), add);
+  checkVerifySteps(file, wf, normalizeTransitions(wf), add);
   const otpPolicies = defs.named('otp');
   for (const t of places) {
     if (t.otp && otpPolicies.get(t.otp.policy)?.definition.record) add(file, `${t.source}.otp.policy`, `OTP policy "${t.otp.policy}" is a record OTP (verified with a proof), not a step's code`);
@@ -42,10 +42,13 @@ export function checkWorkflow(file: string, wf: WorkflowDef, defs: AppDefinition
 }
 
 /** A verification's review is an internal move from the same state; an internal move is some verification's review. */
-function checkVerifySteps(file: string, all: readonly NormalizedTransition[], add: Add) {
+function checkVerifySteps(file: string, wf: WorkflowDef, all: readonly NormalizedTransition[], add: Add) {
   const reviews = new Set<string>();
   for (const t of all) {
     const review = t.verify?.review;
+    const pending = t.verify?.pending;
+    if (pending !== undefined && !(pending in wf.states)) add(file, `${t.source}.verify.pending`, `"${pending}" is not a state of this workflow`);
+    else if (pending !== undefined && wf.states[pending]!.final) add(file, `${t.source}.verify.pending`, `A move waits in "${pending}" until a provider answers: it cannot be final`);
     if (t.verify) {
       for (const [key, template] of Object.entries(t.verify.subject)) {
         if (!/^\s*(\{\{\s*(input|record)\.[A-Za-z0-9_.]+\s*\}\}|[^{}]*)\s*$/.test(template)) add(file, `${t.source}.verify.subject.${key}`, 'A subject value is text or one {{input.<field>}} / {{record.<field>}}');

@@ -1,6 +1,7 @@
 // The eKYC PAN step against real vendor plugins on loopback fakes of their documented APIs:
 // Cashfree first, Setu behind it. Failover when the first answers 5xx, the breaker keeping a
-// failing vendor out, and — every vendor down — 503 with Retry-After, nothing moved, the call kept.
+// failing vendor out, and — every vendor down — the lead waiting in PAN_PENDING until the retry
+// job gets an answer.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,7 +36,7 @@ beforeAll(async () => {
       config: { clientId: ${SETU.clientId}, clientSecret: ${SETU.clientSecret}, productInstanceId: ${SETU.productInstanceId}, baseUrl: "${setu.url}", timeoutMs: 2000 }
 `;
   writeFileSync(app, readFileSync(app, 'utf8').replace(/^providers:\n/m, `providers:${providers}`));
-  s = await startTestServer({ definitionsDir: dir, breaker: { errorThresholdPercentage: 50, volumeThreshold: 3, resetTimeoutMs: 60_000, rollingWindowMs: 60_000 } });
+  s = await startTestServer({ definitionsDir: dir, breaker: { errorThresholdPercentage: 60, volumeThreshold: 4, resetTimeoutMs: 60_000, rollingWindowMs: 60_000 } });
 });
 afterAll(async () => {
   await s?.close();
@@ -54,6 +55,7 @@ async function atPanStep() {
   expect((await s.request.post('/ekyc/api/v1/registration/verify-otp').set(journey).send({ leadId, otp: '1234' })).status).toBe(200);
   return { leadId, submitPan: () => s.request.post('/ekyc/api/v1/pan/submit').set(journey).send({ leadId, panNumber: 'ABCDE1234F', nameOnPan: 'Asha Rao' }) };
 }
+const later = (ms: number) => void (s.clock.now = new Date(s.clock.now.getTime() + ms));
 const calls = (leadId: string) => sql<{ outcome: string; provider: string | null }>('SELECT outcome, provider FROM verifications WHERE record_id = $1 ORDER BY at, reference', [leadId]);
 
 describe('eKYC PAN verification through Cashfree, then Setu', () => {
@@ -77,23 +79,80 @@ describe('eKYC PAN verification through Cashfree, then Setu', () => {
     expect(setu.calls()).toBe(before + 1);
   });
 
-  it('answers 503 with Retry-After when no vendor can answer, moving nothing and keeping the call as evidence; the breaker then keeps the failing vendor out', async () => {
+  it('keeps a lead whose PAN no vendor could verify waiting in PAN_PENDING, moving it on when the retry job gets an answer; the breaker then keeps the failing vendor out', async () => {
     const a = await atPanStep();
     cashfree.script({ status: 502, body: 'bad gateway' }, { status: 502, body: 'bad gateway' }, { status: 502, body: 'bad gateway' });
-    setu.script({ status: 500, body: 'down' });
+    setu.script({ status: 500, body: 'down' }, { status: 500, body: 'down' });
     const res = await a.submitPan();
-    expect(res.status).toBe(503);
-    expect(res.body.error.code).toBe('VERIFICATION_UNAVAILABLE');
-    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
-    expect((await sql<{ state: string }>('SELECT state FROM records WHERE id = $1', [a.leadId]))[0]!.state).toBe('MOBILE_VERIFIED');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ data: { leadId: a.leadId, state: 'PAN_PENDING' }, journeyStatus: { currentStage: 2, currentState: 'PAN_PENDING' } });
     expect(await calls(a.leadId)).toEqual([{ outcome: 'unavailable', provider: null }]);
+    const pending = () => sql<{ tries: number; subject: Record<string, string> }>('SELECT tries, subject FROM pending_verifications WHERE record_id = $1', [a.leadId]);
+    expect(await pending()).toEqual([{ tries: 1, subject: { pan: 'ABCDE1234F', name: 'Asha Rao' } }]);
+    // Not due yet: nothing asked.
+    expect(await s.engine.pendingVerifications.retryDue()).toEqual({ tried: 0, finished: 0 });
+    // Due, and still no vendor answers: tried again later (backoff).
+    later(31_000);
+    expect(await s.engine.pendingVerifications.retryDue()).toEqual({ tried: 1, finished: 0 });
+    expect((await pending())[0]!.tries).toBe(2);
+    expect(await s.engine.pendingVerifications.retryDue()).toEqual({ tried: 0, finished: 0 });
+    // The vendors are back: the next try verifies the PAN and finishes the move, as the scheduler.
+    later(61_000);
+    expect(await s.engine.pendingVerifications.retryDue()).toEqual({ tried: 1, finished: 1 });
+    expect(await pending()).toEqual([]);
+    const [lead] = await sql<{ state: string; data: Record<string, string> }>('SELECT state, data FROM records WHERE id = $1', [a.leadId]);
+    expect(lead).toMatchObject({ state: 'PAN_SUBMITTED', data: { panNumber: 'ABCDE1234F', panRegisteredName: 'ASHA RAO' } });
+    const moves = await sql<{ event: string; from_state: string; to_state: string; actor_id: string }>('SELECT event, from_state, to_state, actor_id FROM timeline_entries WHERE record_id = $1 AND event = $2 ORDER BY id', [a.leadId, 'submit_pan']);
+    expect(moves).toEqual([
+      { event: 'submit_pan', from_state: 'MOBILE_VERIFIED', to_state: 'PAN_PENDING', actor_id: `session:${a.leadId}` },
+      { event: 'submit_pan', from_state: 'PAN_PENDING', to_state: 'PAN_SUBMITTED', actor_id: 'system' },
+    ]);
+    expect((await sql("SELECT 1 FROM outbox_messages WHERE channel = 'event' AND payload ->> 'key' = $1 AND payload ->> 'type' = 'PAN_SUBMITTED'", [a.leadId])).length).toBe(4);
+    expect((await calls(a.leadId)).map((c) => c.outcome)).toEqual(['unavailable', 'unavailable', 'verified']);
 
-    // Two more 502s from Cashfree (answered by Setu) open its breaker: the next PAN never reaches it.
-    for (let i = 0; i < 2; i++) expect((await (await atPanStep()).submitPan()).status).toBe(200);
+    // Cashfree's 502s so far open its breaker: the next PAN never reaches it.
     const cashfreeCalls = cashfree.calls();
     const b = await atPanStep();
     expect((await b.submitPan()).status).toBe(200);
     expect(cashfree.calls()).toBe(cashfreeCalls);
     expect(await calls(b.leadId)).toEqual([{ outcome: 'verified', provider: 'setu' }]);
+  });
+
+  it('sends a pending lead back to the PAN step when the retry finds the name does not match, saying why', async () => {
+    const signup = await s.request.post('/ekyc/api/v1/registration/signup').send({ mobileNumber: String(mobile++), fullName: 'Asha Rao', consentTerms: true, consentBankAutoverify: false });
+    const journey = { authorization: `Bearer ${signup.headers['x-session-token']}` };
+    const leadId = signup.body.data.leadId as string;
+    await s.request.post('/ekyc/api/v1/registration/verify-otp').set(journey).send({ leadId, otp: '1234' });
+    // Cashfree's breaker is open (the test before); Setu fails this once.
+    cashfree.script({ status: 503, body: 'down' });
+    setu.script({ status: 503, body: 'down' });
+    const res = await s.request.post('/ekyc/api/v1/pan/submit').set(journey).send({ leadId, panNumber: 'ABCDE9999F', nameOnPan: 'Asha Rao' });
+    expect(res.body.data?.state, JSON.stringify(res.body)).toBe('PAN_PENDING');
+    later(31_000);
+    expect(await s.engine.pendingVerifications.retryDue()).toMatchObject({ finished: 1 });
+    const [back] = await sql<{ event: string; to_state: string; remarks: string }>("SELECT event, to_state, remarks FROM timeline_entries WHERE record_id = $1 AND from_state = 'PAN_PENDING'", [leadId]);
+    expect(back).toEqual({ event: 'submit_pan', to_state: 'MOBILE_VERIFIED', remarks: 'The name does not match the one the PAN is registered under' });
+    // The applicant corrects it and goes on.
+    expect((await s.request.post('/ekyc/api/v1/pan/submit').set(journey).send({ leadId, panNumber: 'ABCDE1234F', nameOnPan: 'Asha Rao' })).body.data.state).toBe('PAN_SUBMITTED');
+  });
+
+  it('sends a lead no vendor answered for after every retry (~2 h) to manual review', async () => {
+    const a = await atPanStep();
+    const down = Array.from({ length: 12 }, () => ({ status: 503, body: 'down' }));
+    cashfree.script(...down);
+    setu.script(...down);
+    expect((await a.submitPan()).body.data.state).toBe('PAN_PENDING');
+    let finished = 0;
+    for (let i = 0; i < 12 && !finished; i++) {
+      later(31 * 60_000);
+      finished = (await s.engine.pendingVerifications.retryDue()).finished;
+    }
+    cashfree.clearScript();
+    setu.clearScript();
+    expect(finished).toBe(1);
+    const [lead] = await sql<{ state: string }>('SELECT state FROM records WHERE id = $1', [a.leadId]);
+    expect(lead!.state).toBe('PAN_REVIEW');
+    const [last] = await sql<{ event: string; remarks: string; actor_id: string }>("SELECT event, remarks, actor_id FROM timeline_entries WHERE record_id = $1 AND to_state = 'PAN_REVIEW'", [a.leadId]);
+    expect(last).toEqual({ event: 'pan_to_review', remarks: 'No verification provider answered in 10 tries', actor_id: 'system' });
   });
 });
