@@ -30,6 +30,10 @@ function refsOf(app: CompiledApp, kind: ProviderKind, environment: ProviderEnvir
   if (refs.length && environment.production) {
     throw new Error(`App "${app.id}": no ${kind} provider is turned on in production; set ${refs.map((r) => r.enabledBy).join(' or ')}`);
   }
+  // The development fixtures verify nothing in production: an app whose moves verify documents must name a vendor there.
+  if (kind === 'verification' && environment.production && [...app.workflows.values()].some((wf) => wf.transitions.some((t) => t.verify))) {
+    throw new Error(`App "${app.id}" verifies documents in its moves but names no verification provider for production (providers.verification: cashfree, setu)`);
+  }
   return [{ provider: PROVIDER_KINDS[kind].fallback }];
 }
 

@@ -19,6 +19,8 @@ const VENDORS = {
   NETCORE_USERNAME: 'ekyc',
   NETCORE_PASSWORD: 'netcore-pass',
   SENDGRID_API_KEY: 'SG.production-test-key',
+  CASHFREE_CLIENT_ID: 'cf-production-client',
+  CASHFREE_CLIENT_SECRET: 'cf-production-secret',
   SOLARIUM_MAIL_FROM: 'hello@solarium.example',
   SMTP_HOST: '127.0.0.1',
   SMTP_PORT: '2525',

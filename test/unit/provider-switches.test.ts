@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../engine/index.ts';
 import { createAppProviders } from '../../engine/providers/app-providers.ts';
 import { loadPluginCatalog } from '../../engine/providers/plugin-catalog.ts';
-import { compileAppFiles } from '../../engine/registry/compile-app.ts';
+import { compileAppFiles, loadAppDir } from '../../engine/registry/compile-app.ts';
+import { readDefinitionFiles } from '../../engine/registry/load-definition-files.ts';
 
 const catalog = await loadPluginCatalog(path.resolve(import.meta.dirname, '../../plugins'));
 const deps = { fetch: globalThis.fetch, clock: () => new Date(), logger: createLogger('silent'), dataDir: '/tmp', production: false };
@@ -42,5 +43,23 @@ describe('providers switched on by the environment', () => {
 
   it('refuses, in production, a kind whose every named vendor is off', () => {
     expect(() => createAppProviders(catalog, deps, undefined, { production: true, env: {} })(app)).toThrow(/no sms provider is turned on in production; set MSG91_AUTH_KEY/);
+  });
+
+  it('gives an app that verifies documents the fixtures in development, and refuses it in production without a verification vendor', () => {
+    const ekyc = loadAppDir(path.resolve(import.meta.dirname, '../../definitions/ekyc')).app!;
+    expect(names(createAppProviders(catalog, deps, undefined, { production: false, env: {} })(ekyc).verification)).toEqual(['fixtures']);
+    expect(() => createAppProviders(catalog, deps, undefined, { production: true, env: { NETCORE_FEED_ID: 'f', NETCORE_USERNAME: 'u', NETCORE_PASSWORD: 'p' } })(ekyc)).toThrow(/no verification provider is turned on in production; set CASHFREE_CLIENT_ID or SETU_CLIENT_ID/);
+    const on = createAppProviders(catalog, deps, undefined, { production: true, env: { NETCORE_FEED_ID: 'f', NETCORE_USERNAME: 'u', NETCORE_PASSWORD: 'p', SETU_CLIENT_ID: 'id', SETU_CLIENT_SECRET: 's', SETU_PRODUCT_INSTANCE_ID: 'i' } })(ekyc);
+    expect(names(on.verification)).toEqual(['setu']);
+    // An app whose moves verify and that names no verification vendor at all does not start in production.
+    const files = readDefinitionFiles(path.resolve(import.meta.dirname, '../../definitions/ekyc')).files.map((f) => {
+      if (!f.file.endsWith('app.yaml')) return f;
+      const { verification: _, ...providers } = (f.content as { providers: Record<string, unknown> }).providers;
+      return { ...f, content: { ...(f.content as object), providers } };
+    });
+    const unnamed = compileAppFiles(files).app!;
+    expect(() => createAppProviders(catalog, deps, undefined, { production: true, env: { NETCORE_FEED_ID: 'f', NETCORE_USERNAME: 'u', NETCORE_PASSWORD: 'p' } })(unnamed)).toThrow(/verifies documents in its moves but names no verification provider for production/);
+    // An app that names none and verifies nothing keeps the fixtures, which refuse every call in production.
+    expect(names(createAppProviders(catalog, deps, undefined, { production: true, env: { MSG91_AUTH_KEY: 'k'.repeat(20), SENDGRID_API_KEY: 'SG.test-key-0123' } })(app).verification)).toEqual(['fixtures']);
   });
 });
