@@ -2,7 +2,8 @@
 // layout), so that npm start runs plain node — no TypeScript loader, its memory or its start-up
 // time in a serving process. Like the Studio's build, it runs only when the sources changed since
 // the last one (a hash kept in dist/), so npm start, the tests and the benchmarks can all ask for it.
-// It also compiles the definition kinds' JSON Schemas to JavaScript once (definition-schemas.ts).
+// It also compiles the definition kinds' JSON Schemas to JavaScript once (definition-schemas.ts),
+// and bundles what npm start and npm run worker run into dist/bundle/ (bundle-server.ts).
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,8 @@ const STAMP = path.join(SERVER_DIST, '.source-hash');
 const SCHEMA_DIR = path.join(PROJECT_ROOT, 'definitions', '_schema');
 // What the build makes of them (definition-schemas.ts's PRECOMPILED_VALIDATORS; checked equal below).
 const VALIDATORS = path.join(SERVER_DIST, 'engine', 'registry', 'definition-validators.cjs');
+/** npm start's entry (package.json), made by the bundling step. */
+const BUNDLED_MAIN = path.join(SERVER_DIST, 'bundle', 'main.js');
 
 function walk(dir: string, visit: (file: string) => void) {
   for (const name of readdirSync(dir).sort()) {
@@ -57,7 +60,7 @@ function removeOrphans(): number {
 /** Builds unless dist/ is up to date; answers whether it built. tsc's errors fail the build. */
 export async function buildServer(options: { quiet?: boolean } = {}): Promise<boolean> {
   const wanted = sourceHash();
-  if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === wanted && existsSync(VALIDATORS)) return false;
+  if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === wanted && existsSync(VALIDATORS) && existsSync(BUNDLED_MAIN)) return false;
   const tsc = path.join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   if (!existsSync(tsc)) throw new Error('The server is not built and TypeScript is not installed: install the devDependencies, then npm run build');
   if (!options.quiet) console.log('Building the server (tsc → dist/) ...');
@@ -68,6 +71,8 @@ export async function buildServer(options: { quiet?: boolean } = {}): Promise<bo
     throw new Error(`The server build failed:\n${stdout ?? ''}${stderr ?? ''}`);
   }
   removeOrphans();
+  const { bundleServer } = await import('./bundle-server.ts');
+  await bundleServer(SERVER_DIST);
   // Loaded only now: ajv and the kind modules cost an up-to-date start ~0.4 s.
   const { PRECOMPILED_VALIDATORS, precompiledValidatorsSource } = await import('../engine/registry/definition-schemas.ts');
   if (PRECOMPILED_VALIDATORS !== VALIDATORS) throw new Error(`The build writes the validators to ${VALIDATORS}, the engine reads ${PRECOMPILED_VALIDATORS}`);

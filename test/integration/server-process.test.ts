@@ -13,10 +13,10 @@ describe('npm start', () => {
     const first = await servers.start();
     let base = first.base;
     // What npm start runs: the built JavaScript under plain node (V8 memory settings only), no TypeScript loader in the process.
-    expect(START_ENTRY).toBe('dist/server/main.js');
+    expect(START_ENTRY).toBe('dist/bundle/main.js');
     expect(START_ARGS.slice(0, -1).every((a) => /^--(max-semi-space-size|heap-growing-percent|wasm-tiering-budget)=\d+$/.test(a))).toBe(true);
     // npm run worker runs under the same V8 settings.
-    expect(WORKER_ARGS).toEqual([...START_ARGS.slice(0, -1), 'dist/server/worker.js']);
+    expect(WORKER_ARGS).toEqual([...START_ARGS.slice(0, -1), 'dist/bundle/worker.js']);
     const cmdline = readFileSync(`/proc/${first.child.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
     expect(cmdline.slice(1)).toEqual(START_ARGS);
     expect(first.output()).toContain(`app solarium`);
