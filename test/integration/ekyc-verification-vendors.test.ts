@@ -2,9 +2,6 @@
 // Cashfree first, Setu behind it. Failover when the first answers 5xx, the breaker keeping a
 // failing vendor out, and — every vendor down — the lead waiting in PAN_PENDING until the retry
 // job gets an answer.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeCashfreeVerification, fakeSetuPan } from '../support/fakes/verification-fakes.ts';
@@ -13,36 +10,31 @@ import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 const CASHFREE = { clientId: 'CF-journey-client', clientSecret: 'cf-journey-secret' };
 const SETU = { clientId: 'setu-journey-client', clientSecret: 'setu-journey-secret', productInstanceId: 'a3c5d1e2-0000-4000-8000-000000000002' };
-const ROOT = path.resolve(import.meta.dirname, '../..');
 
 let s: TestServer;
 let cashfree: Awaited<ReturnType<typeof fakeCashfreeVerification>>;
 let setu: Awaited<ReturnType<typeof fakeSetuPan>>;
-let dir: string;
 let mobile = 9866000000;
 
 beforeAll(async () => {
   cashfree = await fakeCashfreeVerification(CASHFREE);
   setu = await fakeSetuPan(SETU);
-  // The shipped definitions, with eKYC naming its verification vendors (as production would).
-  dir = mkdtempSync(path.join(os.tmpdir(), 'rulepath-ekyc-vendors-'));
-  cpSync(path.join(ROOT, 'definitions'), dir, { recursive: true });
-  const app = path.join(dir, 'ekyc', 'app.yaml');
-  const providers = `
-  verification:
-    - provider: cashfree
-      config: { clientId: ${CASHFREE.clientId}, clientSecret: ${CASHFREE.clientSecret}, baseUrl: "${cashfree.url}/verification", timeoutMs: 2000 }
-    - provider: setu
-      config: { clientId: ${SETU.clientId}, clientSecret: ${SETU.clientSecret}, productInstanceId: ${SETU.productInstanceId}, baseUrl: "${setu.url}", timeoutMs: 2000 }
-`;
-  writeFileSync(app, readFileSync(app, 'utf8').replace(/^providers:\n/m, `providers:${providers}`));
-  s = await startTestServer({ definitionsDir: dir, breaker: { errorThresholdPercentage: 60, volumeThreshold: 4, resetTimeoutMs: 60_000, rollingWindowMs: 60_000 } });
+  // The shipped definitions: eKYC's vendors are turned on by their client ids, as in production.
+  const env = {
+    CASHFREE_CLIENT_ID: CASHFREE.clientId,
+    CASHFREE_CLIENT_SECRET: CASHFREE.clientSecret,
+    CASHFREE_VERIFICATION_URL: `${cashfree.url}/verification`,
+    SETU_CLIENT_ID: SETU.clientId,
+    SETU_CLIENT_SECRET: SETU.clientSecret,
+    SETU_PRODUCT_INSTANCE_ID: SETU.productInstanceId,
+    SETU_URL: setu.url,
+  };
+  s = await startTestServer({ env, breaker: { errorThresholdPercentage: 60, volumeThreshold: 4, resetTimeoutMs: 60_000, rollingWindowMs: 60_000 } });
 });
 afterAll(async () => {
   await s?.close();
   await cashfree?.close();
   await setu?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const sql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryRows<T>(s.databaseUrl, text, values);

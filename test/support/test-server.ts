@@ -49,6 +49,8 @@ export async function startTestServer(
     logger,
     jwtSecret: TEST_SECRET,
     clock: () => clock.now,
+    // What definitions' ${NAME} and providers' enabledBy read; unset: this process's environment.
+    env: options.env,
   });
   await engine.seedDemoUsers();
   const http = createHttpApp(engine, logger, { echoRoute: options.echoRoute, serving: options.serving, metricsToken: options.metricsToken, tracing: options.tracing });
