@@ -21,4 +21,5 @@ export function checkVariable(ref: string, at: string, { entity, workflow: wf }:
     add(at, `"{{${ref}}}": entity "${entity.name}" has no field "${field}"`);
   }
   if (root === 'input' && field && !(field in (wf.input ?? {}))) add(at, `"{{${ref}}}": the workflow input has no field "${field}"`);
+  else if (root === 'input' && field && wf.input?.[field]?.store === false) add(at, `"{{${ref}}}": input "${field}" is never stored (store: false); only a verification's subject may read it`);
 }

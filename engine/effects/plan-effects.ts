@@ -4,6 +4,7 @@
 import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { OutboxRow } from '../notify/outbox-row.ts';
 import type { EffectContext } from './effect-module.ts';
+import { maskDocumentsIn } from '../support/mask-document.ts';
 import { effectModules, effectNameOf, type Effect, type EffectRegistry } from './effect-registry.ts';
 
 export interface EffectPlan {
@@ -25,6 +26,8 @@ export interface PlanTarget {
   key: string;
   /** The record as the change leaves it, given the fields the `change` effects set (default: ctx.record). */
   after?: (fields: Record<string, unknown>) => Record<string, unknown>;
+  /** Document numbers of the change (fields with `mask`): shown in its messages by their last four characters. */
+  documents?: readonly string[];
 }
 
 /**
@@ -46,5 +49,7 @@ export function planEffects(effects: readonly Effect[], ctx: EffectContext, targ
   };
   run('change', ctx);
   run('after', { ...ctx, record: target.after ? target.after(plan.fields) : ctx.record });
+  // Document numbers reach no message whole, whatever a template or payload names.
+  if (target.documents?.length) plan.outbox = plan.outbox.map((row) => ({ ...row, payload: maskDocumentsIn(row.payload, target.documents!) as Record<string, unknown> }));
   return plan;
 }

@@ -38,6 +38,8 @@ ajv.addKeyword({ keyword: 'label', schemaType: 'string' });
 ajv.addKeyword({ keyword: 'errorCode', schemaType: 'string' });
 ajv.addKeyword({ keyword: 'editableIn', schemaType: 'array' });
 ajv.addKeyword({ keyword: 'immutable', schemaType: 'boolean' });
+ajv.addKeyword({ keyword: 'mask', schemaType: 'boolean' });
+ajv.addKeyword({ keyword: 'store', schemaType: 'boolean' });
 
 /** A validator compiled when first used. */
 function compiledOnUse(schema: object): () => ValidateFunction {

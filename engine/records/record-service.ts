@@ -27,6 +27,7 @@ import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { CompiledWorkflow } from '../workflow/compiled-workflow.ts';
 import { followedWorkflow, releaseForNewRecord } from './followed-workflow.ts';
 import { scopeTags, uniqueKeyValues } from './derived-columns.ts';
+import { documentValues } from './masked-fields.ts';
 import { encodeCursor, parseListQuery } from './list-query.ts';
 import type { RecordRow } from './record-row.ts';
 import { UUID_RE } from '../support/uuid.ts';
@@ -189,7 +190,7 @@ export function createRecordService(ctx: EngineContext, deps: { otp: OtpService;
       const plan = planEffects(
         onCreate,
         { actor: { ...actor }, input: {}, now: now.toISOString(), app: { id: app.id, name: app.name }, record: { id, ...data, version: 1 } },
-        { app, recordId: id, key: `${app.id}:${id}:v1`, after: (set) => ({ id, ...data, ...set, ...(entity.workflow ? { [entity.workflow.field]: state } : {}), version: 1 }) },
+        { app, recordId: id, key: `${app.id}:${id}:v1`, after: (set) => ({ id, ...data, ...set, ...(entity.workflow ? { [entity.workflow.field]: state } : {}), version: 1 }), documents: documentValues(entity.fields, data) },
       );
       if (Object.keys(plan.fields).length) assertValid(entity.validatePatch, plan.fields, '$.onCreate');
       Object.assign(data, plan.fields);

@@ -25,6 +25,7 @@ import { inTransaction, insertRecord, lockRecord } from './record-store.ts';
 import { recordView } from './record-view.ts';
 import { assertValidFields, duplicateError } from './write-checks.ts';
 import { isUniqueViolation } from '../support/database-errors.ts';
+import { documentValues } from './masked-fields.ts';
 
 /** A record created or moved by an effect may create or move another (a chain), but not without end (A moves B moves A). */
 const MAX_DEPTH = 3;
@@ -66,7 +67,7 @@ export function createRecordsInTransaction(ctx: EngineContext, otp: Pick<OtpServ
         const plan = planEffects(
           [...(entity.workflow?.onCreate ?? []), ...(entity.definition.onCreate ?? [])],
           { actor, input: {}, now: now.toISOString(), app: { id: app.id, name: app.name }, record: { id, ...data, version: 1 } },
-          { app, recordId: id, key: `${app.id}:${id}:v1`, after: (set) => ({ id, ...data, ...set, ...(entity.workflow ? { [entity.workflow.field]: state } : {}), version: 1 }) },
+          { app, recordId: id, key: `${app.id}:${id}:v1`, after: (set) => ({ id, ...data, ...set, ...(entity.workflow ? { [entity.workflow.field]: state } : {}), version: 1 }), documents: documentValues(entity.fields, data) },
         );
         Object.assign(data, plan.fields);
         applyComputed(entity.definition.computed, data);

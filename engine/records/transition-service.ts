@@ -21,6 +21,7 @@ import { followedWorkflow } from './followed-workflow.ts';
 import { assertNoHiddenMoveParts, hiddenFields } from './hidden-fields.ts';
 import { recordRefusedAttempt } from './refused-attempts.ts';
 import { applyComputed } from './computed-fields.ts';
+import { documentValues, inputAsKept } from './masked-fields.ts';
 import { assertRecordChecks } from './record-checks.ts';
 import { assertFieldsEditable, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
 import { assertValid, bodyValidator } from '../support/validate-body.ts';
@@ -106,6 +107,8 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
     // Codes are checked, never stored: the timeline keeps the rest of the input.
     const codeFields = wf.transitions.flatMap((x) => (x.otp ? [x.otp.field] : []));
     const storedInput = Object.fromEntries(Object.entries(input).filter(([k]) => !codeFields.includes(k)));
+    // The timeline keeps the input with its document numbers masked and its never-stored fields left out.
+    const timelineInput = inputAsKept(wf.definition.input ?? {}, storedInput, true);
     const state = current.state ?? wf.initial;
     attempt.from = state;
     const recordFacts = recordView(entity, current);
@@ -128,7 +131,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
       if ('review' in step) decision = { event: step.review.event, from: state, to: step.review.to, override: false, transition: step.review };
       else if ('pending' in step) {
         // No provider could answer: the move waits in the pending state; its effects run when a retry verifies it.
-        pending = { event: decision.event, from: state, subject: step.pending.subject, input: storedInput };
+        pending = { event: decision.event, from: state, subject: step.pending.subject, input: inputAsKept(wf.definition.input ?? {}, storedInput, false) };
         decision = { event: decision.event, from: state, to: step.pending.to, override: false };
       } else verification = step.facts;
     }
@@ -142,7 +145,13 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
     const plan = planEffects(
       effects,
       { record: found, actor: actorFacts, input: storedInput, remarks: body.remarks, now: now.toISOString(), app: { id: app.id, name: app.name }, ...(verification ? { verification: { ...verification } } : {}) },
-      { app: followed.app, recordId: current.id, key: `${app.id}:${current.id}:v${current.version + 1}`, after: (set) => ({ ...found, ...set, [wf.field]: decision.to, version: current.version + 1 }) },
+      {
+        app: followed.app,
+        recordId: current.id,
+        key: `${app.id}:${current.id}:v${current.version + 1}`,
+        after: (set) => ({ ...found, ...set, [wf.field]: decision.to, version: current.version + 1 }),
+        documents: [...documentValues(entity.fields, current.data), ...documentValues(wf.definition.input ?? {}, input)],
+      },
     );
     if (Object.keys(plan.fields).length) assertValid(entity.validatePatch, plan.fields, '$.effects');
     const changes: Record<string, unknown> = { ...fields, ...plan.fields };
@@ -163,7 +172,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
       scopeTags: scopeTags(entity, data),
       ...keyChanges(entity, current.data, data),
       at: now,
-      timeline: { event: decision.event, fromState: decision.from, actorId: actor.id, role: actor.role, override: decision.override, remarks: body.remarks, input: Object.keys(storedInput).length ? storedInput : undefined },
+      timeline: { event: decision.event, fromState: decision.from, actorId: actor.id, role: actor.role, override: decision.override, remarks: body.remarks, input: Object.keys(timelineInput).length ? timelineInput : undefined },
       // Before and after of what changed (the state and the fields the effects set), not the
       // whole record: the full picture at any point is the chain of these entries.
       audit: {

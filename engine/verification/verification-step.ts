@@ -20,7 +20,10 @@ import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { VerifyStepDef } from '../registry/definition-types.ts';
 import type { RecordRow } from '../records/record-row.ts';
 import type { CompiledTransition, CompiledWorkflow } from '../workflow/compiled-workflow.ts';
-import { DOCUMENT_KEYS, maskDocument, maskDocumentsIn } from './mask-document.ts';
+import { maskDocument, maskDocumentsIn } from '../support/mask-document.ts';
+
+/** Subject keys that hold a document number: masked in the evidence and its audit entry. */
+const DOCUMENT_KEYS: ReadonlySet<string> = new Set(['pan', 'accountNumber', 'aadhaar']);
 import { verifyThroughChain } from './verify-through-chain.ts';
 
 const DEFAULT_ATTEMPTS = 3;

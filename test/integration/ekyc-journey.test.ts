@@ -254,6 +254,11 @@ describe('eKYC later stages', () => {
     ]);
     const [lead1] = await sql<{ data: { panNumber: string } }>('SELECT data FROM records WHERE id = $1', [a.leadId]);
     expect(lead1!.data.panNumber).toBe('ABCDE1234F');
+    // The lead keeps the PAN; the timeline shows its last four characters (mask: true).
+    const [move] = await sql<{ input: Record<string, string> }>("SELECT input FROM timeline_entries WHERE record_id = $1 AND event = 'submit_pan'", [a.leadId]);
+    expect(move!.input).toEqual({ panNumber: '******234F', nameOnPan: 'JOHN DOE' });
+    const timeline = await s.request.get(`/ekyc/api/v1/leads/${a.leadId}/transitions`).set('authorization', `Bearer ${a.token}`);
+    expect(JSON.stringify(timeline.body)).not.toContain('ABCDE1234F');
   });
 
   it('tells the four downstream consumers of every stage, with the lead id and never the PAN or the address', async () => {

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileAppFiles } from '../../engine/registry/compile-app.ts';
 import { readDefinitionFiles } from '../../engine/registry/load-definition-files.ts';
-import { maskDocument, maskDocumentsIn } from '../../engine/verification/mask-document.ts';
+import { maskDocument, maskDocumentsIn } from '../../engine/support/mask-document.ts';
+import { documentValues, inputAsKept } from '../../engine/records/masked-fields.ts';
+import { planEffects } from '../../engine/effects/plan-effects.ts';
 
 const EKYC = path.resolve(import.meta.dirname, '../../definitions/ekyc');
 
@@ -41,6 +43,50 @@ describe('verification steps at load', () => {
     expect(problemsWith((wf) => void ((wf.transitions.find((t) => t.event === 'submit_address')!.effects as unknown[]).push({ set: { city: '{{verification.registeredName}}' } })))).toEqual([
       expect.stringContaining('"{{verification.registeredName}}" must be a path under record, actor, input, remarks, now'),
     ]);
+  });
+});
+
+describe('never-stored inputs (store: false) at load', () => {
+  const withAadhaar = (wf: { input?: Record<string, unknown>; transitions: Record<string, unknown>[] }) => {
+    wf.input = { ...wf.input, aadhaarNumber: { type: 'string', minLength: 12, maxLength: 12, store: false } };
+  };
+  it('refuses an effect that would copy or send one', () => {
+    expect(problemsWith((wf) => {
+      withAadhaar(wf);
+      (wf.transitions.find((t) => t.event === 'submit_address')!.effects as unknown[]).push({ set: { city: '{{input.aadhaarNumber}}' } });
+    })).toEqual([expect.stringContaining('input "aadhaarNumber" is never stored (store: false); only a verification\'s subject may read it')]);
+  });
+
+  it('lets a verification read one, but not wait for a retry with it', () => {
+    const aadhaarSubject = (wf: { input?: Record<string, unknown>; transitions: Record<string, unknown>[] }) => {
+      withAadhaar(wf);
+      (submitPan(wf).verify.subject as Record<string, string>).aadhaar = '{{input.aadhaarNumber}}';
+    };
+    expect(problemsWith((wf) => {
+      aadhaarSubject(wf);
+      delete submitPan(wf).verify.pending;
+    })).toEqual([]);
+    expect(problemsWith(aadhaarSubject)).toEqual([expect.stringContaining('The subject reads "aadhaarNumber", which is never stored (store: false)')]);
+  });
+});
+
+describe('document fields', () => {
+  const fields = { pan: { type: 'string' as const, mask: true }, aadhaar: { type: 'string' as const, store: false }, name: { type: 'string' as const } };
+  it('keeps a move input with documents masked and never-stored fields left out', () => {
+    expect(inputAsKept(fields, { pan: 'ABCDE1234F', aadhaar: '123412341234', name: 'Asha' }, true)).toEqual({ pan: '******234F', name: 'Asha' });
+    expect(inputAsKept(fields, { pan: 'ABCDE1234F', aadhaar: '123412341234', name: 'Asha' }, false)).toEqual({ pan: 'ABCDE1234F', name: 'Asha' });
+    expect(documentValues(fields, { pan: 'ABCDE1234F', aadhaar: '123412341234', name: 'Asha' })).toEqual(['ABCDE1234F', '123412341234']);
+  });
+
+  it('masks them in every message a change plans, whatever its template or payload names', () => {
+    const app = { id: 'a' } as never;
+    const plan = planEffects(
+      [{ emit: { event: 'PAN_SUBMITTED', topics: ['CRM'], payload: { pan: '{{record.pan}}', said: 'PAN {{input.pan}} received' } } }],
+      { record: { id: 'r1', pan: 'ABCDE1234F' }, actor: {}, input: { pan: 'ABCDE1234F' }, now: '' },
+      { app, recordId: 'r1', key: 'k', documents: ['ABCDE1234F'] },
+    );
+    expect(JSON.stringify(plan.outbox)).not.toContain('ABCDE1234F');
+    expect(plan.outbox[0]!.payload).toMatchObject({ payload: { pan: '******234F', said: 'PAN ******234F received' } });
   });
 });
 

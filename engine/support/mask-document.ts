@@ -1,7 +1,6 @@
-// Document numbers (a PAN, a bank account) are shown by their last four characters wherever the
-// engine keeps or says them outside the record itself: verification evidence, its audit entry.
-/** Subject keys that hold a document number (verification requests). */
-export const DOCUMENT_KEYS: ReadonlySet<string> = new Set(['pan', 'accountNumber']);
+// Document numbers (a PAN, a bank account, an Aadhaar number) are shown by their last four
+// characters wherever the engine keeps or says them outside the record itself: a move's input in
+// the timeline, events and messages, verification evidence and its audit entry.
 
 /** "ABCDE1234F" → "******234F"; four characters or fewer are masked whole. */
 export function maskDocument(value: string): string {
