@@ -23,7 +23,7 @@ import { recordRefusedAttempt } from './refused-attempts.ts';
 import { applyComputed } from './computed-fields.ts';
 import { documentValues, inputAsKept } from './masked-fields.ts';
 import { assertRecordChecks } from './record-checks.ts';
-import { assertFieldsEditable, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
+import { assertFieldsEditable, assertRequiredInput, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
 import { assertValid, bodyValidator } from '../support/validate-body.ts';
 import { isUniqueViolation } from '../support/database-errors.ts';
 import { allowedEvents, decideTransition, type TransitionDecision } from '../workflow/decide-transition.ts';
@@ -117,6 +117,8 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
         ? { event: ask.event, from: state, to: forced.to, override: false, transition: forced.transition }
         : await decideTransition(wf, state, { role: actor.role, ...ask, override: body.override, remarks: body.remarks }, { record: recordFacts, input, actor: actorFacts, now: nowFacts(now) });
     let pending: PendingWrite | undefined;
+    // The input the move needs, with each field's own code (FE_PAN_INVALID), before the rest is judged.
+    if (!forced) assertRequiredInput(decision.transition?.requires ?? [], wf.definition.input ?? {}, input, inputPath);
     // A document the move checks first (verification/verification-step.ts), once per request:
     // a move decided again after a lost race does not ask the vendors again.
     let verification: Readonly<Record<string, unknown>> | undefined;

@@ -30,6 +30,17 @@ export function assertValidFields(fields: Readonly<Record<string, FieldSchema>>,
   }
 }
 
+/** A move's `requires`: each field present and not empty, else 400 with the first missing field's own code. */
+export function assertRequiredInput(required: readonly string[], fields: Readonly<Record<string, FieldSchema>>, input: Readonly<Record<string, unknown>>, prefix: string): void {
+  const missing = required.filter((f) => input[f] === undefined || input[f] === null || input[f] === '');
+  if (!missing.length) return;
+  const coded = missing.find((f) => fields[f]?.errorCode);
+  throw new AppError('VALIDATION_FAILED', undefined, {
+    details: missing.map((f) => ({ path: `${prefix}.${f}`, message: 'Required for this step' })),
+    ...(coded ? { publicCode: String(fields[coded]!.errorCode) } : {}),
+  });
+}
+
 /**
  * A scoped actor may only create or move records into their own scope (`own`: every value their
  * scope reaches, derived ones included — record-scope.ts): stamp it, refuse others.

@@ -207,6 +207,8 @@ export interface TransitionDef {
   verify?: VerifyStepDef;
   /** Taken by the engine only (a verification's review move), never asked for. */
   internal?: true;
+  /** Input fields this move needs: one missing answers 400 with the field's errorCode. */
+  requires?: string[];
 }
 
 export interface VerifyStepDef {

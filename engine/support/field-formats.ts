@@ -16,5 +16,9 @@ export function addFieldFormats(ajv: Ajv): Ajv {
   ajv.addFormat('code', /^[A-Za-z][A-Za-z0-9_]{0,39}$/);
   // Indian PAN: five letters, four digits, a letter.
   ajv.addFormat('pan', /^[A-Z]{5}[0-9]{4}[A-Z]$/);
+  // Indian bank branch code: four letters, a zero, six letters or digits.
+  ajv.addFormat('ifsc', /^[A-Z]{4}0[A-Z0-9]{6}$/);
+  // A bank account number: 9 to 18 digits.
+  ajv.addFormat('bank-account', /^[0-9]{9,18}$/);
   return ajv;
 }

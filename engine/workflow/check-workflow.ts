@@ -34,6 +34,7 @@ export function checkWorkflow(file: string, wf: WorkflowDef, defs: AppDefinition
     checkAgainstEntity(file, wf, places, entities.get(wf.entity)?.definition, all, workflows, defs.malformed, templatesOf(defs), documentsOf(defs), add);
   }
   checkVerifySteps(file, wf, normalizeTransitions(wf), add);
+  for (const t of places) (t.requires ?? []).forEach((f, i) => f in (wf.input ?? {}) || add(file, `${t.source}.requires[${i}]`, `The workflow input has no field "${f}"`));
   const otpPolicies = defs.named('otp');
   for (const t of places) {
     if (t.otp && otpPolicies.get(t.otp.policy)?.definition.record) add(file, `${t.source}.otp.policy`, `OTP policy "${t.otp.policy}" is a record OTP (verified with a proof), not a step's code`);

@@ -29,6 +29,7 @@ export function compileWorkflow(def: WorkflowDef): CompiledWorkflow {
     otp: t.otp,
     verify: t.verify,
     internal: t.internal === true,
+    requires: t.requires ?? [],
   }));
 
   const byState = new Map<string, CompiledTransition[]>();

@@ -20,6 +20,8 @@ export interface CompiledTransition {
   verify?: VerifyStepDef;
   /** Taken by the engine only (a verification's review move). */
   internal: boolean;
+  /** Input fields this move needs. */
+  requires: readonly string[];
 }
 
 export interface CompiledWorkflow {

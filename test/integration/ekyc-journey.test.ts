@@ -424,3 +424,85 @@ describe('eKYC PAN verification (the development fixtures: digits 0000 no such P
     expect((await panSubmit(a, 'ABCDE1234F')).body.data.state).toBe('PAN_SUBMITTED');
   });
 });
+
+describe('eKYC: one applicant through every stage over HTTP (development providers)', () => {
+  it('goes from signup to an approved account, each stage gated, answered with its journeyStatus, and told to the four consumers', async () => {
+    const a = await applicant();
+    const stages: [string, Record<string, unknown>, string, number, number][] = [
+      ['registration/verify-otp', { otp: '1234' }, 'MOBILE_VERIFIED', 2, 13],
+      ['pan/submit', { panNumber: 'ABCDE1234F', nameOnPan: 'John Doe' }, 'PAN_SUBMITTED', 3, 19],
+      ['address/submit', { addressLine: '12 MG Road', city: 'Pune', pinCode: '411001' }, 'ADDRESS_SUBMITTED', 4, 25],
+      ['email/submit', { email: 'john.doe@example.in' }, 'EMAIL_OTP_SENT', 4, 25],
+      ['email/verify-otp', { otp: '123456' }, 'EMAIL_VERIFIED', 5, 31],
+      ['personal-details/submit', { dateOfBirth: '1990-04-12', gender: 'male', maritalStatus: 'single', occupation: 'salaried', annualIncome: '5l_10l' }, 'PERSONAL_DETAILS', 6, 38],
+      ['bank-account/submit', { bankAccountNumber: '026291800001191', ifsc: 'YESB0000262' }, 'BANK_VERIFIED', 7, 44],
+      ['plan/submit', { segments: ['equity', 'fno'], plan: 'pro' }, 'PLAN_SELECTED', 8, 50],
+      ['nominees/submit', { nominees: [{ name: 'Jane Doe', relation: 'spouse', sharePercent: 100 }] }, 'NOMINEES_ADDED', 9, 56],
+      ['declarations/submit', { taxResidentOutsideIndia: false, politicallyExposed: false, declarationsAccepted: true }, 'DECLARATIONS_SIGNED', 13, 81],
+      ['application/submit', {}, 'SUBMITTED', 15, 94],
+    ];
+    for (const [path, body, state, stage, progress] of stages) {
+      const res = await a.step(path, body);
+      expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(200);
+      expect(res.body).toMatchObject({ success: true, data: { leadId: a.leadId, state }, journeyStatus: { currentStage: stage, currentState: state, progressPercent: progress } });
+    }
+    // A stage asked for again, or out of turn, is refused; the token is still needed.
+    expect((await a.step('plan/submit', { segments: ['equity'], plan: 'basic' })).status).toBe(422);
+    expect((await a.step('application/submit', {}, null)).status).toBe(401);
+
+    const login = await s.request.post('/v1/apps/ekyc/auth/login').send({ email: 'ops@ekyc.test', password: 'demo1234' });
+    const ops = { authorization: `Bearer ${login.body.data.accessToken}` };
+    // The applicant cannot approve itself (the move is the ops role's); operations can.
+    const self = await s.request.post(`/ekyc/api/v1/leads/${a.leadId}/approve`).set('authorization', `Bearer ${a.token}`).send({});
+    expect(self.status).toBe(422);
+    expect(self.body.error.code).toBe('INVALID_TRANSITION');
+    const approved = await s.request.post(`/ekyc/api/v1/leads/${a.leadId}/approve`).set(ops).send({});
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    expect(approved.body).toMatchObject({ data: { state: 'APPROVED' }, journeyStatus: { currentStage: 16, progressPercent: 100 } });
+
+    const [lead] = await sql<{ state: string; data: Record<string, unknown> }>('SELECT state, data FROM records WHERE id = $1', [a.leadId]);
+    expect(lead).toMatchObject({ state: 'APPROVED', data: { email: 'john.doe@example.in', bankAccountNumber: '026291800001191', bankHolderName: 'JOHN DOE', plan: 'pro', segments: ['equity', 'fno'], politicallyExposed: false } });
+    // Every stage's move is in the timeline; the bank account and the PAN only masked there.
+    const moves = await sql<{ event: string; input: Record<string, unknown> | null }>("SELECT event, input FROM timeline_entries WHERE record_id = $1 AND outcome = 'accepted' ORDER BY id", [a.leadId]);
+    expect(moves.map((m) => m.event)).toEqual(['create', 'verify_mobile', 'submit_pan', 'submit_address', 'submit_email', 'verify_email', 'submit_personal_details', 'submit_bank_account', 'select_plan', 'submit_nominees', 'submit_declarations', 'submit_application', 'approve']);
+    expect(moves.find((m) => m.event === 'submit_bank_account')!.input).toEqual({ bankAccountNumber: '***********1191', ifsc: 'YESB0000262' });
+    expect(JSON.stringify(moves)).not.toMatch(/ABCDE1234F|026291800001191/);
+    // Each stage told the four consumers.
+    const events = await sql<{ type: string; n: number }>("SELECT payload ->> 'type' AS type, count(*)::int AS n FROM outbox_messages WHERE channel = 'event' AND payload ->> 'key' = $1 GROUP BY 1 ORDER BY 1", [a.leadId]);
+    expect(events.every((e) => e.n === 4)).toBe(true);
+    expect(events.map((e) => e.type).sort()).toEqual(['ACCOUNT_APPROVED', 'ADDRESS_SUBMITTED', 'APPLICATION_SUBMITTED', 'BANK_VERIFIED', 'DECLARATIONS_SUBMITTED', 'EMAIL_VERIFIED', 'LEAD_CREATED', 'MOBILE_VERIFIED', 'NOMINEES_SUBMITTED', 'PAN_SUBMITTED', 'PERSONAL_DETAILS_SUBMITTED', 'PLAN_SELECTED']);
+    // The email code went to the address given, by email.
+    expect((await sql("SELECT 1 FROM outbox_messages WHERE channel = 'email' AND recipient = 'john.doe@example.in'")).length).toBe(1);
+  });
+
+  it('answers each stage input with its FE_ code, and a missing one too', async () => {
+    const a = await applicant();
+    for (const [path, body] of [
+      ['registration/verify-otp', { otp: '1234' }],
+      ['pan/submit', { panNumber: 'ABCDE1234F', nameOnPan: 'John Doe' }],
+      ['address/submit', { addressLine: '12 MG Road', city: 'Pune', pinCode: '411001' }],
+    ] as const) expect((await a.step(path, body)).status).toBe(200);
+    expect((await a.step('email/submit', { email: 'not-an-email' })).body.error.code).toBe('FE_EMAIL_INVALID');
+    const missing = await a.step('email/submit', {});
+    expect(missing.status).toBe(400);
+    expect(missing.body.error).toMatchObject({ code: 'FE_EMAIL_INVALID', details: [{ path: '$.email', message: 'Required for this step' }] });
+    expect((await a.step('email/submit', { email: 'asha@example.in' })).status).toBe(200);
+    expect((await a.step('email/verify-otp', { otp: '000000' })).body.error.code).toBe('OTP_INVALID');
+    expect((await a.step('email/verify-otp', { otp: '123456' })).status).toBe(200);
+    expect((await a.step('personal-details/submit', { dateOfBirth: '12-04-1990', gender: 'male', maritalStatus: 'single', occupation: 'salaried', annualIncome: '5l_10l' })).body.error.code).toBe('FE_DOB_INVALID');
+    expect((await a.step('personal-details/submit', { dateOfBirth: '1990-04-12', gender: 'male', maritalStatus: 'single', occupation: 'salaried', annualIncome: '5l_10l' })).status).toBe(200);
+    expect((await a.step('bank-account/submit', { bankAccountNumber: '12AB', ifsc: 'YESB0000262' })).body.error.code).toBe('FE_BANK_ACCOUNT_INVALID');
+    expect((await a.step('bank-account/submit', { bankAccountNumber: '026291800001191', ifsc: 'YESB262' })).body.error.code).toBe('FE_IFSC_INVALID');
+    // The bank names another holder (the fixtures' accounts ending 9999): BE_, counted.
+    const other = await a.step('bank-account/submit', { bankAccountNumber: '026291809999', ifsc: 'YESB0000262' });
+    expect(other.body.error).toMatchObject({ code: 'BE_BANK_NAME_MISMATCH', data: { attempt: 1, attemptsLeft: 2 } });
+    expect((await a.step('bank-account/submit', { bankAccountNumber: '026291800000', ifsc: 'YESB0000262' })).body.error.code).toBe('BE_BANK_ACCOUNT_NOT_FOUND');
+    expect((await a.step('bank-account/submit', { bankAccountNumber: '026291800001191', ifsc: 'YESB0000262' })).status).toBe(200);
+    expect((await a.step('plan/submit', { segments: ['gold'], plan: 'pro' })).body.error.code).toBe('FE_SEGMENTS_INVALID');
+    expect((await a.step('plan/submit', { segments: ['equity'], plan: 'pro' })).status).toBe(200);
+    expect((await a.step('nominees/submit', { nominees: [{ name: 'J', relation: 'spouse', sharePercent: 100 }] })).body.error.code).toBe('FE_NOMINEE_INVALID');
+    expect((await a.step('nominees/submit', { nominees: [] })).status).toBe(200);
+    expect((await a.step('declarations/submit', { taxResidentOutsideIndia: false, politicallyExposed: false, declarationsAccepted: false })).body.error.code).toBe('FE_DECLARATION_REQUIRED');
+    expect((await a.step('declarations/submit', { taxResidentOutsideIndia: false, politicallyExposed: false })).body.error.code).toBe('FE_DECLARATION_REQUIRED');
+  });
+});

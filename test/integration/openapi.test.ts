@@ -270,7 +270,44 @@ describe('conformance: every documented operation, called, answers as documented
     await ok('POST', `${E}/pan/submit`, { body: { leadId: lead.leadId, panNumber: 'ABCDE1234F', nameOnPan: 'Asha Rao' }, as: journey });
     await refused('POST', `${E}/address/submit`, { body: { leadId: lead.leadId, addressLine: '12 MG Road', city: 'Pune', pinCode: '012' }, as: journey }, 400);
     await ok('POST', `${E}/address/submit`, { body: { leadId: lead.leadId, addressLine: '12 MG Road', city: 'Pune', pinCode: '411001' }, as: journey });
-    expect(await ok('GET', `${E}/journey/status`, { as: journey })).toMatchObject({ id: lead.leadId, state: 'ADDRESS_SUBMITTED' });
+    // The later stages, each refused once with its own code and then taken.
+    const stage = async (path: string, bad: Record<string, unknown>, code: string, good: Record<string, unknown>, status = 400) => {
+      await refused('POST', `${E}/${path}`, { body: { leadId: lead.leadId, ...bad }, as: journey }, status, code);
+      await ok('POST', `${E}/${path}`, { body: { leadId: lead.leadId, ...good }, as: journey });
+    };
+    await stage('email/submit', { email: 'not-an-email' }, 'FE_EMAIL_INVALID', { email: 'asha@example.in' });
+    await stage('email/verify-otp', { otp: '000000' }, 'OTP_INVALID', { otp: '123456' }, 401);
+    const personal = { gender: 'female', maritalStatus: 'married', occupation: 'professional', annualIncome: '10l_25l' };
+    await stage('personal-details/submit', { ...personal, dateOfBirth: '31/12/1990' }, 'FE_DOB_INVALID', { ...personal, dateOfBirth: '1990-12-31' });
+    await stage('bank-account/submit', { bankAccountNumber: '026291800001191', ifsc: 'NOTANIFSC' }, 'FE_IFSC_INVALID', { bankAccountNumber: '026291800001191', ifsc: 'YESB0000262' });
+    await stage('plan/submit', { segments: ['equity'], plan: 'platinum' }, 'FE_PLAN_INVALID', { segments: ['equity'], plan: 'basic' });
+    await stage('nominees/submit', { nominees: [{ name: 'Ravi Rao', relation: 'cousin', sharePercent: 100 }] }, 'FE_NOMINEE_INVALID', { nominees: [{ name: 'Ravi Rao', relation: 'sibling', sharePercent: 100 }] });
+    await stage('declarations/submit', { taxResidentOutsideIndia: false, politicallyExposed: false }, 'FE_DECLARATION_REQUIRED', { taxResidentOutsideIndia: false, politicallyExposed: false, declarationsAccepted: true });
+    await refused('POST', `${E}/application/submit`, { body: { leadId: lead.leadId } }, 401, 'UNAUTHENTICATED');
+    await ok('POST', `${E}/application/submit`, { body: { leadId: lead.leadId }, as: journey });
+    // The back office decides; the applicant cannot.
+    await refused('POST', `${E}/leads/${lead.leadId}/request-changes`, { body: {}, as: journey }, 422, 'INVALID_TRANSITION');
+    await ok('POST', `${E}/leads/${lead.leadId}/request-changes`, { body: { remarks: 'The address proof is unreadable' }, as: ops });
+    await ok('POST', `${E}/application/submit`, { body: { leadId: lead.leadId }, as: journey });
+    await refused('POST', `${E}/leads/${randomUUID()}/reject`, { body: {}, as: ops }, 404, 'RECORD_NOT_FOUND');
+    await refused('POST', `${E}/leads/${lead.leadId}/approve`, { body: {}, as: journey }, 422, 'INVALID_TRANSITION');
+    await ok('POST', `${E}/leads/${lead.leadId}/approve`, { body: {}, as: ops });
+    await refused('POST', `${E}/leads/${lead.leadId}/reject`, { body: {}, as: ops }, 422, 'INVALID_TRANSITION');
+    // The other applicant, through every stage to submission, is rejected.
+    for (const [path, body] of [
+      ['pan/submit', { panNumber: 'PQRST6789K', nameOnPan: 'Asha Rao' }],
+      ['address/submit', { addressLine: '4 Park Street', city: 'Kolkata', pinCode: '700016' }],
+      ['email/submit', { email: 'asha.rao@example.in' }],
+      ['email/verify-otp', { otp: '123456' }],
+      ['personal-details/submit', { ...personal, dateOfBirth: '1988-01-05' }],
+      ['bank-account/submit', { bankAccountNumber: '123456789012', ifsc: 'HDFC0000123' }],
+      ['plan/submit', { segments: ['equity', 'commodity'], plan: 'elite' }],
+      ['nominees/submit', { nominees: [] }],
+      ['declarations/submit', { taxResidentOutsideIndia: true, politicallyExposed: false, declarationsAccepted: true }],
+      ['application/submit', {}],
+    ] as const) await ok('POST', `${E}/${path}`, { body: { leadId: other.id, ...body }, as: otherJourney });
+    await ok('POST', `${E}/leads/${other.id}/reject`, { body: { remarks: 'Tax residence outside India needs the offline process' }, as: ops });
+    expect(await ok('GET', `${E}/journey/status`, { as: journey })).toMatchObject({ id: lead.leadId, state: 'APPROVED' });
     await refused('GET', `${E}/journey/status`, {}, 401, 'UNAUTHENTICATED');
 
     for (const url of [`${E}/leads/${lead.leadId}`, `${E}/leads/${lead.leadId}/transitions`, `${G}/records/lead`, `${G}/records/lead/${lead.leadId}`, `${G}/records/lead/${lead.leadId}/timeline`]) {
