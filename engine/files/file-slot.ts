@@ -6,6 +6,8 @@ import type { CompiledEntity } from '../records/compile-entity.ts';
 
 export interface FileSlotDef {
   label?: string;
+  /** What a move that requires a document here answers while the slot is empty (requiresFiles). */
+  errorCode?: string;
   /** Media types accepted, judged from the bytes (never from the name or the client's header). */
   types: string[];
   maxBytes: number;

@@ -21,6 +21,7 @@ import { followedWorkflow } from './followed-workflow.ts';
 import { assertNoHiddenMoveParts, hiddenFields } from './hidden-fields.ts';
 import { recordRefusedAttempt } from './refused-attempts.ts';
 import { applyComputed } from './computed-fields.ts';
+import { assertRequiredFiles } from './required-files.ts';
 import { documentValues, inputAsKept } from './masked-fields.ts';
 import { assertRecordChecks } from './record-checks.ts';
 import { assertFieldsEditable, assertRequiredInput, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
@@ -117,8 +118,11 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
         ? { event: ask.event, from: state, to: forced.to, override: false, transition: forced.transition }
         : await decideTransition(wf, state, { role: actor.role, ...ask, override: body.override, remarks: body.remarks }, { record: recordFacts, input, actor: actorFacts, now: nowFacts(now) });
     let pending: PendingWrite | undefined;
+    // The code a move asks for is spent whatever its verification makes of it (review, pending).
+    const code = decision.transition?.otp;
     // The input the move needs, with each field's own code (FE_PAN_INVALID), before the rest is judged.
     if (!forced) assertRequiredInput(decision.transition?.requires ?? [], wf.definition.input ?? {}, input, inputPath);
+    if (!forced) await assertRequiredFiles(ctx.db.sql, app.id, current.id, decision.transition?.requiresFiles ?? [], followed.entity.definition.files ?? {});
     // A document the move checks first (verification/verification-step.ts), once per request:
     // a move decided again after a lost race does not ask the vendors again.
     let verification: Readonly<Record<string, unknown>> | undefined;
@@ -198,7 +202,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
       : NOTHING_PREPARED;
     Object.assign(data, prepared.fields);
     Object.assign(changes, prepared.fields);
-    return { write, plan, prepared, decision, wf, messages, limit: decision.transition?.limit, code: decision.transition?.otp, pending };
+    return { write, plan, prepared, decision, wf, messages, limit: decision.transition?.limit, code, pending };
   }
 
   /** `inputPath` is where the input sits in the caller's body ($.input generically, $ for an alias). */

@@ -209,6 +209,8 @@ export interface TransitionDef {
   internal?: true;
   /** Input fields this move needs: one missing answers 400 with the field's errorCode. */
   requires?: string[];
+  /** Attachment slots that must each hold a document before this move (records/required-files.ts). */
+  requiresFiles?: string[];
 }
 
 export interface VerifyStepDef {

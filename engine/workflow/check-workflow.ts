@@ -35,6 +35,8 @@ export function checkWorkflow(file: string, wf: WorkflowDef, defs: AppDefinition
   }
   checkVerifySteps(file, wf, normalizeTransitions(wf), add);
   for (const t of places) (t.requires ?? []).forEach((f, i) => f in (wf.input ?? {}) || add(file, `${t.source}.requires[${i}]`, `The workflow input has no field "${f}"`));
+  const slots = defs.named('entity').get(wf.entity)?.definition.files ?? {};
+  for (const t of places) (t.requiresFiles ?? []).forEach((s, i) => s in slots || add(file, `${t.source}.requiresFiles[${i}]`, `Entity "${wf.entity}" has no attachment slot "${s}"`));
   const otpPolicies = defs.named('otp');
   for (const t of places) {
     if (t.otp && otpPolicies.get(t.otp.policy)?.definition.record) add(file, `${t.source}.otp.policy`, `OTP policy "${t.otp.policy}" is a record OTP (verified with a proof), not a step's code`);

@@ -30,6 +30,7 @@ export function compileWorkflow(def: WorkflowDef): CompiledWorkflow {
     verify: t.verify,
     internal: t.internal === true,
     requires: t.requires ?? [],
+    requiresFiles: t.requiresFiles ?? [],
   }));
 
   const byState = new Map<string, CompiledTransition[]>();

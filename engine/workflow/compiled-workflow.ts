@@ -22,6 +22,8 @@ export interface CompiledTransition {
   internal: boolean;
   /** Input fields this move needs. */
   requires: readonly string[];
+  /** Attachment slots that must each hold a document. */
+  requiresFiles: readonly string[];
 }
 
 export interface CompiledWorkflow {

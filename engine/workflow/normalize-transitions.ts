@@ -14,6 +14,7 @@ export interface NormalizedTransition {
   verify?: VerifyStepDef;
   internal?: boolean;
   requires?: string[];
+  requiresFiles?: string[];
   /** JSON path of the place in the definition, for problems. */
   source: string;
 }
@@ -27,7 +28,7 @@ export function normalizeTransitions(wf: WorkflowDef): NormalizedTransition[] {
   (wf.transitions ?? []).forEach((t, i) => {
     const froms = Array.isArray(t.from) ? t.from : [t.from];
     for (const from of froms) {
-      out.push({ event: t.event, from, to: t.to, roles: [...t.roles], when: t.when, effects: t.effects ?? [], requiresStage: t.requiresStage, limit: t.limit, otp: t.otp, verify: t.verify, internal: t.internal, requires: t.requires, source: `$.transitions[${i}]` });
+      out.push({ event: t.event, from, to: t.to, roles: [...t.roles], when: t.when, effects: t.effects ?? [], requiresStage: t.requiresStage, limit: t.limit, otp: t.otp, verify: t.verify, internal: t.internal, requires: t.requires, requiresFiles: t.requiresFiles, source: `$.transitions[${i}]` });
     }
   });
   for (const [from, row] of Object.entries(wf.matrix ?? {})) {

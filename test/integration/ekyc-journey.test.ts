@@ -425,6 +425,11 @@ describe('eKYC PAN verification (the development fixtures: digits 0000 no such P
   });
 });
 
+/** A 1×1 PNG (a selfie, a signature, an income proof as far as the sniffer is concerned). */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const upload = (leadId: string, token: string, slot: string, name = `${slot}.png`) =>
+  s.request.post(`/v1/apps/ekyc/records/lead/${leadId}/files/${slot}`).set('authorization', `Bearer ${token}`).attach('file', PNG, name);
+
 describe('eKYC: one applicant through every stage over HTTP (development providers)', () => {
   it('goes from signup to an approved account, each stage gated, answered with its journeyStatus, and told to the four consumers', async () => {
     const a = await applicant();
@@ -438,10 +443,21 @@ describe('eKYC: one applicant through every stage over HTTP (development provide
       ['bank-account/submit', { bankAccountNumber: '026291800001191', ifsc: 'YESB0000262' }, 'BANK_VERIFIED', 7, 44],
       ['plan/submit', { segments: ['equity', 'fno'], plan: 'pro' }, 'PLAN_SELECTED', 8, 50],
       ['nominees/submit', { nominees: [{ name: 'Jane Doe', relation: 'spouse', sharePercent: 100 }] }, 'NOMINEES_ADDED', 9, 56],
+      ['income-proof/submit', {}, 'INCOME_PROOF_SUBMITTED', 10, 63],
+      ['selfie/submit', {}, 'SELFIE_SUBMITTED', 11, 69],
+      ['signature/submit', {}, 'SIGNATURE_SUBMITTED', 12, 75],
       ['declarations/submit', { taxResidentOutsideIndia: false, politicallyExposed: false, declarationsAccepted: true }, 'DECLARATIONS_SIGNED', 13, 81],
       ['application/submit', {}, 'SUBMITTED', 15, 94],
     ];
+    const slots: Record<string, string> = { 'income-proof/submit': 'income_proof', 'selfie/submit': 'selfie', 'signature/submit': 'signature' };
     for (const [path, body, state, stage, progress] of stages) {
+      // A document stage: refused until its file is uploaded to the lead (with the journey token).
+      if (slots[path]) {
+        const early = await a.step(path, body);
+        expect(early.status).toBe(400);
+        expect(early.body.error.details).toEqual([{ path: `$.files.${slots[path]}`, message: 'A document is required in this slot before this step' }]);
+        expect((await upload(a.leadId, a.token, slots[path]!)).status).toBe(201);
+      }
       const res = await a.step(path, body);
       expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(200);
       expect(res.body).toMatchObject({ success: true, data: { leadId: a.leadId, state }, journeyStatus: { currentStage: stage, currentState: state, progressPercent: progress } });
@@ -464,13 +480,16 @@ describe('eKYC: one applicant through every stage over HTTP (development provide
     expect(lead).toMatchObject({ state: 'APPROVED', data: { email: 'john.doe@example.in', bankAccountNumber: '026291800001191', bankHolderName: 'JOHN DOE', plan: 'pro', segments: ['equity', 'fno'], politicallyExposed: false } });
     // Every stage's move is in the timeline; the bank account and the PAN only masked there.
     const moves = await sql<{ event: string; input: Record<string, unknown> | null }>("SELECT event, input FROM timeline_entries WHERE record_id = $1 AND outcome = 'accepted' ORDER BY id", [a.leadId]);
-    expect(moves.map((m) => m.event)).toEqual(['create', 'verify_mobile', 'submit_pan', 'submit_address', 'submit_email', 'verify_email', 'submit_personal_details', 'submit_bank_account', 'select_plan', 'submit_nominees', 'submit_declarations', 'submit_application', 'approve']);
+    expect(moves.map((m) => m.event).filter((e) => !e.startsWith('file.'))).toEqual(['create', 'verify_mobile', 'submit_pan', 'submit_address', 'submit_email', 'verify_email', 'submit_personal_details', 'submit_bank_account', 'select_plan', 'submit_nominees', 'submit_income_proof', 'submit_selfie', 'submit_signature', 'submit_declarations', 'submit_application', 'approve']);
     expect(moves.find((m) => m.event === 'submit_bank_account')!.input).toEqual({ bankAccountNumber: '***********1191', ifsc: 'YESB0000262' });
     expect(JSON.stringify(moves)).not.toMatch(/ABCDE1234F|026291800001191/);
     // Each stage told the four consumers.
     const events = await sql<{ type: string; n: number }>("SELECT payload ->> 'type' AS type, count(*)::int AS n FROM outbox_messages WHERE channel = 'event' AND payload ->> 'key' = $1 GROUP BY 1 ORDER BY 1", [a.leadId]);
     expect(events.every((e) => e.n === 4)).toBe(true);
-    expect(events.map((e) => e.type).sort()).toEqual(['ACCOUNT_APPROVED', 'ADDRESS_SUBMITTED', 'APPLICATION_SUBMITTED', 'BANK_VERIFIED', 'DECLARATIONS_SUBMITTED', 'EMAIL_VERIFIED', 'LEAD_CREATED', 'MOBILE_VERIFIED', 'NOMINEES_SUBMITTED', 'PAN_SUBMITTED', 'PERSONAL_DETAILS_SUBMITTED', 'PLAN_SELECTED']);
+    expect(events.map((e) => e.type).sort()).toEqual(['ACCOUNT_APPROVED', 'ADDRESS_SUBMITTED', 'APPLICATION_SUBMITTED', 'BANK_VERIFIED', 'DECLARATIONS_SUBMITTED', 'EMAIL_VERIFIED', 'INCOME_PROOF_SUBMITTED', 'LEAD_CREATED', 'MOBILE_VERIFIED', 'NOMINEES_SUBMITTED', 'PAN_SUBMITTED', 'PERSONAL_DETAILS_SUBMITTED', 'PLAN_SELECTED', 'SELFIE_SUBMITTED', 'SIGNATURE_SUBMITTED']);
+    // The documents are the lead's, for operations to review; another applicant's token cannot add one.
+    const b = await applicant();
+    expect((await upload(a.leadId, b.token, 'selfie')).status).toBe(403);
     // The email code went to the address given, by email.
     expect((await sql("SELECT 1 FROM outbox_messages WHERE channel = 'email' AND recipient = 'john.doe@example.in'")).length).toBe(1);
   });
@@ -502,6 +521,13 @@ describe('eKYC: one applicant through every stage over HTTP (development provide
     expect((await a.step('plan/submit', { segments: ['equity'], plan: 'pro' })).status).toBe(200);
     expect((await a.step('nominees/submit', { nominees: [{ name: 'J', relation: 'spouse', sharePercent: 100 }] })).body.error.code).toBe('FE_NOMINEE_INVALID');
     expect((await a.step('nominees/submit', { nominees: [] })).status).toBe(200);
+    expect((await a.step('income-proof/submit', {})).body.error.code).toBe('FE_INCOME_PROOF_REQUIRED');
+    // A program named .png is no image: refused from its bytes.
+    expect((await s.request.post(`/v1/apps/ekyc/records/lead/${a.leadId}/files/selfie`).set('authorization', `Bearer ${a.token}`).attach('file', Buffer.from('MZ\x90\x00 not an image'), 'selfie.png')).status).toBe(415);
+    for (const [slot, path] of [['income_proof', 'income-proof/submit'], ['selfie', 'selfie/submit'], ['signature', 'signature/submit']] as const) {
+      expect((await upload(a.leadId, a.token, slot)).status).toBe(201);
+      expect((await a.step(path, {})).status).toBe(200);
+    }
     expect((await a.step('declarations/submit', { taxResidentOutsideIndia: false, politicallyExposed: false, declarationsAccepted: false })).body.error.code).toBe('FE_DECLARATION_REQUIRED');
     expect((await a.step('declarations/submit', { taxResidentOutsideIndia: false, politicallyExposed: false })).body.error.code).toBe('FE_DECLARATION_REQUIRED');
   });

@@ -198,6 +198,9 @@ export const review: Patch = { invoiceNumber: 'INV1', status: 'UnderReview' };
   }, 60_000);
 });
 
+/** A 1×1 PNG: a document an eKYC applicant uploads. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+
 describe('conformance: every documented operation, called, answers as documented', () => {
   let c: Conformance;
   type Call = { as?: Headers; body?: unknown; csv?: string; headers?: Record<string, string>; file?: { name: string; content: Buffer; fields?: Record<string, string> } };
@@ -282,6 +285,11 @@ describe('conformance: every documented operation, called, answers as documented
     await stage('bank-account/submit', { bankAccountNumber: '026291800001191', ifsc: 'NOTANIFSC' }, 'FE_IFSC_INVALID', { bankAccountNumber: '026291800001191', ifsc: 'YESB0000262' });
     await stage('plan/submit', { segments: ['equity'], plan: 'platinum' }, 'FE_PLAN_INVALID', { segments: ['equity'], plan: 'basic' });
     await stage('nominees/submit', { nominees: [{ name: 'Ravi Rao', relation: 'cousin', sharePercent: 100 }] }, 'FE_NOMINEE_INVALID', { nominees: [{ name: 'Ravi Rao', relation: 'sibling', sharePercent: 100 }] });
+    for (const [slot, path, code] of [['income_proof', 'income-proof/submit', 'FE_INCOME_PROOF_REQUIRED'], ['selfie', 'selfie/submit', 'FE_SELFIE_REQUIRED'], ['signature', 'signature/submit', 'FE_SIGNATURE_REQUIRED']] as const) {
+      await refused('POST', `${E}/${path}`, { body: { leadId: lead.leadId }, as: journey }, 400, code);
+      expect((await call('POST', `${G}/records/lead/${lead.leadId}/files/${slot}`, { as: journey, file: { name: `${slot}.png`, content: PNG } })).status).toBe(201);
+      await ok('POST', `${E}/${path}`, { body: { leadId: lead.leadId }, as: journey });
+    }
     await stage('declarations/submit', { taxResidentOutsideIndia: false, politicallyExposed: false }, 'FE_DECLARATION_REQUIRED', { taxResidentOutsideIndia: false, politicallyExposed: false, declarationsAccepted: true });
     await refused('POST', `${E}/application/submit`, { body: { leadId: lead.leadId } }, 401, 'UNAUTHENTICATED');
     await ok('POST', `${E}/application/submit`, { body: { leadId: lead.leadId }, as: journey });
@@ -303,11 +311,41 @@ describe('conformance: every documented operation, called, answers as documented
       ['bank-account/submit', { bankAccountNumber: '123456789012', ifsc: 'HDFC0000123' }],
       ['plan/submit', { segments: ['equity', 'commodity'], plan: 'elite' }],
       ['nominees/submit', { nominees: [] }],
+      ['income-proof/submit', {}],
+      ['selfie/submit', {}],
+      ['signature/submit', {}],
       ['declarations/submit', { taxResidentOutsideIndia: true, politicallyExposed: false, declarationsAccepted: true }],
       ['application/submit', {}],
-    ] as const) await ok('POST', `${E}/${path}`, { body: { leadId: other.id, ...body }, as: otherJourney });
+    ] as const) {
+      const slot = { 'income-proof/submit': 'income_proof', 'selfie/submit': 'selfie', 'signature/submit': 'signature' }[path as string];
+      if (slot) expect((await call('POST', `${G}/records/lead/${other.id}/files/${slot}`, { as: otherJourney, file: { name: `${slot}.png`, content: PNG } })).status).toBe(201);
+      await ok('POST', `${E}/${path}`, { body: { leadId: other.id, ...body }, as: otherJourney });
+    }
     await ok('POST', `${E}/leads/${other.id}/reject`, { body: { remarks: 'Tax residence outside India needs the offline process' }, as: ops });
     expect(await ok('GET', `${E}/journey/status`, { as: journey })).toMatchObject({ id: lead.leadId, state: 'APPROVED' });
+
+    // The applicant's documents: list, read, review (ops), remove, a direct upload and a download.
+    const files = `${G}/records/lead/${lead.leadId}/files`;
+    const listed = (await ok('GET', `${files}?slot=selfie`, { as: journey })) as { id: string }[];
+    await refused('GET', files, { as: otherJourney }, 403, 'FORBIDDEN');
+    const selfie = listed[0]!.id;
+    const got = await ok('GET', `${files}/selfie/${selfie}`, { as: ops });
+    await refused('GET', `${files}/selfie/${randomUUID()}`, { as: ops }, 404, 'NOT_FOUND');
+    await ok('POST', `${files}/selfie/${selfie}/review`, { as: ops, body: { status: 'approved' } });
+    await refused('POST', `${files}/selfie/${selfie}/review`, { as: journey, body: { status: 'approved' } }, 403, 'FORBIDDEN');
+    const target = await ok('POST', `${files}/income_proof/upload-url`, { as: journey, body: { fileName: 'payslip.png' } });
+    await refused('POST', `${files}/income_proof/upload-url`, { as: journey, body: { fileName: 'x.png', colour: 'blue' } }, 400, 'VALIDATION_FAILED');
+    const put = await supertest(s.http).put(new URL(target.uploadUrl as string).pathname).set('Content-Type', 'application/octet-stream').send(PNG);
+    c.check('PUT', new URL(target.uploadUrl as string).pathname, put);
+    expect(put.status).toBe(201);
+    await refused('PUT', `${G}/uploads/not-a-token`, { csv: 'x' }, 401, 'UNAUTHENTICATED');
+    const direct = await ok('POST', `${files}/income_proof/complete`, { as: journey, body: { upload: target.upload } }, 201);
+    await refused('POST', `${files}/income_proof/complete`, { as: journey, body: { upload: target.upload } }, 409, 'CONFLICT');
+    await ok('DELETE', `${files}/income_proof/${direct.id}`, { as: ops });
+    await refused('DELETE', `${files}/income_proof/${direct.id}`, { as: ops }, 409, 'CONFLICT');
+    const download = new URL(got.download.url as string).pathname;
+    await call('GET', download).then((res) => expect(res.status).toBe(200));
+    await refused('GET', `${download}x`, {}, 401, 'UNAUTHENTICATED');
     await refused('GET', `${E}/journey/status`, {}, 401, 'UNAUTHENTICATED');
 
     for (const url of [`${E}/leads/${lead.leadId}`, `${E}/leads/${lead.leadId}/transitions`, `${G}/records/lead`, `${G}/records/lead/${lead.leadId}`, `${G}/records/lead/${lead.leadId}/timeline`]) {

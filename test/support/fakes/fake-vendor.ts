@@ -27,6 +27,11 @@ export interface FakeVendor {
   clearScript(): void;
   /** Every request that reached the fake, answered or failed. */
   calls(): number;
+  /**
+   * How the vendor behaves from now on when nothing is scripted (benchmarks): `latencyMs` before
+   * each answer, and `fails(n)` whether the n-th call answers 503 instead.
+   */
+  conditions(c: { latencyMs?: () => number; fails?: (n: number) => boolean }): void;
   close(): Promise<void>;
 }
 
@@ -34,6 +39,7 @@ export async function startFakeVendor(handle: (req: ReceivedRequest) => VendorRe
   const received: ReceivedRequest[] = [];
   const queue: Scripted[] = [];
   let calls = 0;
+  let conditions: { latencyMs?: () => number; fails?: (n: number) => boolean } = {};
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -50,9 +56,15 @@ export async function startFakeVendor(handle: (req: ReceivedRequest) => VendorRe
         return;
       }
       if (next) return reply({ status: next.status, body: next.body ?? '', headers: next.headers });
-      const r = handle(request);
-      if (r.status < 300) received.push(request);
-      reply(r);
+      const answer = () => {
+        if (conditions.fails?.(calls)) return reply({ status: 503, body: '{"message":"service unavailable"}' });
+        const r = handle(request);
+        if (r.status < 300) received.push(request);
+        reply(r);
+      };
+      const wait = conditions.latencyMs?.() ?? 0;
+      if (wait > 0) setTimeout(answer, wait).unref();
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -63,6 +75,7 @@ export async function startFakeVendor(handle: (req: ReceivedRequest) => VendorRe
     script: (...next) => queue.push(...next),
     clearScript: () => queue.splice(0),
     calls: () => calls,
+    conditions: (c) => void (conditions = c),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
