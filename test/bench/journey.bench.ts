@@ -47,6 +47,8 @@ const STEPS: [string, Record<string, unknown>][] = [
   ['selfie/submit', {}],
   ['signature/submit', {}],
   ['declarations/submit', { taxResidentOutsideIndia: false, politicallyExposed: false, declarationsAccepted: true }],
+  ['esign/request', {}],
+  ['esign/confirm', { otp: '1234' }],
   ['application/submit', {}],
 ];
 

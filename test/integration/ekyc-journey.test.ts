@@ -447,6 +447,8 @@ describe('eKYC: one applicant through every stage over HTTP (development provide
       ['selfie/submit', {}, 'SELFIE_SUBMITTED', 11, 69],
       ['signature/submit', {}, 'SIGNATURE_SUBMITTED', 12, 75],
       ['declarations/submit', { taxResidentOutsideIndia: false, politicallyExposed: false, declarationsAccepted: true }, 'DECLARATIONS_SIGNED', 13, 81],
+      ['esign/request', {}, 'ESIGN_OTP_SENT', 13, 81],
+      ['esign/confirm', { otp: '1234' }, 'ESIGNED', 14, 88],
       ['application/submit', {}, 'SUBMITTED', 15, 94],
     ];
     const slots: Record<string, string> = { 'income-proof/submit': 'income_proof', 'selfie/submit': 'selfie', 'signature/submit': 'signature' };
@@ -480,13 +482,15 @@ describe('eKYC: one applicant through every stage over HTTP (development provide
     expect(lead).toMatchObject({ state: 'APPROVED', data: { email: 'john.doe@example.in', bankAccountNumber: '026291800001191', bankHolderName: 'JOHN DOE', plan: 'pro', segments: ['equity', 'fno'], politicallyExposed: false } });
     // Every stage's move is in the timeline; the bank account and the PAN only masked there.
     const moves = await sql<{ event: string; input: Record<string, unknown> | null }>("SELECT event, input FROM timeline_entries WHERE record_id = $1 AND outcome = 'accepted' ORDER BY id", [a.leadId]);
-    expect(moves.map((m) => m.event).filter((e) => !e.startsWith('file.'))).toEqual(['create', 'verify_mobile', 'submit_pan', 'submit_address', 'submit_email', 'verify_email', 'submit_personal_details', 'submit_bank_account', 'select_plan', 'submit_nominees', 'submit_income_proof', 'submit_selfie', 'submit_signature', 'submit_declarations', 'submit_application', 'approve']);
+    expect(moves.map((m) => m.event).filter((e) => !e.startsWith('file.'))).toEqual(['create', 'verify_mobile', 'submit_pan', 'submit_address', 'submit_email', 'verify_email', 'submit_personal_details', 'submit_bank_account', 'select_plan', 'submit_nominees', 'submit_income_proof', 'submit_selfie', 'submit_signature', 'submit_declarations', 'request_esign', 'sign_application', 'submit_application', 'approve']);
     expect(moves.find((m) => m.event === 'submit_bank_account')!.input).toEqual({ bankAccountNumber: '***********1191', ifsc: 'YESB0000262' });
     expect(JSON.stringify(moves)).not.toMatch(/ABCDE1234F|026291800001191/);
     // Each stage told the four consumers.
     const events = await sql<{ type: string; n: number }>("SELECT payload ->> 'type' AS type, count(*)::int AS n FROM outbox_messages WHERE channel = 'event' AND payload ->> 'key' = $1 GROUP BY 1 ORDER BY 1", [a.leadId]);
     expect(events.every((e) => e.n === 4)).toBe(true);
-    expect(events.map((e) => e.type).sort()).toEqual(['ACCOUNT_APPROVED', 'ADDRESS_SUBMITTED', 'APPLICATION_SUBMITTED', 'BANK_VERIFIED', 'DECLARATIONS_SUBMITTED', 'EMAIL_VERIFIED', 'INCOME_PROOF_SUBMITTED', 'LEAD_CREATED', 'MOBILE_VERIFIED', 'NOMINEES_SUBMITTED', 'PAN_SUBMITTED', 'PERSONAL_DETAILS_SUBMITTED', 'PLAN_SELECTED', 'SELFIE_SUBMITTED', 'SIGNATURE_SUBMITTED']);
+    expect(events.map((e) => e.type).sort()).toEqual(['ACCOUNT_APPROVED', 'ADDRESS_SUBMITTED', 'APPLICATION_ESIGNED', 'APPLICATION_SUBMITTED', 'BANK_VERIFIED', 'DECLARATIONS_SUBMITTED', 'EMAIL_VERIFIED', 'INCOME_PROOF_SUBMITTED', 'LEAD_CREATED', 'MOBILE_VERIFIED', 'NOMINEES_SUBMITTED', 'PAN_SUBMITTED', 'PERSONAL_DETAILS_SUBMITTED', 'PLAN_SELECTED', 'SELFIE_SUBMITTED', 'SIGNATURE_SUBMITTED']);
+    // The signed application form: a PDF rendered from the lead, kept in the blob store.
+    expect(lead!.data.applicationForm).toMatchObject({ contentType: 'application/pdf', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     // The documents are the lead's, for operations to review; another applicant's token cannot add one.
     const b = await applicant();
     expect((await upload(a.leadId, b.token, 'selfie')).status).toBe(403);

@@ -291,6 +291,20 @@ describe('conformance: every documented operation, called, answers as documented
       await ok('POST', `${E}/${path}`, { body: { leadId: lead.leadId }, as: journey });
     }
     await stage('declarations/submit', { taxResidentOutsideIndia: false, politicallyExposed: false }, 'FE_DECLARATION_REQUIRED', { taxResidentOutsideIndia: false, politicallyExposed: false, declarationsAccepted: true });
+    await refused('POST', `${E}/esign/request`, { body: { leadId: lead.leadId } }, 401, 'UNAUTHENTICATED');
+    await ok('POST', `${E}/esign/request`, { body: { leadId: lead.leadId }, as: journey });
+    await stage('esign/confirm', { otp: '0000' }, 'OTP_INVALID', { otp: '1234' }, 401);
+    // The form it signed, as rendered (the generic document route; the applicant's own lead).
+    const form = `${G}/records/lead/${lead.leadId}/documents/applicationForm`;
+    const signed = await supertest(s.http).get(form).set(journey).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (b: Buffer) => chunks.push(b));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    c.check('GET', form, { status: signed.status, headers: signed.headers, text: (signed.body as Buffer).toString('latin1'), body: {} } as unknown as typeof signed);
+    expect(signed.status).toBe(200);
+    expect((signed.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
+    await refused('GET', `${G}/records/lead/${lead.leadId}/documents/applicationForm`, { as: otherJourney }, 403, 'FORBIDDEN');
     await refused('POST', `${E}/application/submit`, { body: { leadId: lead.leadId } }, 401, 'UNAUTHENTICATED');
     await ok('POST', `${E}/application/submit`, { body: { leadId: lead.leadId }, as: journey });
     // The back office decides; the applicant cannot.
@@ -315,6 +329,8 @@ describe('conformance: every documented operation, called, answers as documented
       ['selfie/submit', {}],
       ['signature/submit', {}],
       ['declarations/submit', { taxResidentOutsideIndia: true, politicallyExposed: false, declarationsAccepted: true }],
+      ['esign/request', {}],
+      ['esign/confirm', { otp: '1234' }],
       ['application/submit', {}],
     ] as const) {
       const slot = { 'income-proof/submit': 'income_proof', 'selfie/submit': 'selfie', 'signature/submit': 'signature' }[path as string];
