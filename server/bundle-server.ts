@@ -6,14 +6,18 @@
 // dynamic (split chunks: what loads on first use still does). plugin-api stays the one module the
 // bundle and the plugins share (dist/engine/plugin-api.js): a ProviderError a plugin throws must be
 // the class the engine checks for. No minifying: stack traces keep their names.
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
+/** A chunk a running server may still load lazily is kept this long after a rebuild replaced it. */
+const KEEP_REPLACED_MS = 24 * 3600_000;
+
 /** Entry points of dist/ that npm start and npm run worker run, bundled into `outdir`. */
 export async function bundleServer(dist: string, outdir = path.join(dist, 'bundle')): Promise<void> {
-  rmSync(outdir, { recursive: true, force: true });
-  await build({
+  // Not emptied first: a server started from the last build loads its lazy chunks (content-hashed
+  // names) later; they stay a day, then go.
+  const result = await build({
     entryPoints: { main: path.join(dist, 'server', 'main.js'), worker: path.join(dist, 'server', 'worker.js') },
     outdir,
     bundle: true,
@@ -23,6 +27,7 @@ export async function bundleServer(dist: string, outdir = path.join(dist, 'bundl
     target: 'node20',
     packages: 'external',
     logLevel: 'warning',
+    metafile: true,
     plugins: [
       {
         name: 'plugin-api-shared',
@@ -33,4 +38,9 @@ export async function bundleServer(dist: string, outdir = path.join(dist, 'bundl
       },
     ],
   });
+  const made = new Set(Object.keys(result.metafile.outputs).map((f) => path.resolve(f)));
+  for (const name of readdirSync(outdir)) {
+    const file = path.join(outdir, name);
+    if (!made.has(file) && Date.now() - statSync(file).mtimeMs > KEEP_REPLACED_MS) rmSync(file, { force: true });
+  }
 }

@@ -5,7 +5,7 @@
 // entity that requires the proof (EntityDef.proof) spends it once, in the create's transaction.
 import type { Actor } from '../auth/actor.ts';
 import { requirePermission, scopeRuleOf } from '../auth/permissions.ts';
-import { scopeValues } from '../records/record-scope.ts';
+import { assertInScope, scopeValues } from '../records/record-scope.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
@@ -125,6 +125,8 @@ export function createRecordOtp(ctx: EngineContext, otp: OtpService) {
       const { policy, entity } = recordPolicy(app, policyName, entityName, actor);
       const { phone, email } = validateRequest(body);
       const row = await loadEligible(app, entity, policy.record!.when, id, actor, '$.id');
+      // The record is the caller's to reach (their scope; a record session's own record).
+      await assertInScope(ctx.db.sql, app.id, actor, requirePermission(app, actor, entity.name, 'read'), row);
       // One subject per customer contact at one record (its id as stored, the email in lower case,
       // so another spelling is not another customer): resends and lockouts count per customer there.
       const subject = `${entity.name}:${row.id}:${phone ?? ''}:${email?.toLowerCase() ?? ''}`;
@@ -135,6 +137,8 @@ export function createRecordOtp(ctx: EngineContext, otp: OtpService) {
       const { policy, entity } = recordPolicy(app, policyName, entityName, actor);
       const { otpId, code } = validateVerify(body);
       const row = await loadEligible(app, entity, policy.record!.when, id, actor, '$.id');
+      // The record is the caller's to reach (their scope; a record session's own record).
+      await assertInScope(ctx.db.sql, app.id, actor, requirePermission(app, actor, entity.name, 'read'), row);
       const challenge = await ctx.db.otpChallenge.findUnique({ where: { id: otpId }, select: { subject: true } });
       // A code for another record (or another customer's code) is simply not this record's code.
       if (!challenge?.subject.startsWith(`${entity.name}:${row.id}:`)) throw new AppError('OTP_INVALID');

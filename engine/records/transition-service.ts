@@ -23,6 +23,7 @@ import { recordRefusedAttempt } from './refused-attempts.ts';
 import { applyComputed } from './computed-fields.ts';
 import { assertRequiredFiles } from './required-files.ts';
 import { documentValues, inputAsKept } from './masked-fields.ts';
+import { maskDocumentsIn } from '../support/mask-document.ts';
 import { assertRecordChecks } from './record-checks.ts';
 import { assertFieldsEditable, assertRequiredInput, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
 import { assertValid, bodyValidator } from '../support/validate-body.ts';
@@ -60,6 +61,8 @@ export type TransitionAsk = { event: string } | { target: string; targetField?: 
 interface ForcedMove {
   to: string;
   transition?: CompiledTransition;
+  /** The state the record must still be in (the pending one): moved on meanwhile, the move is not made. */
+  from: string;
 }
 
 /** A verifying move waiting in its pending state: what the retry job needs (pending-verifications.ts). */
@@ -113,6 +116,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
     const state = current.state ?? wf.initial;
     attempt.from = state;
     const recordFacts = recordView(entity, current);
+    if (forced && state !== forced.from) throw new AppError('CONFLICT', `The ${entity.name} left ${forced.from} meanwhile; the verification's move is not made`);
     let decision: TransitionDecision =
       forced && 'event' in ask
         ? { event: ask.event, from: state, to: forced.to, override: false, transition: forced.transition }
@@ -123,6 +127,10 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
     // The input the move needs, with each field's own code (FE_PAN_INVALID), before the rest is judged.
     if (!forced) assertRequiredInput(decision.transition?.requires ?? [], wf.definition.input ?? {}, input, inputPath);
     if (!forced) await assertRequiredFiles(ctx.db.sql, app.id, current.id, decision.transition?.requiresFiles ?? [], followed.entity.definition.files ?? {});
+    // A move that needs a code is refused without one before any vendor is asked.
+    if (!forced && code && typeof input[code.field] !== 'string') {
+      throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: `${inputPath}.${code.field}`, message: 'The code sent for this step is required' }] });
+    }
     // A document the move checks first (verification/verification-step.ts), once per request:
     // a move decided again after a lost race does not ask the vendors again.
     let verification: Readonly<Record<string, unknown>> | undefined;
@@ -142,6 +150,8 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
       } else verification = step.facts;
     }
     const effects = [...wf.commonEffects, ...(decision.transition?.effects ?? [])];
+    // Document numbers (mask: true): shown by their last four characters in messages and the audit.
+    const documents = [...documentValues(entity.fields, current.data), ...documentValues(wf.definition.input ?? {}, input)];
     // Fields sent with the move are judged in the state the record is in now (an invoice number
     // may be added while New), then the move's own `set` effects apply on top.
     if (fields) assertFieldsEditable(entity, fields, current.state);
@@ -156,7 +166,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
         recordId: current.id,
         key: `${app.id}:${current.id}:v${current.version + 1}`,
         after: (set) => ({ ...found, ...set, [wf.field]: decision.to, version: current.version + 1 }),
-        documents: [...documentValues(entity.fields, current.data), ...documentValues(wf.definition.input ?? {}, input)],
+        documents,
       },
     );
     if (Object.keys(plan.fields).length) assertValid(entity.validatePatch, plan.fields, '$.effects');
@@ -183,8 +193,8 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
       // whole record: the full picture at any point is the chain of these entries.
       audit: {
         action: decision.override ? 'transition.override' : 'transition',
-        before: { state: current.state, data: pick(current.data, Object.keys(changes)) },
-        after: { state: decision.to, data: changes },
+        before: { state: current.state, data: maskDocumentsIn(pick(current.data, Object.keys(changes)), documents) },
+        after: { state: decision.to, data: maskDocumentsIn(changes, documents) },
         detail: { event: decision.event, remarks: body.remarks },
       },
       outbox: outboxRecordset(messages, now),
@@ -202,7 +212,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
       : NOTHING_PREPARED;
     Object.assign(data, prepared.fields);
     Object.assign(changes, prepared.fields);
-    return { write, plan, prepared, decision, wf, messages, limit: decision.transition?.limit, code, pending };
+    return { write, plan, prepared, decision, wf, messages, limit: decision.transition?.limit, code: forced ? undefined : code, pending };
   }
 
   /** `inputPath` is where the input sits in the caller's body ($.input generically, $ for an alias). */
@@ -330,8 +340,9 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
     if (!transition || current.state !== transition.verify!.pending) return 'finished';
     const actor: Actor = { id: SYSTEM_ROLE, app: app.id, role: SYSTEM_ROLE };
     const target = { app: app.id, entity: entity.name };
+    const from = current.state;
     const back = (review: CompiledTransition | undefined, remarks: string) =>
-      run(target, actor, current.id, { event: review?.event ?? p.event }, { remarks }, undefined, '$.input', { forced: { to: review?.to ?? p.fromState, transition: review } });
+      run(target, actor, current.id, { event: review?.event ?? p.event }, { remarks, ...(review ? { input: p.input } : {}) }, undefined, '$.input', { forced: { from, to: review?.to ?? p.fromState, transition: review } });
     if (giveUp) {
       await back(failedVerification({ wf, transition }, Number.MAX_SAFE_INTEGER), `No verification provider answered in ${p.tries} tries`);
       return 'finished';
@@ -340,7 +351,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
     if (answer.outcome === 'unavailable') return 'again';
     if (answer.outcome === 'verified') {
       const verified = new Map<string, VerificationStepOutcome>([[`${p.event}:${current.state}`, { verified: true, facts: answer.facts }]]);
-      await run(target, actor, current.id, { event: p.event }, { input: p.input }, undefined, '$.input', { forced: { to: transition.to, transition }, verified });
+      await run(target, actor, current.id, { event: p.event }, { input: p.input }, undefined, '$.input', { forced: { from, to: transition.to, transition }, verified });
       return 'finished';
     }
     const attempt = answer.failed + 1;

@@ -74,10 +74,11 @@ function subjectOf(call: VerificationStepCall): Record<string, string> {
 export async function runVerificationStep(ctx: EngineContext, call: VerificationStepCall): Promise<VerificationStepOutcome> {
   const step = call.transition.verify!;
   const subject = subjectOf(call);
-  const { outcome, facts, failed } = await askProviders(ctx, call, subject);
+  const { outcome, facts, failed, permanent } = await askProviders(ctx, call, subject);
   if (outcome === 'verified') return { verified: true, facts };
   if (outcome === 'unavailable') {
-    if (step.pending) return { pending: { to: step.pending, subject } };
+    // A vendor refusing the request itself (bad credentials, a malformed call) is no outage to wait out.
+    if (step.pending && !permanent) return { pending: { to: step.pending, subject } };
     throw new AppError('VERIFICATION_UNAVAILABLE', undefined, { data: { retryAfterSeconds: RETRY_AFTER_SECONDS } });
   }
   const review = failedVerification(call, failed + 1);
@@ -104,7 +105,7 @@ export function refusal(step: VerifyStepDef, outcome: 'mismatch' | 'invalid', at
  * verifications of this move while the record has not moved (its version) — once operations send
  * it back, the applicant starts afresh.
  */
-export async function askProviders(ctx: EngineContext, call: VerificationCall, subject: Record<string, string>): Promise<ProvidersAnswer & { failed: number }> {
+export async function askProviders(ctx: EngineContext, call: VerificationCall, subject: Record<string, string>): Promise<ProvidersAnswer & { failed: number; permanent: boolean }> {
   const step = call.transition.verify!;
   const { rows } = await ctx.db.sql.query<{ calls: number; failed: number }>(
     `SELECT count(*)::int AS calls, (count(*) FILTER (WHERE outcome IN ('mismatch', 'invalid') AND record_version = $4))::int AS failed
@@ -116,16 +117,18 @@ export async function askProviders(ctx: EngineContext, call: VerificationCall, s
 
   let answered: { provider: string; result: VerificationResult } | undefined;
   let error: string | undefined;
+  let permanent = false;
   try {
     answered = await verifyThroughChain(ctx.verification(call.app), { check: step.check, subject, reference });
   } catch (err) {
     if (!(err instanceof ProviderError)) throw err;
     error = err.message;
-    ctx.logger.warn({ app: call.app.id, record: call.record.id, event: call.transition.event, check: step.check, err: { message: err.message, vendor: err.vendor, transient: err.transient } }, 'no verification provider could answer');
+    permanent = !err.transient;
+    (permanent ? ctx.logger.error.bind(ctx.logger) : ctx.logger.warn.bind(ctx.logger))({ app: call.app.id, record: call.record.id, event: call.transition.event, check: step.check, err: { message: err.message, vendor: err.vendor, transient: err.transient } }, 'no verification provider could answer');
   }
   const outcome = answered?.result.outcome ?? 'unavailable';
   await keepEvidence(ctx, call, { check: step.check, reference, outcome, subject, answered, error });
-  return { outcome, facts: answered?.result.facts ?? {}, failed };
+  return { outcome, facts: answered?.result.facts ?? {}, failed, permanent };
 }
 
 /** One row per call (append-only) and its audit entry; the document numbers masked in both. */

@@ -54,6 +54,7 @@ function checkVerifySteps(file: string, wf: WorkflowDef, all: readonly Normalize
     else if (pending !== undefined && wf.states[pending]!.final) add(file, `${t.source}.verify.pending`, `A move waits in "${pending}" until a provider answers: it cannot be final`);
     // A move that waits for a provider keeps its subject for the retry: never one that is never stored.
     const neverStored = Object.values(t.verify?.subject ?? {}).map((v) => /^\s*\{\{\s*input\.([A-Za-z0-9_]+)\s*\}\}\s*$/.exec(v)?.[1]).filter((f) => f && wf.input?.[f]?.store === false);
+    if (pending !== undefined && t.otp) add(file, `${t.source}.verify.pending`, 'A move that spends a code cannot wait for a retry: the retry would have no code to give');
     if (pending !== undefined && neverStored.length) add(file, `${t.source}.verify.pending`, `The subject reads ${neverStored.map((f) => `"${f}"`).join(', ')}, which is never stored (store: false): a move cannot wait for a retry with it`);
     if (t.verify) {
       for (const [key, template] of Object.entries(t.verify.subject)) {

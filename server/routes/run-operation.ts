@@ -13,5 +13,6 @@ export async function runOperation(spec: OperationSpec, engine: Engine, req: Req
   // A call made with a record session answers a fresh token: the session lasts while it is used.
   const caller = sessionCallerOf(req);
   const fresh = caller && result.status < 400 ? await engine.auth.refreshRecordSession(caller) : undefined;
-  return fresh ? { ...result, headers: { ...result.headers, ...sessionHeaders(fresh) } } : result;
+  // A create that answered a session of its own (a new signup sent with an old token) keeps it.
+  return fresh ? { ...result, headers: { ...sessionHeaders(fresh), ...result.headers } } : result;
 }

@@ -104,6 +104,15 @@ describe('eKYC journey token', () => {
     expect((await a.step('registration/verify-otp', { otp: '1234' })).status).toBe(200);
   });
 
+  it("answers a new signup sent with an old token the new lead's token, not a refresh of the old one", async () => {
+    const a = await applicant();
+    const again = await s.request.post('/ekyc/api/v1/registration/signup').set('authorization', `Bearer ${a.token}`).send(valid());
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    const payload = JSON.parse(Buffer.from(String(again.headers['x-session-token']).split('.')[1]!, 'base64url').toString()) as { sub: string };
+    expect(payload.sub).toBe(again.body.data.leadId);
+    expect(payload.sub).not.toBe(a.leadId);
+  });
+
   it('answers a fresh token with every step: it lasts 30 minutes from the last step, not from signup', async () => {
     const a = await applicant();
     const first = a.token;
@@ -404,6 +413,8 @@ describe('eKYC PAN verification (the development fixtures: digits 0000 no such P
     const third = await panSubmit(a, 'ABCDE9999F');
     expect(third.status, JSON.stringify(third.body)).toBe(200);
     expect(third.body).toMatchObject({ data: { state: 'PAN_REVIEW' }, journeyStatus: { currentStage: 2, currentState: 'PAN_REVIEW' } });
+    // Operations review the PAN as submitted: it is kept on the lead.
+    expect((await sql<{ data: Record<string, string> }>('SELECT data FROM records WHERE id = $1', [a.leadId]))[0]!.data).toMatchObject({ panNumber: 'ABCDE9999F', nameOnPan: 'JOHN DOE' });
     // Under review, no later step opens, and the review move is never the applicant's to ask for.
     expect((await a.step('address/submit', { addressLine: '12 MG Road', city: 'Pune', pinCode: '411001' })).status).toBe(409);
     const b = await verifiedMobile();

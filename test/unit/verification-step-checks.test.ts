@@ -33,6 +33,12 @@ describe('verification steps at load', () => {
     expect(problemsWith((wf) => void delete review(wf).internal)).toEqual([expect.stringContaining('Move "pan_to_review" must be internal: true')]);
   });
 
+  it('refuses a move that spends a code and could wait for a retry (the retry would have no code)', () => {
+    expect(problemsWith((wf) => void ((submitPan(wf) as unknown as Record<string, unknown>).otp = { policy: 'mobile-otp', field: 'otp' }))).toEqual([
+      expect.stringContaining('A move that spends a code cannot wait for a retry'),
+    ]);
+  });
+
   it('refuses a subject value that is neither text nor one input or record path', () => {
     expect(problemsWith((wf) => void ((submitPan(wf).verify.subject as Record<string, string>).pan = '{{input.panNumber}}-{{actor.id}}'))).toEqual([
       expect.stringContaining('A subject value is text or one {{input.<field>}} / {{record.<field>}}'),
