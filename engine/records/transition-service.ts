@@ -193,8 +193,8 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
       // whole record: the full picture at any point is the chain of these entries.
       audit: {
         action: decision.override ? 'transition.override' : 'transition',
-        before: { state: current.state, data: maskDocumentsIn(pick(current.data, Object.keys(changes)), documents) },
-        after: { state: decision.to, data: maskDocumentsIn(changes, documents) },
+        before: { state: current.state, data: pick(current.data, Object.keys(changes)) },
+        after: { state: decision.to, data: changes },
         detail: { event: decision.event, remarks: body.remarks },
       },
       outbox: outboxRecordset(messages, now),
@@ -212,6 +212,14 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
       : NOTHING_PREPARED;
     Object.assign(data, prepared.fields);
     Object.assign(changes, prepared.fields);
+    // The audit shows document numbers (mask: true) by their last four characters, whatever the move changed.
+    if (documents.length) {
+      write.audit = {
+        ...write.audit,
+        before: { state: current.state, data: maskDocumentsIn(pick(current.data, Object.keys(changes)), documents) },
+        after: { state: decision.to, data: maskDocumentsIn(changes, documents) },
+      };
+    }
     return { write, plan, prepared, decision, wf, messages, limit: decision.transition?.limit, code: forced ? undefined : code, pending };
   }
 

@@ -268,6 +268,9 @@ describe('eKYC later stages', () => {
     expect(move!.input).toEqual({ panNumber: '******234F', nameOnPan: 'JOHN DOE' });
     const timeline = await s.request.get(`/ekyc/api/v1/leads/${a.leadId}/transitions`).set('authorization', `Bearer ${a.token}`);
     expect(JSON.stringify(timeline.body)).not.toContain('ABCDE1234F');
+    // The move's audit entry too.
+    const [audit] = await sql<{ after: { data: Record<string, unknown> } }>("SELECT after FROM audit_entries WHERE record_id = $1 AND action = 'transition' AND detail ->> 'event' = 'submit_pan'", [a.leadId]);
+    expect(audit!.after.data.panNumber).toBe('******234F');
   });
 
   it('tells the four downstream consumers of every stage, with the lead id and never the PAN or the address', async () => {
