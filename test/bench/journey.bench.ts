@@ -7,6 +7,7 @@
 import { randomInt } from 'node:crypto';
 import { fakeCashfreeVerification, fakeSetuPan } from '../support/fakes/verification-fakes.ts';
 import { startServer } from './bench-server.ts';
+import { TINY_PNG as PNG } from '../support/tiny-png.ts';
 
 const APPLICANTS = Number(process.env.BENCH_APPLICANTS ?? 20);
 const CASHFREE = { clientId: 'bench-cashfree', clientSecret: 'bench-cashfree-secret' };
@@ -52,8 +53,6 @@ const STEPS: [string, Record<string, unknown>][] = [
   ['application/submit', {}],
 ];
 
-/** A 1×1 PNG: each document the applicant uploads to the lead before its stage. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const SLOTS: Record<string, string> = { 'income-proof/submit': 'income_proof', 'selfie/submit': 'selfie', 'signature/submit': 'signature' };
 async function upload(leadId: string, slot: string, token: string) {
   const form = new FormData();

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { queryRows } from '../support/sql.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { TINY_PNG as PNG } from '../support/tiny-png.ts';
 
 let s: TestServer;
 let mobile = 9876000000;
@@ -439,8 +440,6 @@ describe('eKYC PAN verification (the development fixtures: digits 0000 no such P
   });
 });
 
-/** A 1×1 PNG (a selfie, a signature, an income proof as far as the sniffer is concerned). */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const upload = (leadId: string, token: string, slot: string, name = `${slot}.png`) =>
   s.request.post(`/v1/apps/ekyc/records/lead/${leadId}/files/${slot}`).set('authorization', `Bearer ${token}`).attach('file', PNG, name);
 

@@ -16,6 +16,7 @@ import { conformance, type Conformance } from '../support/openapi-conformance.ts
 import { activePromotion, BASE, createPromotion, daysFrom, PHONES, promotionBody, seedMasterData, signIn, today, type Headers } from '../support/promopartner.ts';
 import { queryRows } from '../support/sql.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { TINY_PNG as PNG } from '../support/tiny-png.ts';
 
 type Doc = Record<string, any>;
 
@@ -198,8 +199,6 @@ export const review: Patch = { invoiceNumber: 'INV1', status: 'UnderReview' };
   }, 60_000);
 });
 
-/** A 1×1 PNG: a document an eKYC applicant uploads. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
 describe('conformance: every documented operation, called, answers as documented', () => {
   let c: Conformance;
