@@ -17,13 +17,28 @@ import type { EngineContext } from '../engine-context.ts';
 import { AppError } from '../errors/app-error.ts';
 import { ProviderError, type VerificationResult } from '../plugin-api.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
-import type { VerifyStepDef } from '../registry/definition-types.ts';
+import type { FieldSchema, VerifyStepDef } from '../registry/definition-types.ts';
 import type { RecordRow } from '../records/record-row.ts';
 import type { CompiledTransition, CompiledWorkflow } from '../workflow/compiled-workflow.ts';
 import { maskDocument, maskDocumentsIn } from '../support/mask-document.ts';
 
-/** Subject keys that hold a document number: masked in the evidence and its audit entry. */
+/** Subject keys the checks themselves name for document numbers (whatever the definitions say of them). */
 const DOCUMENT_KEYS: ReadonlySet<string> = new Set(['pan', 'accountNumber', 'aadhaar']);
+
+/**
+ * The subject keys whose values are document numbers, masked in the evidence and its audit entry:
+ * the checks' own (pan, accountNumber, aadhaar), and any that reads a field declared `mask: true`
+ * or `store: false` (the definitions, not key names, say what a document is).
+ */
+export function documentSubjectKeys(subject: Readonly<Record<string, string>>, fields: { input: Readonly<Record<string, FieldSchema>>; record: Readonly<Record<string, FieldSchema>> }): Set<string> {
+  const keys = new Set<string>();
+  for (const [key, template] of Object.entries(subject)) {
+    const m = /^\s*\{\{\s*(input|record)\.([A-Za-z0-9_]+)\s*\}\}\s*$/.exec(template);
+    const field = m ? fields[m[1] as 'input' | 'record'][m[2]!] : undefined;
+    if (DOCUMENT_KEYS.has(key) || field?.mask === true || field?.store === false) keys.add(key);
+  }
+  return keys;
+}
 import { verifyThroughChain } from './verify-through-chain.ts';
 
 const DEFAULT_ATTEMPTS = 3;
@@ -137,8 +152,10 @@ async function keepEvidence(
   call: VerificationCall,
   e: { check: string; reference: string; outcome: string; subject: Record<string, string>; answered?: { provider: string; result: VerificationResult }; error?: string },
 ) {
-  const documents = Object.entries(e.subject).filter(([k]) => DOCUMENT_KEYS.has(k)).map(([, v]) => v);
-  const subject = Object.fromEntries(Object.entries(e.subject).map(([k, v]) => [k, DOCUMENT_KEYS.has(k) ? maskDocument(v) : v]));
+  const entity = call.app.entities.get(call.entity);
+  const keys = documentSubjectKeys(call.transition.verify!.subject, { input: entity?.workflow?.definition.input ?? {}, record: entity?.fields ?? {} });
+  const documents = Object.entries(e.subject).filter(([k]) => keys.has(k)).map(([, v]) => v);
+  const subject = Object.fromEntries(Object.entries(e.subject).map(([k, v]) => [k, keys.has(k) ? maskDocument(v) : v]));
   const facts = maskDocumentsIn(e.answered?.result.facts ?? {}, documents) as object;
   const evidence = maskDocumentsIn({ ...(e.answered?.result.evidence ?? {}), ...(e.answered?.result.vendorReference ? { vendorReference: e.answered.result.vendorReference } : {}) }, documents) as object;
   const error = e.error === undefined ? null : (maskDocumentsIn(e.error, documents) as string).slice(0, 500);

@@ -8,6 +8,7 @@ import { readDefinitionFiles } from '../../engine/registry/load-definition-files
 import { maskDocument, maskDocumentsIn } from '../../engine/support/mask-document.ts';
 import { documentValues, inputAsKept } from '../../engine/records/masked-fields.ts';
 import { planEffects } from '../../engine/effects/plan-effects.ts';
+import { documentSubjectKeys } from '../../engine/verification/verification-step.ts';
 
 const EKYC = path.resolve(import.meta.dirname, '../../definitions/ekyc');
 
@@ -93,6 +94,15 @@ describe('document fields', () => {
     );
     expect(JSON.stringify(plan.outbox)).not.toContain('ABCDE1234F');
     expect(plan.outbox[0]!.payload).toMatchObject({ payload: { pan: '******234F', said: 'PAN ******234F received' } });
+  });
+});
+
+describe('document numbers in a verification subject', () => {
+  it('are the checks\' own keys and any key reading a field declared mask or store: false, whatever its name', () => {
+    const input = { uid: { type: 'string' as const, store: false }, acct: { type: 'string' as const, mask: true }, name: { type: 'string' as const } };
+    const record = { pan: { type: 'string' as const, mask: true }, fullName: { type: 'string' as const } };
+    const keys = documentSubjectKeys({ number: '{{input.uid}}', account: '{{input.acct}}', owner: '{{input.name}}', id: '{{record.pan}}', name: '{{record.fullName}}', pan: 'ABCDE1234F' }, { input, record });
+    expect([...keys].sort()).toEqual(['account', 'id', 'number', 'pan']);
   });
 });
 
