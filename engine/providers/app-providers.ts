@@ -67,10 +67,9 @@ export function createAppProviders(catalog: PluginCatalog, deps: ProviderDeps, b
     }
     const providers = made as AppProviders;
     // Every check a move verifies is offered by a provider turned on (production with only Setu cannot verify a bank account).
-    const offered = new Set(refsOf(app, 'verification', environment).flatMap((ref) => createProvider(catalog, 'verification', ref.provider, ref.config ?? {}, deps, environment.env).checks));
     for (const wf of app.workflows.values()) {
       for (const t of wf.transitions) {
-        if (t.verify && !offered.has(t.verify.check)) throw new Error(`App "${app.id}": move "${t.event}" verifies a ${t.verify.check} check that no verification provider turned on offers`);
+        if (t.verify && !providers.verification.offers((p) => p.checks.includes(t.verify!.check))) throw new Error(`App "${app.id}": move "${t.event}" verifies a ${t.verify.check} check that no verification provider turned on offers`);
       }
     }
     cache.set(app.id, { app, providers });

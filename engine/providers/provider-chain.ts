@@ -86,6 +86,11 @@ export class ProviderChain<Impl> {
     throw new ProviderError(this.links.map((l) => l.name).join('>'), `No provider could take the call: ${(last as Error)?.message ?? 'all breakers open'}`, { transient: true, cause: last });
   }
 
+  /** Whether some provider of the chain offers a call (the same test `run` passes over the others by). */
+  offers(offer: (impl: Impl) => boolean): boolean {
+    return this.links.some((link) => offer(link.impl));
+  }
+
   shutdown(): void {
     for (const b of this.breakers.values()) b.shutdown();
   }

@@ -278,9 +278,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
         };
         try {
           let row;
-          if (code && typeof input[code.field] !== 'string') {
-            throw new AppError('VALIDATION_FAILED', undefined, { details: [{ path: `${inputPath}.${code.field}`, message: 'The code sent for this step is required' }] });
-          }
+          // decide() refused a move that needs a code and has none (before any vendor was asked).
           if (code) row = (await otp.verifyLatest(app, code.policy, current.id, input[code.field], writeIn)).result;
           else if (limit || plan.deliver.length || pending) row = await ctx.db.$transaction(writeIn);
           else row = await writeTransition(ctx.db.sql, write);

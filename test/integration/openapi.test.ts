@@ -221,6 +221,17 @@ describe('conformance: every documented operation, called, answers as documented
     expect(res.status, `${method} ${url}: ${JSON.stringify(res.body)}`).toBe(status);
     return res.body.data;
   }
+  /** GET of a PDF (a binary body), checked against the document like any call; answers its bytes. */
+  async function pdfDownload(url: string, as: Headers): Promise<Buffer> {
+    const got = await supertest(s.http).get(url).set(as).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (b: Buffer) => chunks.push(b));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    c.check('GET', url, { status: got.status, headers: got.headers, text: (got.body as Buffer).toString('latin1'), body: {} } as unknown as typeof got);
+    expect(got.status).toBe(200);
+    return got.body as Buffer;
+  }
   async function refused(method: string, url: string, o: Call, status: number, code?: string) {
     const res = await call(method, url, o);
     expect(res.status, `${method} ${url}: ${JSON.stringify(res.body)}`).toBe(status);
@@ -295,14 +306,7 @@ describe('conformance: every documented operation, called, answers as documented
     await stage('esign/confirm', { otp: '0000' }, 'OTP_INVALID', { otp: '1234' }, 401);
     // The form it signed, as rendered (the generic document route; the applicant's own lead).
     const form = `${G}/records/lead/${lead.leadId}/documents/applicationForm`;
-    const signed = await supertest(s.http).get(form).set(journey).buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (b: Buffer) => chunks.push(b));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
-    c.check('GET', form, { status: signed.status, headers: signed.headers, text: (signed.body as Buffer).toString('latin1'), body: {} } as unknown as typeof signed);
-    expect(signed.status).toBe(200);
-    expect((signed.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
+    expect((await pdfDownload(form, journey)).subarray(0, 5).toString()).toBe('%PDF-');
     await refused('GET', `${G}/records/lead/${lead.leadId}/documents/applicationForm`, { as: otherJourney }, 403, 'FORBIDDEN');
     await refused('POST', `${E}/application/submit`, { body: { leadId: lead.leadId } }, 401, 'UNAUTHENTICATED');
     await ok('POST', `${E}/application/submit`, { body: { leadId: lead.leadId }, as: journey });
@@ -777,15 +781,7 @@ describe('conformance: every documented operation, called, answers as documented
     }
     await ok('GET', `/v1/apps/solarium/records/quotation?leadId=${lead.id}`, { as: cp });
     await refused('GET', '/v1/apps/solarium/records/quotation?colour=blue', { as: cp }, 400);
-    const pdf = async (url: string) => {
-      const got = await supertest(s.http).get(url).set(cp).buffer(true).parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (b: Buffer) => chunks.push(b));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
-      c.check('GET', url, { status: got.status, headers: got.headers, text: (got.body as Buffer).toString('latin1'), body: {} } as unknown as typeof got);
-      expect(got.status).toBe(200);
-    };
+    const pdf = (url: string) => pdfDownload(url, cp);
     await pdf(`/solarium/quotations/${q.quotationReference}/pdf`);
     await pdf(`/v1/apps/solarium/records/quotation/${q2.id}/documents/pdf`);
     await refused('GET', `/solarium/quotations/${q.quotationReference}/pdf`, { as: other }, 404, 'RECORD_NOT_FOUND');
