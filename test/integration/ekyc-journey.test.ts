@@ -537,6 +537,11 @@ describe('eKYC: one applicant through every stage over HTTP (development provide
     expect((await a.step('plan/submit', { segments: ['gold'], plan: 'pro' })).body.error.code).toBe('FE_SEGMENTS_INVALID');
     expect((await a.step('plan/submit', { segments: ['equity'], plan: 'pro' })).status).toBe(200);
     expect((await a.step('nominees/submit', { nominees: [{ name: 'J', relation: 'spouse', sharePercent: 100 }] })).body.error.code).toBe('FE_NOMINEE_INVALID');
+    // Shares that do not add up to 100 %: refused, nothing stored (the lead stays at stage 8).
+    const split = await a.step('nominees/submit', { nominees: [{ name: 'Jane Doe', relation: 'spouse', sharePercent: 60 }, { name: 'Ravi Doe', relation: 'child', sharePercent: 30 }] });
+    expect(split.status).toBe(400);
+    expect(split.body.error).toMatchObject({ code: 'FE_NOMINEE_SHARES_INVALID', details: [{ path: '$.nominees' }] });
+    expect((await a.step('nominees/submit', { nominees: [{ name: 'Jane Doe', relation: 'spouse', sharePercent: 60 }, { name: 'Ravi Doe', relation: 'child', sharePercent: 50 }] })).body.error.code).toBe('FE_NOMINEE_SHARES_INVALID');
     expect((await a.step('nominees/submit', { nominees: [] })).status).toBe(200);
     expect((await a.step('income-proof/submit', {})).body.error.code).toBe('FE_INCOME_PROOF_REQUIRED');
     // A program named .png is no image: refused from its bytes.
