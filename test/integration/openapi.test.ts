@@ -151,6 +151,12 @@ describe('/openapi.json', () => {
     expect(doc.paths['/promopartner/v1/transactions/{id}'].patch.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/promopartner.transaction.patch');
   });
 
+  it("describes an entity's computed fields as the server's: read-only in the record, never in a create", () => {
+    expect(doc.components.schemas['solarium.quotation.record'].properties.subtotal.readOnly).toBe(true);
+    expect(doc.components.schemas['ekyc.lead.record'].properties.nomineeSharesTotal.readOnly).toBe(true);
+    expect(doc.components.schemas['ekyc.lead.create'].properties).not.toHaveProperty('nomineeSharesTotal');
+  });
+
   it('lists, for each error status, the codes that operation may answer, the app-defined ones included', () => {
     const signup = doc.paths['/ekyc/api/v1/registration/signup'].post.responses;
     expect(signup['400']['x-error-codes']).toEqual(expect.arrayContaining(['VALIDATION_FAILED', 'DUPLICATE_IN_WINDOW', 'BE_REG_DUPLICATE', 'FE_REG_MOBILE_INVALID']));

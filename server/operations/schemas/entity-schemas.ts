@@ -10,9 +10,9 @@ type Properties = Record<string, JsonSchema>;
 
 const pricingOf = (app: CompiledApp, entity: CompiledEntity) => [...app.rulesets.values()].find((rs) => rs.pricing?.entity === entity.name)?.pricing;
 
-/** Fields a ruleset computes at creation (a transaction's gross, discount and net). */
+/** Fields the server computes, never sent: a ruleset's amounts at creation (a transaction's gross, discount and net) and the entity's declared arithmetic. */
 export function computedFields(app: CompiledApp, entity: CompiledEntity): Set<string> {
-  return new Set(Object.values(pricingOf(app, entity)?.amounts ?? {}));
+  return new Set([...Object.values(pricingOf(app, entity)?.amounts ?? {}), ...Object.keys(entity.definition.computed ?? {})]);
 }
 
 /** Fields the server fills at creation when the body leaves them out. */
@@ -52,7 +52,9 @@ function createBody(app: CompiledApp, entity: CompiledEntity): JsonSchema {
  */
 export function patchBody(entity: CompiledEntity, stateField = entity.workflow?.field): JsonSchema {
   // Fields set at creation only are never accepted in a change (422 FIELD_LOCKED).
-  const changeable = Object.entries(propertiesOf(entity.patchSchema)).filter(([k]) => entity.fields[k]?.immutable !== true);
+  // Nor is a field the entity computes (400, the server's figure is the only one).
+  const computed = new Set(Object.keys(entity.definition.computed ?? {}));
+  const changeable = Object.entries(propertiesOf(entity.patchSchema)).filter(([k]) => entity.fields[k]?.immutable !== true && !computed.has(k));
   const properties: Properties = Object.fromEntries(changeable.map(([k, v]) => [k, publicSchema(v)]));
   const wf = entity.workflow;
   if (wf && stateField) {
@@ -69,7 +71,7 @@ function record(app: CompiledApp, entity: CompiledEntity): JsonSchema {
   const wf = entity.workflow;
   const properties: Properties = { id: { type: 'string', format: 'uuid' } };
   for (const [k, v] of Object.entries(propertiesOf(entity.createSchema))) {
-    properties[k] = computed.has(k) ? { ...publicSchema(v), readOnly: true, description: 'Computed by the server at creation' } : publicSchema(v);
+    properties[k] = computed.has(k) ? { ...publicSchema(v), readOnly: true, description: 'Computed by the server' } : publicSchema(v);
   }
   if (wf) properties[wf.field] = { type: 'string', enum: Object.keys(wf.states), description: `The ${wf.name} state` };
   Object.assign(properties, {
