@@ -37,6 +37,7 @@ import { AppError } from './errors/app-error.ts';
 import { createOtpService } from './otp/otp-service.ts';
 import { createRecordOtp } from './otp/record-otp.ts';
 import { createOtpLogin } from './auth/otp-login.ts';
+import { createSessionResume } from './records/resume-record-session.ts';
 import { createRefreshTokens } from './auth/refresh-tokens.ts';
 import { createUserAdmin } from './auth/user-admin.ts';
 import { createUserRegistration } from './auth/user-registration.ts';
@@ -239,6 +240,7 @@ export async function createEngine(options: EngineOptions) {
   const imports = createImportService(ctx, { records, blob: (appId) => providers(resolveApp(current, appId)).blob });
   const files = createFileService(ctx, { blob: (appId) => providers(resolveApp(current, appId)).blob });
   const otpLogin = createOtpLogin(ctx, otp, createRefreshTokens(ctx, denylist));
+  const sessions = createSessionResume(ctx, { otp, tokens, get: (t, actor, id) => records.get(t, actor, id) });
   const initial = await reload();
   // Provider configs are checked now, not at the first message: a missing secret stops the start.
   for (const app of current.apps.values()) providers(app);
@@ -281,6 +283,8 @@ export async function createEngine(options: EngineOptions) {
     otpLogin,
     otp,
     recordOtp,
+    /** A public caller's record session regained by a code to the value it signed up with (records/resume-record-session.ts). */
+    sessions,
     outbox,
     outboxAdmin: createOutboxAdmin(db, () => current, clock, () => outbox.wake()),
     auditExport,

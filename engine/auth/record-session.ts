@@ -22,7 +22,7 @@ export interface RecordSessionToken {
 }
 
 /** The public role of an app, if it has one. */
-const publicRoleOf = (app: CompiledApp) => Object.entries(app.roles).find(([, r]) => r.public)?.[0];
+export const publicRoleOf = (app: CompiledApp) => Object.entries(app.roles).find(([, r]) => r.public)?.[0];
 
 /** Whether a bearer token is a record session of this app (to be verified, not trusted, by `verifyRecordSession`). */
 export function isRecordSessionToken(token: string, appId: string): boolean {

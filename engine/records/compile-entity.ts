@@ -51,6 +51,16 @@ function stripLabels(schema: FieldSchema): object {
   return JSON.parse(JSON.stringify(schema)) as object;
 }
 
+/**
+ * A body of some of the entity's fields (all required), and other properties of its own: validated as
+ * the record's fields are (formats and custom keywords alike), e.g. the mobile number a resumed
+ * session is asked for (records/resume-record-session.ts).
+ */
+export function compileFieldsValidator(entity: CompiledEntity, fields: readonly string[], others: Record<string, object> = {}): ValidateFunction {
+  const properties = { ...Object.fromEntries(fields.map((f) => [f, stripLabels(entity.fields[f]!)])), ...others };
+  return ajv.compile({ type: 'object', additionalProperties: false, required: Object.keys(properties), properties });
+}
+
 export function compileEntity(def: EntityDef, app: AppDef, workflow: CompiledWorkflow | undefined): CompiledEntity {
   const properties = Object.fromEntries(Object.entries(def.fields).map(([k, v]) => [k, stripLabels(v)]));
   const createSchema = { type: 'object', additionalProperties: false, properties, required: def.required ?? [] };

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { StoredDocument } from '../effects/render-document.ts';
 import type { OtpService } from '../otp/otp-service.ts';
@@ -39,6 +39,7 @@ import { assertNoHiddenFields, hiddenFields, hiddenMoveParts, withoutHidden } fr
 import { recordRefusedAttempt } from './refused-attempts.ts';
 import { applyFixedOnWrite, applyScopeOnWrite, assertFieldsEditable, assertNotComputed, assertValidFields, checkChangeRequest, duplicateError, isObjectBody, keyChanges } from './write-checks.ts';
 import { applyComputed } from './computed-fields.ts';
+import { dedupeFingerprint } from './dedupe-fingerprint.ts';
 import { assertRecordChecks } from './record-checks.ts';
 
 export { isObjectBody };
@@ -60,7 +61,7 @@ async function checkDedupe(tx: Prisma.TransactionClient, ctx: EngineContext, app
   for (const rule of entity.definition.dedupe ?? []) {
     const value = data[rule.field];
     if (value === undefined || value === null || value === '') continue;
-    const hash = createHmac('sha256', ctx.hashKey).update(`${app}:${entity.name}:${rule.name}:${String(value)}`).digest('hex');
+    const hash = dedupeFingerprint(ctx.hashKey, app, entity.name, rule.name, value);
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${hash}, 0))`;
     const since = new Date(now.getTime() - rule.windowDays * 86_400_000);
     const existing = await tx.recordFingerprint.findFirst({ where: { app, entity: entity.name, name: rule.name, hash, createdAt: { gt: since } }, select: { id: true } });

@@ -67,6 +67,16 @@ export function checkApp(defs: AppDefinitionSet): DefinitionProblem[] {
         if (!def.public) add(app.file, `${path}.session`, `Only the public role has record sessions: "${role}" signs in`);
         else if (!perm.create) add(app.file, `${path}.session`, `Role "${role}" never creates ${entityName} records, so it would never be given a session`);
         if (perm.scope) add(app.file, `${path}.session`, `A session opens one record; it cannot have a scope too`);
+        const resume = perm.session.resume;
+        if (resume) {
+          // A session is regained by proving the value a duplicate check keys on: the code goes to that value.
+          if (!entity.definition.dedupe?.some((d) => d.name === resume.dedupe)) {
+            add(app.file, `${path}.session.resume.dedupe`, `Entity "${entityName}" has no dedupe rule "${resume.dedupe}" (${(entity.definition.dedupe ?? []).map((d) => `"${d.name}"`).join(', ') || 'it has none'})`);
+          }
+          const policy = otpPolicies.get(resume.otp)?.definition;
+          if (!policy) defs.malformed.has(`otp:${resume.otp}`) || add(app.file, `${path}.session.resume.otp`, `OTP policy "${resume.otp}" is not defined in this app`);
+          else if (policy.channels.length !== 1) add(app.file, `${path}.session.resume.otp`, `OTP policy "${resume.otp}" sends by ${policy.channels.join(' and ')}: a resume code goes to the one value given, by one channel`);
+        }
       }
     }
   }

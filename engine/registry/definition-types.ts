@@ -58,7 +58,11 @@ export interface EntityPermission {
   /** Values this role's writes always carry: stamped on create when absent, another value is 403. */
   fixed?: Record<string, string | number | boolean>;
   /** A public role's key to the records it creates (auth/record-session.ts). */
-  session?: { minutes: number };
+  session?: {
+    minutes: number;
+    /** Regaining a session by a code to the value a duplicate check keys on (records/resume-record-session.ts). */
+    resume?: { dedupe: string; otp: string };
+  };
 }
 
 export interface RoleDef {

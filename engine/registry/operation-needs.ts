@@ -40,6 +40,9 @@ export const OPERATION_NEEDS = {
   'records.document': { ...RECORD, id: true, optional: ['public', 'targetField'] },
   'records.event': { ...RECORD, workflow: true, id: true, event: true, optional: ['public', 'idFrom', 'response'] },
   'records.moveTo': { ...RECORD, workflow: true, id: true, targetField: true },
+  // A record session regained (the public role's session.resume): the code, then the new session.
+  'sessions.requestCode': { entity: true },
+  'sessions.resume': { entity: true },
   'otp.request': { ...RECORD, id: true, policy: true },
   'otp.verify': { ...RECORD, id: true, policy: true },
   'rules.evaluate': { ruleset: true },

@@ -51,6 +51,8 @@ export function describeOperation(spec: OperationSpec, t: OperationTarget, path:
   if (spec.ifMatch) parameters.push(IF_MATCH);
   const body = spec.body?.(t);
   const answer = spec.response(t);
+  // A call made with a record session answers a fresh token; so does one that makes a session.
+  const tokenAnswered = answer.sessionToken === true || (spec.auth !== 'public' && bySession(t.app, spec, t));
   const codes = [...ANY_ROUTE, ...(body ? WITH_BODY : []), ...spec.errors].filter((c) => !NOT_AT_CONCRETE_PATHS.has(c));
   return {
     operationId: extra.operationId,
@@ -64,7 +66,7 @@ export function describeOperation(spec: OperationSpec, t: OperationTarget, path:
     responses: {
       [String(answer.status)]: {
         description: 'Success',
-        ...(answer.etag || bySession(t.app, spec, t) ? { headers: { ...(answer.etag ? ETAG : {}), ...(bySession(t.app, spec, t) ? SESSION_HEADERS : {}) } } : {}),
+        ...(answer.etag || tokenAnswered ? { headers: { ...(answer.etag ? ETAG : {}), ...(tokenAnswered ? SESSION_HEADERS : {}) } } : {}),
         content: { [answer.contentType ?? 'application/json']: { schema: answer.schema } },
       },
       ...errorResponses(codes, appErrorCodes(t.entity)),

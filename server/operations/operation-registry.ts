@@ -42,6 +42,8 @@ import { importsStatus } from './imports-status.ts';
 import { importsUploadUrl } from './imports-upload-url.ts';
 import type { OperationSpec } from './operation-spec.ts';
 import { otpRequest } from './otp-request.ts';
+import { sessionsRequestCode } from './sessions-request-code.ts';
+import { sessionsResume } from './sessions-resume.ts';
 import { otpVerify } from './otp-verify.ts';
 import { outboxList } from './outbox-list.ts';
 import { outboxRetry } from './outbox-retry.ts';
@@ -82,6 +84,8 @@ export const OPERATION_SPECS: { readonly [K in Operation]: OperationSpec<K> } = 
   'records.document': recordsDocument,
   'records.event': recordsEvent,
   'records.moveTo': recordsMoveTo,
+  'sessions.requestCode': sessionsRequestCode,
+  'sessions.resume': sessionsResume,
   'otp.request': otpRequest,
   'otp.verify': otpVerify,
   'rules.evaluate': rulesEvaluate,

@@ -37,6 +37,8 @@ export interface OperationResponse {
   contentType?: string;
   /** The record version as an ETag header. */
   etag?: boolean;
+  /** Answers a record session's token (X-Session-Token) though the call itself needs none (a resumed session). */
+  sessionToken?: boolean;
 }
 
 /**

@@ -284,6 +284,13 @@ describe('conformance: every documented operation, called, answers as documented
     expect(await ok('POST', `${E}/registration/verify-otp`, { body: { leadId: lead.leadId, otp: '1234' }, as: journey })).toEqual({ leadId: lead.leadId, state: 'MOBILE_VERIFIED' });
     await refused('POST', `${E}/pan/submit`, { body: { leadId: other.id, panNumber: 'ABCDE1234F', nameOnPan: 'Asha Rao' }, as: otherJourney }, 409, 'STAGE_NOT_REACHED');
     await ok('POST', `${G}/records/lead/${other.id}/events/verify_mobile`, { body: { input: { otp: '1234' } }, as: otherJourney });
+    // A session regained by a code to the mobile number (its token expired), seed-style and generic.
+    for (const [code, session] of [[`${E}/journey/resume`, `${E}/journey/resume/verify`], [`${G}/sessions/lead/code`, `${G}/sessions/lead`]]) {
+      await ok('POST', code!, { body: { mobileNumber: '9876500002' } });
+      await refused('POST', code!, { body: { mobileNumber: '12345' } }, 400, 'FE_REG_MOBILE_INVALID');
+      await refused('POST', session!, { body: { mobileNumber: '9876500002', otp: '0000' } }, 401, 'OTP_INVALID');
+      expect((await ok('POST', session!, { body: { mobileNumber: '9876500002', otp: '1234' } })).id).toBe(created.body.data.id);
+    }
     await refused('POST', `${G}/records/lead/${randomUUID()}/events/verify_mobile`, { body: { input: { otp: '1234' } }, as: journey }, 404, 'RECORD_NOT_FOUND');
     await refused('POST', `${G}/records/lead/${other.id}/events/verify_mobile`, { body: { input: { otp: '1234' } }, as: journey }, 403, 'FORBIDDEN');
     await ok('POST', `${E}/pan/submit`, { body: { leadId: lead.leadId, panNumber: 'ABCDE1234F', nameOnPan: 'Asha Rao' }, as: journey });

@@ -1,0 +1,198 @@
+// An applicant whose journey token expired goes on with a code to the mobile number they signed up
+// with (the permission's session.resume): the 30-day duplicate check forbids signing up again.
+import path from 'node:path';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileAppFiles } from '../../engine/registry/compile-app.ts';
+import { readDefinitionFiles } from '../../engine/registry/load-definition-files.ts';
+import { queryRows } from '../support/sql.ts';
+import { startTestServer, type TestServer } from '../support/test-server.ts';
+
+let s: TestServer;
+let mobile = 9123000000;
+const nextMobile = () => String(mobile++);
+
+beforeAll(async () => {
+  s = await startTestServer();
+});
+afterAll(async () => s?.close());
+
+const sql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryRows<T>(s.databaseUrl, text, values);
+const later = (ms: number) => void (s.clock.now = new Date(s.clock.now.getTime() + ms));
+const E = '/ekyc/api/v1';
+
+const signup = (mobileNumber: string) => s.request.post(`${E}/registration/signup`).send({ mobileNumber, fullName: 'Asha Rao', consentTerms: true, consentBankAutoverify: false });
+const askCode = (body: unknown) => s.request.post(`${E}/journey/resume`).send(body as object);
+const resume = (body: unknown) => s.request.post(`${E}/journey/resume/verify`).send(body as object);
+const smsTo = async (m: string) => (await sql<{ n: number }>("SELECT count(*)::int AS n FROM outbox_messages WHERE channel = 'sms' AND recipient = $1", [m]))[0]!.n;
+const codesFor = async (leadId: string) => (await sql<{ n: number }>('SELECT count(*)::int AS n FROM otp_challenges WHERE subject = $1', [leadId]))[0]!.n;
+
+/** A lead past its mobile code, whose token has then expired (31 minutes without a step). */
+async function expiredApplicant(m = nextMobile()) {
+  const created = await signup(m);
+  expect(created.status, JSON.stringify(created.body)).toBe(200);
+  const leadId = created.body.data.leadId as string;
+  const verified = await s.request.post(`${E}/registration/verify-otp`).set('authorization', `Bearer ${created.headers['x-session-token']}`).send({ leadId, otp: '1234' });
+  expect(verified.status).toBe(200);
+  const token = verified.headers['x-session-token'] as string;
+  later(31 * 60_000);
+  return { mobile: m, leadId, token };
+}
+
+describe('eKYC: regaining an expired journey session by a code to the mobile number', () => {
+  it('sends a code to the number the lead signed up with and answers a new token and the journey for it', async () => {
+    const a = await expiredApplicant();
+    const stale = await s.request.get(`${E}/journey/status`).set('authorization', `Bearer ${a.token}`);
+    expect(stale.status).toBe(401);
+    // Signing up again is what the duplicate check forbids: resuming is the way on.
+    expect((await signup(a.mobile)).body.error.code).toBe('BE_REG_DUPLICATE');
+
+    const smsBefore = await smsTo(a.mobile);
+    const sent = await askCode({ mobileNumber: a.mobile });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    expect(sent.body.data).toEqual({ channels: ['sms'], expiresInSeconds: 300 });
+    expect(await smsTo(a.mobile)).toBe(smsBefore + 1);
+
+    const resumed = await resume({ mobileNumber: a.mobile, otp: '1234' });
+    expect(resumed.status, JSON.stringify(resumed.body)).toBe(200);
+    expect(resumed.body.data).toMatchObject({ id: a.leadId, state: 'MOBILE_VERIFIED', allowedEvents: expect.arrayContaining(['submit_pan']) });
+    expect(resumed.body.journeyStatus).toMatchObject({ currentStage: 2 });
+    expect(resumed.headers['x-session-expires-in']).toBe('1800');
+    const token = resumed.headers['x-session-token'] as string;
+    // The new token opens the lead and its next step, as the signup's did.
+    const pan = await s.request.post(`${E}/pan/submit`).set('authorization', `Bearer ${token}`).send({ leadId: a.leadId, panNumber: 'ABCDE1234F', nameOnPan: 'ASHA RAO' });
+    expect(pan.status, JSON.stringify(pan.body)).toBe(200);
+    expect(pan.body.data).toEqual({ leadId: a.leadId, state: 'PAN_SUBMITTED' });
+
+    // The code is spent; the session regained is audited, without the number.
+    expect((await resume({ mobileNumber: a.mobile, otp: '1234' })).body.error.code).toBe('OTP_USED');
+    const audit = await sql<{ action: string; role: string; detail: unknown }>("SELECT action, role, detail FROM audit_entries WHERE record_id = $1 AND action = 'session.resume'", [a.leadId]);
+    expect(audit).toEqual([{ action: 'session.resume', role: 'applicant', detail: { by: 'mobileNumber', channel: 'sms' } }]);
+    expect(JSON.stringify(audit)).not.toContain(a.mobile);
+  });
+
+  it('answers a number no lead has as it answers a known one, sends nothing, and refuses any code for it', async () => {
+    const m = nextMobile();
+    const sent = await askCode({ mobileNumber: m });
+    expect(sent.status).toBe(200);
+    expect(sent.body).toEqual({ success: true, message: expect.any(String), data: { channels: ['sms'], expiresInSeconds: 300 } });
+    expect(await smsTo(m)).toBe(0);
+    const none = await resume({ mobileNumber: m, otp: '1234' });
+    expect(none.status).toBe(401);
+    expect(none.body.error.code).toBe('OTP_INVALID');
+    expect(none.headers['x-session-token']).toBeUndefined();
+  });
+
+  it('refuses a wrong code (401, counted) and gives no token', async () => {
+    const a = await expiredApplicant();
+    expect((await askCode({ mobileNumber: a.mobile })).status).toBe(200);
+    const wrong = await resume({ mobileNumber: a.mobile, otp: '9999' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error).toMatchObject({ code: 'OTP_INVALID', data: { attemptsLeft: 4 } });
+    expect(wrong.headers['x-session-token']).toBeUndefined();
+    expect((await resume({ mobileNumber: a.mobile, otp: '1234' })).status).toBe(200);
+  });
+
+  it("shares the mobile code's resend limit with the journey's own codes: past it, 429 with Retry-After, nothing sent or stored", async () => {
+    const m = nextMobile();
+    const created = await signup(m);
+    const leadId = created.body.data.leadId as string;
+    // The signup's code and three more within 15 minutes: the policy's most.
+    for (let i = 0; i < 3; i++) expect((await askCode({ mobileNumber: m })).status).toBe(200);
+    const limited = await askCode({ mobileNumber: m });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(await codesFor(leadId)).toBe(4);
+    expect(await smsTo(m)).toBe(4);
+    // The journey's own resend is refused too: the same counter.
+    const own = await s.request.post(`${E}/registration/resend-otp`).set('authorization', `Bearer ${created.headers['x-session-token']}`).send({ leadId });
+    expect(own.status).toBe(429);
+    later(15 * 60_000 + 1000);
+    expect((await askCode({ mobileNumber: m })).status).toBe(200);
+  });
+
+  it("locks the lead's codes after ten wrong ones in an hour (423 to verify and to a new code), until the hour is over", async () => {
+    const a = await expiredApplicant();
+    for (let round = 0; round < 2; round++) {
+      expect((await askCode({ mobileNumber: a.mobile })).status).toBe(200);
+      for (let i = 0; i < 5; i++) expect((await resume({ mobileNumber: a.mobile, otp: '0000' })).status).toBe(401);
+    }
+    const locked = await resume({ mobileNumber: a.mobile, otp: '1234' });
+    expect(locked.status).toBe(423);
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await askCode({ mobileNumber: a.mobile })).status).toBe(423);
+    later(60 * 60_000 + 1000);
+    expect((await askCode({ mobileNumber: a.mobile })).status).toBe(200);
+    expect((await resume({ mobileNumber: a.mobile, otp: '1234' })).status).toBe(200);
+  });
+
+  it('opens the newest lead of the number once the window let it sign up again', async () => {
+    const old = await expiredApplicant();
+    later(31 * 86_400_000);
+    const again = await signup(old.mobile);
+    expect(again.status).toBe(200);
+    expect((await askCode({ mobileNumber: old.mobile })).status).toBe(200);
+    const resumed = await resume({ mobileNumber: old.mobile, otp: '1234' });
+    expect(resumed.status, JSON.stringify(resumed.body)).toBe(200);
+    expect(resumed.body.data.id).toBe(again.body.data.leadId);
+    // Its token is that lead's only.
+    const other = await s.request.get(`/v1/apps/ekyc/records/lead/${old.leadId}`).set('authorization', `Bearer ${resumed.headers['x-session-token']}`);
+    expect(other.status).toBe(403);
+  });
+
+  it('validates the number as the signup does, and refuses anything else in the body', async () => {
+    expect((await askCode({ mobileNumber: '12345' })).body.error.code).toBe('FE_REG_MOBILE_INVALID');
+    expect((await askCode({})).status).toBe(400);
+    expect((await askCode({ mobileNumber: '9876543210', leadId: 'x' })).status).toBe(400);
+    expect((await askCode({ mobileNumber: '98765\u000043210' })).status).toBe(400);
+    expect((await askCode([])).status).toBe(400);
+    expect((await resume({ mobileNumber: '9876543210' })).status).toBe(400);
+    expect((await resume({ mobileNumber: '9876543210', otp: '12' })).status).toBe(400);
+    expect((await resume({ mobileNumber: '9876543210', otp: { $gt: '' } })).status).toBe(400);
+  });
+
+  it('is the same on the generic routes, and described in /openapi.json as public calls, the second answering the token', async () => {
+    const a = await expiredApplicant();
+    expect((await s.request.post('/v1/apps/ekyc/sessions/lead/code').send({ mobileNumber: a.mobile })).status).toBe(200);
+    const resumed = await s.request.post('/v1/apps/ekyc/sessions/lead').send({ mobileNumber: a.mobile, otp: '1234' });
+    expect(resumed.status).toBe(200);
+    expect(resumed.body.data.id).toBe(a.leadId);
+    expect(resumed.headers['x-session-token']).toBeTruthy();
+    // No other app resumes sessions: its generic route is not served.
+    expect((await s.request.post('/v1/apps/solarium/sessions/lead/code').send({ mobileNumber: a.mobile })).status).toBe(404);
+
+    const doc = (await s.request.get('/openapi.json')).body;
+    const code = doc.paths[`/ekyc/api/v1/journey/resume`].post;
+    expect(code.security).toEqual([]);
+    expect(code.requestBody.content['application/json'].schema.required).toEqual(['mobileNumber']);
+    expect(code.responses['200'].headers ?? {}).not.toHaveProperty('X-Session-Token');
+    const verify = doc.paths[`/ekyc/api/v1/journey/resume/verify`].post;
+    expect(verify.requestBody.content['application/json'].schema.required).toEqual(['mobileNumber', 'otp']);
+    expect(verify.responses['200'].headers).toHaveProperty('X-Session-Token');
+    expect(verify.responses['401']['x-error-codes']).toContain('OTP_INVALID');
+  });
+});
+
+describe('session.resume at load', () => {
+  const EKYC = path.resolve(import.meta.dirname, '../../definitions/ekyc');
+  function problemsWith(resume: unknown, editPolicy?: (p: Record<string, unknown>) => void): string[] {
+    const files = readDefinitionFiles(EKYC).files.map((f) => ({ ...f, content: structuredClone(f.content) }));
+    const app = files.find((f) => f.file.endsWith('app.yaml'))!.content as { roles: Record<string, { permissions?: Record<string, { session?: Record<string, unknown> }> }> };
+    app.roles.applicant!.permissions!.lead!.session!.resume = resume;
+    if (editPolicy) editPolicy(files.find((f) => f.file.endsWith('mobile-otp.otp.yaml'))!.content as Record<string, unknown>);
+    return compileAppFiles(files).problems.filter((p) => p.severity !== 'warning').map((p) => `${p.path} ${p.message}`);
+  }
+
+  it('accepts the shipped app, and refuses a dedupe rule or policy that does not exist, or a policy with two channels', () => {
+    expect(problemsWith({ dedupe: 'mobile', otp: 'mobile-otp' })).toEqual([]);
+    expect(problemsWith({ dedupe: 'email', otp: 'mobile-otp' })).toEqual([expect.stringContaining('Entity "lead" has no dedupe rule "email" ("mobile")')]);
+    expect(problemsWith({ dedupe: 'mobile', otp: 'nope' })).toEqual([expect.stringContaining('OTP policy "nope" is not defined in this app')]);
+    expect(
+      problemsWith({ dedupe: 'mobile', otp: 'mobile-otp' }, (p) => {
+        p.channels = ['sms', 'email'];
+        p.templates = { sms: 'mobile-otp-sms', email: 'email-otp-email' };
+      }),
+    ).toEqual([expect.stringContaining('a resume code goes to the one value given, by one channel')]);
+    expect(problemsWith({ dedupe: 'mobile' }).join()).toContain('otp');
+  });
+});
