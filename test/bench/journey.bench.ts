@@ -5,7 +5,7 @@
 // account (a penny drop only Cashfree offers) waits in BANK_PENDING for the retry job instead.
 // Every figure is printed beside the healthy run's, from the same process on the same machine.
 import { randomInt } from 'node:crypto';
-import { fakeCashfreeVerification, fakeSetuPan } from '../support/fakes/verification-fakes.ts';
+import { fakeCashfreeVerification, fakeSetu } from '../support/fakes/verification-fakes.ts';
 import { startServer } from './bench-server.ts';
 import { TINY_PNG as PNG } from '../support/tiny-png.ts';
 
@@ -15,7 +15,7 @@ const SETU = { clientId: 'bench-setu', clientSecret: 'bench-setu-secret', produc
 const latency = () => 150 + randomInt(-50, 51);
 
 const cashfree = await fakeCashfreeVerification(CASHFREE);
-const setu = await fakeSetuPan(SETU);
+const setu = await fakeSetu(SETU);
 cashfree.conditions({ latencyMs: latency });
 setu.conditions({ latencyMs: latency });
 const server = await startServer({

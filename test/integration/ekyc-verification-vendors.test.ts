@@ -4,7 +4,7 @@
 // job gets an answer.
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeCashfreeVerification, fakeSetuPan } from '../support/fakes/verification-fakes.ts';
+import { fakeCashfreeVerification, fakeSetu } from '../support/fakes/verification-fakes.ts';
 import { queryRows } from '../support/sql.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -13,12 +13,12 @@ const SETU = { clientId: 'setu-journey-client', clientSecret: 'setu-journey-secr
 
 let s: TestServer;
 let cashfree: Awaited<ReturnType<typeof fakeCashfreeVerification>>;
-let setu: Awaited<ReturnType<typeof fakeSetuPan>>;
+let setu: Awaited<ReturnType<typeof fakeSetu>>;
 let mobile = 9866000000;
 
 beforeAll(async () => {
   cashfree = await fakeCashfreeVerification(CASHFREE);
-  setu = await fakeSetuPan(SETU);
+  setu = await fakeSetu(SETU);
   // The shipped definitions: eKYC's vendors are turned on by their client ids, as in production.
   const env = {
     CASHFREE_CLIENT_ID: CASHFREE.clientId,

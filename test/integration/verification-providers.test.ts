@@ -15,7 +15,7 @@ import { nameMatchScore } from '../../plugins/verification/name-match-score.ts';
 import { testDeps } from '../contract/provider-harness.ts';
 import { describeVerificationContract, type VerificationSamples } from '../contract/verification-contract.ts';
 import type { FakeVendor, ReceivedRequest } from '../support/fakes/fake-vendor.ts';
-import { CASHFREE_REGISTERED_DOB, fakeCashfreeVerification, fakeSetuPan } from '../support/fakes/verification-fakes.ts';
+import { CASHFREE_REGISTERED_DOB, fakeCashfreeVerification, fakeSetu } from '../support/fakes/verification-fakes.ts';
 
 const catalog = await loadPluginCatalog(path.resolve(import.meta.dirname, '../../plugins'));
 const deps = (production = false) => testDeps({ dataDir: os.tmpdir(), production });
@@ -52,7 +52,7 @@ describeVerificationContract('cashfree', FIXTURE_SAMPLES, async () => {
 
 // Setu's request has no client reference field: no keyOf, the kit skips that test.
 describeVerificationContract('setu', SETU_SAMPLES, async () => {
-  const fake = await fakeSetuPan(SETU);
+  const fake = await fakeSetu(SETU);
   return { provider: setu(fake), delivered: () => fake.received, script: fake.script, timeoutMs: TIMEOUT, close: fake.close };
 }, { vendorClient: true });
 
@@ -138,7 +138,7 @@ describe('verification setu (PAN)', () => {
   let fake: FakeVendor;
   let provider: VerificationProvider;
   beforeAll(async () => {
-    fake = await fakeSetuPan(SETU);
+    fake = await fakeSetu(SETU);
     provider = setu(fake);
   });
   afterAll(() => fake.close());
@@ -196,7 +196,7 @@ describe('a chain of verification vendors', () => {
   };
   beforeAll(async () => {
     cf = await fakeCashfreeVerification(CASHFREE);
-    st = await fakeSetuPan(SETU);
+    st = await fakeSetu(SETU);
   });
   afterAll(async () => {
     for (const c of chains) c.shutdown();

@@ -129,20 +129,31 @@ export const SETU_TEST_DOCUMENTS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Setu DigiGateway PAN API: POST /api/verify/pan { pan, consent: "Y", reason (20+ characters) }
- * with x-client-id, x-client-secret, x-product-instance-id. An unknown PAN answers 200 with
- * verification FAILED; PANs with digits 9999 are held by RAVI KUMAR.
+ * Bank accounts the Setu fake's penny drop finds, with the holder the bank names (at any IFSC of
+ * the right form); accounts ending 9999 are RAVI KUMAR's; any other does not exist (BAVM1).
  */
-export function fakeSetuPan(creds: { clientId: string; clientSecret: string; productInstanceId: string }) {
+export const SETU_TEST_ACCOUNTS: Readonly<Record<string, string>> = {
+  '026291800001191': 'ASHA RAO',
+  '026291800005678': 'ASHA KUMARI RAO',
+  '8517129000033': 'ANIL KUMAR SHARMA',
+};
+
+/**
+ * Setu DigiGateway, with x-client-id, x-client-secret, x-product-instance-id on every call:
+ * - PAN API: POST /api/verify/pan { pan, consent: "Y", reason (20+ characters) }. An unknown PAN
+ *   answers 200 with verification FAILED; PANs with digits 9999 are held by RAVI KUMAR.
+ * - Bank account verification, sync penny drop: POST /api/verify/ban { ifsc, accountNumber }.
+ *   200 with verification "success" (code BAV00, data.name the holder) or "failed" (code BAVM1,
+ *   "This account does not exist or is invalid."); an IFSC or account number of the wrong form is
+ *   the documented "Either IFSC or bank account is invalid" failure. A body without the two
+ *   strings is the fake's own 400 in Setu's error envelope ({ error: { code, detail, traceId } }).
+ * The bank account product may have an instance id of its own (`bankAccountProductInstanceId`).
+ */
+export function fakeSetu(creds: { clientId: string; clientSecret: string; productInstanceId: string; bankAccountProductInstanceId?: string }) {
   const traceId = () => `1-${randomUUID().replace(/-/g, '').slice(0, 24)}`;
-  const refused = (code: string, detail: string) => json(400, { code, detail, traceId: traceId() });
-  return startFakeVendor((req) => {
-    if (req.method !== 'POST' || req.path !== '/api/verify/pan') return json(404, { code: 'NOT_FOUND', detail: 'route not found', traceId: traceId() });
-    if (req.headers['x-client-id'] !== creds.clientId || req.headers['x-client-secret'] !== creds.clientSecret || req.headers['x-product-instance-id'] !== creds.productInstanceId) {
-      return json(401, { code: 'UNAUTHORIZED', detail: 'invalid client credentials or product instance', traceId: traceId() });
-    }
-    const body = jsonBody(req);
-    if (!body) return refused('BAD_REQUEST', 'the body should be a JSON object');
+
+  const pan = (body: Record<string, unknown>): VendorReply => {
+    const refused = (code: string, detail: string) => json(400, { code, detail, traceId: traceId() });
     const { pan, consent, reason } = body;
     if (typeof pan !== 'string' || !PAN.test(pan)) return refused('INVALID_PAN', 'pan should be 10 characters: 5 letters, 4 digits, 1 letter');
     if (consent !== 'Y') return refused('CONSENT_REQUIRED', 'consent should be "Y"');
@@ -157,5 +168,40 @@ export function fakeSetuPan(creds: { clientId: string; clientSecret: string; pro
       verification: 'SUCCESS',
       traceId: traceId(),
     });
+  };
+
+  let transactionReference = 120716373986;
+  const ban = (body: Record<string, unknown>): VendorReply => {
+    const { ifsc, accountNumber } = body;
+    if (typeof ifsc !== 'string' || typeof accountNumber !== 'string') {
+      return json(400, { id: randomUUID(), error: { code: 'bad_request', detail: 'ifsc and accountNumber should be strings', traceId: traceId() } });
+    }
+    const failed = (message: string) => json(200, { id: randomUUID(), code: 'BAVM1', verification: 'failed', message, traceId: traceId() });
+    if (!IFSC.test(ifsc) || !/^[0-9]{6,18}$/.test(accountNumber)) return failed('Either IFSC or bank account is invalid');
+    const holder = accountNumber.endsWith('9999') ? OTHER_HOLDER : SETU_TEST_ACCOUNTS[accountNumber];
+    if (!holder) return failed('This account does not exist or is invalid.');
+    return json(200, {
+      code: 'BAV00',
+      verification: 'success',
+      message: 'Account exists and is active.',
+      data: { name: holder, transactionReference: String(transactionReference++), verifiedAt: new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00') },
+      id: randomUUID(),
+      traceId: traceId(),
+    });
+  };
+
+  const routes: Record<string, { handle: (body: Record<string, unknown>) => VendorReply; productInstanceId: string }> = {
+    '/api/verify/pan': { handle: pan, productInstanceId: creds.productInstanceId },
+    '/api/verify/ban': { handle: ban, productInstanceId: creds.bankAccountProductInstanceId ?? creds.productInstanceId },
+  };
+
+  return startFakeVendor((req) => {
+    const route = routes[req.path];
+    if (req.method !== 'POST' || !route) return json(404, { code: 'NOT_FOUND', detail: 'route not found', traceId: traceId() });
+    if (req.headers['x-client-id'] !== creds.clientId || req.headers['x-client-secret'] !== creds.clientSecret || req.headers['x-product-instance-id'] !== route.productInstanceId) {
+      return json(401, { code: 'UNAUTHORIZED', detail: 'invalid client credentials or product instance', traceId: traceId() });
+    }
+    const body = jsonBody(req);
+    return body ? route.handle(body) : json(400, { code: 'BAD_REQUEST', detail: 'the body should be a JSON object', traceId: traceId() });
   });
 }
