@@ -41,8 +41,11 @@ const setu = (fake: FakeVendor, config: Record<string, unknown> = {}) =>
   createProvider(catalog, 'verification', 'setu', { ...SETU, baseUrl: fake.url, timeoutMs: TIMEOUT, ...config }, deps(), {}) as VerificationProvider;
 const bodyOf = (r: ReceivedRequest) => JSON.parse(r.body) as Record<string, unknown>;
 
-/** Setu's fake knows PANs by table (SETU_TEST_DOCUMENTS): ABCDE1234F is ASHA RAO's. */
-const SETU_SAMPLES: VerificationSamples = { pan: FIXTURE_SAMPLES.pan! };
+/**
+ * Setu's fake knows PANs and accounts by table (SETU_TEST_DOCUMENTS, SETU_TEST_ACCOUNTS):
+ * ABCDE1234F and account 026291800001191 are ASHA RAO's; accounts ending 9999 RAVI KUMAR's.
+ */
+const SETU_SAMPLES: VerificationSamples = { pan: FIXTURE_SAMPLES.pan!, bankAccount: FIXTURE_SAMPLES.bankAccount! };
 
 describeVerificationContract('cashfree', FIXTURE_SAMPLES, async () => {
   const fake = await fakeCashfreeVerification(CASHFREE);
@@ -50,7 +53,7 @@ describeVerificationContract('cashfree', FIXTURE_SAMPLES, async () => {
   return { provider: cashfree(fake), delivered: () => fake.received, keyOf: (r) => bodyOf(r).verification_id as string | undefined, script: fake.script, timeoutMs: TIMEOUT, close: fake.close };
 }, { vendorClient: true });
 
-// Setu's request has no client reference field: no keyOf, the kit skips that test.
+// Neither of Setu's requests has a client reference field: no keyOf, the kit skips that test.
 describeVerificationContract('setu', SETU_SAMPLES, async () => {
   const fake = await fakeSetu(SETU);
   return { provider: setu(fake), delivered: () => fake.received, script: fake.script, timeoutMs: TIMEOUT, close: fake.close };
@@ -185,6 +188,97 @@ describe('verification setu (PAN)', () => {
   });
 });
 
+describe('verification setu (bank account, sync penny drop)', () => {
+  let fake: FakeVendor;
+  let provider: VerificationProvider;
+  beforeAll(async () => {
+    fake = await fakeSetu(SETU);
+    provider = setu(fake);
+  });
+  afterAll(() => fake.close());
+  const last = () => fake.received.at(-1)!;
+  const account = (accountNumber: string, name?: string) => ask('bankAccount', { accountNumber, ifsc: 'YESB0000262', ...(name ? { name } : {}) });
+  const failure = async (reply: { status: number; body: string }) => {
+    fake.script(reply);
+    return provider.verify(account('026291800001191', 'Asha Rao')).catch((e: unknown) => e);
+  };
+
+  it('POSTs /api/verify/ban with its three headers and { ifsc, accountNumber } only (no name, no reference: the API has none); a holder whose name matches is verified', async () => {
+    const result = await provider.verify(account('026291800001191', 'Asha Rao'));
+    expect(last()).toMatchObject({ method: 'POST', path: '/api/verify/ban', headers: { 'x-client-id': SETU.clientId, 'x-client-secret': SETU.clientSecret, 'x-product-instance-id': SETU.productInstanceId, 'content-type': 'application/json' } });
+    expect(bodyOf(last())).toEqual({ ifsc: 'YESB0000262', accountNumber: '026291800001191' });
+    // The facts are named as Cashfree's, so the eKYC journey keeps either vendor's holder name.
+    expect(result).toMatchObject({ outcome: 'verified', facts: { registeredName: 'ASHA RAO', nameMatchScore: 100, bankName: null }, evidence: { answer: { code: 'BAV00', verification: 'success' }, localNameMatch: { score: 100, threshold: 80 } } });
+    expect(result.vendorReference).toBe((result.evidence.answer as { id: string }).id);
+  });
+
+  it('answers a holder under another name as a mismatch, below nameMatchThreshold (configurable); without a name, verified', async () => {
+    expect(await provider.verify(account('026291809999', 'Asha Rao'))).toMatchObject({ outcome: 'mismatch', facts: { registeredName: 'RAVI KUMAR', nameMatchScore: 0 } });
+    const partly = account('026291800005678', 'Asha Rao'); // held by ASHA KUMARI RAO: 67
+    expect(await provider.verify(partly)).toMatchObject({ outcome: 'mismatch', facts: { registeredName: 'ASHA KUMARI RAO', nameMatchScore: 67 } });
+    expect(await setu(fake, { nameMatchThreshold: 60 }).verify(partly)).toMatchObject({ outcome: 'verified', facts: { nameMatchScore: 67 } });
+    expect(await provider.verify(account('026291800005678'))).toMatchObject({ outcome: 'verified', facts: { registeredName: 'ASHA KUMARI RAO', nameMatchScore: null } });
+  });
+
+  it("answers Setu's failed ('This account does not exist or is invalid.', BAVM1) as invalid, and the codes for a closed or frozen account too", async () => {
+    const result = await provider.verify(account('026291800000', 'Asha Rao'));
+    expect(result).toMatchObject({ outcome: 'invalid', facts: { registeredName: null, nameMatchScore: null }, evidence: { answer: { code: 'BAVM1', verification: 'failed', message: 'This account does not exist or is invalid.' } } });
+    expect(result.vendorReference).toEqual(expect.any(String));
+    for (const code of ['BAVM5', 'BAVM3', 'BAV52']) {
+      fake.script({ status: 200, body: JSON.stringify({ id: 'x', code, verification: 'failed', message: 'Account closed' }) });
+      expect((await provider.verify(account('026291800001191', 'Asha Rao'))).outcome).toBe('invalid');
+    }
+    // The openapi example's failure carries no code: the account's.
+    fake.script({ status: 200, body: JSON.stringify({ verification: 'failed', message: 'This account does not exist or is invalid.' }) });
+    expect((await provider.verify(account('026291800001191', 'Asha Rao'))).outcome).toBe('invalid');
+  });
+
+  it('takes a failure that names the bank or network (CBS offline, timeout) for no verdict: transient, carrying the BAV code', async () => {
+    for (const code of ['BAVCU', 'BAV91', 'BAV2000']) {
+      const err = await failure({ status: 200, body: JSON.stringify({ id: 'x', code, verification: 'failed', message: 'Host (CBS) offline' }) });
+      expect(err).toBeInstanceOf(ProviderError);
+      expect(err).toMatchObject({ transient: true, vendorCode: code });
+    }
+  });
+
+  it("turns Setu's documented 500 (internal_server_error / upstream_service_error) into a transient ProviderError", async () => {
+    const err = await failure({ status: 500, body: JSON.stringify({ id: 'x', error: { code: 'upstream_service_error', detail: 'Internal Server Error, Please reach out to support along with the traceId.', traceId: 't' } }) });
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ transient: true, vendorCode: '500' });
+  });
+
+  it('turns an answer it cannot read (not JSON, another verdict) into a transient ProviderError', async () => {
+    for (const body of ['<html>gateway</html>', JSON.stringify({ id: 'x', verification: 'pending' }), JSON.stringify({ id: 'x', verification: 'SUCCESS', data: { name: 'ASHA RAO' } })]) {
+      const err = await failure({ status: 200, body });
+      expect(err).toBeInstanceOf(ProviderError);
+      expect(err).toMatchObject({ transient: true, vendorCode: 'UNREADABLE_ANSWER' });
+    }
+  });
+
+  it('turns bad credentials (401) and a refused request (400) into permanent ProviderErrors', async () => {
+    const denied = await setu(fake, { clientSecret: 'wrong' }).verify(account('026291800001191', 'Asha Rao')).catch((e: unknown) => e);
+    expect(denied).toBeInstanceOf(ProviderError);
+    expect(denied).toMatchObject({ transient: false, vendorCode: '401' });
+    const refused = await failure({ status: 400, body: JSON.stringify({ error: { code: 'bad_request', detail: 'ifsc is required', traceId: 't' } }) });
+    expect(refused).toMatchObject({ transient: false, vendorCode: '400' });
+  });
+
+  it('sends bankAccountProductInstanceId as the penny drop x-product-instance-id when set, productInstanceId to the PAN API', async () => {
+    const own = await fakeSetu({ ...SETU, bankAccountProductInstanceId: 'b4d6e2f3-0000-4000-8000-000000000002' });
+    try {
+      const p = setu(own, { bankAccountProductInstanceId: 'b4d6e2f3-0000-4000-8000-000000000002' });
+      expect((await p.verify(account('026291800001191', 'Asha Rao'))).outcome).toBe('verified');
+      expect((await p.verify(ask('pan', { pan: 'ABCDE1234F' }))).outcome).toBe('verified');
+      expect(own.received.map((r) => [r.path, r.headers['x-product-instance-id']])).toEqual([
+        ['/api/verify/ban', 'b4d6e2f3-0000-4000-8000-000000000002'],
+        ['/api/verify/pan', SETU.productInstanceId],
+      ]);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('a chain of verification vendors', () => {
   let cf: FakeVendor;
   let st: FakeVendor;
@@ -213,17 +307,27 @@ describe('a chain of verification vendors', () => {
     expect([cf.calls() - cfCalls, st.calls() - stCalls]).toEqual([1, 1]);
   });
 
-  it('passes a bank account check over setu without asking it or counting it against its breaker', async () => {
+  it('answers a bank account from setu when cashfree answers 503', async () => {
+    const c = chain(['cashfree', cashfree(cf)], ['setu', setu(st)]);
+    cf.script({ status: 503, body: '{"message":"service unavailable"}' });
+    const [cfCalls, stCalls] = [cf.calls(), st.calls()];
+    const { provider, result } = await verifyThroughChain(c, ask('bankAccount', { accountNumber: '026291800001191', ifsc: 'YESB0000262', name: 'Asha Rao' }));
+    expect(provider).toBe('setu');
+    expect(result).toMatchObject({ outcome: 'verified', facts: { registeredName: 'ASHA RAO' } });
+    expect([cf.calls() - cfCalls, st.calls() - stCalls]).toEqual([1, 1]);
+  });
+
+  it('passes a name match check over setu without asking it or counting it against its breaker', async () => {
     const c = chain(['setu', setu(st)], ['cashfree', cashfree(cf)]);
     const stCalls = st.calls();
-    const { provider, result } = await verifyThroughChain(c, ask('bankAccount', { accountNumber: '026291800001191', ifsc: 'YESB0000262', name: 'Asha Rao' }));
+    const { provider, result } = await verifyThroughChain(c, ask('nameMatch', { name: 'Asha Rao', against: 'ASHA RAO' }));
     expect(provider).toBe('cashfree');
     expect(result.outcome).toBe('verified');
     expect(st.calls()).toBe(stCalls);
     expect(c.breakers.get('setu')!.stats.fires).toBe(0);
     // With cashfree down there is no one else to ask: setu is still not asked, and the failure stays transient.
     cf.script({ status: 503, body: '' });
-    const err = await verifyThroughChain(chain(['cashfree', cashfree(cf)], ['setu', setu(st)]), ask('bankAccount', { accountNumber: '026291800001191', ifsc: 'YESB0000262' })).catch((e: unknown) => e);
+    const err = await verifyThroughChain(chain(['cashfree', cashfree(cf)], ['setu', setu(st)]), ask('nameMatch', { name: 'Asha Rao', against: 'ASHA RAO' })).catch((e: unknown) => e);
     expect(err).toMatchObject({ transient: true, vendor: 'cashfree' });
     expect(st.calls()).toBe(stCalls);
   });
