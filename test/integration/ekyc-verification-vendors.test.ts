@@ -1,7 +1,7 @@
-// The eKYC PAN step against real vendor plugins on loopback fakes of their documented APIs:
-// Cashfree first, Setu behind it. Failover when the first answers 5xx, the breaker keeping a
-// failing vendor out, and — every vendor down — the lead waiting in PAN_PENDING until the retry
-// job gets an answer.
+// The eKYC PAN and bank account steps against real vendor plugins on loopback fakes of their
+// documented APIs: Cashfree first, Setu behind it. Failover when the first answers 5xx (the PAN,
+// and the penny drop), the breaker keeping a failing vendor out, and — every vendor down — the
+// lead waiting in PAN_PENDING until the retry job gets an answer.
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeCashfreeVerification, fakeSetu } from '../support/fakes/verification-fakes.ts';
@@ -45,7 +45,11 @@ async function atPanStep() {
   const journey = { authorization: `Bearer ${signup.headers['x-session-token']}` };
   const leadId = signup.body.data.leadId as string;
   expect((await s.request.post('/ekyc/api/v1/registration/verify-otp').set(journey).send({ leadId, otp: '1234' })).status).toBe(200);
-  return { leadId, submitPan: () => s.request.post('/ekyc/api/v1/pan/submit').set(journey).send({ leadId, panNumber: 'ABCDE1234F', nameOnPan: 'Asha Rao' }) };
+  return {
+    leadId,
+    submitPan: () => s.request.post('/ekyc/api/v1/pan/submit').set(journey).send({ leadId, panNumber: 'ABCDE1234F', nameOnPan: 'Asha Rao' }),
+    step: (path: string, body: Record<string, unknown>) => s.request.post(`/ekyc/api/v1/${path}`).set(journey).send({ leadId, ...body }),
+  };
 }
 const later = (ms: number) => void (s.clock.now = new Date(s.clock.now.getTime() + ms));
 const calls = (leadId: string) => sql<{ outcome: string; provider: string | null }>('SELECT outcome, provider FROM verifications WHERE record_id = $1 ORDER BY at, reference', [leadId]);
@@ -69,6 +73,35 @@ describe('eKYC PAN verification through Cashfree, then Setu', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(await calls(a.leadId)).toEqual([{ outcome: 'verified', provider: 'setu' }]);
     expect(setu.calls()).toBe(before + 1);
+  });
+
+  it('fails over to Setu\'s penny drop when Cashfree answers 5xx for the bank account, and the lead reaches BANK_VERIFIED under the holder Setu names', async () => {
+    const a = await atPanStep();
+    expect((await a.submitPan()).body.data?.state).toBe('PAN_SUBMITTED');
+    const steps: [string, Record<string, unknown>, string][] = [
+      ['address/submit', { addressLine: '12 MG Road', city: 'Pune', pinCode: '411001' }, 'ADDRESS_SUBMITTED'],
+      ['email/submit', { email: 'asha.rao@example.in' }, 'EMAIL_OTP_SENT'],
+      ['email/verify-otp', { otp: '123456' }, 'EMAIL_VERIFIED'],
+      ['personal-details/submit', { dateOfBirth: '1990-04-12', gender: 'female', maritalStatus: 'single', occupation: 'salaried', annualIncome: '5l_10l' }, 'PERSONAL_DETAILS'],
+    ];
+    for (const [path, body, state] of steps) {
+      const res = await a.step(path, body);
+      expect(res.body.data?.state, `${path}: ${JSON.stringify(res.body)}`).toBe(state);
+    }
+    cashfree.script({ status: 503, body: 'upstream down' });
+    const [cashfreeCalls, setuCalls] = [cashfree.calls(), setu.calls()];
+    const res = await a.step('bank-account/submit', { bankAccountNumber: '026291800001191', ifsc: 'YESB0000262' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.data.state).toBe('BANK_VERIFIED');
+    expect([cashfree.calls() - cashfreeCalls, setu.calls() - setuCalls]).toEqual([1, 1]);
+    expect(setu.received.at(-1)).toMatchObject({ path: '/api/verify/ban', body: JSON.stringify({ ifsc: 'YESB0000262', accountNumber: '026291800001191' }) });
+    const checks = await sql<{ check: string; outcome: string; provider: string | null; facts: Record<string, unknown> }>('SELECT "check", outcome, provider, facts FROM verifications WHERE record_id = $1 ORDER BY "check"', [a.leadId]);
+    expect(checks).toMatchObject([
+      { check: 'bankAccount', outcome: 'verified', provider: 'setu', facts: { registeredName: 'ASHA RAO', nameMatchScore: 100 } },
+      { check: 'pan', outcome: 'verified', provider: 'cashfree' },
+    ]);
+    const [lead] = await sql<{ state: string; data: Record<string, string> }>('SELECT state, data FROM records WHERE id = $1', [a.leadId]);
+    expect(lead).toMatchObject({ state: 'BANK_VERIFIED', data: { bankAccountNumber: '026291800001191', ifsc: 'YESB0000262', bankHolderName: 'ASHA RAO' } });
   });
 
   it('keeps a lead whose PAN no vendor could verify waiting in PAN_PENDING, moving it on when the retry job gets an answer; the breaker then keeps the failing vendor out', async () => {
