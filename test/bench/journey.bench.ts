@@ -1,8 +1,8 @@
 // npm run bench:journey — eKYC applicants through the whole journey over HTTP, against npm start,
 // with the verification vendors as loopback fakes of their APIs answering in 150 ± 50 ms (Cashfree
 // first, Setu behind it). BENCH_APPLICANTS (20) at once; journeys per minute, p50/p99 per step.
-// Then the same with Cashfree failing every other call: PAN checks fail over to Setu; the bank
-// account (a penny drop only Cashfree offers) waits in BANK_PENDING for the retry job instead.
+// Then the same with Cashfree failing every other call: the PAN and the bank account (Setu's penny
+// drop) fail over to Setu.
 // Every figure is printed beside the healthy run's, from the same process on the same machine.
 import { randomInt } from 'node:crypto';
 import { fakeCashfreeVerification, fakeSetu } from '../support/fakes/verification-fakes.ts';
