@@ -13,7 +13,11 @@ import { isDeepStrictEqual } from 'node:util';
 export interface ParsedYamlCache {
   /** The value `text` parsed to last time, or `parse(text)` now (then kept). */
   parse(text: string, parse: (text: string) => unknown): unknown;
-  /** Writes the values used since it was opened, when any is new; only they are kept (the file cannot grow without bound). */
+  /**
+   * Ends a load: writes the values used since the last save (or the opening), when they differ
+   * from what the file holds; only they are kept, in the file and in memory, so neither grows
+   * with the edits of a long-running process's reloads.
+   */
   save(): void;
 }
 
@@ -28,13 +32,14 @@ interface CacheFile {
 }
 
 export function openParsedYamlCache(file: string): ParsedYamlCache {
-  const stored = readCacheFile(file);
-  const used = new Map<string, string>();
+  // What the last load read (at first: the file); what this load has read so far.
+  let known = readCacheFile(file);
+  let used = new Map<string, string>();
   let added = false;
   return {
     parse(text, parse) {
       const key = createHash('sha256').update(text).digest('base64url');
-      const json = used.get(key) ?? stored.get(key);
+      const json = used.get(key) ?? known.get(key);
       const cached = json === undefined ? undefined : parseJson(json);
       if (cached) {
         used.set(key, json!);
@@ -49,15 +54,19 @@ export function openParsedYamlCache(file: string): ParsedYamlCache {
       return value;
     },
     save() {
-      if (!added && used.size === stored.size) return;
-      const content: CacheFile = { format: FORMAT, values: Object.fromEntries(used) };
+      const changed = added || used.size !== known.size || [...used.keys()].some((k) => !known.has(k));
+      const values = used;
+      known = used;
+      used = new Map();
+      added = false;
+      if (!changed) return;
+      const content: CacheFile = { format: FORMAT, values: Object.fromEntries(values) };
       try {
         mkdirSync(path.dirname(file), { recursive: true });
         // Written aside and renamed: a start reading it meanwhile sees the old file or the new one.
         const partial = `${file}.${process.pid}.partial`;
         writeFileSync(partial, JSON.stringify(content));
         renameSync(partial, file);
-        added = false;
       } catch {
         // A read-only data folder: the next start parses again, nothing else changes.
       }

@@ -54,6 +54,23 @@ describe('parsed YAML cache', () => {
     expect(Object.values(kept.values).sort()).toEqual([JSON.stringify({ kind: 'app', id: 'one' }), JSON.stringify({ kind: 'app', id: 'three' })]);
   });
 
+  it("keeps, across a running process's reloads, only what the last load read: edits do not pile up", () => {
+    const file = path.join(dir, 'reloads.json');
+    const cache = openParsedYamlCache(file);
+    const counter = countingParse();
+    for (let edit = 0; edit < 5; edit++) {
+      cache.parse('kind: app\nid: same\n', counter.parse);
+      cache.parse(`kind: app\nid: edit-${edit}\n`, counter.parse);
+      cache.save();
+    }
+    // The unchanged text was parsed once; each edit once; the file (and memory) hold the last load's two.
+    expect(counter.calls.filter((t) => t.includes('same'))).toHaveLength(1);
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as { values: Record<string, string> };
+    expect(Object.values(kept.values).sort()).toEqual([JSON.stringify({ kind: 'app', id: 'edit-4' }), JSON.stringify({ kind: 'app', id: 'same' })]);
+    cache.parse('kind: app\nid: edit-0\n', counter.parse);
+    expect(counter.calls.filter((t) => t.includes('edit-0'))).toHaveLength(2);
+  });
+
   it('keeps no value JSON would change (Infinity, NaN, -0)', () => {
     const file = path.join(dir, 'unfaithful.json');
     const texts = ['limit: .inf\n', 'ratio: .nan\n', 'zero: -0\n'];
