@@ -88,6 +88,7 @@ export { ruleFields } from './promotions/promotion-candidate.ts';
 export type { RulesDef } from './registry/definition-types.ts';
 export { OTP_REQUEST_SCHEMA, OTP_VERIFY_SCHEMA, PHONE_LOGIN_SCHEMA, type SessionTokens } from './auth/otp-login.ts';
 export { RECORD_OTP_REQUEST_SCHEMA } from './otp/record-otp.ts';
+export { resumeOf } from './records/resume-record-session.ts';
 export { CREATE_USER_SCHEMA, UPDATE_USER_SCHEMA, createUserAdmin } from './auth/user-admin.ts';
 export { APPROVE_SCHEMA, REGISTRATION_OTP_SCHEMA, REGISTRATION_SCHEMA, REJECT_SCHEMA } from './auth/user-registration.ts';
 export { compileRelease } from './registry/load-registry.ts';
@@ -335,7 +336,7 @@ export async function createEngine(options: EngineOptions) {
       /** Whether a bearer token is (shaped as) a record session of the app: then verifyRecordSession, not verify, checks it. */
       isRecordSessionToken,
       /** The public caller a record session token opens its record to (auth/record-session.ts); 401 otherwise. */
-      verifyRecordSession: (token: string, appId: string): Promise<Actor> => verifyRecordSession(tokens, resolveApp(current, appId), token),
+      verifyRecordSession: (token: string, appId: string): Promise<Actor> => verifyRecordSession(tokens, db, resolveApp(current, appId), token),
       /** A fresh token for the caller's record session (each call answers one), if it has one. */
       refreshRecordSession: (actor: Actor) => refreshRecordSession(tokens, resolveApp(current, actor.app), actor),
     },

@@ -7,11 +7,17 @@
 // with it answers a fresh one, so an applicant who keeps going never runs out of time (the seed's
 // session-refresh middleware). Enforced here and in record-scope.ts, so every route — the seed's,
 // the generic ones, files — asks the same.
+//
+// A token also names its record's session epoch: a session regained by a code
+// (records/resume-record-session.ts) moves the epoch on, which ends every token issued before it —
+// the one who proved the number again is the only one the record is open to.
+import type { EngineContext } from '../engine-context.ts';
 import { AppError } from '../errors/app-error.ts';
 import type { CompiledApp } from '../registry/compiled-app.ts';
 import type { EntityPermission } from '../registry/definition-types.ts';
 import type { AccessTokens } from './access-tokens.ts';
 import type { Actor } from './actor.ts';
+import { UUID_RE } from '../support/uuid.ts';
 
 const PURPOSE = 'session';
 
@@ -34,28 +40,39 @@ export function isRecordSessionToken(token: string, appId: string): boolean {
   }
 }
 
-export async function issueRecordSession(tokens: AccessTokens, app: CompiledApp, entity: string, record: string, minutes: number): Promise<RecordSessionToken> {
+/** A token for the record's sessions of `epoch` (0 until a session of it was first regained). */
+export async function issueRecordSession(tokens: AccessTokens, app: CompiledApp, entity: string, record: string, minutes: number, epoch = 0): Promise<RecordSessionToken> {
   const seconds = minutes * 60;
-  const { token } = await tokens.issueFor(app.id, PURPOSE, record, { entity }, seconds);
+  const { token } = await tokens.issueFor(app.id, PURPOSE, record, epoch ? { entity, epoch } : { entity }, seconds);
   return { token, expiresIn: seconds };
 }
 
-/** The public caller a record session token speaks for; 401 when it is not one, expired, or no longer opens anything. */
-export async function verifyRecordSession(tokens: AccessTokens, app: CompiledApp, token: string): Promise<Actor> {
+/** The epoch of a record's sessions now. */
+export async function sessionEpochOf(db: EngineContext['db'], record: string): Promise<number> {
+  const { rows } = await db.sql.query<{ epoch: number }>({ name: 'rulepath-session-epoch', text: 'SELECT epoch FROM record_session_epochs WHERE record_id = $1::uuid', values: [record] });
+  return rows[0]?.epoch ?? 0;
+}
+
+/** The public caller a record session token speaks for; 401 when it is not one, expired, ended by a newer session, or no longer opens anything. */
+export async function verifyRecordSession(tokens: AccessTokens, db: EngineContext['db'], app: CompiledApp, token: string): Promise<Actor> {
   const claims = await tokens.verifyFor(token, app.id, PURPOSE, { expired: 'The session has expired', invalid: 'The session token is not valid' });
   const role = publicRoleOf(app);
   const entity = claims.entity;
-  if (!role || typeof entity !== 'string' || typeof claims.sub !== 'string' || !app.roles[role]!.permissions?.[entity]?.session) {
+  const epoch = claims.epoch ?? 0;
+  if (!role || typeof entity !== 'string' || typeof claims.sub !== 'string' || !Number.isSafeInteger(epoch) || !app.roles[role]!.permissions?.[entity]?.session) {
     throw new AppError('UNAUTHENTICATED', 'The session token is not valid');
   }
-  return { id: `session:${claims.sub}`, app: app.id, role, session: { entity, record: claims.sub } };
+  // A subject that is no record id opens nothing, and is not looked up.
+  if (!UUID_RE.test(claims.sub)) throw new AppError('UNAUTHENTICATED', 'The session token is not valid');
+  if ((await sessionEpochOf(db, claims.sub)) !== epoch) throw new AppError('UNAUTHENTICATED', 'The session has ended: it was resumed with a new code since');
+  return { id: `session:${claims.sub}`, app: app.id, role, session: { entity, record: claims.sub, epoch: epoch as number } };
 }
 
 /** The same session again, for the time its permission gives now (each call refreshes it). */
 export async function refreshRecordSession(tokens: AccessTokens, app: CompiledApp, actor: Actor): Promise<RecordSessionToken | undefined> {
   const session = actor.session;
   const minutes = session && app.roles[actor.role]?.permissions?.[session.entity]?.session?.minutes;
-  return session && minutes ? issueRecordSession(tokens, app, session.entity, session.record, minutes) : undefined;
+  return session && minutes ? issueRecordSession(tokens, app, session.entity, session.record, minutes, session.epoch) : undefined;
 }
 
 /**

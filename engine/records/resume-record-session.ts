@@ -5,10 +5,17 @@
 // check keys on (the mobile number) and trades it for a new session on the newest record signed up
 // with it: proving the number again is what signing up proved.
 //
-// The code is the OTP policy's, with the record as its subject, so its resend limits, attempts and
-// lockout are the same counters as the journey's own codes of that policy: resuming is no second
-// door with fresh counters. A number no record has is answered as a known one is (nothing is sent):
-// the answer does not say whether it has a journey. The session regained is audited.
+// The code opens everything the record holds, so:
+// - it is the resume policy's own (its subject the record): its resend limit, tries and lockout are
+//   counters of their own — whoever knows the number cannot use up or lock the journey's own codes,
+//   and the policy can be stronger than the signup's (eKYC: 6 digits, a day's lockout);
+// - regaining a session ends every token of the record issued before (auth/record-session.ts: the
+//   epoch moves on): someone who signed up with another's number, or holds an old token, is out;
+// - the calls answer alike whether or not a record has the value: a code is "sent" (nothing is, and
+//   a limit or lockout is not told either), any refusal of a code is the same bare OTP_INVALID.
+//   (The work done differs — a found record sends a message — so the time taken may still tell.)
+// The session regained is audited; the check, the epoch and the audit entry are one transaction
+// with the code's consumption, on the record locked and read again: all or nothing.
 import { appendAudit } from '../audit/audit-log.ts';
 import type { EngineContext } from '../engine-context.ts';
 import { AppError } from '../errors/app-error.ts';
@@ -17,7 +24,7 @@ import type { OtpPolicyDef } from '../registry/definition-types.ts';
 import { resolveEntity } from '../registry/resolve-target.ts';
 import { compileFieldsValidator, type CompiledEntity } from './compile-entity.ts';
 import { dedupeFingerprint } from './dedupe-fingerprint.ts';
-import { findRecord } from './record-store.ts';
+import { findRecord, lockRecord } from './record-store.ts';
 import type { RecordResult, RecordTarget } from './record-view.ts';
 import { assertValidFields } from './write-checks.ts';
 import type { OtpService } from '../otp/otp-service.ts';
@@ -48,17 +55,27 @@ export interface ResumedSession {
   session: RecordSessionToken;
 }
 
+/** What a resumable session of the entity asks for (its field, the code's digits); undefined where the public role's session has no `resume`. */
+export function resumeOf(app: CompiledApp, entity: CompiledEntity): { field: string; digits: number; policy: OtpPolicyDef } | undefined {
+  const role = publicRoleOf(app);
+  const resume = role ? app.roles[role]!.permissions?.[entity.name]?.session?.resume : undefined;
+  const field = resume && entity.definition.dedupe?.find((d) => d.name === resume.dedupe)?.field;
+  const policy = resume && app.otpPolicies.get(resume.otp);
+  return field && policy ? { field, digits: policy.digits, policy } : undefined;
+}
+
 function resumeRule(app: CompiledApp, entityName: string): ResumeRule {
   const entity = resolveEntity(app, entityName);
   const role = publicRoleOf(app);
   const session = role ? app.roles[role]!.permissions?.[entity.name]?.session : undefined;
-  const resume = session?.resume;
   // The rest was checked at load (check-app.ts): the dedupe rule and a one-channel policy exist.
+  const resume = resumeOf(app, entity);
   if (!role || !session || !resume) throw new AppError('NOT_FOUND', `${entity.label} sessions cannot be resumed in app "${app.id}"`);
-  const field = entity.definition.dedupe!.find((d) => d.name === resume.dedupe)!.field;
-  const policy = app.otpPolicies.get(resume.otp)!;
-  return { entity, role, minutes: session.minutes, field, dedupe: resume.dedupe, policy, channel: policy.channels[0]! };
+  return { entity, role, minutes: session.minutes, field: resume.field, dedupe: session.resume!.dedupe, policy: resume.policy, channel: resume.policy.channels[0]! };
 }
+
+/** Refusals that would tell a record exists (a code used, expired, locked; tries left): all one. */
+const TELLING = new Set(['OTP_INVALID', 'OTP_USED', 'OTP_EXPIRED', 'LOCKED']);
 
 // The bodies, validated as the entity validates the field (its format and its error code).
 const validators = new WeakMap<CompiledEntity, { request: ReturnType<typeof compileFieldsValidator>; verify: ReturnType<typeof compileFieldsValidator> }>();
@@ -73,7 +90,7 @@ function validatorsOf(rule: ResumeRule) {
 }
 
 export function createSessionResume(ctx: EngineContext, deps: { otp: OtpService; tokens: AccessTokens; get(t: RecordTarget, actor: Actor, id: string): Promise<RecordResult> }) {
-  /** The newest live record signed up with this value, still holding it. */
+  /** The record signed up last with this value, if it is live and still holds the value. */
   async function recordOf(app: CompiledApp, rule: ResumeRule, value: string) {
     const hash = dedupeFingerprint(ctx.hashKey, app.id, rule.entity.name, rule.dedupe, value);
     const print = await ctx.db.recordFingerprint.findFirst({ where: { app: app.id, entity: rule.entity.name, name: rule.dedupe, hash }, orderBy: { createdAt: 'desc' }, select: { recordId: true } });
@@ -88,29 +105,49 @@ export function createSessionResume(ctx: EngineContext, deps: { otp: OtpService;
   }
 
   return {
-    /** A code to the value, when a record has it; the same answer when none has. */
+    /** A code to the value, when a record has it; the same answer when none has, or when the code is refused (limit, lockout). */
     async requestCode(app: CompiledApp, entityName: string, body: unknown): Promise<CodeSent> {
       const rule = resumeRule(app, entityName);
       const value = valueOf(rule, validatorsOf(rule).request, body)[rule.field]!;
+      const answer: CodeSent = { channels: [rule.channel], expiresInSeconds: Math.round(rule.policy.validityMinutes * 60) };
       const row = await recordOf(app, rule, value);
-      if (!row) return { channels: [rule.channel], expiresInSeconds: Math.round(rule.policy.validityMinutes * 60) };
-      const issued = await deps.otp.issue(app, rule.policy.name, row.id, { [rule.channel]: value });
-      return { channels: issued.channels, expiresInSeconds: issued.expiresInSeconds };
+      if (!row) return answer;
+      try {
+        await deps.otp.issue(app, rule.policy.name, row.id, { [rule.channel]: value });
+      } catch (err) {
+        if (!(err instanceof AppError) || (err.code !== 'RATE_LIMITED' && err.code !== 'LOCKED')) throw err;
+        ctx.logger.info({ app: app.id, record: row.id, refused: err.code }, 'a session resume code was not sent');
+      }
+      return answer;
     },
 
-    /** The value and the code last sent for its record: a new session on it, and the record as its owner reads it. */
+    /** The value and the code last sent for its record: a new session on it (ending the others), and the record as its owner reads it. */
     async resume(app: CompiledApp, entityName: string, body: unknown): Promise<ResumedSession> {
       const rule = resumeRule(app, entityName);
       const given = valueOf(rule, validatorsOf(rule).verify, body);
-      const row = await recordOf(app, rule, given[rule.field]!);
-      // An unknown value reads as a wrong code: resuming never tells which numbers have a journey.
+      const value = given[rule.field]!;
+      const row = await recordOf(app, rule, value);
       if (!row) throw new AppError('OTP_INVALID');
       const actor: Actor = { id: `session:${row.id}`, app: app.id, role: rule.role, session: { entity: rule.entity.name, record: row.id } };
-      await deps.otp.verifyLatest(app, rule.policy.name, row.id, given.otp, (tx) =>
-        appendAudit(tx, { app: app.id, entity: rule.entity.name, recordId: row.id, action: 'session.resume', actor, detail: { by: rule.field, channel: rule.channel }, at: ctx.clock() }),
-      );
-      const session = await issueRecordSession(deps.tokens, app, rule.entity.name, row.id, rule.minutes);
-      return { record: await deps.get({ app: app.id, entity: rule.entity.name }, actor, row.id), session };
+      let epoch: number;
+      try {
+        ({ result: epoch } = await deps.otp.verifyLatest(app, rule.policy.name, row.id, given.otp, async (tx) => {
+          // Read again under its lock: deleted or given another value meanwhile, the code is not spent.
+          const locked = await lockRecord(tx, app.id, rule.entity.name, row.id);
+          if (!locked || locked.data[rule.field] !== value) throw new AppError('OTP_INVALID');
+          const [moved] = await tx.$queryRaw<{ epoch: number }[]>`
+            INSERT INTO record_session_epochs (record_id, epoch, updated_at) VALUES (${row.id}::uuid, 1, ${ctx.clock()})
+            ON CONFLICT (record_id) DO UPDATE SET epoch = record_session_epochs.epoch + 1, updated_at = EXCLUDED.updated_at
+            RETURNING epoch`;
+          await appendAudit(tx, { app: app.id, entity: rule.entity.name, recordId: row.id, action: 'session.resume', actor, detail: { by: rule.field, channel: rule.channel, epoch: moved!.epoch }, at: ctx.clock() });
+          return moved!.epoch;
+        }));
+      } catch (err) {
+        if (err instanceof AppError && TELLING.has(err.code)) throw new AppError('OTP_INVALID');
+        throw err;
+      }
+      const session = await issueRecordSession(deps.tokens, app, rule.entity.name, row.id, rule.minutes, epoch);
+      return { record: await deps.get({ app: app.id, entity: rule.entity.name }, { ...actor, session: { ...actor.session!, epoch } }, row.id), session };
     },
   };
 }

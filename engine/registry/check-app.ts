@@ -108,6 +108,9 @@ export function checkApp(defs: AppDefinitionSet): DefinitionProblem[] {
     if (route.idFromSession && !Object.values(app.definition.roles).some((r) => r.public && r.permissions?.[entity.definition.name]?.session)) {
       add(app.file, `${path}.idFromSession`, `No public role has a record session on ${entity.definition.name} records, so no caller could carry one`);
     }
+    if (needs.resume && !Object.values(app.definition.roles).some((r) => r.public && r.permissions?.[entity.definition.name]?.session?.resume)) {
+      add(app.file, `${path}.operation`, `No public role's session on ${entity.definition.name} records says "resume": ${route.operation} has nothing to serve`);
+    }
     if (needs.id && !params.includes('id') && !route.idFrom && !route.idFromSession) add(app.file, `${path}.path`, `Operation ${route.operation} needs an {id} in its path`);
     if (needs.policy && !route.policy) add(app.file, `${path}.policy`, `${route.operation} needs a "policy"`);
     if (needs.targetField && !route.targetField) add(app.file, `${path}.targetField`, `${route.operation} needs a "targetField" naming the body field with the target state`);

@@ -15,6 +15,8 @@ export interface OperationNeeds {
   ruleset?: true;
   /** An attachment slot of the entity: `slot` in the alias, or {slot} in its path. */
   slot?: true;
+  /** The entity's public role has a session that can be resumed (session.resume). */
+  resume?: true;
   /** One of these parameters in the alias path names what the operation acts on. */
   pathParam?: readonly string[];
   /** The alias options this operation honours besides what it needs. */
@@ -41,8 +43,8 @@ export const OPERATION_NEEDS = {
   'records.event': { ...RECORD, workflow: true, id: true, event: true, optional: ['public', 'idFrom', 'response'] },
   'records.moveTo': { ...RECORD, workflow: true, id: true, targetField: true },
   // A record session regained (the public role's session.resume): the code, then the new session.
-  'sessions.requestCode': { entity: true },
-  'sessions.resume': { entity: true },
+  'sessions.requestCode': { entity: true, resume: true },
+  'sessions.resume': { entity: true, resume: true },
   'otp.request': { ...RECORD, id: true, policy: true },
   'otp.verify': { ...RECORD, id: true, policy: true },
   'rules.evaluate': { ruleset: true },

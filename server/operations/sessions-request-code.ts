@@ -8,14 +8,15 @@ export const sessionsRequestCode: OperationSpec<'sessions.requestCode'> = {
   name: 'sessions.requestCode',
   method: 'POST',
   genericPath: '/v1/apps/{app}/sessions/{entity}/code',
-  summary: (t) => `Ask for a code to regain the session of a ${t.entity!.label} (its token expired): sent to the ${resumeField(t.app, t.entity)} it was created with. The answer is the same whether or not one was`,
+  summary: (t) => `Ask for a code to regain the session of a ${t.entity!.label} (its token expired): sent to the ${resumeField(t)} it was created with. The answer is the same whether or not one was`,
   auth: 'public',
   body: (t) => resumeBody(t, false),
   response: () => ({
     status: 200,
     schema: envelope({ type: 'object', additionalProperties: false, required: ['channels', 'expiresInSeconds'], properties: { channels: { type: 'array', items: { enum: ['sms', 'email'] } }, expiresInSeconds: { type: 'integer' } } }),
   }),
-  errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'ENTITY_NOT_FOUND', 'APP_NOT_FOUND', 'LOCKED', 'RATE_LIMITED'],
+  // A limit or lockout is not told either: the answer is the same whether or not a code went.
+  errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'ENTITY_NOT_FOUND', 'APP_NOT_FOUND'],
   servedFor: resumable,
   handler: async (engine, req, call) => {
     const app = appOf(engine, call);

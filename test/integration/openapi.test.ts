@@ -274,7 +274,7 @@ describe('conformance: every documented operation, called, answers as documented
     const created = await call('POST', `${G}/records/lead`, { body: signup('9876500002') });
     expect(created.status).toBe(201);
     const other = created.body.data;
-    const otherJourney = { Authorization: `Bearer ${created.headers['x-session-token']}` };
+    let otherJourney = { Authorization: `Bearer ${created.headers['x-session-token']}` };
     await refused('POST', `${G}/records/lead`, { body: signup('12345') }, 400, 'FE_REG_MOBILE_INVALID');
 
     await ok('POST', `${E}/registration/resend-otp`, { body: { leadId: lead.leadId }, as: journey });
@@ -288,8 +288,12 @@ describe('conformance: every documented operation, called, answers as documented
     for (const [code, session] of [[`${E}/journey/resume`, `${E}/journey/resume/verify`], [`${G}/sessions/lead/code`, `${G}/sessions/lead`]]) {
       await ok('POST', code!, { body: { mobileNumber: '9876500002' } });
       await refused('POST', code!, { body: { mobileNumber: '12345' } }, 400, 'FE_REG_MOBILE_INVALID');
-      await refused('POST', session!, { body: { mobileNumber: '9876500002', otp: '0000' } }, 401, 'OTP_INVALID');
-      expect((await ok('POST', session!, { body: { mobileNumber: '9876500002', otp: '1234' } })).id).toBe(created.body.data.id);
+      await refused('POST', session!, { body: { mobileNumber: '9876500002', otp: '000000' } }, 401, 'OTP_INVALID');
+      const resumed = await call('POST', session!, { body: { mobileNumber: '9876500002', otp: '123456' } });
+      expect(resumed.status).toBe(200);
+      expect(resumed.body.data.id).toBe(created.body.data.id);
+      // Resuming ends the lead's earlier tokens: the new one is the applicant's from here.
+      otherJourney = { Authorization: `Bearer ${resumed.headers['x-session-token']}` };
     }
     await refused('POST', `${G}/records/lead/${randomUUID()}/events/verify_mobile`, { body: { input: { otp: '1234' } }, as: journey }, 404, 'RECORD_NOT_FOUND');
     await refused('POST', `${G}/records/lead/${other.id}/events/verify_mobile`, { body: { input: { otp: '1234' } }, as: journey }, 403, 'FORBIDDEN');

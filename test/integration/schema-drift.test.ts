@@ -30,7 +30,7 @@ async function sql(query: string) {
 describe('schema.prisma and the migrations', () => {
   it('describe the same tables, columns, types, nullability, indexes and foreign keys', async () => {
     const expected = readPrismaSchema(SCHEMA);
-    expect(expected.map((t) => t.name).sort()).toEqual(['audit_entries', 'compiled_rules', 'revoked_sessions', 'definitions', 'idempotency_keys', 'import_jobs', 'otp_challenges', 'otp_failures', 'otp_lockouts', 'outbox_messages', 'record_fingerprints', 'record_keys', 'records', 'refresh_tokens', 'releases', 'timeline_entries', 'upload_claims', 'users', 'change_sets', 'change_set_items', 'change_set_approvals', 'change_set_reviews', 'files_baselines', 'record_files', 'record_file_versions', 'verifications', 'pending_verifications'].sort());
+    expect(expected.map((t) => t.name).sort()).toEqual(['audit_entries', 'compiled_rules', 'revoked_sessions', 'definitions', 'idempotency_keys', 'import_jobs', 'otp_challenges', 'otp_failures', 'otp_lockouts', 'outbox_messages', 'record_fingerprints', 'record_keys', 'records', 'refresh_tokens', 'releases', 'timeline_entries', 'upload_claims', 'users', 'change_sets', 'change_set_items', 'change_set_approvals', 'change_set_reviews', 'files_baselines', 'record_files', 'record_file_versions', 'verifications', 'pending_verifications', 'record_session_epochs'].sort());
     expect(compareShapes(expected, await readDatabaseShape(database.url))).toEqual([]);
   });
 

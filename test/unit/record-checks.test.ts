@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { compileAppFiles } from '../../engine/registry/compile-app.ts';
 import { assertRecordChecks, compileChecks } from '../../engine/records/record-checks.ts';
 import { isAppError } from '../../engine/errors/app-error.ts';
+import { readDefinitionFiles } from '../../engine/registry/load-definition-files.ts';
+import path from 'node:path';
 
 const PHASE = { when: { fact: 'record', path: '$.phase', operator: 'equal', value: 'single' }, assert: { fact: 'record', path: '$.kw', operator: 'lessThanInclusive', value: 7 }, path: '$.kw', message: 'Single phase: at most 7 kW', errorCode: 'PHASE_LIMIT' } as const;
 
@@ -19,6 +21,16 @@ describe('record checks', () => {
     expect(isAppError(none) && none.details).toEqual([{ path: '$.kw', message: 'Some capacity' }]);
     const two = await assertRecordChecks(compileChecks([PHASE, { ...PHASE, when: undefined, path: '$.phase', message: 'Again', errorCode: undefined }]), { phase: 'single', kw: 8 }).catch((e: unknown) => e);
     expect(isAppError(two) && two.details).toEqual([{ path: '$.kw', message: 'Single phase: at most 7 kW' }, { path: '$.phase', message: 'Again' }]);
+  });
+
+  it("eKYC: nominees' shares add up to 100 on the move that takes them; a lead that took them earlier is not stuck", async () => {
+    const { app } = compileAppFiles(readDefinitionFiles(path.resolve(import.meta.dirname, '../../definitions/ekyc')).files);
+    const checks = app!.entities.get('lead')!.checks;
+    const nominees = { nominees: [{ sharePercent: 60 }, { sharePercent: 30 }], nomineeSharesTotal: 90 };
+    const refused = await assertRecordChecks(checks, { state: 'NOMINEES_ADDED', ...nominees }).catch((e: unknown) => e);
+    expect(isAppError(refused) && refused.publicCode).toBe('FE_NOMINEE_SHARES_INVALID');
+    await expect(assertRecordChecks(checks, { state: 'SUBMITTED', ...nominees })).resolves.toBeUndefined();
+    await expect(assertRecordChecks(checks, { state: 'NOMINEES_ADDED', nominees: [], nomineeSharesTotal: 0 })).resolves.toBeUndefined();
   });
 
   it('is checked at load: the path names a field, the conditions read only the record’s fields', () => {
