@@ -125,14 +125,24 @@ export interface BlobProvider {
 
 /** The contract of each provider kind, by kind (engine/providers/provider-kinds.ts says how apps use it). */
 /** What a verification provider can be asked (plugins/README.md, "Verification"). */
-export type VerificationCheck = 'pan' | 'bankAccount' | 'nameMatch';
+export type VerificationCheck = 'pan' | 'bankAccount' | 'nameMatch' | 'aadhaarOtp' | 'aadhaarKyc';
 
 export interface VerificationRequest {
   check: VerificationCheck;
   /**
    * pan: { pan, name?, dateOfBirth? (YYYY-MM-DD) } against the Income Tax Department's records;
    * bankAccount: { accountNumber, ifsc, name? } (a penny drop: the bank names the holder);
-   * nameMatch: { name, against } (two spellings of one person's name).
+   * nameMatch: { name, against } (two spellings of one person's name);
+   * aadhaarOtp: { aadhaar } (12 digits): the vendor has UIDAI send a code to the mobile linked to
+   *   that Aadhaar, for an offline e-KYC. Facts: { reference } (the vendor's id of that request,
+   *   which aadhaarKyc needs; never the Aadhaar number). Mismatch: the Aadhaar exists but no mobile
+   *   is linked to it (no code can be sent); invalid: no such Aadhaar;
+   * aadhaarKyc: { reference, otp } (aadhaarOtp's reference, the code the holder received): the
+   *   offline e-KYC, as plain strings (null where UIDAI has none): { name, careOf, dateOfBirth
+   *   (YYYY-MM-DD), gender (male / female / other), addressLine (house, street, landmark,
+   *   locality, post office), city (village/town/city, else district), district, state, pinCode,
+   *   country }. Invalid: a wrong or expired code, or a reference the vendor no longer knows (the
+   *   holder asks for a new code).
    */
   subject: Readonly<Record<string, string>>;
   /**

@@ -5,6 +5,7 @@ export type { TemplateDef };
 import type { DocumentDef } from '../documents/document-def.ts';
 export type { DocumentDef };
 import type { Operation } from './operation-needs.ts';
+import type { VerificationCheck } from '../plugin-api.ts';
 export type { Operation };
 
 export type FieldSchema = {
@@ -218,7 +219,7 @@ export interface TransitionDef {
 }
 
 export interface VerifyStepDef {
-  check: 'pan' | 'bankAccount' | 'nameMatch';
+  check: VerificationCheck;
   subject: Record<string, string>;
   mismatch: { errorCode: string; message?: string };
   invalid?: { errorCode: string; message?: string };

@@ -20,5 +20,7 @@ export function addFieldFormats(ajv: Ajv): Ajv {
   ajv.addFormat('ifsc', /^[A-Z]{4}0[A-Z0-9]{6}$/);
   // A bank account number: 9 to 18 digits.
   ajv.addFormat('bank-account', /^[0-9]{9,18}$/);
+  // An Aadhaar number: 12 digits, never starting with 0 or 1 (UIDAI issues none such).
+  ajv.addFormat('aadhaar', /^[2-9][0-9]{11}$/);
   return ajv;
 }

@@ -22,12 +22,15 @@ import type { RecordRow } from '../records/record-row.ts';
 import type { CompiledTransition, CompiledWorkflow } from '../workflow/compiled-workflow.ts';
 import { maskDocument, maskDocumentsIn } from '../support/mask-document.ts';
 
-/** Subject keys the checks themselves name for document numbers (whatever the definitions say of them). */
-const DOCUMENT_KEYS: ReadonlySet<string> = new Set(['pan', 'accountNumber', 'aadhaar']);
+/**
+ * Subject keys the checks themselves name for document numbers (whatever the definitions say of
+ * them), and for the one-time code aadhaarKyc spends: spent or not, a code is no evidence to keep.
+ */
+const DOCUMENT_KEYS: ReadonlySet<string> = new Set(['pan', 'accountNumber', 'aadhaar', 'otp']);
 
 /**
  * The subject keys whose values are document numbers, masked in the evidence and its audit entry:
- * the checks' own (pan, accountNumber, aadhaar), and any that reads a field declared `mask: true`
+ * the checks' own (pan, accountNumber, aadhaar, otp), and any that reads a field declared `mask: true`
  * or `store: false` (the definitions, not key names, say what a document is).
  */
 export function documentSubjectKeys(subject: Readonly<Record<string, string>>, fields: { input: Readonly<Record<string, FieldSchema>>; record: Readonly<Record<string, FieldSchema>> }): Set<string> {
