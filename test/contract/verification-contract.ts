@@ -10,6 +10,10 @@ export interface VerificationSamples {
   pan?: { verified: Record<string, string>; mismatch: Record<string, string>; invalid: Record<string, string> };
   bankAccount?: { verified: Record<string, string>; mismatch?: Record<string, string>; invalid: Record<string, string> };
   nameMatch?: { verified: Record<string, string>; mismatch: Record<string, string> };
+  /** { aadhaar }: verified gets a code sent, mismatch has no linked mobile, invalid does not exist. */
+  aadhaarOtp?: { verified: Record<string, string>; mismatch?: Record<string, string>; invalid: Record<string, string> };
+  /** The code that opens the e-KYC of aadhaarOtp's verified Aadhaar (its reference is asked for first), and a wrong one. */
+  aadhaarKyc?: { otp: string; wrongOtp: string };
 }
 
 let counter = 0;
@@ -31,7 +35,7 @@ export function describeVerificationContract<D>(name: string, samples: Verificat
       for (const check of h.provider.checks) expect(samples[check], `samples for ${check}`).toBeDefined();
     });
 
-    for (const check of ['pan', 'bankAccount', 'nameMatch'] as const) {
+    for (const check of ['pan', 'bankAccount', 'nameMatch', 'aadhaarOtp'] as const) {
       const s = samples[check];
       if (!s) continue;
       for (const outcome of ['verified', 'mismatch', 'invalid'] as const) {
@@ -42,25 +46,51 @@ export function describeVerificationContract<D>(name: string, samples: Verificat
           expect(result.outcome).toBe(outcome);
           expect(typeof result.facts).toBe('object');
           expect(typeof result.evidence).toBe('object');
-          if (outcome === 'verified' && check !== 'nameMatch') expect(typeof result.facts.registeredName).toBe('string');
+          if (outcome === 'verified' && (check === 'pan' || check === 'bankAccount')) expect(typeof result.facts.registeredName).toBe('string');
+          // The reference aadhaarKyc needs, only when a code was sent; never the Aadhaar number.
+          if (check === 'aadhaarOtp') expect(result.facts.reference === null || outcome === 'verified').toBe(true);
+          if (check === 'aadhaarOtp' && outcome === 'verified') expect(result.facts.reference).toEqual(expect.any(String));
+          if (check === 'aadhaarOtp') expect(JSON.stringify(result.facts)).not.toContain(subject.aadhaar);
         });
       }
     }
 
+    const kyc = samples.aadhaarKyc;
+    if (kyc) {
+      const referenceFor = async () => {
+        const sent = await h.provider.verify(request('aadhaarOtp', samples.aadhaarOtp!.verified));
+        return String(sent.facts.reference);
+      };
+      it('aadhaarKyc: answers the e-KYC, as plain strings, for the code sent under an aadhaarOtp reference', async () => {
+        const result = await h.provider.verify(request('aadhaarKyc', { reference: await referenceFor(), otp: kyc.otp }));
+        expect(result.outcome).toBe('verified');
+        for (const fact of ['name', 'addressLine', 'city', 'state', 'pinCode']) expect(typeof result.facts[fact], fact).toBe('string');
+        expect(result.facts.pinCode).toMatch(/^[1-9][0-9]{5}$/);
+        expect(result.facts.dateOfBirth === null || /^\d{4}-\d{2}-\d{2}$/.test(String(result.facts.dateOfBirth))).toBe(true);
+      });
+
+      it('aadhaarKyc: answers invalid for a wrong code', async () => {
+        const result = await h.provider.verify(request('aadhaarKyc', { reference: await referenceFor(), otp: kyc.wrongOtp }));
+        expect(result.outcome).toBe('invalid');
+      });
+    }
+
+    /** The provider's first check that stands alone (aadhaarKyc needs an aadhaarOtp first), with its verified sample. */
+    const standalone = () => {
+      const check = h.provider.checks.find((c): c is Exclude<VerificationCheck, 'aadhaarKyc'> => c !== 'aadhaarKyc')!;
+      return request(check, samples[check]!.verified);
+    };
+
     it('hands the vendor the request reference, where its API has a place for one', async (ctx) => {
       if (!h.keyOf) return ctx.skip();
-      const check = h.provider.checks[0]!;
-      const r = request(check, samples[check]!.verified);
+      const r = standalone();
       const result = await h.provider.verify(r);
       expect(h.delivered().map((d) => h.keyOf!(d))).toContain(r.reference);
       expect(result.vendorReference).toEqual(expect.any(String));
     });
 
     const vendor = (title: string, fn: () => Promise<void>) => (options.vendorClient ? it(title, fn) : undefined);
-    const anyRequest = () => {
-      const check = h.provider.checks[0]!;
-      return request(check, samples[check]!.verified);
-    };
+    const anyRequest = standalone;
 
     vendor('turns 429 into a transient ProviderError carrying Retry-After', async () => {
       h.script!({ status: 429, body: '{"message":"Too many requests"}', headers: { 'retry-after': '7' } });

@@ -15,7 +15,7 @@ import { nameMatchScore } from '../../plugins/verification/name-match-score.ts';
 import { testDeps } from '../contract/provider-harness.ts';
 import { describeVerificationContract, type VerificationSamples } from '../contract/verification-contract.ts';
 import type { FakeVendor, ReceivedRequest } from '../support/fakes/fake-vendor.ts';
-import { CASHFREE_REGISTERED_DOB, fakeCashfreeVerification, fakeSetu } from '../support/fakes/verification-fakes.ts';
+import { CASHFREE_AADHAAR_OTP, CASHFREE_REGISTERED_DOB, fakeCashfreeVerification, fakeSetu } from '../support/fakes/verification-fakes.ts';
 
 const catalog = await loadPluginCatalog(path.resolve(import.meta.dirname, '../../plugins'));
 const deps = (production = false) => testDeps({ dataDir: os.tmpdir(), production });
@@ -26,6 +26,9 @@ export const FIXTURE_SAMPLES: VerificationSamples = {
   pan: { verified: { pan: 'ABCDE1234F', name: 'Asha Rao' }, mismatch: { pan: 'ABCDE9999F', name: 'Asha Rao' }, invalid: { pan: 'ABCDE0000F', name: 'Asha Rao' } },
   bankAccount: { verified: { accountNumber: '026291800001191', ifsc: 'YESB0000262', name: 'Asha Rao' }, mismatch: { accountNumber: '026291809999', ifsc: 'YESB0000262', name: 'Asha Rao' }, invalid: { accountNumber: '026291800000', ifsc: 'YESB0000262', name: 'Asha Rao' } },
   nameMatch: { verified: { name: 'Mrs. Asha K. Rao', against: 'RAO ASHA KUMARI' }, mismatch: { name: 'Asha Rao', against: 'Ravi Kumar' } },
+  // Aadhaar ending 9999: no linked mobile; 0000: none such; the code 123456 opens the e-KYC.
+  aadhaarOtp: { verified: { aadhaar: '234567891234' }, mismatch: { aadhaar: '234567899999' }, invalid: { aadhaar: '234567890000' } },
+  aadhaarKyc: { otp: '123456', wrongOtp: '000000' },
 };
 
 describeVerificationContract('fixtures', FIXTURE_SAMPLES, async () => ({ provider: fixtures(), delivered: () => [], close: async () => undefined }), { vendorClient: false });
@@ -47,7 +50,14 @@ const bodyOf = (r: ReceivedRequest) => JSON.parse(r.body) as Record<string, unkn
  */
 const SETU_SAMPLES: VerificationSamples = { pan: FIXTURE_SAMPLES.pan!, bankAccount: FIXTURE_SAMPLES.bankAccount! };
 
-describeVerificationContract('cashfree', FIXTURE_SAMPLES, async () => {
+/** Cashfree's fake: the fixtures' PANs and accounts, and its own Aadhaar test data (CASHFREE_TEST_AADHAAR). */
+const CASHFREE_SAMPLES: VerificationSamples = {
+  ...FIXTURE_SAMPLES,
+  aadhaarOtp: { verified: { aadhaar: '655675523712' }, mismatch: { aadhaar: '655675529999' }, invalid: { aadhaar: '655675523710' } },
+  aadhaarKyc: { otp: CASHFREE_AADHAAR_OTP, wrongOtp: '000111' },
+};
+
+describeVerificationContract('cashfree', CASHFREE_SAMPLES, async () => {
   const fake = await fakeCashfreeVerification(CASHFREE);
   // pan-lite and name-match carry the reference as verification_id; bank-account/sync has no place for one.
   return { provider: cashfree(fake), delivered: () => fake.received, keyOf: (r) => bodyOf(r).verification_id as string | undefined, script: fake.script, timeoutMs: TIMEOUT, close: fake.close };
@@ -134,6 +144,90 @@ describe('verification cashfree (Secure ID)', () => {
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ transient: false, vendorCode: 'pan_invalid' });
     expect((err as Error).message).toMatch(/validation_error/);
+  });
+});
+
+describe('verification cashfree (offline Aadhaar e-KYC)', () => {
+  let fake: Awaited<ReturnType<typeof fakeCashfreeVerification>>;
+  let provider: VerificationProvider;
+  beforeAll(async () => {
+    fake = await fakeCashfreeVerification(CASHFREE);
+    provider = cashfree(fake);
+  });
+  afterAll(() => fake.close());
+  const last = () => fake.received.at(-1)!;
+  const sendCode = async (aadhaar = '655675523712') => String((await provider.verify(ask('aadhaarOtp', { aadhaar }))).facts.reference);
+  const failure = async (check: 'aadhaarOtp' | 'aadhaarKyc', reply: { status: number; body: string }) => {
+    fake.script(reply);
+    return provider.verify(check === 'aadhaarOtp' ? ask(check, { aadhaar: '655675523712' }) : ask(check, { reference: '21637861', otp: '111000' })).catch((e: unknown) => e);
+  };
+
+  it('aadhaarOtp: POSTs offline-aadhaar/otp with { aadhaar_number } only, and keeps the ref_id as the reference (never the number)', async () => {
+    const result = await provider.verify(ask('aadhaarOtp', { aadhaar: '655675523712' }, 'kyc-7.okyc'));
+    expect(last()).toMatchObject({ method: 'POST', path: '/verification/offline-aadhaar/otp', headers: { 'x-client-id': CASHFREE.clientId, 'x-client-secret': CASHFREE.clientSecret, 'content-type': 'application/json' } });
+    expect(bodyOf(last())).toEqual({ aadhaar_number: '655675523712' });
+    expect(result).toMatchObject({ outcome: 'verified', facts: { reference: expect.stringMatching(/^\d+$/) }, evidence: { status: 'SUCCESS', message: 'OTP sent successfully' } });
+    expect(result.vendorReference).toBe(result.facts.reference);
+  });
+
+  it('aadhaarOtp: no linked mobile is a mismatch, an invalid Aadhaar (INVALID, or SUCCESS "Invalid Aadhaar Card" as the response codes list it) invalid, a SUCCESS without ref_id no verdict', async () => {
+    expect(await provider.verify(ask('aadhaarOtp', { aadhaar: '655675529999' }))).toMatchObject({ outcome: 'mismatch', facts: { reference: null } });
+    expect(await provider.verify(ask('aadhaarOtp', { aadhaar: '655675523710' }))).toMatchObject({ outcome: 'invalid', facts: { reference: null } });
+    fake.script({ status: 200, body: JSON.stringify({ status: 'SUCCESS', message: 'Invalid Aadhaar Card' }) });
+    expect((await provider.verify(ask('aadhaarOtp', { aadhaar: '655675523712' }))).outcome).toBe('invalid');
+    const err = await failure('aadhaarOtp', { status: 200, body: JSON.stringify({ status: 'SUCCESS', message: 'OTP sent successfully' }) });
+    expect(err).toMatchObject({ transient: true, vendorCode: 'UNREADABLE_ANSWER' });
+  });
+
+  it('aadhaarKyc: POSTs offline-aadhaar/verify with { otp, ref_id } and reads the e-KYC into plain facts; the photo and the XML link are not kept', async () => {
+    const reference = await sendCode();
+    const result = await provider.verify(ask('aadhaarKyc', { reference, otp: CASHFREE_AADHAAR_OTP }));
+    expect(last().path).toBe('/verification/offline-aadhaar/verify');
+    expect(bodyOf(last())).toEqual({ otp: CASHFREE_AADHAAR_OTP, ref_id: reference });
+    expect(result).toMatchObject({
+      outcome: 'verified',
+      facts: { name: 'Asha Rao', careOf: 'D/O: Venkat Rao', dateOfBirth: '1990-04-12', gender: 'female', addressLine: 'Flat 4, Shanti Kunj, Jangli Maharaj Road, Near Balgandharva, Shivajinagar', city: 'Pune', district: 'Pune', state: 'Maharashtra', pinCode: '411004', country: 'India' },
+      evidence: { status: 'VALID', ref_id: reference, notKept: ['photo_link', 'xml_file', 'share_code'] },
+      vendorReference: reference,
+    });
+    expect(result.evidence).not.toHaveProperty('photo_link');
+    expect(result.evidence).not.toHaveProperty('xml_file');
+  });
+
+  it('aadhaarKyc: without a village or town the district is the city; without house or street parts, the whole address is the line', async () => {
+    const reference = await sendCode('234567890123');
+    expect(await provider.verify(ask('aadhaarKyc', { reference, otp: CASHFREE_AADHAAR_OTP }))).toMatchObject({ outcome: 'verified', facts: { city: 'Jaipur', addressLine: '221, Haldiyon Ka Rasta', gender: 'male', pinCode: '302001' } });
+    fake.script({ status: 200, body: JSON.stringify({ ref_id: '7', status: 'VALID', name: 'X', address: 'D-98, Vikas Puri, Lucknow, Uttar Pradesh-223009', dob: '1990', split_address: { vtc: '', dist: 'Lucknow', state: 'Uttar Pradesh', pincode: '223009' } }) });
+    expect(await provider.verify(ask('aadhaarKyc', { reference: '7', otp: '111000' }))).toMatchObject({ facts: { addressLine: 'D-98, Vikas Puri, Lucknow, Uttar Pradesh-223009', city: 'Lucknow', pinCode: '223009', dateOfBirth: null, gender: null } });
+  });
+
+  it('aadhaarKyc: a wrong code, an expired one, a spent or unknown ref_id, a malformed code are invalid (the holder asks for a new code)', async () => {
+    const reference = await sendCode();
+    for (const otp of ['000111', '12ab56']) expect((await provider.verify(ask('aadhaarKyc', { reference, otp }))).outcome).toBe('invalid');
+    fake.expireAadhaarSession(reference);
+    const expired = await provider.verify(ask('aadhaarKyc', { reference, otp: CASHFREE_AADHAAR_OTP }));
+    expect(expired).toMatchObject({ outcome: 'invalid', evidence: { message: 'Otp expired' } });
+    expect((await provider.verify(ask('aadhaarKyc', { reference: '99999999', otp: CASHFREE_AADHAAR_OTP }))).outcome).toBe('invalid');
+    fake.script({ status: 400, body: JSON.stringify({ code: 'x', message: 'Session expired, please generate a new OTP', type: 'validation_error' }) });
+    expect((await provider.verify(ask('aadhaarKyc', { reference, otp: CASHFREE_AADHAAR_OTP }))).outcome).toBe('invalid');
+  });
+
+  it('turns a 400 about the request itself, and bad credentials, into permanent ProviderErrors; 5xx and an unreadable answer into transient ones', async () => {
+    const refused = await failure('aadhaarKyc', { status: 400, body: JSON.stringify({ code: 'x', message: 'x-client-id is missing in the request', type: 'validation_error' }) });
+    expect(refused).toBeInstanceOf(ProviderError);
+    expect(refused).toMatchObject({ transient: false, vendorCode: 'x' });
+    const format = await provider.verify(ask('aadhaarOtp', { aadhaar: '65567552371' })).catch((e: unknown) => e);
+    expect(format).toMatchObject({ transient: false, vendorCode: 'aadhaar_number_invalid' });
+    const denied = await cashfree(fake, { clientSecret: 'wrong' }).verify(ask('aadhaarOtp', { aadhaar: '655675523712' })).catch((e: unknown) => e);
+    expect(denied).toMatchObject({ transient: false, vendorCode: '401' });
+    for (const check of ['aadhaarOtp', 'aadhaarKyc'] as const) {
+      expect(await failure(check, { status: 500, body: JSON.stringify({ message: 'Unable to validate, please retry later' }) })).toMatchObject({ transient: true, vendorCode: '500' });
+      for (const body of ['<html>gateway</html>', JSON.stringify({ status: 'PENDING' })]) {
+        const err = await failure(check, { status: 200, body });
+        expect(err).toBeInstanceOf(ProviderError);
+        expect(err).toMatchObject({ transient: true, vendorCode: 'UNREADABLE_ANSWER' });
+      }
+    }
   });
 });
 
@@ -347,6 +441,18 @@ describe('verification fixtures (development)', () => {
     const asked = { check: 'pan' as const, subject: { pan: 'ABCDE1234F', name: 'Asha Rao' }, reference: 'r3' };
     expect((await strict.verify(asked)).outcome).toBe('mismatch');
     expect((await lenient.verify(asked)).outcome).toBe('verified');
+  });
+
+  it('sends a code for any Aadhaar but those ending 0000 (none such) and 9999 (no linked mobile), under a reference that is not the number; 123456 opens the fixed e-KYC', async () => {
+    const p = fixtures();
+    const sent = await p.verify({ check: 'aadhaarOtp', subject: { aadhaar: '234567891234' }, reference: 'r5' });
+    expect(sent).toMatchObject({ outcome: 'verified', facts: { reference: 'fixtures-okyc-1234' } });
+    expect((await p.verify({ check: 'aadhaarOtp', subject: { aadhaar: '234567890000' }, reference: 'r6' })).outcome).toBe('invalid');
+    expect((await p.verify({ check: 'aadhaarOtp', subject: { aadhaar: '234567899999' }, reference: 'r7' })).outcome).toBe('mismatch');
+    const kyc = await p.verify({ check: 'aadhaarKyc', subject: { reference: 'fixtures-okyc-1234', otp: '123456' }, reference: 'r8' });
+    expect(kyc).toMatchObject({ outcome: 'verified', facts: { name: 'JOHN DOE', addressLine: '12, MG Road, Camp', city: 'Pune', state: 'Maharashtra', pinCode: '411001' } });
+    expect((await p.verify({ check: 'aadhaarKyc', subject: { reference: 'fixtures-okyc-1234', otp: '654321' }, reference: 'r9' })).outcome).toBe('invalid');
+    expect((await p.verify({ check: 'aadhaarKyc', subject: { reference: 'someone-else', otp: '123456' }, reference: 'r10' })).outcome).toBe('invalid');
   });
 
   it('refuses every call in production, as a permanent error (a fixture never verifies a real applicant)', async () => {

@@ -1,12 +1,13 @@
 // Cashfree Verification Suite (Secure ID): a PAN against the Income Tax Department (pan-lite), a
-// bank account by a penny drop (bank-account/sync) and two spellings of a name (name-match). JSON
-// over HTTPS, credentials in the x-client-id / x-client-secret headers. Only the documented fields
-// are sent (no x-api-version or signature header: none was documented for these calls).
+// bank account by a penny drop (bank-account/sync), two spellings of a name (name-match) and the
+// Aadhaar offline e-KYC (offline-aadhaar/otp, then offline-aadhaar/verify). JSON over HTTPS,
+// credentials in the x-client-id / x-client-secret headers. Only the documented fields are sent
+// (no x-api-version header; the x-cf-signature header is for accounts whose IP is not whitelisted).
 //
 // The request's reference travels as `verification_id` where the API has one (pan-lite,
 // name-match), derived so that it fits Cashfree's rules (verification-id.ts); bank-account/sync
-// documents no client reference, so none is sent there. Cashfree's own `reference_id` comes back
-// as the vendorReference.
+// and the offline Aadhaar calls document no client reference, so none is sent there. Cashfree's
+// own `reference_id` (`ref_id` for Aadhaar) comes back as the vendorReference.
 import { definePlugin, ProviderError, vendorRequest, type VerificationRequest, type VerificationResult } from '../../../engine/plugin-api.ts';
 import { cashfreeVerificationId } from './verification-id.ts';
 
@@ -99,6 +100,79 @@ function nameMatchResult(reply: Reply): VerificationResult {
   return { outcome: same ? 'verified' : 'mismatch', facts, evidence: reply, vendorReference: reference(reply) };
 }
 
+// Offline Aadhaar (OKYC), https://www.cashfree.com/docs/api-reference/vrs/v2/aadhaar/generate-otp-to-verify-aadhaar
+// and .../submit-otp-to-verify-aadhaar. Its verdicts are told by `message` (the documented response
+// codes' texts); read case-insensitively, as words, not as exact strings.
+const AADHAAR_INVALID = /invalid aadhaar/i;
+const NO_LINKED_MOBILE = /not linked to mobile/i;
+/**
+ * The 400s of offline-aadhaar/verify that are a verdict on what the holder gave, not on the
+ * request: a wrong or malformed code, an expired code or session, a ref_id Cashfree does not know,
+ * and the Aadhaar's own (invalid, no linked mobile). Any other 400 (a header missing, test
+ * credentials on production) is the request's fault, as elsewhere.
+ */
+const OKYC_VERDICTS = [/otp entered is invalid/i, /enter a valid otp/i, /otp expired/i, /session expired/i, /enter a valid ref_id/i, AADHAAR_INVALID, NO_LINKED_MOBILE];
+const GENDERS: Readonly<Record<string, string>> = { M: 'male', F: 'female', T: 'other' };
+/** What the e-KYC answer carries that the evidence does not keep: the holder's photo, the XML's link and its share code. */
+const NOT_KEPT = ['photo_link', 'xml_file', 'share_code'];
+
+const refId = (reply: Reply) => (typeof reply.ref_id === 'string' && reply.ref_id.trim() ? reply.ref_id.trim() : typeof reply.ref_id === 'number' && Number.isFinite(reply.ref_id) ? String(reply.ref_id) : undefined);
+
+/**
+ * offline-aadhaar/otp: status SUCCESS both when the code was sent and when the Aadhaar has no
+ * linked mobile (the message tells them apart), INVALID (or SUCCESS "Invalid Aadhaar Card", as the
+ * response codes list it) for no such Aadhaar. A code was sent only when a ref_id came back.
+ */
+function aadhaarOtpResult(reply: Reply): VerificationResult {
+  const message = text(reply.message) ?? '';
+  const ref = refId(reply);
+  if (reply.status === 'INVALID' || (reply.status === 'SUCCESS' && AADHAAR_INVALID.test(message))) return { outcome: 'invalid', facts: { reference: null }, evidence: reply, vendorReference: ref };
+  if (reply.status === 'SUCCESS' && NO_LINKED_MOBILE.test(message)) return { outcome: 'mismatch', facts: { reference: null }, evidence: reply, vendorReference: ref };
+  if (reply.status !== 'SUCCESS' || !ref) throw unreadable('offline-aadhaar/otp', reply);
+  return { outcome: 'verified', facts: { reference: ref }, evidence: reply, vendorReference: ref };
+}
+
+/** "02-02-1995" (DD-MM-YYYY, as documented) → "1995-02-02"; any other shape is no date Rulepath vouches for. */
+function isoDate(value: unknown): string | null {
+  const m = /^(\d{2})-(\d{2})-(\d{4})$/.exec(text(value) ?? '');
+  return m ? `${m[3]}-${m[2]}-${m[1]}` : null;
+}
+
+/** The street part of the address: house, street, landmark, locality as UIDAI splits them (else the whole address). */
+function addressLine(split: Reply, whole: unknown): string | null {
+  const parts = [split.house, split.street, split.landmark, split.locality].map(text).filter((p): p is string => p !== null).map((p) => p.trim());
+  const line = [...new Set(parts)].join(', ');
+  return line || text(whole);
+}
+
+/**
+ * offline-aadhaar/verify: 200 status VALID ("Aadhaar Card Exists") with the e-KYC; a 400 whose
+ * message is a verdict on the code or the Aadhaar (OKYC_VERDICTS) is invalid.
+ */
+function aadhaarKycResult(status: number, reply: Reply): VerificationResult {
+  if (status === 400) {
+    if (OKYC_VERDICTS.some((v) => v.test(text(reply.message) ?? ''))) return { outcome: 'invalid', facts: {}, evidence: reply, vendorReference: refId(reply) };
+    throw refusal(reply);
+  }
+  if (reply.status !== 'VALID') throw unreadable('offline-aadhaar/verify', reply);
+  const split = (reply.split_address && typeof reply.split_address === 'object' && !Array.isArray(reply.split_address) ? reply.split_address : {}) as Reply;
+  const pin = typeof split.pincode === 'number' ? String(split.pincode) : text(split.pincode);
+  const facts = {
+    name: text(reply.name),
+    careOf: text(reply.care_of),
+    dateOfBirth: isoDate(reply.dob),
+    gender: GENDERS[String(reply.gender).toUpperCase()] ?? null,
+    addressLine: addressLine(split, reply.address),
+    city: text(split.vtc) ?? text(split.dist),
+    district: text(split.dist),
+    state: text(split.state),
+    pinCode: pin,
+    country: text(split.country),
+  };
+  const evidence = Object.fromEntries(Object.entries(reply).filter(([k]) => !NOT_KEPT.includes(k)));
+  return { outcome: 'verified', facts, evidence: { ...evidence, notKept: NOT_KEPT.filter((k) => k in reply) }, vendorReference: refId(reply) };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 export default definePlugin<'verification', CashfreeConfig>({
@@ -118,7 +192,8 @@ export default definePlugin<'verification', CashfreeConfig>({
   create(config, deps) {
     const base = (config.baseUrl ?? 'https://api.cashfree.com/verification').replace(/\/$/, '');
 
-    async function post(path: string, body: Record<string, string>): Promise<Reply> {
+    /** The answer with its status: 200, or the 400 whose body says why (read by the check). */
+    async function send(path: string, body: Record<string, string>): Promise<{ status: number; reply: Reply }> {
       const res = await vendorRequest(VENDOR, deps, `${base}${path}`, {
         method: 'POST',
         timeoutMs: config.timeoutMs,
@@ -127,16 +202,22 @@ export default definePlugin<'verification', CashfreeConfig>({
         body: JSON.stringify(body),
       });
       const reply: unknown = await res.json().catch(() => undefined);
-      if (res.status === 400) throw refusal(reply);
+      if (res.status === 400 && (!reply || typeof reply !== 'object' || Array.isArray(reply))) throw refusal(reply);
       if (!reply || typeof reply !== 'object' || Array.isArray(reply)) throw unreadable(path, { body: String(reply) });
-      return reply as Reply;
+      return { status: res.status, reply: reply as Reply };
+    }
+
+    async function post(path: string, body: Record<string, string>): Promise<Reply> {
+      const { status, reply } = await send(path, body);
+      if (status === 400) throw refusal(reply);
+      return reply;
     }
 
     // Optional fields go only when given: an empty `name` or `dob` would be judged as one.
     const present = (fields: Record<string, string | undefined>) => Object.fromEntries(Object.entries(fields).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
 
     return {
-      checks: ['pan', 'bankAccount', 'nameMatch'],
+      checks: ['pan', 'bankAccount', 'nameMatch', 'aadhaarOtp', 'aadhaarKyc'],
       async verify(request: VerificationRequest): Promise<VerificationResult> {
         const s = request.subject;
         switch (request.check) {
@@ -146,6 +227,12 @@ export default definePlugin<'verification', CashfreeConfig>({
             return bankAccountResult(s, await post('/bank-account/sync', present({ bank_account: s.accountNumber, ifsc: s.ifsc, name: s.name })));
           case 'nameMatch':
             return nameMatchResult(await post('/name-match', present({ verification_id: cashfreeVerificationId(request.reference), name_1: s.name, name_2: s.against })));
+          case 'aadhaarOtp':
+            return aadhaarOtpResult(await post('/offline-aadhaar/otp', present({ aadhaar_number: s.aadhaar })));
+          case 'aadhaarKyc': {
+            const { status, reply } = await send('/offline-aadhaar/verify', present({ otp: s.otp, ref_id: s.reference }));
+            return aadhaarKycResult(status, reply);
+          }
         }
       },
     };

@@ -2,7 +2,8 @@
 // (401), refuse a body the way the vendor documents (400), and answer from test documents that
 // match the contract samples and the development fixtures:
 //   PAN with digits 0000, account ending 0000: not found;
-//   PAN with digits 9999, account ending 9999: registered under another name (RAVI KUMAR).
+//   PAN with digits 9999, account ending 9999: registered under another name (RAVI KUMAR);
+//   Aadhaar (Cashfree's offline e-KYC) ending 9999: no linked mobile.
 // Each records the requests it answered (`received`), so a test reads what the plugin sent.
 // Error codes and messages the vendors' documentation does not spell out are the fakes' own;
 // the plugins read only the documented fields (Cashfree's `code` / `message` / `type`).
@@ -43,10 +44,45 @@ function cashfreeNameMatch(a: string, b: string) {
   return { score: score / 100, reason };
 }
 
+interface AadhaarHolder {
+  name: string;
+  care_of: string;
+  dob: string;
+  gender: string;
+  split_address: Record<string, string | number>;
+}
+
 /**
- * Cashfree Verification Suite under /verification: pan-lite, bank-account/sync, name-match.
- * JSON with x-client-id / x-client-secret; refusals are 400 { code, message, type: "validation_error" }.
- * It does not de-duplicate verification_id (its documentation given here says nothing of it).
+ * Aadhaar numbers the Cashfree fake's offline e-KYC knows, with what UIDAI answers for them
+ * (655675523712 is Cashfree's documented sandbox number). An Aadhaar ending 9999 has no linked
+ * mobile; any other is invalid. The code is CASHFREE_AADHAAR_OTP, as in Cashfree's test data.
+ */
+export const CASHFREE_TEST_AADHAAR: Readonly<Record<string, AadhaarHolder>> = {
+  '655675523712': {
+    name: 'Asha Rao',
+    care_of: 'D/O: Venkat Rao',
+    dob: '12-04-1990',
+    gender: 'F',
+    split_address: { country: 'India', dist: 'Pune', house: 'Flat 4, Shanti Kunj', landmark: 'Near Balgandharva', pincode: 411004, po: 'Deccan Gymkhana', state: 'Maharashtra', street: 'Jangli Maharaj Road', subdist: 'Pune City', vtc: 'Pune', locality: 'Shivajinagar' },
+  },
+  '234567890123': {
+    name: 'Anil Kumar Sharma',
+    care_of: 'S/O: Mohan Lal Sharma',
+    dob: '01-01-1985',
+    gender: 'M',
+    split_address: { country: 'India', dist: 'Jaipur', house: '221', landmark: '', pincode: 302001, po: 'Johari Bazar', state: 'Rajasthan', street: 'Haldiyon Ka Rasta', subdist: 'Jaipur', vtc: '', locality: '' },
+  },
+};
+export const CASHFREE_AADHAAR_OTP = '111000';
+
+/**
+ * Cashfree Verification Suite under /verification: pan-lite, bank-account/sync, name-match, and the
+ * offline Aadhaar (offline-aadhaar/otp { aadhaar_number } → ref_id, offline-aadhaar/verify
+ * { otp, ref_id } → the e-KYC). JSON with x-client-id / x-client-secret; refusals are 400
+ * { code, message, type: "validation_error" } (the offline Aadhaar ones with the messages its
+ * response codes document). It does not de-duplicate verification_id (its documentation given here
+ * says nothing of it). An offline Aadhaar session is spent by its first right code (the
+ * documentation does not say; the fake takes the strict reading); `expireAadhaarSession` ends one.
  */
 export async function fakeCashfreeVerification(creds: { clientId: string; clientSecret: string }) {
   let referenceId = 21637861;
@@ -105,13 +141,64 @@ export async function fakeCashfreeVerification(creds: { clientId: string; client
     return json(200, { verification_id, reference_id: referenceId++, name_1, name_2, status: 'SUCCESS', score, reason });
   };
 
+  /** ref_id → the Aadhaar it was sent for, while the session lasts. */
+  const sessions = new Map<string, string>();
+  const expired = new Set<string>();
+
+  const aadhaarOtp = (body: Record<string, unknown>): VendorReply => {
+    const { aadhaar_number } = body;
+    if (aadhaar_number === undefined || aadhaar_number === '') return refused('aadhaar_number_missing', 'Please enter aadhaar number in the request');
+    if (typeof aadhaar_number !== 'string' || !/^[0-9]+$/.test(aadhaar_number)) return refused('aadhaar_number_invalid', 'Please enter aadhaar number in numeric format');
+    if (aadhaar_number.length !== 12) return refused('aadhaar_number_invalid', 'aadhaar Number should contain 12 characters.');
+    if (aadhaar_number.endsWith('9999')) return json(200, { status: 'SUCCESS', message: 'Aadhaar not linked to mobile number' });
+    if (!CASHFREE_TEST_AADHAAR[aadhaar_number]) return json(200, { status: 'INVALID', message: 'Invalid Aadhaar Card' });
+    const ref = referenceId++;
+    sessions.set(String(ref), aadhaar_number);
+    return json(200, { status: 'SUCCESS', message: 'OTP sent successfully', ref_id: ref });
+  };
+
+  const aadhaarVerify = (body: Record<string, unknown>): VendorReply => {
+    const { otp, ref_id } = body;
+    if (otp === undefined || otp === '') return refused('otp_missing', 'Please enter the otp in the request');
+    if (typeof otp !== 'string' || !/^[0-9]{6}$/.test(otp)) return refused('otp_invalid', 'Please enter a valid otp.');
+    const ref = typeof ref_id === 'string' || typeof ref_id === 'number' ? String(ref_id) : '';
+    if (expired.has(ref)) return refused('otp_expired', 'Otp expired');
+    const aadhaar = sessions.get(ref);
+    if (!aadhaar) return refused('ref_id_invalid', 'Please enter a valid ref_id');
+    if (otp !== CASHFREE_AADHAAR_OTP) return refused('otp_invalid', 'OTP entered is invalid');
+    sessions.delete(ref);
+    expired.add(ref);
+    const holder = CASHFREE_TEST_AADHAAR[aadhaar]!;
+    const a = holder.split_address;
+    const address = [a.house, a.street, a.landmark, a.locality, a.vtc, a.po, a.subdist, `${a.dist}-${a.state}`, a.country].filter((p) => p !== '').join(',');
+    return json(200, {
+      ref_id: ref,
+      status: 'VALID',
+      message: 'Aadhaar Card Exists',
+      care_of: holder.care_of,
+      address,
+      dob: holder.dob,
+      email: '',
+      gender: holder.gender,
+      name: holder.name,
+      split_address: holder.split_address,
+      year_of_birth: Number(holder.dob.slice(-4)),
+      mobile_hash: 'ed189eb73247cb90b769e7e8d7dfd2efa4cd6a5ec27602f5d2721c035266568c',
+      photo_link: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk',
+      share_code: '1234',
+      xml_file: 'https://cashfree-fake.test/okyc/xml-with-48h-expiry',
+    });
+  };
+
   const routes: Record<string, (body: Record<string, unknown>) => VendorReply> = {
     '/verification/pan-lite': panLite,
     '/verification/bank-account/sync': bankAccount,
     '/verification/name-match': nameMatch,
+    '/verification/offline-aadhaar/otp': aadhaarOtp,
+    '/verification/offline-aadhaar/verify': aadhaarVerify,
   };
 
-  return startFakeVendor((req) => {
+  const fake = await startFakeVendor((req) => {
     const route = routes[req.path];
     if (req.method !== 'POST' || !route) return json(404, { code: 'request_not_found', message: 'no such route', type: 'invalid_request_error' });
     if (req.headers['x-client-id'] !== creds.clientId || req.headers['x-client-secret'] !== creds.clientSecret) return json(401, { code: 'authentication_failed', message: 'client id or client secret is incorrect', type: 'authentication_error' });
@@ -119,6 +206,14 @@ export async function fakeCashfreeVerification(creds: { clientId: string; client
     const body = jsonBody(req);
     return body ? route(body) : refused('request_invalid', 'the body should be a JSON object');
   });
+  return {
+    ...fake,
+    /** Ends an offline Aadhaar session as its code's expiry would: its verify answers "Otp expired". */
+    expireAadhaarSession(refId: string) {
+      sessions.delete(refId);
+      expired.add(refId);
+    },
+  };
 }
 
 /** PANs the Setu fake knows, with their holders; any other is unknown (FAILED), as on Setu. */
