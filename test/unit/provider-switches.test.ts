@@ -49,18 +49,12 @@ describe('providers switched on by the environment', () => {
     const ekyc = loadAppDir(path.resolve(import.meta.dirname, '../../definitions/ekyc')).app!;
     expect(names(createAppProviders(catalog, deps, undefined, { production: false, env: {} })(ekyc).verification)).toEqual(['fixtures']);
     expect(() => createAppProviders(catalog, deps, undefined, { production: true, env: { NETCORE_FEED_ID: 'f', NETCORE_USERNAME: 'u', NETCORE_PASSWORD: 'p' } })(ekyc)).toThrow(/no verification provider is turned on in production; set CASHFREE_CLIENT_ID or SETU_CLIENT_ID/);
-    // Setu alone verifies both of the journey's checks (the PAN, the bank account's penny drop).
+    // A move verifying a check no vendor turned on offers could never be verified: refused. Setu alone
+    // verifies the PAN and the bank account, but not the Aadhaar offline e-KYC (Cashfree's only).
     const setuOnly = { NETCORE_FEED_ID: 'f', NETCORE_USERNAME: 'u', NETCORE_PASSWORD: 'p', SETU_CLIENT_ID: 'id', SETU_CLIENT_SECRET: 's', SETU_PRODUCT_INSTANCE_ID: 'i' };
-    expect(names(createAppProviders(catalog, deps, undefined, { production: true, env: setuOnly })(ekyc).verification)).toEqual(['setu']);
-    // A move verifying a check no vendor turned on offers (Setu matches no names) could never be verified: refused.
-    const matching = compileAppFiles(
-      readDefinitionFiles(path.resolve(import.meta.dirname, '../../definitions/ekyc')).files.map((f) => {
-        const workflow = f.content as { transitions?: { event: string; verify?: { check: string } }[] };
-        if (!workflow.transitions?.some((t) => t.event === 'submit_bank_account')) return f;
-        return { ...f, content: { ...workflow, transitions: workflow.transitions.map((t) => (t.event === 'submit_bank_account' ? { ...t, verify: { ...t.verify!, check: 'nameMatch' } } : t)) } };
-      }),
-    ).app!;
-    expect(() => createAppProviders(catalog, deps, undefined, { production: true, env: setuOnly })(matching)).toThrow(/move "submit_bank_account" verifies a nameMatch check that no verification provider turned on offers/);
+    expect(() => createAppProviders(catalog, deps, undefined, { production: true, env: setuOnly })(ekyc)).toThrow(/move "request_aadhaar_otp" verifies a aadhaarOtp check that no verification provider turned on offers/);
+    const cashfreeOnly = { NETCORE_FEED_ID: 'f', NETCORE_USERNAME: 'u', NETCORE_PASSWORD: 'p', CASHFREE_CLIENT_ID: 'id', CASHFREE_CLIENT_SECRET: 's' };
+    expect(names(createAppProviders(catalog, deps, undefined, { production: true, env: cashfreeOnly })(ekyc).verification)).toEqual(['cashfree']);
     const on = createAppProviders(catalog, deps, undefined, { production: true, env: { NETCORE_FEED_ID: 'f', NETCORE_USERNAME: 'u', NETCORE_PASSWORD: 'p', CASHFREE_CLIENT_ID: 'id', CASHFREE_CLIENT_SECRET: 's', SETU_CLIENT_ID: 'id', SETU_CLIENT_SECRET: 's', SETU_PRODUCT_INSTANCE_ID: 'i' } })(ekyc);
     expect(names(on.verification)).toEqual(['cashfree', 'setu']);
     // An app whose moves verify and that names no verification vendor at all does not start in production.
