@@ -440,6 +440,133 @@ describe('eKYC PAN verification (the development fixtures: digits 0000 no such P
   });
 });
 
+describe('eKYC stage 4: the address by Aadhaar offline e-KYC (the development fixtures: 0000 no such Aadhaar, 9999 no linked mobile, code 123456)', () => {
+  type Applicant = Awaited<ReturnType<typeof applicant>>;
+  async function atAddressStep() {
+    const a = await applicant();
+    expect((await a.step('registration/verify-otp', { otp: '1234' })).status).toBe(200);
+    expect((await a.step('pan/submit', { panNumber: 'ABCDE1234F', nameOnPan: 'John Doe' })).status).toBe(200);
+    return a;
+  }
+  const requestCode = (a: Applicant, aadhaarNumber: string) => a.step('address/aadhaar/otp', { aadhaarNumber });
+  const lead = async (id: string) => (await sql<{ state: string; version: number; data: Record<string, unknown> }>('SELECT state, version, data FROM records WHERE id = $1', [id]))[0]!;
+  /** Every row, in every table the engine writes, whose text holds `value`. */
+  async function tablesHolding(value: string) {
+    const tables = ['records', 'record_keys', 'record_fingerprints', 'timeline_entries', 'audit_entries', 'outbox_messages', 'verifications', 'pending_verifications', 'idempotency_keys', 'otp_challenges'];
+    const found: Record<string, number> = {};
+    for (const t of tables) {
+      const [row] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${t} AS t WHERE t::text LIKE $1`, [`%${value}%`]);
+      if (row!.n) found[t] = row!.n;
+    }
+    return found;
+  }
+
+  it('takes the address from the e-KYC: a code sent under a reference the lead keeps, the address set from what UIDAI answered, told to the four consumers', async () => {
+    const a = await atAddressStep();
+    const sent = await requestCode(a, '234567891234');
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    expect(sent.body).toMatchObject({ data: { leadId: a.leadId, state: 'AADHAAR_OTP_SENT' }, journeyStatus: { currentStage: 3, currentState: 'AADHAAR_OTP_SENT', progressPercent: 19 } });
+    expect((await lead(a.leadId)).data).toMatchObject({ aadhaarKycReference: 'fixtures-okyc-1234' });
+    const done = await a.step('address/aadhaar/verify', { otp: '123456' });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect(done.body).toMatchObject({ data: { state: 'ADDRESS_SUBMITTED' }, journeyStatus: { currentStage: 4, progressPercent: 25 } });
+    expect((await lead(a.leadId)).data).toMatchObject({ addressLine: '12, MG Road, Camp', city: 'Pune', addressState: 'Maharashtra', pinCode: '411001', aadhaarName: 'JOHN DOE', addressSource: 'aadhaar_okyc' });
+    const events = await sql<{ recipient: string; payload: { payload: unknown } }>("SELECT recipient, payload FROM outbox_messages WHERE channel = 'event' AND payload ->> 'key' = $1 AND payload ->> 'type' = 'ADDRESS_SUBMITTED' ORDER BY recipient", [a.leadId]);
+    expect(events.map((e) => [e.recipient, e.payload.payload])).toEqual(['CDP', 'CLEVERTAP', 'DATALAKE', 'ZOHO_CRM'].map((r) => [r, { leadId: a.leadId }]));
+    const checks = await sql<{ check: string; outcome: string; subject: Record<string, string> }>('SELECT "check", outcome, subject FROM verifications WHERE record_id = $1 AND "check" LIKE $2 ORDER BY at', [a.leadId, 'aadhaar%']);
+    // The evidence keeps the Aadhaar and the spent code masked.
+    expect(checks).toEqual([
+      { check: 'aadhaarOtp', outcome: 'verified', subject: { aadhaar: '********1234' } },
+      { check: 'aadhaarKyc', outcome: 'verified', subject: { reference: 'fixtures-okyc-1234', otp: '**3456' } },
+    ]);
+  });
+
+  it('never stores the Aadhaar number: not on the lead, in the timeline, the audit, the outbox, nor the verification evidence', async () => {
+    const a = await atAddressStep();
+    const aadhaar = '276543218765';
+    expect((await requestCode(a, '276543210000')).status).toBe(422); // a refused one too
+    expect((await requestCode(a, aadhaar)).status).toBe(200);
+    expect((await a.step('address/aadhaar/verify', { otp: '123456' })).status).toBe(200);
+    expect((await lead(a.leadId)).state).toBe('ADDRESS_SUBMITTED');
+    expect(await tablesHolding(aadhaar)).toEqual({});
+    expect(await tablesHolding('276543210000')).toEqual({});
+    // The search finds what is stored: the PAN, which the lead keeps.
+    expect(await tablesHolding('ABCDE1234F')).toHaveProperty('records');
+    // The evidence is there, masked; the timeline has the moves, without the number.
+    expect((await sql<{ n: number }>("SELECT count(*)::int AS n FROM verifications WHERE record_id = $1 AND subject ->> 'aadhaar' = '********8765'", [a.leadId]))[0]!.n).toBe(1);
+    const moves = await sql<{ event: string; input: Record<string, unknown> | null }>("SELECT event, input FROM timeline_entries WHERE record_id = $1 AND event IN ('request_aadhaar_otp', 'submit_aadhaar_otp')", [a.leadId]);
+    expect(moves).toEqual([{ event: 'request_aadhaar_otp', input: null }, { event: 'submit_aadhaar_otp', input: null }]);
+    const read = await s.request.get(`/ekyc/api/v1/leads/${a.leadId}/transitions`).set('authorization', `Bearer ${a.token}`);
+    expect(JSON.stringify(read.body)).not.toContain(aadhaar);
+  });
+
+  it('refuses an Aadhaar that is not 12 digits, or none, with FE_AADHAAR_INVALID, before any vendor is asked', async () => {
+    const a = await atAddressStep();
+    for (const bad of ['12345678901', '1234567890123', '123456789012', 'ABCD56789012']) {
+      const res = await requestCode(a, bad);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'FE_AADHAAR_INVALID', details: [{ path: '$.aadhaarNumber' }] });
+    }
+    const missing = await a.step('address/aadhaar/otp', {});
+    expect(missing.body.error).toMatchObject({ code: 'FE_AADHAAR_INVALID', details: [{ path: '$.aadhaarNumber', message: 'Required for this step' }] });
+    expect(await sql('SELECT 1 FROM verifications WHERE record_id = $1 AND "check" = $2', [a.leadId, 'aadhaarOtp'])).toEqual([]);
+    expect(await tablesHolding('ABCD56789012')).toEqual({});
+  });
+
+  it('refuses an Aadhaar with no linked mobile (BE_AADHAAR_NO_MOBILE) or none such (BE_AADHAAR_NOT_FOUND), counted; the third closes the Aadhaar path and the typed address goes on', async () => {
+    const a = await atAddressStep();
+    const noMobile = await requestCode(a, '234567899999');
+    expect(noMobile.status).toBe(422);
+    expect(noMobile.body.error).toMatchObject({ code: 'BE_AADHAAR_NO_MOBILE', data: { outcome: 'mismatch', attempt: 1, attemptsLeft: 2 } });
+    const none = await requestCode(a, '234567890000');
+    expect(none.body.error).toMatchObject({ code: 'BE_AADHAAR_NOT_FOUND', data: { outcome: 'invalid', attempt: 2, attemptsLeft: 1 } });
+    expect(await lead(a.leadId)).toMatchObject({ state: 'PAN_SUBMITTED', version: 3 });
+    const third = await requestCode(a, '234567890000');
+    expect(third.status, JSON.stringify(third.body)).toBe(200);
+    expect(third.body).toMatchObject({ data: { state: 'ADDRESS_MANUAL' }, journeyStatus: { currentStage: 3, currentState: 'ADDRESS_MANUAL', progressPercent: 19 } });
+    expect((await lead(a.leadId)).data).not.toHaveProperty('aadhaarKycReference');
+    // Closed: no more Aadhaar codes for this lead; the typed address is the way on.
+    expect((await requestCode(a, '234567891234')).status).toBe(422);
+    const typed = await a.step('address/submit', { addressLine: '12 MG Road', city: 'Pune', pinCode: '411001' });
+    expect(typed.body.data?.state, JSON.stringify(typed.body)).toBe('ADDRESS_SUBMITTED');
+    expect((await lead(a.leadId)).data).toMatchObject({ addressSource: 'manual', addressLine: '12 MG Road' });
+  });
+
+  it('refuses a wrong code with BE_AADHAAR_OTP_INVALID and a missing one as invalid input; a new code (asked again) goes on', async () => {
+    const a = await atAddressStep();
+    expect((await requestCode(a, '234567891234')).status).toBe(200);
+    const wrong = await a.step('address/aadhaar/verify', { otp: '654321' });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.error).toMatchObject({ code: 'BE_AADHAAR_OTP_INVALID', message: 'The code is wrong or has expired; ask for a new one', data: { outcome: 'invalid', attempt: 1, attemptsLeft: 2 } });
+    const missing = await a.step('address/aadhaar/verify', {});
+    expect(missing.status).toBe(400);
+    expect(missing.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: '$.otp' }] });
+    // Another code: the same move again, from where the lead waits.
+    const again = await requestCode(a, '234567895678');
+    expect(again.body.data?.state, JSON.stringify(again.body)).toBe('AADHAAR_OTP_SENT');
+    expect((await lead(a.leadId)).data).toMatchObject({ aadhaarKycReference: 'fixtures-okyc-5678' });
+    expect((await a.step('address/aadhaar/verify', { otp: '123456' })).body.data?.state).toBe('ADDRESS_SUBMITTED');
+  });
+
+  it('keeps the typed address as the fallback while a code is out (no linked mobile after all), recording where the address came from', async () => {
+    const a = await atAddressStep();
+    expect((await requestCode(a, '234567891234')).status).toBe(200);
+    const typed = await a.step('address/submit', { addressLine: '7 FC Road', city: 'Pune', pinCode: '411004' });
+    expect(typed.body.data?.state, JSON.stringify(typed.body)).toBe('ADDRESS_SUBMITTED');
+    expect((await lead(a.leadId)).data).toMatchObject({ addressLine: '7 FC Road', addressSource: 'manual' });
+    // The code sent is no way in any more: the stage is done.
+    expect((await a.step('address/aadhaar/verify', { otp: '123456' })).status).toBe(422);
+  });
+
+  it('waits for the PAN (stage 3) before sending any code', async () => {
+    const a = await applicant();
+    await a.step('registration/verify-otp', { otp: '1234' });
+    const early = await requestCode(a, '234567891234');
+    expect(early.status).toBe(409);
+    expect(early.body.error).toMatchObject({ code: 'STAGE_NOT_REACHED', data: { requiredStage: 3, currentStage: 2 } });
+  });
+});
+
 const upload = (leadId: string, token: string, slot: string, name = `${slot}.png`) =>
   s.request.post(`/v1/apps/ekyc/records/lead/${leadId}/files/${slot}`).set('authorization', `Bearer ${token}`).attach('file', PNG, name);
 
@@ -449,7 +576,8 @@ describe('eKYC: one applicant through every stage over HTTP (development provide
     const stages: [string, Record<string, unknown>, string, number, number][] = [
       ['registration/verify-otp', { otp: '1234' }, 'MOBILE_VERIFIED', 2, 13],
       ['pan/submit', { panNumber: 'ABCDE1234F', nameOnPan: 'John Doe' }, 'PAN_SUBMITTED', 3, 19],
-      ['address/submit', { addressLine: '12 MG Road', city: 'Pune', pinCode: '411001' }, 'ADDRESS_SUBMITTED', 4, 25],
+      ['address/aadhaar/otp', { aadhaarNumber: '234567891234' }, 'AADHAAR_OTP_SENT', 3, 19],
+      ['address/aadhaar/verify', { otp: '123456' }, 'ADDRESS_SUBMITTED', 4, 25],
       ['email/submit', { email: 'john.doe@example.in' }, 'EMAIL_OTP_SENT', 4, 25],
       ['email/verify-otp', { otp: '123456' }, 'EMAIL_VERIFIED', 5, 31],
       ['personal-details/submit', { dateOfBirth: '1990-04-12', gender: 'male', maritalStatus: 'single', occupation: 'salaried', annualIncome: '5l_10l' }, 'PERSONAL_DETAILS', 6, 38],
@@ -492,12 +620,12 @@ describe('eKYC: one applicant through every stage over HTTP (development provide
     expect(approved.body).toMatchObject({ data: { state: 'APPROVED' }, journeyStatus: { currentStage: 16, progressPercent: 100 } });
 
     const [lead] = await sql<{ state: string; data: Record<string, unknown> }>('SELECT state, data FROM records WHERE id = $1', [a.leadId]);
-    expect(lead).toMatchObject({ state: 'APPROVED', data: { email: 'john.doe@example.in', bankAccountNumber: '026291800001191', bankHolderName: 'JOHN DOE', plan: 'pro', segments: ['equity', 'fno'], politicallyExposed: false } });
+    expect(lead).toMatchObject({ state: 'APPROVED', data: { email: 'john.doe@example.in', bankAccountNumber: '026291800001191', bankHolderName: 'JOHN DOE', plan: 'pro', segments: ['equity', 'fno'], politicallyExposed: false, addressSource: 'aadhaar_okyc', addressLine: '12, MG Road, Camp', pinCode: '411001' } });
     // Every stage's move is in the timeline; the bank account and the PAN only masked there.
     const moves = await sql<{ event: string; input: Record<string, unknown> | null }>("SELECT event, input FROM timeline_entries WHERE record_id = $1 AND outcome = 'accepted' ORDER BY id", [a.leadId]);
-    expect(moves.map((m) => m.event).filter((e) => !e.startsWith('file.'))).toEqual(['create', 'verify_mobile', 'submit_pan', 'submit_address', 'submit_email', 'verify_email', 'submit_personal_details', 'submit_bank_account', 'select_plan', 'submit_nominees', 'submit_income_proof', 'submit_selfie', 'submit_signature', 'submit_declarations', 'request_esign', 'sign_application', 'submit_application', 'approve']);
+    expect(moves.map((m) => m.event).filter((e) => !e.startsWith('file.'))).toEqual(['create', 'verify_mobile', 'submit_pan', 'request_aadhaar_otp', 'submit_aadhaar_otp', 'submit_email', 'verify_email', 'submit_personal_details', 'submit_bank_account', 'select_plan', 'submit_nominees', 'submit_income_proof', 'submit_selfie', 'submit_signature', 'submit_declarations', 'request_esign', 'sign_application', 'submit_application', 'approve']);
     expect(moves.find((m) => m.event === 'submit_bank_account')!.input).toEqual({ bankAccountNumber: '***********1191', ifsc: 'YESB0000262' });
-    expect(JSON.stringify(moves)).not.toMatch(/ABCDE1234F|026291800001191/);
+    expect(JSON.stringify(moves)).not.toMatch(/ABCDE1234F|026291800001191|234567891234/);
     // Each stage told the four consumers.
     const events = await sql<{ type: string; n: number }>("SELECT payload ->> 'type' AS type, count(*)::int AS n FROM outbox_messages WHERE channel = 'event' AND payload ->> 'key' = $1 GROUP BY 1 ORDER BY 1", [a.leadId]);
     expect(events.every((e) => e.n === 4)).toBe(true);
