@@ -1,10 +1,11 @@
-// The eKYC PAN and bank account steps against real vendor plugins on loopback fakes of their
-// documented APIs: Cashfree first, Setu behind it. Failover when the first answers 5xx (the PAN,
-// and the penny drop), the breaker keeping a failing vendor out, and — every vendor down — the
-// lead waiting in PAN_PENDING until the retry job gets an answer.
+// The eKYC PAN, address and bank account steps against real vendor plugins on loopback fakes of
+// their documented APIs: Cashfree first, Setu behind it. Failover when the first answers 5xx (the
+// PAN, and the penny drop), the breaker keeping a failing vendor out, and — every vendor down — the
+// lead waiting in PAN_PENDING until the retry job gets an answer. The Aadhaar offline e-KYC is
+// Cashfree's alone: with Cashfree down there is no one else to ask.
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeCashfreeVerification, fakeSetu } from '../support/fakes/verification-fakes.ts';
+import { CASHFREE_AADHAAR_OTP, fakeCashfreeVerification, fakeSetu } from '../support/fakes/verification-fakes.ts';
 import { queryRows } from '../support/sql.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -53,6 +54,87 @@ async function atPanStep() {
 }
 const later = (ms: number) => void (s.clock.now = new Date(s.clock.now.getTime() + ms));
 const calls = (leadId: string) => sql<{ outcome: string; provider: string | null }>('SELECT outcome, provider FROM verifications WHERE record_id = $1 ORDER BY at, reference', [leadId]);
+
+// A server of its own: the breaker the PAN tests below reason about never sees these calls.
+describe('eKYC address by Aadhaar offline e-KYC through Cashfree', () => {
+  let own: TestServer;
+  let cf: Awaited<ReturnType<typeof fakeCashfreeVerification>>;
+  let st: Awaited<ReturnType<typeof fakeSetu>>;
+  beforeAll(async () => {
+    cf = await fakeCashfreeVerification(CASHFREE);
+    st = await fakeSetu(SETU);
+    own = await startTestServer({
+      env: { CASHFREE_CLIENT_ID: CASHFREE.clientId, CASHFREE_CLIENT_SECRET: CASHFREE.clientSecret, CASHFREE_VERIFICATION_URL: `${cf.url}/verification`, SETU_CLIENT_ID: SETU.clientId, SETU_CLIENT_SECRET: SETU.clientSecret, SETU_PRODUCT_INSTANCE_ID: SETU.productInstanceId, SETU_URL: st.url },
+    });
+  });
+  afterAll(async () => {
+    await own?.close();
+    await cf?.close();
+    await st?.close();
+  });
+  const ownSql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryRows<T>(own.databaseUrl, text, values);
+
+  async function atAddressStep() {
+    const signup = await own.request.post('/ekyc/api/v1/registration/signup').send({ mobileNumber: String(mobile++), fullName: 'Asha Rao', consentTerms: true, consentBankAutoverify: false });
+    const journey = { authorization: `Bearer ${signup.headers['x-session-token']}` };
+    const leadId = signup.body.data.leadId as string;
+    const step = (path: string, body: Record<string, unknown>) => own.request.post(`/ekyc/api/v1/${path}`).set(journey).send({ leadId, ...body });
+    expect((await step('registration/verify-otp', { otp: '1234' })).status).toBe(200);
+    expect((await step('pan/submit', { panNumber: 'ABCDE1234F', nameOnPan: 'Asha Rao' })).body.data?.state).toBe('PAN_SUBMITTED');
+    return { leadId, step };
+  }
+
+  it("sends the code through Cashfree's offline-aadhaar/otp and takes the address from offline-aadhaar/verify; the number reaches Cashfree and is kept nowhere", async () => {
+    const a = await atAddressStep();
+    const sent = await a.step('address/aadhaar/otp', { aadhaarNumber: '655675523712' });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    expect(sent.body.data.state).toBe('AADHAAR_OTP_SENT');
+    expect(cf.received.at(-1)).toMatchObject({ path: '/verification/offline-aadhaar/otp', body: JSON.stringify({ aadhaar_number: '655675523712' }) });
+    const [before] = await ownSql<{ data: Record<string, string> }>('SELECT data FROM records WHERE id = $1', [a.leadId]);
+    const reference = before!.data.aadhaarKycReference!;
+    expect(reference).toMatch(/^\d+$/);
+    const done = await a.step('address/aadhaar/verify', { otp: CASHFREE_AADHAAR_OTP });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect(done.body).toMatchObject({ data: { state: 'ADDRESS_SUBMITTED' }, journeyStatus: { currentStage: 4 } });
+    expect(JSON.parse(cf.received.at(-1)!.body)).toEqual({ otp: CASHFREE_AADHAAR_OTP, ref_id: reference });
+    const [lead] = await ownSql<{ data: Record<string, string> }>('SELECT data FROM records WHERE id = $1', [a.leadId]);
+    expect(lead!.data).toMatchObject({ addressLine: 'Flat 4, Shanti Kunj, Jangli Maharaj Road, Near Balgandharva, Shivajinagar', city: 'Pune', addressState: 'Maharashtra', pinCode: '411004', aadhaarName: 'Asha Rao', addressSource: 'aadhaar_okyc' });
+    const checks = await ownSql<{ check: string; outcome: string; provider: string; evidence: Record<string, unknown> }>('SELECT "check", outcome, provider, evidence FROM verifications WHERE record_id = $1 AND "check" LIKE $2 ORDER BY at', [a.leadId, 'aadhaar%']);
+    expect(checks.map((c) => [c.check, c.outcome, c.provider])).toEqual([['aadhaarOtp', 'verified', 'cashfree'], ['aadhaarKyc', 'verified', 'cashfree']]);
+    expect(checks[1]!.evidence).not.toHaveProperty('photo_link');
+    for (const t of ['records', 'timeline_entries', 'audit_entries', 'outbox_messages', 'verifications']) {
+      expect((await ownSql<{ n: number }>(`SELECT count(*)::int AS n FROM ${t} AS t WHERE t::text LIKE $1`, ['%655675523712%']))[0]!.n, t).toBe(0);
+    }
+  });
+
+  it("answers Cashfree's verdicts with the step's codes: no linked mobile, no such Aadhaar, a wrong code", async () => {
+    const a = await atAddressStep();
+    expect((await a.step('address/aadhaar/otp', { aadhaarNumber: '655675529999' })).body.error).toMatchObject({ code: 'BE_AADHAAR_NO_MOBILE' });
+    expect((await a.step('address/aadhaar/otp', { aadhaarNumber: '655675523710' })).body.error).toMatchObject({ code: 'BE_AADHAAR_NOT_FOUND' });
+    const b = await atAddressStep();
+    expect((await b.step('address/aadhaar/otp', { aadhaarNumber: '234567890123' })).body.data?.state).toBe('AADHAAR_OTP_SENT');
+    const wrong = await b.step('address/aadhaar/verify', { otp: '000111' });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.error).toMatchObject({ code: 'BE_AADHAAR_OTP_INVALID', data: { outcome: 'invalid' } });
+    // Jaipur's Aadhaar names no village or town: the district is the city.
+    expect((await b.step('address/aadhaar/verify', { otp: CASHFREE_AADHAAR_OTP })).body.data?.state).toBe('ADDRESS_SUBMITTED');
+    const [lead] = await ownSql<{ data: Record<string, string> }>('SELECT data FROM records WHERE id = $1', [b.leadId]);
+    expect(lead!.data).toMatchObject({ city: 'Jaipur', pinCode: '302001', addressSource: 'aadhaar_okyc' });
+  });
+
+  it('answers 503 when Cashfree cannot: Setu offers no Aadhaar e-KYC and is not asked; nothing moves, and the typed address stays open', async () => {
+    const a = await atAddressStep();
+    cf.script({ status: 503, body: 'upstream down' });
+    const setuCalls = st.calls();
+    const res = await a.step('address/aadhaar/otp', { aadhaarNumber: '655675523712' });
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('VERIFICATION_UNAVAILABLE');
+    expect(st.calls()).toBe(setuCalls);
+    const [lead] = await ownSql<{ state: string }>('SELECT state FROM records WHERE id = $1', [a.leadId]);
+    expect(lead!.state).toBe('PAN_SUBMITTED');
+    expect((await a.step('address/submit', { addressLine: '12 MG Road', city: 'Pune', pinCode: '411001' })).body.data?.state).toBe('ADDRESS_SUBMITTED');
+  });
+});
 
 describe('eKYC PAN verification through Cashfree, then Setu', () => {
   it('asks the first vendor, which verifies the PAN', async () => {
