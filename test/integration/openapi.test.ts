@@ -335,10 +335,16 @@ describe('conformance: every documented operation, called, answers as documented
     await refused('POST', `${E}/leads/${lead.leadId}/approve`, { body: {}, as: journey }, 422, 'INVALID_TRANSITION');
     await ok('POST', `${E}/leads/${lead.leadId}/approve`, { body: {}, as: ops });
     await refused('POST', `${E}/leads/${lead.leadId}/reject`, { body: {}, as: ops }, 422, 'INVALID_TRANSITION');
-    // The other applicant, through every stage to submission, is rejected.
+    // The other applicant, through every stage to submission (the address by Aadhaar offline e-KYC,
+    // each of its two steps refused once with its own code), is rejected.
+    const refusedFirst: Record<string, [Record<string, unknown>, number, string]> = {
+      'address/aadhaar/otp': [{ aadhaarNumber: '12345' }, 400, 'FE_AADHAAR_INVALID'],
+      'address/aadhaar/verify': [{ otp: '000000' }, 422, 'BE_AADHAAR_OTP_INVALID'],
+    };
     for (const [path, body] of [
       ['pan/submit', { panNumber: 'PQRST6789K', nameOnPan: 'Asha Rao' }],
-      ['address/submit', { addressLine: '4 Park Street', city: 'Kolkata', pinCode: '700016' }],
+      ['address/aadhaar/otp', { aadhaarNumber: '234567891234' }],
+      ['address/aadhaar/verify', { otp: '123456' }],
       ['email/submit', { email: 'asha.rao@example.in' }],
       ['email/verify-otp', { otp: '123456' }],
       ['personal-details/submit', { ...personal, dateOfBirth: '1988-01-05' }],
@@ -355,6 +361,8 @@ describe('conformance: every documented operation, called, answers as documented
     ] as const) {
       const slot = { 'income-proof/submit': 'income_proof', 'selfie/submit': 'selfie', 'signature/submit': 'signature' }[path as string];
       if (slot) expect((await call('POST', `${G}/records/lead/${other.id}/files/${slot}`, { as: otherJourney, file: { name: `${slot}.png`, content: PNG } })).status).toBe(201);
+      const bad = refusedFirst[path];
+      if (bad) await refused('POST', `${E}/${path}`, { body: { leadId: other.id, ...bad[0] }, as: otherJourney }, bad[1], bad[2]);
       await ok('POST', `${E}/${path}`, { body: { leadId: other.id, ...body }, as: otherJourney });
     }
     await ok('POST', `${E}/leads/${other.id}/reject`, { body: { remarks: 'Tax residence outside India needs the offline process' }, as: ops });
