@@ -104,6 +104,11 @@ describe('document numbers in a verification subject', () => {
     const keys = documentSubjectKeys({ number: '{{input.uid}}', account: '{{input.acct}}', owner: '{{input.name}}', id: '{{record.pan}}', name: '{{record.fullName}}', pan: 'ABCDE1234F' }, { input, record });
     expect([...keys].sort()).toEqual(['account', 'id', 'number', 'pan']);
   });
+
+  it("include the checks' Aadhaar and the one-time code aadhaarKyc spends, but not its reference", () => {
+    const keys = documentSubjectKeys({ aadhaar: '{{input.aadhaarNumber}}', reference: '{{record.aadhaarKycReference}}', otp: '{{input.otp}}' }, { input: {}, record: {} });
+    expect([...keys].sort()).toEqual(['aadhaar', 'otp']);
+  });
 });
 
 describe('document masking', () => {
