@@ -44,7 +44,9 @@ async function publishRenamedState(ops: Record<string, string>) {
   const content = (kind: string) => structuredClone(live.definitions.find((d: { kind: string }) => d.kind === kind).content);
   const wf = content('workflow');
   wf.states = Object.fromEntries(Object.entries(wf.states).map(([k, v]) => [k === 'PAN_SUBMITTED' ? 'PAN_RECEIVED' : k, k === 'PAN_SUBMITTED' ? { ...(v as object), label: 'PAN received' } : v]));
-  for (const t of wf.transitions) for (const end of ['from', 'to'] as const) if (t[end] === 'PAN_SUBMITTED') t[end] = 'PAN_RECEIVED';
+  const renamed = (state: string) => (state === 'PAN_SUBMITTED' ? 'PAN_RECEIVED' : state);
+  // A move may leave several states (the typed address leaves PAN_SUBMITTED among others).
+  for (const t of wf.transitions) for (const end of ['from', 'to'] as const) t[end] = Array.isArray(t[end]) ? t[end].map(renamed) : renamed(t[end]);
   const tests = content('test');
   for (const c of tests.cases) if (c.expect?.to === 'PAN_SUBMITTED') c.expect.to = 'PAN_RECEIVED';
   const set = (await s.request.post(`${G}/changes`).set(ops).send({ title: 'Rename PAN_SUBMITTED' })).body.data;

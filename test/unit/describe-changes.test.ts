@@ -188,6 +188,9 @@ describe('workflow changes', () => {
     })).toEqual([
       'State ADDRESS_SUBMITTED: progress 25 → 30 percent',
       'State DONE added (label Done, stage 5, progress 100%, final)',
+      // The typed address leaves three states (PAN verified, an Aadhaar code out, the Aadhaar path closed).
+      'Move AADHAAR_OTP_SENT → ADDRESS_SUBMITTED (submit_address): needs stage 3 → 2',
+      'Move ADDRESS_MANUAL → ADDRESS_SUBMITTED (submit_address): needs stage 3 → 2',
       'Move PAN_SUBMITTED → ADDRESS_SUBMITTED (submit_address): needs stage 3 → 2',
     ]);
   });

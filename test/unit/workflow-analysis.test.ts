@@ -141,6 +141,8 @@ describe('workflow analysis', () => {
     it('refuses a stage gate above the stage of the state the move leaves', () => {
       expect(ekyc((wf) => (wf.transitions[2].requiresStage = 4))).toEqual([
         { file: JOURNEY, path: '$.transitions[2].requiresStage', message: 'The move PAN_SUBMITTED → ADDRESS_SUBMITTED can never be taken: it needs stage 4 and "PAN_SUBMITTED" is at stage 3' },
+        { file: JOURNEY, path: '$.transitions[2].requiresStage', message: 'The move AADHAAR_OTP_SENT → ADDRESS_SUBMITTED can never be taken: it needs stage 4 and "AADHAAR_OTP_SENT" is at stage 3' },
+        { file: JOURNEY, path: '$.transitions[2].requiresStage', message: 'The move ADDRESS_MANUAL → ADDRESS_SUBMITTED can never be taken: it needs stage 4 and "ADDRESS_MANUAL" is at stage 3' },
       ]);
     });
 
