@@ -121,16 +121,27 @@ export function refusal(step: VerifyStepDef, outcome: 'mismatch' | 'invalid', at
 /**
  * Asks the app's providers, in order, and keeps the call as evidence. `failed`: the failed
  * verifications of this move while the record has not moved (its version) — once operations send
- * it back, the applicant starts afresh.
+ * it back, the applicant starts afresh. A trip through the step's own pending state is no move
+ * for this: while the record waits there, or when its last move was the way back from there, the
+ * count goes on from where it was (`counted_since`), so a vendor outage gives nobody fresh tries.
  */
 export async function askProviders(ctx: EngineContext, call: VerificationCall, subject: Record<string, string>): Promise<ProvidersAnswer & { failed: number; permanent: boolean }> {
   const step = call.transition.verify!;
-  const { rows } = await ctx.db.sql.query<{ calls: number; failed: number }>(
-    `SELECT count(*)::int AS calls, (count(*) FILTER (WHERE outcome IN ('mismatch', 'invalid') AND record_version = $4))::int AS failed
+  const { rows } = await ctx.db.sql.query<{ calls: number; failed: number; since: number }>(
+    `WITH last_move AS (
+       SELECT event, from_state, to_state FROM timeline_entries
+        WHERE record_id = $2::uuid AND outcome = 'accepted' AND from_state IS DISTINCT FROM to_state
+        ORDER BY id DESC LIMIT 1
+     ), since AS (
+       SELECT CASE WHEN EXISTS (SELECT 1 FROM last_move WHERE event = $3 AND $5::text IN (from_state, to_state))
+         THEN COALESCE((SELECT max(COALESCE(counted_since, record_version)) FROM verifications WHERE app = $1 AND record_id = $2::uuid AND event = $3), $4)
+         ELSE $4 END AS v
+     )
+     SELECT count(*)::int AS calls, (count(*) FILTER (WHERE outcome IN ('mismatch', 'invalid') AND record_version >= (SELECT v FROM since)))::int AS failed, (SELECT v FROM since) AS since
        FROM verifications WHERE app = $1 AND record_id = $2::uuid AND event = $3`,
-    [call.app.id, call.record.id, call.transition.event, call.record.version],
+    [call.app.id, call.record.id, call.transition.event, call.record.version, step.pending ?? null],
   );
-  const { calls, failed } = rows[0]!;
+  const { calls, failed, since } = rows[0]!;
   const reference = `${call.record.id}:${call.transition.event}:${calls + 1}`;
 
   let answered: { provider: string; result: VerificationResult } | undefined;
@@ -145,7 +156,7 @@ export async function askProviders(ctx: EngineContext, call: VerificationCall, s
     (permanent ? ctx.logger.error.bind(ctx.logger) : ctx.logger.warn.bind(ctx.logger))({ app: call.app.id, record: call.record.id, event: call.transition.event, check: step.check, err: { message: err.message, vendor: err.vendor, transient: err.transient } }, 'no verification provider could answer');
   }
   const outcome = answered?.result.outcome ?? 'unavailable';
-  await keepEvidence(ctx, call, { check: step.check, reference, outcome, subject, answered, error });
+  await keepEvidence(ctx, call, { check: step.check, reference, outcome, subject, answered, error, countedSince: since });
   return { outcome, facts: answered?.result.facts ?? {}, failed, permanent };
 }
 
@@ -153,7 +164,7 @@ export async function askProviders(ctx: EngineContext, call: VerificationCall, s
 async function keepEvidence(
   ctx: EngineContext,
   call: VerificationCall,
-  e: { check: string; reference: string; outcome: string; subject: Record<string, string>; answered?: { provider: string; result: VerificationResult }; error?: string },
+  e: { check: string; reference: string; outcome: string; subject: Record<string, string>; answered?: { provider: string; result: VerificationResult }; error?: string; countedSince: number },
 ) {
   const entity = call.app.entities.get(call.entity);
   const keys = documentSubjectKeys(call.transition.verify!.subject, { input: entity?.workflow?.definition.input ?? {}, record: entity?.fields ?? {} });
@@ -165,7 +176,7 @@ async function keepEvidence(
   const id = randomUUID();
   await ctx.db.$transaction(async (tx) => {
     await tx.verification.create({
-      data: { id, app: call.app.id, entity: call.entity, recordId: call.record.id, recordVersion: call.record.version, event: call.transition.event, check: e.check, reference: e.reference, outcome: e.outcome, provider: e.answered?.provider ?? null, subject, facts, evidence, error, actorId: call.actor.id, at: call.now },
+      data: { id, app: call.app.id, entity: call.entity, recordId: call.record.id, recordVersion: call.record.version, countedSince: e.countedSince, event: call.transition.event, check: e.check, reference: e.reference, outcome: e.outcome, provider: e.answered?.provider ?? null, subject, facts, evidence, error, actorId: call.actor.id, at: call.now },
     });
     await appendAudit(tx, {
       app: call.app.id,

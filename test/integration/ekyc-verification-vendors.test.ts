@@ -243,6 +243,44 @@ describe('eKYC PAN verification through Cashfree, then Setu', () => {
     expect((await s.request.post('/ekyc/api/v1/pan/submit').set(journey).send({ leadId, panNumber: 'ABCDE1234F', nameOnPan: 'Asha Rao' })).body.data.state).toBe('PAN_SUBMITTED');
   });
 
+  it('counts the failures before an outage with those after it: a trip through PAN_PENDING gives no fresh tries', async () => {
+    const vendorsDown = () => {
+      cashfree.script({ status: 503, body: 'down' }, { status: 503, body: 'down' });
+      setu.script({ status: 503, body: 'down' }, { status: 503, body: 'down' });
+    };
+    // Two names that do not match, then the vendors are down: the lead waits; the retry finds the
+    // third mismatch — manual review, as a third refusal without the outage would have been.
+    const a = await atPanStep();
+    const mismatch = () => a.step('pan/submit', { panNumber: 'ABCDE9999F', nameOnPan: 'Asha Rao' });
+    expect((await mismatch()).body.error).toMatchObject({ code: 'BE_PAN_NAME_MISMATCH', data: { attempt: 1 } });
+    expect((await mismatch()).body.error).toMatchObject({ code: 'BE_PAN_NAME_MISMATCH', data: { attempt: 2 } });
+    vendorsDown();
+    expect((await mismatch()).body.data?.state).toBe('PAN_PENDING');
+    cashfree.clearScript();
+    setu.clearScript();
+    later(31_000);
+    expect(await s.engine.pendingVerifications.retryDue()).toMatchObject({ finished: 1 });
+    const [lead] = await sql<{ state: string }>('SELECT state FROM records WHERE id = $1', [a.leadId]);
+    expect(lead!.state).toBe('PAN_REVIEW');
+
+    // One mismatch, the outage, a second found by the retry (back to the PAN step), and the
+    // applicant's next one is the third: review.
+    const b = await atPanStep();
+    const bMismatch = () => b.step('pan/submit', { panNumber: 'ABCDE9999F', nameOnPan: 'Asha Rao' });
+    expect((await bMismatch()).body.error).toMatchObject({ data: { attempt: 1 } });
+    vendorsDown();
+    expect((await bMismatch()).body.data?.state).toBe('PAN_PENDING');
+    cashfree.clearScript();
+    setu.clearScript();
+    later(31_000);
+    expect(await s.engine.pendingVerifications.retryDue()).toMatchObject({ finished: 1 });
+    const [back] = await sql<{ to_state: string }>("SELECT to_state FROM timeline_entries WHERE record_id = $1 AND from_state = 'PAN_PENDING'", [b.leadId]);
+    expect(back!.to_state).toBe('MOBILE_VERIFIED');
+    const third = await bMismatch();
+    expect(third.status, JSON.stringify(third.body)).toBe(200);
+    expect(third.body.data.state).toBe('PAN_REVIEW');
+  });
+
   it('sends a lead no vendor answered for after every retry (~2 h) to manual review', async () => {
     const a = await atPanStep();
     const down = Array.from({ length: 12 }, () => ({ status: 503, body: 'down' }));
