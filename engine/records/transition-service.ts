@@ -336,7 +336,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
    * it started (the review move at its last attempt), the reason in the remarks. A record no
    * longer waiting (operations moved it) is left as it is.
    */
-  async function finishPending(p: PendingVerification, giveUp: boolean): Promise<'finished' | 'again'> {
+  async function finishPending(p: PendingVerification, giveUp: boolean, keepVerified: (facts: Readonly<Record<string, unknown>>) => Promise<void>): Promise<'finished' | 'again'> {
     const app = resolveApp(ctx.registry(), p.app);
     const entity = resolveEntity(app, p.entity);
     const current = await findRecord(ctx.db, app.id, entity.name, p.recordId);
@@ -350,12 +350,15 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
     const back = (review: CompiledTransition | undefined, remarks: string) =>
       run(target, actor, current.id, { event: review?.event ?? p.event }, { remarks, ...(review ? { input: p.input } : {}) }, undefined, '$.input', { forced: { from, to: review?.to ?? p.fromState, transition: review } });
     if (giveUp) {
-      await back(failedVerification({ wf, transition }, Number.MAX_SAFE_INTEGER), `No verification provider answered in ${p.tries} tries`);
+      const why = p.verifiedFacts ? `Verified, but the move could not be finished in ${p.tries} tries` : `No verification provider answered in ${p.tries} tries`;
+      await back(failedVerification({ wf, transition }, Number.MAX_SAFE_INTEGER), why);
       return 'finished';
     }
-    const answer = await askProviders(ctx, { app, entity: entity.name, record: current, transition, actor, now: ctx.clock() }, p.subject);
+    // Verified on an earlier pass whose move failed: finished with what was learnt, the vendor not asked (nor paid) again.
+    const answer = p.verifiedFacts ? { outcome: 'verified' as const, facts: p.verifiedFacts, failed: 0 } : await askProviders(ctx, { app, entity: entity.name, record: current, transition, actor, now: ctx.clock() }, p.subject);
     if (answer.outcome === 'unavailable') return 'again';
     if (answer.outcome === 'verified') {
+      if (!p.verifiedFacts) await keepVerified(answer.facts);
       const verified = new Map<string, VerificationStepOutcome>([[`${p.event}:${current.state}`, { verified: true, facts: answer.facts }]]);
       await run(target, actor, current.id, { event: p.event }, { input: p.input }, undefined, '$.input', { forced: { from, to: transition.to, transition }, verified });
       return 'finished';

@@ -55,6 +55,52 @@ async function atPanStep() {
 const later = (ms: number) => void (s.clock.now = new Date(s.clock.now.getTime() + ms));
 const calls = (leadId: string) => sql<{ outcome: string; provider: string | null }>('SELECT outcome, provider FROM verifications WHERE record_id = $1 ORDER BY at, reference', [leadId]);
 
+// A server of its own (fresh breakers): Cashfree is asked on the retry, whatever the tests below did to it.
+describe('eKYC: a retry whose verified move fails', () => {
+  let own: TestServer;
+  let cf: Awaited<ReturnType<typeof fakeCashfreeVerification>>;
+  let st: Awaited<ReturnType<typeof fakeSetu>>;
+  beforeAll(async () => {
+    cf = await fakeCashfreeVerification(CASHFREE);
+    st = await fakeSetu(SETU);
+    own = await startTestServer({
+      env: { CASHFREE_CLIENT_ID: CASHFREE.clientId, CASHFREE_CLIENT_SECRET: CASHFREE.clientSecret, CASHFREE_VERIFICATION_URL: `${cf.url}/verification`, SETU_CLIENT_ID: SETU.clientId, SETU_CLIENT_SECRET: SETU.clientSecret, SETU_PRODUCT_INSTANCE_ID: SETU.productInstanceId, SETU_URL: st.url },
+    });
+  });
+  afterAll(async () => {
+    await own?.close();
+    await cf?.close();
+    await st?.close();
+  });
+  const ownSql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryRows<T>(own.databaseUrl, text, values);
+
+  it('finishes it from what was learnt on later passes, never asking the vendor again', async () => {
+    const signup = await own.request.post('/ekyc/api/v1/registration/signup').send({ mobileNumber: String(mobile++), fullName: 'Asha Rao', consentTerms: true, consentBankAutoverify: false });
+    const journey = { authorization: `Bearer ${signup.headers['x-session-token']}` };
+    const leadId = signup.body.data.leadId as string;
+    expect((await own.request.post('/ekyc/api/v1/registration/verify-otp').set(journey).send({ leadId, otp: '1234' })).status).toBe(200);
+    cf.script({ status: 503, body: 'down' });
+    st.script({ status: 503, body: 'down' });
+    const res = await own.request.post('/ekyc/api/v1/pan/submit').set(journey).send({ leadId, panNumber: 'ABCDE1234F', nameOnPan: 'Asha Rao' });
+    expect(res.body.data?.state, JSON.stringify(res.body)).toBe('PAN_PENDING');
+    // Cashfree verifies the PAN under a name longer than the lead's field takes: the move's `set` is refused.
+    cf.script({ status: 200, body: JSON.stringify({ verification_id: 'x', reference_id: 7, pan: 'ABCDE1234F', name: 'A'.repeat(300), name_match: 'Y', pan_status: 'E', status: 'VALID' }) });
+    let finished = 0;
+    for (let i = 0; i < 12 && !finished; i++) {
+      own.clock.now = new Date(own.clock.now.getTime() + 31 * 60_000);
+      finished = (await own.engine.pendingVerifications.retryDue()).finished;
+    }
+    expect(finished).toBe(1);
+    // One verified call, however many passes tried to finish the move; then operations look at it.
+    expect(await ownSql<{ outcome: string; provider: string }>('SELECT outcome, provider FROM verifications WHERE record_id = $1 ORDER BY at, reference', [leadId])).toEqual([
+      { outcome: 'unavailable', provider: null },
+      { outcome: 'verified', provider: 'cashfree' },
+    ]);
+    const [last] = await ownSql<{ event: string; remarks: string }>("SELECT event, remarks FROM timeline_entries WHERE record_id = $1 AND to_state = 'PAN_REVIEW'", [leadId]);
+    expect(last).toEqual({ event: 'pan_to_review', remarks: 'Verified, but the move could not be finished in 10 tries' });
+  });
+});
+
 // A server of its own: the breaker the PAN tests below reason about never sees these calls.
 describe('eKYC address by Aadhaar offline e-KYC through Cashfree', () => {
   let own: TestServer;
