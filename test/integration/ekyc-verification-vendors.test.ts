@@ -12,6 +12,37 @@ import { startTestServer, type TestServer } from '../support/test-server.ts';
 const CASHFREE = { clientId: 'CF-journey-client', clientSecret: 'cf-journey-secret' };
 const SETU = { clientId: 'setu-journey-client', clientSecret: 'setu-journey-secret', productInstanceId: 'a3c5d1e2-0000-4000-8000-000000000002' };
 
+/** eKYC's vendors turned on by their client ids, as in production, pointed at these fakes. */
+const vendorEnv = (cashfreeUrl: string, setuUrl: string) => ({
+  CASHFREE_CLIENT_ID: CASHFREE.clientId,
+  CASHFREE_CLIENT_SECRET: CASHFREE.clientSecret,
+  CASHFREE_VERIFICATION_URL: `${cashfreeUrl}/verification`,
+  SETU_CLIENT_ID: SETU.clientId,
+  SETU_CLIENT_SECRET: SETU.clientSecret,
+  SETU_PRODUCT_INSTANCE_ID: SETU.productInstanceId,
+  SETU_URL: setuUrl,
+});
+
+/**
+ * In a describe: a server with vendor fakes of its own, started before its tests and closed after —
+ * fresh breakers, and nothing its tests do reaches the breakers the tests on the shared server reason about.
+ */
+function serverOfItsOwn() {
+  const own = {} as { server: TestServer; cf: Awaited<ReturnType<typeof fakeCashfreeVerification>>; st: Awaited<ReturnType<typeof fakeSetu>>; sql<T extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<T[]> };
+  own.sql = (text, values = []) => queryRows(own.server.databaseUrl, text, values);
+  beforeAll(async () => {
+    own.cf = await fakeCashfreeVerification(CASHFREE);
+    own.st = await fakeSetu(SETU);
+    own.server = await startTestServer({ env: vendorEnv(own.cf.url, own.st.url) });
+  });
+  afterAll(async () => {
+    await own.server?.close();
+    await own.cf?.close();
+    await own.st?.close();
+  });
+  return own;
+}
+
 let s: TestServer;
 let cashfree: Awaited<ReturnType<typeof fakeCashfreeVerification>>;
 let setu: Awaited<ReturnType<typeof fakeSetu>>;
@@ -21,16 +52,7 @@ beforeAll(async () => {
   cashfree = await fakeCashfreeVerification(CASHFREE);
   setu = await fakeSetu(SETU);
   // The shipped definitions: eKYC's vendors are turned on by their client ids, as in production.
-  const env = {
-    CASHFREE_CLIENT_ID: CASHFREE.clientId,
-    CASHFREE_CLIENT_SECRET: CASHFREE.clientSecret,
-    CASHFREE_VERIFICATION_URL: `${cashfree.url}/verification`,
-    SETU_CLIENT_ID: SETU.clientId,
-    SETU_CLIENT_SECRET: SETU.clientSecret,
-    SETU_PRODUCT_INSTANCE_ID: SETU.productInstanceId,
-    SETU_URL: setu.url,
-  };
-  s = await startTestServer({ env, breaker: { errorThresholdPercentage: 60, volumeThreshold: 4, resetTimeoutMs: 60_000, rollingWindowMs: 60_000 } });
+  s = await startTestServer({ env: vendorEnv(cashfree.url, setu.url), breaker: { errorThresholdPercentage: 60, volumeThreshold: 4, resetTimeoutMs: 60_000, rollingWindowMs: 60_000 } });
 });
 afterAll(async () => {
   await s?.close();
@@ -57,74 +79,44 @@ const calls = (leadId: string) => sql<{ outcome: string; provider: string | null
 
 // A server of its own (fresh breakers): Cashfree is asked on the retry, whatever the tests below did to it.
 describe('eKYC: a retry whose verified move fails', () => {
-  let own: TestServer;
-  let cf: Awaited<ReturnType<typeof fakeCashfreeVerification>>;
-  let st: Awaited<ReturnType<typeof fakeSetu>>;
-  beforeAll(async () => {
-    cf = await fakeCashfreeVerification(CASHFREE);
-    st = await fakeSetu(SETU);
-    own = await startTestServer({
-      env: { CASHFREE_CLIENT_ID: CASHFREE.clientId, CASHFREE_CLIENT_SECRET: CASHFREE.clientSecret, CASHFREE_VERIFICATION_URL: `${cf.url}/verification`, SETU_CLIENT_ID: SETU.clientId, SETU_CLIENT_SECRET: SETU.clientSecret, SETU_PRODUCT_INSTANCE_ID: SETU.productInstanceId, SETU_URL: st.url },
-    });
-  });
-  afterAll(async () => {
-    await own?.close();
-    await cf?.close();
-    await st?.close();
-  });
-  const ownSql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryRows<T>(own.databaseUrl, text, values);
+  const o = serverOfItsOwn();
 
   it('finishes it from what was learnt on later passes, never asking the vendor again', async () => {
-    const signup = await own.request.post('/ekyc/api/v1/registration/signup').send({ mobileNumber: String(mobile++), fullName: 'Asha Rao', consentTerms: true, consentBankAutoverify: false });
+    const signup = await o.server.request.post('/ekyc/api/v1/registration/signup').send({ mobileNumber: String(mobile++), fullName: 'Asha Rao', consentTerms: true, consentBankAutoverify: false });
     const journey = { authorization: `Bearer ${signup.headers['x-session-token']}` };
     const leadId = signup.body.data.leadId as string;
-    expect((await own.request.post('/ekyc/api/v1/registration/verify-otp').set(journey).send({ leadId, otp: '1234' })).status).toBe(200);
-    cf.script({ status: 503, body: 'down' });
-    st.script({ status: 503, body: 'down' });
-    const res = await own.request.post('/ekyc/api/v1/pan/submit').set(journey).send({ leadId, panNumber: 'ABCDE1234F', nameOnPan: 'Asha Rao' });
+    expect((await o.server.request.post('/ekyc/api/v1/registration/verify-otp').set(journey).send({ leadId, otp: '1234' })).status).toBe(200);
+    o.cf.script({ status: 503, body: 'down' });
+    o.st.script({ status: 503, body: 'down' });
+    const res = await o.server.request.post('/ekyc/api/v1/pan/submit').set(journey).send({ leadId, panNumber: 'ABCDE1234F', nameOnPan: 'Asha Rao' });
     expect(res.body.data?.state, JSON.stringify(res.body)).toBe('PAN_PENDING');
     // Cashfree verifies the PAN under a name longer than the lead's field takes: the move's `set` is refused.
-    cf.script({ status: 200, body: JSON.stringify({ verification_id: 'x', reference_id: 7, pan: 'ABCDE1234F', name: 'A'.repeat(300), name_match: 'Y', pan_status: 'E', status: 'VALID' }) });
+    o.cf.script({ status: 200, body: JSON.stringify({ verification_id: 'x', reference_id: 7, pan: 'ABCDE1234F', name: 'A'.repeat(300), name_match: 'Y', pan_status: 'E', status: 'VALID' }) });
     let finished = 0;
     for (let i = 0; i < 12 && !finished; i++) {
-      own.clock.now = new Date(own.clock.now.getTime() + 31 * 60_000);
-      finished = (await own.engine.pendingVerifications.retryDue()).finished;
+      o.server.clock.now = new Date(o.server.clock.now.getTime() + 31 * 60_000);
+      finished = (await o.server.engine.pendingVerifications.retryDue()).finished;
     }
     expect(finished).toBe(1);
     // One verified call, however many passes tried to finish the move; then operations look at it.
-    expect(await ownSql<{ outcome: string; provider: string }>('SELECT outcome, provider FROM verifications WHERE record_id = $1 ORDER BY at, reference', [leadId])).toEqual([
+    expect(await o.sql<{ outcome: string; provider: string }>('SELECT outcome, provider FROM verifications WHERE record_id = $1 ORDER BY at, reference', [leadId])).toEqual([
       { outcome: 'unavailable', provider: null },
       { outcome: 'verified', provider: 'cashfree' },
     ]);
-    const [last] = await ownSql<{ event: string; remarks: string }>("SELECT event, remarks FROM timeline_entries WHERE record_id = $1 AND to_state = 'PAN_REVIEW'", [leadId]);
+    const [last] = await o.sql<{ event: string; remarks: string }>("SELECT event, remarks FROM timeline_entries WHERE record_id = $1 AND to_state = 'PAN_REVIEW'", [leadId]);
     expect(last).toEqual({ event: 'pan_to_review', remarks: 'Verified, but the move could not be finished in 10 tries' });
   });
 });
 
 // A server of its own: the breaker the PAN tests below reason about never sees these calls.
 describe('eKYC address by Aadhaar offline e-KYC through Cashfree', () => {
-  let own: TestServer;
-  let cf: Awaited<ReturnType<typeof fakeCashfreeVerification>>;
-  let st: Awaited<ReturnType<typeof fakeSetu>>;
-  beforeAll(async () => {
-    cf = await fakeCashfreeVerification(CASHFREE);
-    st = await fakeSetu(SETU);
-    own = await startTestServer({
-      env: { CASHFREE_CLIENT_ID: CASHFREE.clientId, CASHFREE_CLIENT_SECRET: CASHFREE.clientSecret, CASHFREE_VERIFICATION_URL: `${cf.url}/verification`, SETU_CLIENT_ID: SETU.clientId, SETU_CLIENT_SECRET: SETU.clientSecret, SETU_PRODUCT_INSTANCE_ID: SETU.productInstanceId, SETU_URL: st.url },
-    });
-  });
-  afterAll(async () => {
-    await own?.close();
-    await cf?.close();
-    await st?.close();
-  });
-  const ownSql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryRows<T>(own.databaseUrl, text, values);
+  const o = serverOfItsOwn();
 
   async function atAddressStep() {
-    const signup = await own.request.post('/ekyc/api/v1/registration/signup').send({ mobileNumber: String(mobile++), fullName: 'Asha Rao', consentTerms: true, consentBankAutoverify: false });
+    const signup = await o.server.request.post('/ekyc/api/v1/registration/signup').send({ mobileNumber: String(mobile++), fullName: 'Asha Rao', consentTerms: true, consentBankAutoverify: false });
     const journey = { authorization: `Bearer ${signup.headers['x-session-token']}` };
     const leadId = signup.body.data.leadId as string;
-    const step = (path: string, body: Record<string, unknown>) => own.request.post(`/ekyc/api/v1/${path}`).set(journey).send({ leadId, ...body });
+    const step = (path: string, body: Record<string, unknown>) => o.server.request.post(`/ekyc/api/v1/${path}`).set(journey).send({ leadId, ...body });
     expect((await step('registration/verify-otp', { otp: '1234' })).status).toBe(200);
     expect((await step('pan/submit', { panNumber: 'ABCDE1234F', nameOnPan: 'Asha Rao' })).body.data?.state).toBe('PAN_SUBMITTED');
     return { leadId, step };
@@ -135,21 +127,21 @@ describe('eKYC address by Aadhaar offline e-KYC through Cashfree', () => {
     const sent = await a.step('address/aadhaar/otp', { aadhaarNumber: '655675523712' });
     expect(sent.status, JSON.stringify(sent.body)).toBe(200);
     expect(sent.body.data.state).toBe('AADHAAR_OTP_SENT');
-    expect(cf.received.at(-1)).toMatchObject({ path: '/verification/offline-aadhaar/otp', body: JSON.stringify({ aadhaar_number: '655675523712' }) });
-    const [before] = await ownSql<{ data: Record<string, string> }>('SELECT data FROM records WHERE id = $1', [a.leadId]);
+    expect(o.cf.received.at(-1)).toMatchObject({ path: '/verification/offline-aadhaar/otp', body: JSON.stringify({ aadhaar_number: '655675523712' }) });
+    const [before] = await o.sql<{ data: Record<string, string> }>('SELECT data FROM records WHERE id = $1', [a.leadId]);
     const reference = before!.data.aadhaarKycReference!;
     expect(reference).toMatch(/^\d+$/);
     const done = await a.step('address/aadhaar/verify', { otp: CASHFREE_AADHAAR_OTP });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
     expect(done.body).toMatchObject({ data: { state: 'ADDRESS_SUBMITTED' }, journeyStatus: { currentStage: 4 } });
-    expect(JSON.parse(cf.received.at(-1)!.body)).toEqual({ otp: CASHFREE_AADHAAR_OTP, ref_id: reference });
-    const [lead] = await ownSql<{ data: Record<string, string> }>('SELECT data FROM records WHERE id = $1', [a.leadId]);
+    expect(JSON.parse(o.cf.received.at(-1)!.body)).toEqual({ otp: CASHFREE_AADHAAR_OTP, ref_id: reference });
+    const [lead] = await o.sql<{ data: Record<string, string> }>('SELECT data FROM records WHERE id = $1', [a.leadId]);
     expect(lead!.data).toMatchObject({ addressLine: 'Flat 4, Shanti Kunj, Jangli Maharaj Road, Near Balgandharva, Shivajinagar', city: 'Pune', addressState: 'Maharashtra', pinCode: '411004', aadhaarName: 'Asha Rao', addressSource: 'aadhaar_okyc' });
-    const checks = await ownSql<{ check: string; outcome: string; provider: string; evidence: Record<string, unknown> }>('SELECT "check", outcome, provider, evidence FROM verifications WHERE record_id = $1 AND "check" LIKE $2 ORDER BY at', [a.leadId, 'aadhaar%']);
+    const checks = await o.sql<{ check: string; outcome: string; provider: string; evidence: Record<string, unknown> }>('SELECT "check", outcome, provider, evidence FROM verifications WHERE record_id = $1 AND "check" LIKE $2 ORDER BY at', [a.leadId, 'aadhaar%']);
     expect(checks.map((c) => [c.check, c.outcome, c.provider])).toEqual([['aadhaarOtp', 'verified', 'cashfree'], ['aadhaarKyc', 'verified', 'cashfree']]);
     expect(checks[1]!.evidence).not.toHaveProperty('photo_link');
     for (const t of ['records', 'timeline_entries', 'audit_entries', 'outbox_messages', 'verifications']) {
-      expect((await ownSql<{ n: number }>(`SELECT count(*)::int AS n FROM ${t} AS t WHERE t::text LIKE $1`, ['%655675523712%']))[0]!.n, t).toBe(0);
+      expect((await o.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${t} AS t WHERE t::text LIKE $1`, ['%655675523712%']))[0]!.n, t).toBe(0);
     }
   });
 
@@ -164,19 +156,19 @@ describe('eKYC address by Aadhaar offline e-KYC through Cashfree', () => {
     expect(wrong.body.error).toMatchObject({ code: 'BE_AADHAAR_OTP_INVALID', data: { outcome: 'invalid' } });
     // Jaipur's Aadhaar names no village or town: the district is the city.
     expect((await b.step('address/aadhaar/verify', { otp: CASHFREE_AADHAAR_OTP })).body.data?.state).toBe('ADDRESS_SUBMITTED');
-    const [lead] = await ownSql<{ data: Record<string, string> }>('SELECT data FROM records WHERE id = $1', [b.leadId]);
+    const [lead] = await o.sql<{ data: Record<string, string> }>('SELECT data FROM records WHERE id = $1', [b.leadId]);
     expect(lead!.data).toMatchObject({ city: 'Jaipur', pinCode: '302001', addressSource: 'aadhaar_okyc' });
   });
 
   it('answers 503 when Cashfree cannot: Setu offers no Aadhaar e-KYC and is not asked; nothing moves, and the typed address stays open', async () => {
     const a = await atAddressStep();
-    cf.script({ status: 503, body: 'upstream down' });
-    const setuCalls = st.calls();
+    o.cf.script({ status: 503, body: 'upstream down' });
+    const setuCalls = o.st.calls();
     const res = await a.step('address/aadhaar/otp', { aadhaarNumber: '655675523712' });
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('VERIFICATION_UNAVAILABLE');
-    expect(st.calls()).toBe(setuCalls);
-    const [lead] = await ownSql<{ state: string }>('SELECT state FROM records WHERE id = $1', [a.leadId]);
+    expect(o.st.calls()).toBe(setuCalls);
+    const [lead] = await o.sql<{ state: string }>('SELECT state FROM records WHERE id = $1', [a.leadId]);
     expect(lead!.state).toBe('PAN_SUBMITTED');
     expect((await a.step('address/submit', { addressLine: '12 MG Road', city: 'Pune', pinCode: '411001' })).body.data?.state).toBe('ADDRESS_SUBMITTED');
   });
