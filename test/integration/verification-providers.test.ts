@@ -71,18 +71,24 @@ describeVerificationContract('setu', SETU_SAMPLES, async () => {
 
 const ask = (check: VerificationRequest['check'], subject: Record<string, string>, reference = `ref-${Math.random().toString(36).slice(2)}`): VerificationRequest => ({ check, subject, reference });
 
-describe('verification cashfree (Secure ID)', () => {
-  let fake: FakeVendor;
-  let provider: VerificationProvider;
+/** In a describe: a vendor's fake and its provider, made before its tests and closed after; `last` is the request the fake got last. */
+function vendorUnderTest<F extends FakeVendor>(start: () => Promise<F>, make: (fake: F) => VerificationProvider) {
+  const v = {} as { fake: F; provider: VerificationProvider; last(): F['received'][number] };
+  v.last = () => v.fake.received.at(-1)!;
   beforeAll(async () => {
-    fake = await fakeCashfreeVerification(CASHFREE);
-    provider = cashfree(fake);
+    v.fake = await start();
+    v.provider = make(v.fake);
   });
-  afterAll(() => fake.close());
-  const last = () => fake.received.at(-1)!;
+  afterAll(() => v.fake.close());
+  return v;
+}
+
+describe('verification cashfree (Secure ID)', () => {
+  const v = vendorUnderTest(() => fakeCashfreeVerification(CASHFREE), (fake) => cashfree(fake));
+  const last = v.last;
 
   it('PAN: POSTs pan-lite with its credentials and { verification_id, pan, name, dob }, and reads the verdict', async () => {
-    const result = await provider.verify(ask('pan', { pan: 'ABCDE1234F', name: 'Asha Rao', dateOfBirth: CASHFREE_REGISTERED_DOB }, 'kyc-7.pan'));
+    const result = await v.provider.verify(ask('pan', { pan: 'ABCDE1234F', name: 'Asha Rao', dateOfBirth: CASHFREE_REGISTERED_DOB }, 'kyc-7.pan'));
     expect(last()).toMatchObject({ method: 'POST', path: '/verification/pan-lite', headers: { 'x-client-id': CASHFREE.clientId, 'x-client-secret': CASHFREE.clientSecret, 'content-type': 'application/json' } });
     expect(bodyOf(last())).toEqual({ verification_id: 'kyc-7.pan', pan: 'ABCDE1234F', name: 'Asha Rao', dob: CASHFREE_REGISTERED_DOB });
     expect(result).toMatchObject({ outcome: 'verified', facts: { registeredName: 'Asha Rao', nameMatch: true, dobMatch: true, panStatus: 'E', aadhaarSeeded: true }, evidence: { status: 'VALID', pan_status: 'E' } });
@@ -90,20 +96,20 @@ describe('verification cashfree (Secure ID)', () => {
   });
 
   it('PAN: a date of birth that does not match is a mismatch; without a name nothing about the name is claimed (nor sent)', async () => {
-    const dob = await provider.verify(ask('pan', { pan: 'ABCDE1234F', name: 'Asha Rao', dateOfBirth: '1990-01-01' }));
+    const dob = await v.provider.verify(ask('pan', { pan: 'ABCDE1234F', name: 'Asha Rao', dateOfBirth: '1990-01-01' }));
     expect(dob).toMatchObject({ outcome: 'mismatch', facts: { nameMatch: true, dobMatch: false } });
-    const other = await provider.verify(ask('pan', { pan: 'ABCDE9999F', name: 'Asha Rao' }));
+    const other = await v.provider.verify(ask('pan', { pan: 'ABCDE9999F', name: 'Asha Rao' }));
     expect(other).toMatchObject({ outcome: 'mismatch', facts: { registeredName: null, nameMatch: false } });
-    const bare = await provider.verify(ask('pan', { pan: 'ABCDE1234F' }));
+    const bare = await v.provider.verify(ask('pan', { pan: 'ABCDE1234F' }));
     expect(Object.keys(bodyOf(last())).sort()).toEqual(['pan', 'verification_id']);
     expect(bare).toMatchObject({ outcome: 'verified', facts: { registeredName: null, nameMatch: null, dobMatch: null } });
   });
 
   it('PAN: VALID for a PAN the department marks deactivated, and an answer without a known status, are no verification', async () => {
-    fake.script({ status: 200, body: JSON.stringify({ verification_id: 'x', reference_id: 1, status: 'VALID', pan_status: 'X', name_match: 'Y' }) });
-    expect((await provider.verify(ask('pan', { pan: 'ABCDE1234F', name: 'Asha Rao' }))).outcome).toBe('invalid');
-    fake.script({ status: 200, body: JSON.stringify({ verification_id: 'x', reference_id: 2, status: 'PENDING' }) });
-    const err = await provider.verify(ask('pan', { pan: 'ABCDE1234F', name: 'Asha Rao' })).catch((e: unknown) => e);
+    v.fake.script({ status: 200, body: JSON.stringify({ verification_id: 'x', reference_id: 1, status: 'VALID', pan_status: 'X', name_match: 'Y' }) });
+    expect((await v.provider.verify(ask('pan', { pan: 'ABCDE1234F', name: 'Asha Rao' }))).outcome).toBe('invalid');
+    v.fake.script({ status: 200, body: JSON.stringify({ verification_id: 'x', reference_id: 2, status: 'PENDING' }) });
+    const err = await v.provider.verify(ask('pan', { pan: 'ABCDE1234F', name: 'Asha Rao' })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ transient: true, vendorCode: 'UNREADABLE_ANSWER' });
   });
@@ -115,32 +121,32 @@ describe('verification cashfree (Secure ID)', () => {
     expect(cashfreeVerificationId(reference)).toBe(id);
     expect(cashfreeVerificationId(`${reference}y`)).not.toBe(id);
     expect(cashfreeVerificationId('journey:42')).not.toBe(cashfreeVerificationId('journey/42'));
-    await provider.verify(ask('pan', { pan: 'ABCDE1234F', name: 'Asha Rao' }, reference)); // the fake refuses an id out of the rules
+    await v.provider.verify(ask('pan', { pan: 'ABCDE1234F', name: 'Asha Rao' }, reference)); // the fake refuses an id out of the rules
     expect(bodyOf(last()).verification_id).toBe(id);
   });
 
   it('bank account: POSTs bank-account/sync with { bank_account, ifsc, name } (no reference: the API has none) and reads the holder', async () => {
-    const result = await provider.verify(ask('bankAccount', { accountNumber: '026291800001191', ifsc: 'YESB0000262', name: 'Asha Rao' }));
+    const result = await v.provider.verify(ask('bankAccount', { accountNumber: '026291800001191', ifsc: 'YESB0000262', name: 'Asha Rao' }));
     expect(last()).toMatchObject({ path: '/verification/bank-account/sync', headers: { 'x-client-id': CASHFREE.clientId, 'x-client-secret': CASHFREE.clientSecret } });
     expect(bodyOf(last())).toEqual({ bank_account: '026291800001191', ifsc: 'YESB0000262', name: 'Asha Rao' });
     expect(result).toMatchObject({ outcome: 'verified', facts: { registeredName: 'ASHA RAO', nameMatchScore: 100, bankName: 'YES BANK' }, evidence: { account_status: 'VALID', name_match_result: 'DIRECT_MATCH' } });
     expect(result.vendorReference).toMatch(/^\d+$/);
-    const other = await provider.verify(ask('bankAccount', { accountNumber: '026291809999', ifsc: 'YESB0000262', name: 'Asha Rao' }));
+    const other = await v.provider.verify(ask('bankAccount', { accountNumber: '026291809999', ifsc: 'YESB0000262', name: 'Asha Rao' }));
     expect(other).toMatchObject({ outcome: 'mismatch', facts: { registeredName: 'RAVI KUMAR', nameMatchScore: 0 } });
   });
 
   it('name match: POSTs name-match with { verification_id, name_1, name_2 }; the 0-1 score becomes 0-100, the reason the outcome', async () => {
-    const result = await provider.verify(ask('nameMatch', { name: 'Anil Kumar Sharma', against: 'Anil Sharma' }, 'kyc-7.name'));
+    const result = await v.provider.verify(ask('nameMatch', { name: 'Anil Kumar Sharma', against: 'Anil Sharma' }, 'kyc-7.name'));
     expect(last().path).toBe('/verification/name-match');
     expect(bodyOf(last())).toEqual({ verification_id: 'kyc-7.name', name_1: 'Anil Kumar Sharma', name_2: 'Anil Sharma' });
     // 0.67: MODERATE_PARTIAL_MATCH, which Cashfree's list puts on the matching side.
     expect(result).toMatchObject({ outcome: 'verified', facts: { nameMatchScore: 67 }, evidence: { reason: 'MODERATE_PARTIAL_MATCH' } });
-    fake.script({ status: 200, body: JSON.stringify({ verification_id: 'v', reference_id: 9, status: 'SUCCESS', score: 0.35, reason: 'POOR_PARTIAL_MATCH' }) });
-    expect(await provider.verify(ask('nameMatch', { name: 'a', against: 'b' }))).toMatchObject({ outcome: 'mismatch', facts: { nameMatchScore: 35 } });
+    v.fake.script({ status: 200, body: JSON.stringify({ verification_id: 'v', reference_id: 9, status: 'SUCCESS', score: 0.35, reason: 'POOR_PARTIAL_MATCH' }) });
+    expect(await v.provider.verify(ask('nameMatch', { name: 'a', against: 'b' }))).toMatchObject({ outcome: 'mismatch', facts: { nameMatchScore: 35 } });
   });
 
   it("turns Cashfree's 400 validation_error into a permanent ProviderError carrying its code", async () => {
-    const err = await provider.verify(ask('pan', { pan: 'NOT-A-PAN', name: 'Asha Rao' })).catch((e: unknown) => e);
+    const err = await v.provider.verify(ask('pan', { pan: 'NOT-A-PAN', name: 'Asha Rao' })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ transient: false, vendorCode: 'pan_invalid' });
     expect((err as Error).message).toMatch(/validation_error/);
@@ -148,22 +154,16 @@ describe('verification cashfree (Secure ID)', () => {
 });
 
 describe('verification cashfree (offline Aadhaar e-KYC)', () => {
-  let fake: Awaited<ReturnType<typeof fakeCashfreeVerification>>;
-  let provider: VerificationProvider;
-  beforeAll(async () => {
-    fake = await fakeCashfreeVerification(CASHFREE);
-    provider = cashfree(fake);
-  });
-  afterAll(() => fake.close());
-  const last = () => fake.received.at(-1)!;
-  const sendCode = async (aadhaar = '655675523712') => String((await provider.verify(ask('aadhaarOtp', { aadhaar }))).facts.reference);
+  const v = vendorUnderTest(() => fakeCashfreeVerification(CASHFREE), (fake) => cashfree(fake));
+  const last = v.last;
+  const sendCode = async (aadhaar = '655675523712') => String((await v.provider.verify(ask('aadhaarOtp', { aadhaar }))).facts.reference);
   const failure = async (check: 'aadhaarOtp' | 'aadhaarKyc', reply: { status: number; body: string }) => {
-    fake.script(reply);
-    return provider.verify(check === 'aadhaarOtp' ? ask(check, { aadhaar: '655675523712' }) : ask(check, { reference: '21637861', otp: '111000' })).catch((e: unknown) => e);
+    v.fake.script(reply);
+    return v.provider.verify(check === 'aadhaarOtp' ? ask(check, { aadhaar: '655675523712' }) : ask(check, { reference: '21637861', otp: '111000' })).catch((e: unknown) => e);
   };
 
   it('aadhaarOtp: POSTs offline-aadhaar/otp with { aadhaar_number } only, and keeps the ref_id as the reference (never the number)', async () => {
-    const result = await provider.verify(ask('aadhaarOtp', { aadhaar: '655675523712' }, 'kyc-7.okyc'));
+    const result = await v.provider.verify(ask('aadhaarOtp', { aadhaar: '655675523712' }, 'kyc-7.okyc'));
     expect(last()).toMatchObject({ method: 'POST', path: '/verification/offline-aadhaar/otp', headers: { 'x-client-id': CASHFREE.clientId, 'x-client-secret': CASHFREE.clientSecret, 'content-type': 'application/json' } });
     expect(bodyOf(last())).toEqual({ aadhaar_number: '655675523712' });
     expect(result).toMatchObject({ outcome: 'verified', facts: { reference: expect.stringMatching(/^\d+$/) }, evidence: { status: 'SUCCESS', message: 'OTP sent successfully' } });
@@ -171,17 +171,17 @@ describe('verification cashfree (offline Aadhaar e-KYC)', () => {
   });
 
   it('aadhaarOtp: no linked mobile is a mismatch, an invalid Aadhaar (INVALID, or SUCCESS "Invalid Aadhaar Card" as the response codes list it) invalid, a SUCCESS without ref_id no verdict', async () => {
-    expect(await provider.verify(ask('aadhaarOtp', { aadhaar: '655675529999' }))).toMatchObject({ outcome: 'mismatch', facts: { reference: null } });
-    expect(await provider.verify(ask('aadhaarOtp', { aadhaar: '655675523710' }))).toMatchObject({ outcome: 'invalid', facts: { reference: null } });
-    fake.script({ status: 200, body: JSON.stringify({ status: 'SUCCESS', message: 'Invalid Aadhaar Card' }) });
-    expect((await provider.verify(ask('aadhaarOtp', { aadhaar: '655675523712' }))).outcome).toBe('invalid');
+    expect(await v.provider.verify(ask('aadhaarOtp', { aadhaar: '655675529999' }))).toMatchObject({ outcome: 'mismatch', facts: { reference: null } });
+    expect(await v.provider.verify(ask('aadhaarOtp', { aadhaar: '655675523710' }))).toMatchObject({ outcome: 'invalid', facts: { reference: null } });
+    v.fake.script({ status: 200, body: JSON.stringify({ status: 'SUCCESS', message: 'Invalid Aadhaar Card' }) });
+    expect((await v.provider.verify(ask('aadhaarOtp', { aadhaar: '655675523712' }))).outcome).toBe('invalid');
     const err = await failure('aadhaarOtp', { status: 200, body: JSON.stringify({ status: 'SUCCESS', message: 'OTP sent successfully' }) });
     expect(err).toMatchObject({ transient: true, vendorCode: 'UNREADABLE_ANSWER' });
   });
 
   it('aadhaarKyc: POSTs offline-aadhaar/verify with { otp, ref_id } and reads the e-KYC into plain facts; the photo and the XML link are not kept', async () => {
     const reference = await sendCode();
-    const result = await provider.verify(ask('aadhaarKyc', { reference, otp: CASHFREE_AADHAAR_OTP }));
+    const result = await v.provider.verify(ask('aadhaarKyc', { reference, otp: CASHFREE_AADHAAR_OTP }));
     expect(last().path).toBe('/verification/offline-aadhaar/verify');
     expect(bodyOf(last())).toEqual({ otp: CASHFREE_AADHAAR_OTP, ref_id: reference });
     expect(result).toMatchObject({
@@ -196,29 +196,29 @@ describe('verification cashfree (offline Aadhaar e-KYC)', () => {
 
   it('aadhaarKyc: without a village or town the district is the city; without house or street parts, the whole address is the line', async () => {
     const reference = await sendCode('234567890123');
-    expect(await provider.verify(ask('aadhaarKyc', { reference, otp: CASHFREE_AADHAAR_OTP }))).toMatchObject({ outcome: 'verified', facts: { city: 'Jaipur', addressLine: '221, Haldiyon Ka Rasta', gender: 'male', pinCode: '302001' } });
-    fake.script({ status: 200, body: JSON.stringify({ ref_id: '7', status: 'VALID', name: 'X', address: 'D-98, Vikas Puri, Lucknow, Uttar Pradesh-223009', dob: '1990', split_address: { vtc: '', dist: 'Lucknow', state: 'Uttar Pradesh', pincode: '223009' } }) });
-    expect(await provider.verify(ask('aadhaarKyc', { reference: '7', otp: '111000' }))).toMatchObject({ facts: { addressLine: 'D-98, Vikas Puri, Lucknow, Uttar Pradesh-223009', city: 'Lucknow', pinCode: '223009', dateOfBirth: null, gender: null } });
+    expect(await v.provider.verify(ask('aadhaarKyc', { reference, otp: CASHFREE_AADHAAR_OTP }))).toMatchObject({ outcome: 'verified', facts: { city: 'Jaipur', addressLine: '221, Haldiyon Ka Rasta', gender: 'male', pinCode: '302001' } });
+    v.fake.script({ status: 200, body: JSON.stringify({ ref_id: '7', status: 'VALID', name: 'X', address: 'D-98, Vikas Puri, Lucknow, Uttar Pradesh-223009', dob: '1990', split_address: { vtc: '', dist: 'Lucknow', state: 'Uttar Pradesh', pincode: '223009' } }) });
+    expect(await v.provider.verify(ask('aadhaarKyc', { reference: '7', otp: '111000' }))).toMatchObject({ facts: { addressLine: 'D-98, Vikas Puri, Lucknow, Uttar Pradesh-223009', city: 'Lucknow', pinCode: '223009', dateOfBirth: null, gender: null } });
   });
 
   it('aadhaarKyc: a wrong code, an expired one, a spent or unknown ref_id, a malformed code are invalid (the holder asks for a new code)', async () => {
     const reference = await sendCode();
-    for (const otp of ['000111', '12ab56']) expect((await provider.verify(ask('aadhaarKyc', { reference, otp }))).outcome).toBe('invalid');
-    fake.expireAadhaarSession(reference);
-    const expired = await provider.verify(ask('aadhaarKyc', { reference, otp: CASHFREE_AADHAAR_OTP }));
+    for (const otp of ['000111', '12ab56']) expect((await v.provider.verify(ask('aadhaarKyc', { reference, otp }))).outcome).toBe('invalid');
+    v.fake.expireAadhaarSession(reference);
+    const expired = await v.provider.verify(ask('aadhaarKyc', { reference, otp: CASHFREE_AADHAAR_OTP }));
     expect(expired).toMatchObject({ outcome: 'invalid', evidence: { message: 'Otp expired' } });
-    expect((await provider.verify(ask('aadhaarKyc', { reference: '99999999', otp: CASHFREE_AADHAAR_OTP }))).outcome).toBe('invalid');
-    fake.script({ status: 400, body: JSON.stringify({ code: 'x', message: 'Session expired, please generate a new OTP', type: 'validation_error' }) });
-    expect((await provider.verify(ask('aadhaarKyc', { reference, otp: CASHFREE_AADHAAR_OTP }))).outcome).toBe('invalid');
+    expect((await v.provider.verify(ask('aadhaarKyc', { reference: '99999999', otp: CASHFREE_AADHAAR_OTP }))).outcome).toBe('invalid');
+    v.fake.script({ status: 400, body: JSON.stringify({ code: 'x', message: 'Session expired, please generate a new OTP', type: 'validation_error' }) });
+    expect((await v.provider.verify(ask('aadhaarKyc', { reference, otp: CASHFREE_AADHAAR_OTP }))).outcome).toBe('invalid');
   });
 
   it('turns a 400 about the request itself, and bad credentials, into permanent ProviderErrors; 5xx and an unreadable answer into transient ones', async () => {
     const refused = await failure('aadhaarKyc', { status: 400, body: JSON.stringify({ code: 'x', message: 'x-client-id is missing in the request', type: 'validation_error' }) });
     expect(refused).toBeInstanceOf(ProviderError);
     expect(refused).toMatchObject({ transient: false, vendorCode: 'x' });
-    const format = await provider.verify(ask('aadhaarOtp', { aadhaar: '65567552371' })).catch((e: unknown) => e);
+    const format = await v.provider.verify(ask('aadhaarOtp', { aadhaar: '65567552371' })).catch((e: unknown) => e);
     expect(format).toMatchObject({ transient: false, vendorCode: 'aadhaar_number_invalid' });
-    const denied = await cashfree(fake, { clientSecret: 'wrong' }).verify(ask('aadhaarOtp', { aadhaar: '655675523712' })).catch((e: unknown) => e);
+    const denied = await cashfree(v.fake, { clientSecret: 'wrong' }).verify(ask('aadhaarOtp', { aadhaar: '655675523712' })).catch((e: unknown) => e);
     expect(denied).toMatchObject({ transient: false, vendorCode: '401' });
     for (const check of ['aadhaarOtp', 'aadhaarKyc'] as const) {
       expect(await failure(check, { status: 500, body: JSON.stringify({ message: 'Unable to validate, please retry later' }) })).toMatchObject({ transient: true, vendorCode: '500' });
@@ -232,17 +232,11 @@ describe('verification cashfree (offline Aadhaar e-KYC)', () => {
 });
 
 describe('verification setu (PAN)', () => {
-  let fake: FakeVendor;
-  let provider: VerificationProvider;
-  beforeAll(async () => {
-    fake = await fakeSetu(SETU);
-    provider = setu(fake);
-  });
-  afterAll(() => fake.close());
-  const last = () => fake.received.at(-1)!;
+  const v = vendorUnderTest(() => fakeSetu(SETU), (fake) => setu(fake));
+  const last = v.last;
 
   it('POSTs /api/verify/pan with its three headers and { pan, consent, reason } only (no reference: the API has none)', async () => {
-    const result = await provider.verify(ask('pan', { pan: 'ABCDE1234F', name: 'Asha Rao' }, 'kyc-9.pan'));
+    const result = await v.provider.verify(ask('pan', { pan: 'ABCDE1234F', name: 'Asha Rao' }, 'kyc-9.pan'));
     expect(last()).toMatchObject({ method: 'POST', path: '/api/verify/pan', headers: { 'x-client-id': SETU.clientId, 'x-client-secret': SETU.clientSecret, 'x-product-instance-id': SETU.productInstanceId, 'content-type': 'application/json' } });
     expect(bodyOf(last())).toEqual({ pan: 'ABCDE1234F', consent: 'Y', reason: 'Verifying PAN for account opening KYC' });
     expect(result).toMatchObject({ outcome: 'verified', facts: { registeredName: 'ASHA RAO', nameMatchScore: 100, category: 'Individual', aadhaarSeeded: true, dobMatch: null }, evidence: { answer: { verification: 'SUCCESS' }, localNameMatch: { score: 100, threshold: 80 } } });
@@ -250,55 +244,49 @@ describe('verification setu (PAN)', () => {
   });
 
   it('sends the configured reason, and refuses one shorter than Setu takes', async () => {
-    await setu(fake, { reason: 'Merchant onboarding PAN check' }).verify(ask('pan', { pan: 'ABCDE1234F' }));
+    await setu(v.fake, { reason: 'Merchant onboarding PAN check' }).verify(ask('pan', { pan: 'ABCDE1234F' }));
     expect(bodyOf(last()).reason).toBe('Merchant onboarding PAN check');
-    expect(() => setu(fake, { reason: 'KYC' })).toThrow(ProviderConfigError);
+    expect(() => setu(v.fake, { reason: 'KYC' })).toThrow(ProviderConfigError);
   });
 
   it("answers Setu's FAILED ('PAN is invalid') as invalid", async () => {
-    const result = await provider.verify(ask('pan', { pan: 'ZZZZZ4321Z', name: 'Asha Rao' }));
+    const result = await v.provider.verify(ask('pan', { pan: 'ZZZZZ4321Z', name: 'Asha Rao' }));
     expect(result).toMatchObject({ outcome: 'invalid', facts: { registeredName: null }, evidence: { answer: { verification: 'FAILED', message: 'PAN is invalid' } } });
   });
 
   it("answers a 404 about the PAN as invalid, but a 404 from a wrong baseUrl as a permanent error (never a verdict)", async () => {
-    fake.script({ status: 404, body: JSON.stringify({ id: 'x', message: 'PAN not found', verification: 'FAILED', traceId: 't' }) });
-    expect((await provider.verify(ask('pan', { pan: 'ABCDE1234F' }))).outcome).toBe('invalid');
-    const err = await setu(fake, { baseUrl: `${fake.url}/v2` }).verify(ask('pan', { pan: 'ABCDE1234F' })).catch((e: unknown) => e);
+    v.fake.script({ status: 404, body: JSON.stringify({ id: 'x', message: 'PAN not found', verification: 'FAILED', traceId: 't' }) });
+    expect((await v.provider.verify(ask('pan', { pan: 'ABCDE1234F' }))).outcome).toBe('invalid');
+    const err = await setu(v.fake, { baseUrl: `${v.fake.url}/v2` }).verify(ask('pan', { pan: 'ABCDE1234F' })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ transient: false, vendorCode: '404' });
   });
 
   it('matches the name given against full_name locally: below nameMatchThreshold is a mismatch', async () => {
     const asked = ask('pan', { pan: 'ABCDE5678F', name: 'Asha Rao' }); // held by ASHA KUMARI RAO: 67
-    expect(await provider.verify(asked)).toMatchObject({ outcome: 'mismatch', facts: { registeredName: 'ASHA KUMARI RAO', nameMatchScore: 67 } });
-    expect(await setu(fake, { nameMatchThreshold: 60 }).verify(asked)).toMatchObject({ outcome: 'verified', facts: { nameMatchScore: 67 } });
-    expect(await provider.verify(ask('pan', { pan: 'ABCDE5678F' }))).toMatchObject({ outcome: 'verified', facts: { registeredName: 'ASHA KUMARI RAO', nameMatchScore: null } });
+    expect(await v.provider.verify(asked)).toMatchObject({ outcome: 'mismatch', facts: { registeredName: 'ASHA KUMARI RAO', nameMatchScore: 67 } });
+    expect(await setu(v.fake, { nameMatchThreshold: 60 }).verify(asked)).toMatchObject({ outcome: 'verified', facts: { nameMatchScore: 67 } });
+    expect(await v.provider.verify(ask('pan', { pan: 'ABCDE5678F' }))).toMatchObject({ outcome: 'verified', facts: { registeredName: 'ASHA KUMARI RAO', nameMatchScore: null } });
   });
 
   it('turns a refused request (400) into a permanent ProviderError', async () => {
-    const err = await provider.verify(ask('pan', { pan: 'NOT-A-PAN' })).catch((e: unknown) => e);
+    const err = await v.provider.verify(ask('pan', { pan: 'NOT-A-PAN' })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ transient: false, vendorCode: '400' });
   });
 });
 
 describe('verification setu (bank account, sync penny drop)', () => {
-  let fake: FakeVendor;
-  let provider: VerificationProvider;
-  beforeAll(async () => {
-    fake = await fakeSetu(SETU);
-    provider = setu(fake);
-  });
-  afterAll(() => fake.close());
-  const last = () => fake.received.at(-1)!;
+  const v = vendorUnderTest(() => fakeSetu(SETU), (fake) => setu(fake));
+  const last = v.last;
   const account = (accountNumber: string, name?: string) => ask('bankAccount', { accountNumber, ifsc: 'YESB0000262', ...(name ? { name } : {}) });
   const failure = async (reply: { status: number; body: string }) => {
-    fake.script(reply);
-    return provider.verify(account('026291800001191', 'Asha Rao')).catch((e: unknown) => e);
+    v.fake.script(reply);
+    return v.provider.verify(account('026291800001191', 'Asha Rao')).catch((e: unknown) => e);
   };
 
   it('POSTs /api/verify/ban with its three headers and { ifsc, accountNumber } only (no name, no reference: the API has none); a holder whose name matches is verified', async () => {
-    const result = await provider.verify(account('026291800001191', 'Asha Rao'));
+    const result = await v.provider.verify(account('026291800001191', 'Asha Rao'));
     expect(last()).toMatchObject({ method: 'POST', path: '/api/verify/ban', headers: { 'x-client-id': SETU.clientId, 'x-client-secret': SETU.clientSecret, 'x-product-instance-id': SETU.productInstanceId, 'content-type': 'application/json' } });
     expect(bodyOf(last())).toEqual({ ifsc: 'YESB0000262', accountNumber: '026291800001191' });
     // The facts are named as Cashfree's, so the eKYC journey keeps either vendor's holder name.
@@ -307,24 +295,24 @@ describe('verification setu (bank account, sync penny drop)', () => {
   });
 
   it('answers a holder under another name as a mismatch, below nameMatchThreshold (configurable); without a name, verified', async () => {
-    expect(await provider.verify(account('026291809999', 'Asha Rao'))).toMatchObject({ outcome: 'mismatch', facts: { registeredName: 'RAVI KUMAR', nameMatchScore: 0 } });
+    expect(await v.provider.verify(account('026291809999', 'Asha Rao'))).toMatchObject({ outcome: 'mismatch', facts: { registeredName: 'RAVI KUMAR', nameMatchScore: 0 } });
     const partly = account('026291800005678', 'Asha Rao'); // held by ASHA KUMARI RAO: 67
-    expect(await provider.verify(partly)).toMatchObject({ outcome: 'mismatch', facts: { registeredName: 'ASHA KUMARI RAO', nameMatchScore: 67 } });
-    expect(await setu(fake, { nameMatchThreshold: 60 }).verify(partly)).toMatchObject({ outcome: 'verified', facts: { nameMatchScore: 67 } });
-    expect(await provider.verify(account('026291800005678'))).toMatchObject({ outcome: 'verified', facts: { registeredName: 'ASHA KUMARI RAO', nameMatchScore: null } });
+    expect(await v.provider.verify(partly)).toMatchObject({ outcome: 'mismatch', facts: { registeredName: 'ASHA KUMARI RAO', nameMatchScore: 67 } });
+    expect(await setu(v.fake, { nameMatchThreshold: 60 }).verify(partly)).toMatchObject({ outcome: 'verified', facts: { nameMatchScore: 67 } });
+    expect(await v.provider.verify(account('026291800005678'))).toMatchObject({ outcome: 'verified', facts: { registeredName: 'ASHA KUMARI RAO', nameMatchScore: null } });
   });
 
   it("answers Setu's failed ('This account does not exist or is invalid.', BAVM1) as invalid, and the codes for a closed or frozen account too", async () => {
-    const result = await provider.verify(account('026291800000', 'Asha Rao'));
+    const result = await v.provider.verify(account('026291800000', 'Asha Rao'));
     expect(result).toMatchObject({ outcome: 'invalid', facts: { registeredName: null, nameMatchScore: null }, evidence: { answer: { code: 'BAVM1', verification: 'failed', message: 'This account does not exist or is invalid.' } } });
     expect(result.vendorReference).toEqual(expect.any(String));
     for (const code of ['BAVM5', 'BAVM3', 'BAV52']) {
-      fake.script({ status: 200, body: JSON.stringify({ id: 'x', code, verification: 'failed', message: 'Account closed' }) });
-      expect((await provider.verify(account('026291800001191', 'Asha Rao'))).outcome).toBe('invalid');
+      v.fake.script({ status: 200, body: JSON.stringify({ id: 'x', code, verification: 'failed', message: 'Account closed' }) });
+      expect((await v.provider.verify(account('026291800001191', 'Asha Rao'))).outcome).toBe('invalid');
     }
     // The openapi example's failure carries no code: the account's.
-    fake.script({ status: 200, body: JSON.stringify({ verification: 'failed', message: 'This account does not exist or is invalid.' }) });
-    expect((await provider.verify(account('026291800001191', 'Asha Rao'))).outcome).toBe('invalid');
+    v.fake.script({ status: 200, body: JSON.stringify({ verification: 'failed', message: 'This account does not exist or is invalid.' }) });
+    expect((await v.provider.verify(account('026291800001191', 'Asha Rao'))).outcome).toBe('invalid');
   });
 
   it('takes a failure that names the bank or network (CBS offline, timeout) for no verdict: transient, carrying the BAV code', async () => {
@@ -350,7 +338,7 @@ describe('verification setu (bank account, sync penny drop)', () => {
   });
 
   it('turns bad credentials (401) and a refused request (400) into permanent ProviderErrors', async () => {
-    const denied = await setu(fake, { clientSecret: 'wrong' }).verify(account('026291800001191', 'Asha Rao')).catch((e: unknown) => e);
+    const denied = await setu(v.fake, { clientSecret: 'wrong' }).verify(account('026291800001191', 'Asha Rao')).catch((e: unknown) => e);
     expect(denied).toBeInstanceOf(ProviderError);
     expect(denied).toMatchObject({ transient: false, vendorCode: '401' });
     const refused = await failure({ status: 400, body: JSON.stringify({ error: { code: 'bad_request', detail: 'ifsc is required', traceId: 't' } }) });
