@@ -100,11 +100,14 @@ describe('npm start, asked to stop while it starts', () => {
     const child = spawn(process.execPath, START_ARGS, { cwd: ROOT, env: { ...process.env, DATA_DIR: early.dataDir, PORT: '0', EMBEDDED_PG_PORT: String(await freePort()), DATABASE_URL: '', LOG_LEVEL: 'warn', DEMO_DATA: 'off' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    for (let waited = 0; !existsSync(pidFile); waited += 5) {
+    // PostgreSQL creates postmaster.pid and then writes it: read it until its first line is a pid
+    // (read empty, it once gave pid 0 — the test's own process group, alive forever).
+    const postmasterPid = () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : 0);
+    for (let waited = 0; !(postmasterPid() > 0); waited += 5) {
       if (waited > 30_000) throw new Error('PostgreSQL never started');
       await new Promise((r) => setTimeout(r, 5));
     }
-    const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    const postmaster = postmasterPid();
     expect(out).not.toContain('Rulepath is serving on');
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
