@@ -14,7 +14,8 @@
 // - the calls answer alike whether or not a record has the value: a code is "sent" (nothing is, and
 //   a limit or lockout is not told either), any refusal of a code is the same bare OTP_INVALID.
 //   (The work done differs — a found record sends a message — so the time taken may still tell.)
-// The session regained is audited; the check, the epoch and the audit entry are one transaction
+// The session regained is audited, and so is each refused attempt on a record; the check, the epoch
+// and the audit entry of a regained session are one transaction
 // with the code's consumption, on the record locked and read again: all or nothing.
 import { appendAudit } from '../audit/audit-log.ts';
 import type { EngineContext } from '../engine-context.ts';
@@ -143,8 +144,10 @@ export function createSessionResume(ctx: EngineContext, deps: { otp: OtpService;
           return moved!.epoch;
         }));
       } catch (err) {
-        if (err instanceof AppError && TELLING.has(err.code)) throw new AppError('OTP_INVALID');
-        throw err;
+        if (!(err instanceof AppError) || !TELLING.has(err.code)) throw err;
+        // A refused attempt on a lead is the lead's history too (who tried to take its session, and how it failed).
+        await appendAudit(ctx.db, { app: app.id, entity: rule.entity.name, recordId: row.id, action: 'session.resume', outcome: 'refused', actor, detail: { by: rule.field, channel: rule.channel, refused: err.code }, at: ctx.clock() });
+        throw new AppError('OTP_INVALID');
       }
       const session = await issueRecordSession(deps.tokens, app, rule.entity.name, row.id, rule.minutes, epoch);
       return { record: await deps.get({ app: app.id, entity: rule.entity.name }, { ...actor, session: { ...actor.session!, epoch } }, row.id), session };

@@ -12,6 +12,9 @@ function fitsType(type: string, value: unknown): boolean {
   return type === typeof value;
 }
 
+/** The field formats a resume code can be sent to, by the policy's channel. */
+const RESUME_CHANNEL_FORMATS: Readonly<Record<string, readonly string[]>> = { sms: ['phone', 'mobile-in'], email: ['email'] };
+
 export function checkApp(defs: AppDefinitionSet): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
   const { app } = defs;
@@ -74,8 +77,14 @@ export function checkApp(defs: AppDefinitionSet): DefinitionProblem[] {
             add(app.file, `${path}.session.resume.dedupe`, `Entity "${entityName}" has no dedupe rule "${resume.dedupe}" (${(entity.definition.dedupe ?? []).map((d) => `"${d.name}"`).join(', ') || 'it has none'})`);
           }
           const policy = otpPolicies.get(resume.otp)?.definition;
+          const field = entity.definition.dedupe?.find((d) => d.name === resume.dedupe)?.field;
+          const format = field ? entity.definition.fields[field]?.format : undefined;
           if (!policy) defs.malformed.has(`otp:${resume.otp}`) || add(app.file, `${path}.session.resume.otp`, `OTP policy "${resume.otp}" is not defined in this app`);
           else if (policy.channels.length !== 1) add(app.file, `${path}.session.resume.otp`, `OTP policy "${resume.otp}" sends by ${policy.channels.join(' and ')}: a resume code goes to the one value given, by one channel`);
+          // The code goes to the value given: an SMS to a phone number, an email to an address.
+          else if (field && !(RESUME_CHANNEL_FORMATS[policy.channels[0]!] ?? []).includes(String(format))) {
+            add(app.file, `${path}.session.resume.otp`, `OTP policy "${resume.otp}" sends by ${policy.channels[0]}, but "${field}" is not a field of format ${(RESUME_CHANNEL_FORMATS[policy.channels[0]!] ?? []).join(' or ')}: the code would go to a value that cannot receive it`);
+          }
         }
       }
     }

@@ -20,7 +20,7 @@ export const recordsPatch: OperationSpec<'records.patch'> = {
   body: (t) => {
     const wf = t.entity!.workflow;
     const field = t.alias?.targetField;
-    return wf && field && field !== wf.field ? patchBody(t.entity!, field) : entityRef(t.app, t.entity!, 'patch');
+    return wf && field && field !== wf.field ? patchBody(t.app, t.entity!, field) : entityRef(t.app, t.entity!, 'patch');
   },
   response: (t) => recordAnswer(t, 200),
   errors: [

@@ -74,8 +74,11 @@ describe('eKYC: regaining an expired journey session by a code to the mobile num
     const again = await resume({ mobileNumber: a.mobile, otp: CODE });
     expect(again.status).toBe(401);
     expect(again.body.error).toEqual({ code: 'OTP_INVALID', message: expect.any(String) });
-    const audit = await sql<{ action: string; role: string; detail: unknown }>("SELECT action, role, detail FROM audit_entries WHERE record_id = $1 AND action = 'session.resume'", [a.leadId]);
-    expect(audit).toEqual([{ action: 'session.resume', role: 'applicant', detail: { by: 'mobileNumber', channel: 'sms', epoch: 1 } }]);
+    const audit = await sql<{ action: string; outcome: string; role: string; detail: unknown }>("SELECT action, outcome, role, detail FROM audit_entries WHERE record_id = $1 AND action = 'session.resume' ORDER BY id", [a.leadId]);
+    expect(audit).toEqual([
+      { action: 'session.resume', outcome: 'accepted', role: 'applicant', detail: { by: 'mobileNumber', channel: 'sms', epoch: 1 } },
+      { action: 'session.resume', outcome: 'refused', role: 'applicant', detail: { by: 'mobileNumber', channel: 'sms', refused: 'OTP_USED' } },
+    ]);
     expect(JSON.stringify(audit)).not.toContain(a.mobile);
   });
 
@@ -126,6 +129,10 @@ describe('eKYC: regaining an expired journey session by a code to the mobile num
     expect(wrong.body.error).toEqual({ code: 'OTP_INVALID', message: expect.any(String) });
     expect(wrong.headers['x-session-token']).toBeUndefined();
     expect(await sql<{ n: number }>("SELECT count(*)::int AS n FROM otp_failures WHERE subject = $1 AND policy = 'session-resume'", [a.leadId])).toEqual([{ n: 1 }]);
+    // Audited as a refused attempt on the lead, with why (the caller was told no more than "wrong code").
+    expect(await sql("SELECT outcome, detail FROM audit_entries WHERE record_id = $1 AND action = 'session.resume' ORDER BY id", [a.leadId])).toEqual([
+      { outcome: 'refused', detail: { by: 'mobileNumber', channel: 'sms', refused: 'OTP_INVALID' } },
+    ]);
     expect((await resume({ mobileNumber: a.mobile, otp: CODE })).status).toBe(200);
   });
 
@@ -245,6 +252,13 @@ describe('session.resume at load', () => {
         p.templates = { sms: 'session-resume-sms', email: 'email-otp-email' };
       }),
     ).toEqual([expect.stringContaining('a resume code goes to the one value given, by one channel')]);
+    // An email code to a mobile number cannot arrive.
+    expect(
+      problemsWith({ dedupe: 'mobile', otp: 'session-resume' }, (p) => {
+        p.channels = ['email'];
+        p.templates = { email: 'email-otp-email' };
+      }),
+    ).toEqual([expect.stringContaining('sends by email, but "mobileNumber" is not a field of format email')]);
     expect(problemsWith({ dedupe: 'mobile' }).join()).toContain('otp');
   });
 

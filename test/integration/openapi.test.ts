@@ -148,6 +148,8 @@ describe('/openapi.json', () => {
     const patch = doc.components.schemas['promopartner.transaction.patch'];
     expect(patch.properties.status.enum).toEqual(['New', 'UnderReview', 'Verified', 'SettlementComplete']);
     expect(patch.properties).not.toHaveProperty('requestId');
+    // Nor does a change carry the amounts the ruleset computed.
+    for (const amount of ['grossAmount', 'discountAmount', 'netAmount']) expect(patch.properties).not.toHaveProperty(amount);
     expect(doc.paths['/promopartner/v1/transactions/{id}'].patch.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/promopartner.transaction.patch');
   });
 

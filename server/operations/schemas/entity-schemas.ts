@@ -50,10 +50,10 @@ function createBody(app: CompiledApp, entity: CompiledEntity): JsonSchema {
  * Fields to change; with a workflow, naming a new state too (under the workflow's field, or an
  * alias's targetField) makes it one move with those fields.
  */
-export function patchBody(entity: CompiledEntity, stateField = entity.workflow?.field): JsonSchema {
+export function patchBody(app: CompiledApp, entity: CompiledEntity, stateField = entity.workflow?.field): JsonSchema {
   // Fields set at creation only are never accepted in a change (422 FIELD_LOCKED).
-  // Nor is a field the entity computes (400, the server's figure is the only one).
-  const computed = new Set(Object.keys(entity.definition.computed ?? {}));
+  // Nor is a field the server computes (the server's figure is the only one).
+  const computed = computedFields(app, entity);
   const changeable = Object.entries(propertiesOf(entity.patchSchema)).filter(([k]) => entity.fields[k]?.immutable !== true && !computed.has(k));
   const properties: Properties = Object.fromEntries(changeable.map(([k, v]) => [k, publicSchema(v)]));
   const wf = entity.workflow;
@@ -95,5 +95,5 @@ function record(app: CompiledApp, entity: CompiledEntity): JsonSchema {
 }
 
 export function entitySchemas(app: CompiledApp, entity: CompiledEntity): Record<EntitySchemaKind, JsonSchema> {
-  return { record: record(app, entity), create: createBody(app, entity), patch: patchBody(entity) };
+  return { record: record(app, entity), create: createBody(app, entity), patch: patchBody(app, entity) };
 }
