@@ -34,13 +34,14 @@ import type { Actor } from '../auth/actor.ts';
 import { issueRecordSession, publicRoleOf, type RecordSessionToken } from '../auth/record-session.ts';
 
 /** What one entity's resume says, resolved against its app. */
-interface ResumeRule {
+export interface ResumeRule {
   entity: CompiledEntity;
+  /** The public role, and how long its sessions last. */
   role: string;
   minutes: number;
-  /** The field the caller gives (the duplicate check's). */
-  field: string;
+  /** The duplicate check, and its field: what the caller gives. */
   dedupe: string;
+  field: string;
   policy: OtpPolicyDef;
   /** The policy's one channel: where the code goes. */
   channel: 'sms' | 'email';
@@ -56,23 +57,22 @@ export interface ResumedSession {
   session: RecordSessionToken;
 }
 
-/** What a resumable session of the entity asks for (its field, the code's digits); undefined where the public role's session has no `resume`. */
-export function resumeOf(app: CompiledApp, entity: CompiledEntity): { field: string; digits: number; policy: OtpPolicyDef } | undefined {
+/** The entity's resume, where the public role's session says one (the rest was checked at load: the dedupe rule and a one-channel policy exist). */
+export function resumeOf(app: CompiledApp, entity: CompiledEntity): ResumeRule | undefined {
   const role = publicRoleOf(app);
-  const resume = role ? app.roles[role]!.permissions?.[entity.name]?.session?.resume : undefined;
+  const session = role ? app.roles[role]!.permissions?.[entity.name]?.session : undefined;
+  const resume = session?.resume;
   const field = resume && entity.definition.dedupe?.find((d) => d.name === resume.dedupe)?.field;
   const policy = resume && app.otpPolicies.get(resume.otp);
-  return field && policy ? { field, digits: policy.digits, policy } : undefined;
+  if (!role || !session || !resume || !field || !policy) return undefined;
+  return { entity, role, minutes: session.minutes, dedupe: resume.dedupe, field, policy, channel: policy.channels[0]! };
 }
 
 function resumeRule(app: CompiledApp, entityName: string): ResumeRule {
   const entity = resolveEntity(app, entityName);
-  const role = publicRoleOf(app);
-  const session = role ? app.roles[role]!.permissions?.[entity.name]?.session : undefined;
-  // The rest was checked at load (check-app.ts): the dedupe rule and a one-channel policy exist.
-  const resume = resumeOf(app, entity);
-  if (!role || !session || !resume) throw new AppError('NOT_FOUND', `${entity.label} sessions cannot be resumed in app "${app.id}"`);
-  return { entity, role, minutes: session.minutes, field: resume.field, dedupe: session.resume!.dedupe, policy: resume.policy, channel: resume.policy.channels[0]! };
+  const rule = resumeOf(app, entity);
+  if (!rule) throw new AppError('NOT_FOUND', `${entity.label} sessions cannot be resumed in app "${app.id}"`);
+  return rule;
 }
 
 /** Refusals that would tell a record exists (a code used, expired, locked; tries left): all one. */

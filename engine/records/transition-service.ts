@@ -107,12 +107,13 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
     const followed = await followedWorkflow(ctx, app, entity, current);
     const wf = followed.entity.workflow!;
     if ('event' in ask && !wf.events.has(ask.event)) throw new AppError('EVENT_NOT_FOUND', `Workflow "${wf.name}" has no event "${ask.event}"`);
-    assertValidFields(wf.definition.input ?? {}, followed.entity.validateInput, input, inputPath);
+    const inputFields = wf.definition.input ?? {};
+    assertValidFields(inputFields, followed.entity.validateInput, input, inputPath);
     // Codes are checked, never stored: the timeline keeps the rest of the input.
     const codeFields = wf.transitions.flatMap((x) => (x.otp ? [x.otp.field] : []));
     const storedInput = Object.fromEntries(Object.entries(input).filter(([k]) => !codeFields.includes(k)));
     // The timeline keeps the input with its document numbers masked and its never-stored fields left out.
-    const timelineInput = inputAsKept(wf.definition.input ?? {}, storedInput, true);
+    const timelineInput = inputAsKept(inputFields, storedInput, true);
     const state = current.state ?? wf.initial;
     attempt.from = state;
     const recordFacts = recordView(entity, current);
@@ -125,7 +126,7 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
     // The code a move asks for is spent whatever its verification makes of it (review, pending).
     const code = decision.transition?.otp;
     // The input the move needs, with each field's own code (FE_PAN_INVALID), before the rest is judged.
-    if (!forced) assertRequiredInput(decision.transition?.requires ?? [], wf.definition.input ?? {}, input, inputPath);
+    if (!forced) assertRequiredInput(decision.transition?.requires ?? [], inputFields, input, inputPath);
     if (!forced) await assertRequiredFiles(ctx.db.sql, app.id, current.id, decision.transition?.requiresFiles ?? [], followed.entity.definition.files ?? {});
     // A move that needs a code is refused without one before any vendor is asked.
     if (!forced && code && typeof input[code.field] !== 'string') {
@@ -145,13 +146,13 @@ export function createTransitionService(ctx: EngineContext, otp: OtpService, rec
       if ('review' in step) decision = { event: step.review.event, from: state, to: step.review.to, override: false, transition: step.review };
       else if ('pending' in step) {
         // No provider could answer: the move waits in the pending state; its effects run when a retry verifies it.
-        pending = { event: decision.event, from: state, subject: step.pending.subject, input: inputAsKept(wf.definition.input ?? {}, storedInput, false) };
+        pending = { event: decision.event, from: state, subject: step.pending.subject, input: inputAsKept(inputFields, storedInput, false) };
         decision = { event: decision.event, from: state, to: step.pending.to, override: false };
       } else verification = step.facts;
     }
     const effects = [...wf.commonEffects, ...(decision.transition?.effects ?? [])];
     // Document numbers (mask: true): shown by their last four characters in messages and the audit.
-    const documents = [...documentValues(entity.fields, current.data), ...documentValues(wf.definition.input ?? {}, input)];
+    const documents = [...documentValues(entity.fields, current.data), ...documentValues(inputFields, input)];
     // Fields sent with the move are judged in the state the record is in now (an invoice number
     // may be added while New), then the move's own `set` effects apply on top.
     if (fields) assertFieldsEditable(entity, fields, current.state);

@@ -14,6 +14,6 @@ export function resumeBody(t: OperationTarget, withCode: boolean): JsonSchema {
   const resume = resumeOf(t.app, t.entity!);
   if (!resume) return { type: 'object' };
   const properties: Record<string, JsonSchema> = { [resume.field]: publicSchema(t.entity!.fields[resume.field] as JsonSchema) };
-  if (withCode) properties.otp = { type: 'string', pattern: `^[0-9]{${resume.digits}}$`, description: 'The code last sent to it' };
+  if (withCode) properties.otp = { type: 'string', pattern: `^[0-9]{${resume.policy.digits}}$`, description: 'The code last sent to it' };
   return { type: 'object', additionalProperties: false, required: Object.keys(properties), properties };
 }

@@ -282,9 +282,15 @@ describe('eKYC PAN verification through Cashfree, then Setu', () => {
   });
 
   it('counts the failures before an outage with those after it: a trip through PAN_PENDING gives no fresh tries', async () => {
-    const vendorsDown = () => {
+    /** The PAN refused again while every vendor is down: the lead waits; the vendors come back and the retry job answers. */
+    const throughAnOutage = async (submit: () => Promise<{ body: { data?: { state?: string } } }>) => {
       cashfree.script({ status: 503, body: 'down' }, { status: 503, body: 'down' });
       setu.script({ status: 503, body: 'down' }, { status: 503, body: 'down' });
+      expect((await submit()).body.data?.state).toBe('PAN_PENDING');
+      cashfree.clearScript();
+      setu.clearScript();
+      later(31_000);
+      expect(await s.engine.pendingVerifications.retryDue()).toMatchObject({ finished: 1 });
     };
     // Two names that do not match, then the vendors are down: the lead waits; the retry finds the
     // third mismatch — manual review, as a third refusal without the outage would have been.
@@ -292,12 +298,7 @@ describe('eKYC PAN verification through Cashfree, then Setu', () => {
     const mismatch = () => a.step('pan/submit', { panNumber: 'ABCDE9999F', nameOnPan: 'Asha Rao' });
     expect((await mismatch()).body.error).toMatchObject({ code: 'BE_PAN_NAME_MISMATCH', data: { attempt: 1 } });
     expect((await mismatch()).body.error).toMatchObject({ code: 'BE_PAN_NAME_MISMATCH', data: { attempt: 2 } });
-    vendorsDown();
-    expect((await mismatch()).body.data?.state).toBe('PAN_PENDING');
-    cashfree.clearScript();
-    setu.clearScript();
-    later(31_000);
-    expect(await s.engine.pendingVerifications.retryDue()).toMatchObject({ finished: 1 });
+    await throughAnOutage(mismatch);
     const [lead] = await sql<{ state: string }>('SELECT state FROM records WHERE id = $1', [a.leadId]);
     expect(lead!.state).toBe('PAN_REVIEW');
 
@@ -306,12 +307,7 @@ describe('eKYC PAN verification through Cashfree, then Setu', () => {
     const b = await atPanStep();
     const bMismatch = () => b.step('pan/submit', { panNumber: 'ABCDE9999F', nameOnPan: 'Asha Rao' });
     expect((await bMismatch()).body.error).toMatchObject({ data: { attempt: 1 } });
-    vendorsDown();
-    expect((await bMismatch()).body.data?.state).toBe('PAN_PENDING');
-    cashfree.clearScript();
-    setu.clearScript();
-    later(31_000);
-    expect(await s.engine.pendingVerifications.retryDue()).toMatchObject({ finished: 1 });
+    await throughAnOutage(bMismatch);
     const [back] = await sql<{ to_state: string }>("SELECT to_state FROM timeline_entries WHERE record_id = $1 AND from_state = 'PAN_PENDING'", [b.leadId]);
     expect(back!.to_state).toBe('MOBILE_VERIFIED');
     const third = await bMismatch();
